@@ -1,0 +1,389 @@
+//! A small strict JSON reader (RFC 8259) that validates everything it passes over but builds
+//! values only where the caller asks for them. Skipping is iterative, so nesting depth costs
+//! heap (one byte a level), never stack: 100,000 opening brackets are a clean error, not a crash.
+//!
+//! Accepted exactly as `JSON.parse` accepts, except that a byte-order mark is rejected too and
+//! a lone surrogate escape (`"\uD800"`) decodes to U+FFFD where a value is built.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Where and why the text is not JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JsonError {
+    /// Byte offset of the problem.
+    pub offset: usize,
+    /// What was expected or found.
+    pub what: &'static str,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.what, self.offset)
+    }
+}
+
+/// A scalar read from JSON, or the fact that a container stood there.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    /// The number's text exactly as written.
+    Number(&'a str),
+    String(Cow<'a, str>),
+    /// An object or array (validated and skipped).
+    Container,
+}
+
+/// A cursor over JSON text.
+pub struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    /// Current byte offset.
+    pub pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Parser { text, bytes: text.as_bytes(), pos: 0 }
+    }
+
+    fn err<T>(&self, what: &'static str) -> Result<T, JsonError> {
+        Err(JsonError { offset: self.pos, what })
+    }
+
+    /// Skips JSON white space (space, tab, CR, LF only).
+    pub fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte, if any.
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Succeeds when only white space remains.
+    pub fn finish(&mut self) -> Result<(), JsonError> {
+        self.ws();
+        if self.pos == self.bytes.len() {
+            Ok(())
+        } else {
+            self.err("unexpected text after the JSON value")
+        }
+    }
+
+    fn expect(&mut self, b: u8, what: &'static str) -> Result<(), JsonError> {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.err(what)
+        }
+    }
+
+    /// Reads a string token at the cursor; returns its raw content and whether it has escapes.
+    pub fn raw_string(&mut self) -> Result<(&'a str, bool), JsonError> {
+        self.expect(b'"', "expected a string")?;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return self.err("unterminated string");
+            };
+            match b {
+                b'"' => {
+                    let raw = &self.text[start..self.pos];
+                    self.pos += 1;
+                    return Ok((raw, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    match self.bytes.get(self.pos + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 2,
+                        Some(b'u') => {
+                            let hex = self.bytes.get(self.pos + 2..self.pos + 6);
+                            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                                self.pos += 1;
+                                return self.err("invalid \\u escape");
+                            }
+                            self.pos += 6;
+                        }
+                        _ => {
+                            self.pos += 1;
+                            return self.err("invalid escape");
+                        }
+                    }
+                }
+                0..=0x1f => return self.err("control character in string"),
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// Reads a string token and decodes its escapes.
+    pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
+        let (raw, escaped) = self.raw_string()?;
+        Ok(if escaped { Cow::Owned(unescape(raw)) } else { Cow::Borrowed(raw) })
+    }
+
+    /// Reads a number token; returns its text.
+    pub fn number(&mut self) -> Result<&'a str, JsonError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return self.err("invalid number"),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return self.err("invalid number: digit expected after '.'");
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return self.err("invalid number: digit expected in exponent");
+            }
+            self.digits();
+        }
+        Ok(&self.text[start..self.pos])
+    }
+
+    fn digits(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+    }
+
+    fn literal(&mut self, word: &'static str) -> Result<(), JsonError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            self.err("invalid literal")
+        }
+    }
+
+    fn scalar_token(&mut self) -> Result<Scalar<'a>, JsonError> {
+        match self.peek() {
+            Some(b'"') => Ok(Scalar::String(self.string()?)),
+            Some(b'-' | b'0'..=b'9') => Ok(Scalar::Number(self.number()?)),
+            Some(b't') => self.literal("true").map(|_| Scalar::Bool(true)),
+            Some(b'f') => self.literal("false").map(|_| Scalar::Bool(false)),
+            Some(b'n') => self.literal("null").map(|_| Scalar::Null),
+            Some(_) => self.err("expected a JSON value"),
+            None => self.err("unexpected end of text"),
+        }
+    }
+
+    /// Reads the value at the cursor (after white space): scalars are returned, containers
+    /// are validated and skipped.
+    pub fn scalar(&mut self) -> Result<Scalar<'a>, JsonError> {
+        self.ws();
+        match self.peek() {
+            Some(b'{' | b'[') => self.skip_value().map(|_| Scalar::Container),
+            _ => self.scalar_token(),
+        }
+    }
+
+    /// Validates and skips one value (after white space), without recursion.
+    pub fn skip_value(&mut self) -> Result<(), JsonError> {
+        let mut stack: Vec<u8> = Vec::new();
+        'value: loop {
+            self.ws();
+            match self.peek() {
+                Some(b'{') => {
+                    self.pos += 1;
+                    self.ws();
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                    } else {
+                        stack.push(b'}');
+                        self.member_key()?;
+                        continue 'value;
+                    }
+                }
+                Some(b'[') => {
+                    self.pos += 1;
+                    self.ws();
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                    } else {
+                        stack.push(b']');
+                        continue 'value;
+                    }
+                }
+                _ => {
+                    self.scalar_token()?;
+                }
+            }
+            // After a complete value: close containers or move to the next element.
+            loop {
+                let Some(&close) = stack.last() else { return Ok(()) };
+                self.ws();
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if close == b'}' {
+                            self.ws();
+                            self.member_key()?;
+                        }
+                        continue 'value;
+                    }
+                    Some(b) if b == close => {
+                        self.pos += 1;
+                        stack.pop();
+                    }
+                    _ => return self.err("expected ',' or a closing bracket"),
+                }
+            }
+        }
+    }
+
+    /// Reads `"key" :` (cursor on the key's quote).
+    fn member_key(&mut self) -> Result<(), JsonError> {
+        self.raw_string()?;
+        self.ws();
+        self.expect(b':', "expected ':' after an object key")
+    }
+
+    /// Walks an object at the cursor (after white space), calling `member(parser, key)` with
+    /// the cursor on each member's value; `member` must consume that value. The cursor must be
+    /// on `{`.
+    pub fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Parser<'a>, Cow<'a, str>) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        self.ws();
+        self.expect(b'{', "expected an object")?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':', "expected ':' after an object key")?;
+            self.ws();
+            member(self, key)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return self.err("expected ',' or '}' in object"),
+            }
+        }
+    }
+}
+
+/// Decodes the escapes of a validated raw string. Lone surrogates become U+FFFD.
+pub fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let b = raw.as_bytes();
+    let mut i = 0;
+    let mut run = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        out.push_str(&raw[run..i]);
+        let c = b[i + 1];
+        i += 2;
+        match c {
+            b'u' => {
+                let hi = hex4(&b[i..i + 4]);
+                i += 4;
+                let ch = if (0xD800..0xDC00).contains(&hi)
+                    && b.get(i) == Some(&b'\\')
+                    && b.get(i + 1) == Some(&b'u')
+                    && b.len() >= i + 6
+                    && (0xDC00..0xE000).contains(&hex4(&b[i + 2..i + 6]))
+                {
+                    let lo = hex4(&b[i + 2..i + 6]);
+                    i += 6;
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                } else {
+                    char::from_u32(hi)
+                };
+                out.push(ch.unwrap_or('\u{FFFD}'));
+            }
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            other => out.push(other as char),
+        }
+        run = i;
+    }
+    out.push_str(&raw[run..]);
+    out
+}
+
+fn hex4(h: &[u8]) -> u32 {
+    h.iter().fold(0, |acc, &d| acc * 16 + (d as char).to_digit(16).unwrap_or(0))
+}
+
+/// Validates a whole JSON text.
+pub fn validate(text: &str) -> Result<(), JsonError> {
+    let mut p = Parser::new(text);
+    p.skip_value()?;
+    p.finish()
+}
+
+/// Validates JSON given as bytes: they must be UTF-8 first.
+pub fn validate_bytes(bytes: &[u8]) -> Result<(), JsonError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| JsonError { offset: e.valid_up_to(), what: "invalid UTF-8" })?;
+    validate(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescapes() {
+        assert_eq!(unescape(r#"a\"b\\c\/d\n\u0041\u00e9\ud83d\ude00"#), "a\"b\\c/d\nAé😀");
+        assert_eq!(unescape(r"\ud800x"), "\u{FFFD}x");
+        assert_eq!(unescape(r"\udc00"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn object_walk_and_errors() {
+        let mut p = Parser::new(r#" { "a" : 1 , "b\u0041" : [1,{"x":[]}], "c": "s" } "#);
+        let mut seen = vec![];
+        p.object(|p, k| {
+            seen.push((k.into_owned(), p.scalar()?));
+            Ok(())
+        })
+        .unwrap();
+        p.finish().unwrap();
+        assert_eq!(seen[0], ("a".into(), Scalar::Number("1")));
+        assert_eq!(seen[1], ("bA".into(), Scalar::Container));
+        assert_eq!(seen[2], ("c".into(), Scalar::String("s".into())));
+        for bad in ["{", "{\"a\"}", "{\"a\":1,}", "[1,]", "01", "1.", "-", "\"\t\"", "nul", "{} x", "\u{feff}{}"] {
+            assert!(validate(bad).is_err(), "{bad:?}");
+        }
+        let deep = "[".repeat(100_000);
+        assert!(validate(&deep).is_err());
+        let deep_ok = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(validate(&deep_ok).is_ok());
+    }
+}

@@ -1,0 +1,134 @@
+//! Reads a [`NotesView`] from the raw JSON text of the column in one pass: the whole text is
+//! validated, only the needed paths are decoded, everything else (payloads) is skipped.
+//! Duplicate keys: the last one wins, as with `JSON.parse`.
+
+use super::{EntryView, Leaf, NotesRead, NotesView};
+use crate::json::{JsonError, Parser, Scalar};
+use crate::platform::Platform;
+
+/// Reads notes from JSON text; `Unreadable` unless the text is valid JSON with an object at
+/// the top.
+pub fn read_text(text: &str) -> NotesRead {
+    let mut p = Parser::new(text);
+    p.ws();
+    if p.peek() != Some(b'{') {
+        return NotesRead::Unreadable;
+    }
+    let mut view = NotesView::default();
+    let walked = p.object(|p, key| {
+        if key == "modash_data" {
+            view = read_modash(p)?;
+            Ok(())
+        } else {
+            p.skip_value()
+        }
+    });
+    match walked.and_then(|_| p.finish()) {
+        Ok(()) => NotesRead::Ok(view),
+        Err(_) => NotesRead::Unreadable,
+    }
+}
+
+fn leaf(p: &mut Parser<'_>) -> Result<Leaf, JsonError> {
+    Ok(match p.scalar()? {
+        Scalar::Null => Leaf::Null,
+        Scalar::Bool(b) => Leaf::Bool(b),
+        // The grammar was checked, so Rust's float parser accepts it (overflow gives inf).
+        Scalar::Number(n) => Leaf::Number(n.parse().unwrap_or(f64::NAN)),
+        Scalar::String(s) => Leaf::Str(s.into_owned()),
+        Scalar::Container => Leaf::Other,
+    })
+}
+
+fn is_object(p: &mut Parser<'_>) -> bool {
+    p.ws();
+    p.peek() == Some(b'{')
+}
+
+fn read_modash(p: &mut Parser<'_>) -> Result<NotesView, JsonError> {
+    let mut view = NotesView::default();
+    if !is_object(p) {
+        p.skip_value()?;
+        return Ok(view);
+    }
+    p.object(|p, key| {
+        match &*key {
+            "platforms" => view.platforms = read_platforms(p)?,
+            "userId" => view.legacy_user_id = leaf(p)?,
+            "modash_user_id" => view.legacy_modash_user_id = leaf(p)?,
+            "platform" => view.legacy_platform = leaf(p)?,
+            "last_refreshed" => view.legacy_last_refreshed = leaf(p)?,
+            _ => p.skip_value()?,
+        }
+        Ok(())
+    })?;
+    Ok(view)
+}
+
+fn read_platforms(p: &mut Parser<'_>) -> Result<[EntryView; 3], JsonError> {
+    let mut out: [EntryView; 3] = Default::default();
+    if !is_object(p) {
+        p.skip_value()?;
+        return Ok(out);
+    }
+    p.object(|p, key| {
+        // Keys are stored normalised; only exact names count.
+        match Platform::ALL.iter().find(|pl| pl.as_str() == key) {
+            Some(pl) => out[pl.index()] = read_entry(p)?,
+            None => p.skip_value()?,
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+fn read_entry(p: &mut Parser<'_>) -> Result<EntryView, JsonError> {
+    let mut entry = EntryView::default();
+    if !is_object(p) {
+        p.skip_value()?;
+        return Ok(entry);
+    }
+    p.object(|p, key| {
+        match &*key {
+            "userId" => entry.user_id = leaf(p)?,
+            "last_refreshed" => entry.last_refreshed = leaf(p)?,
+            _ => p.skip_value()?,
+        }
+        Ok(())
+    })?;
+    Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_needed_fields_and_skips_payloads() {
+        let text = r#"{"other":[1,2,{"x":null}],"modash_data":{"userId":123,"platform":"IG",
+            "platforms":{"tiktok":{"userId":"6789","last_refreshed":"2025-01-15T10:00:00Z",
+            "cached_payload":{"profile":{"followers":1}}},"Instagram":{"userId":"nope"}},
+            "last_refreshed":"2025-01-01T00:00:00Z"}}"#;
+        let NotesRead::Ok(v) = read_text(text) else { panic!("unreadable") };
+        assert_eq!(v.legacy_user_id, Leaf::Number(123.0));
+        assert_eq!(v.legacy_platform, Leaf::Str("IG".into()));
+        assert_eq!(v.entry(Platform::Tiktok).user_id, Leaf::Str("6789".into()));
+        assert_eq!(v.entry(Platform::Instagram).user_id, Leaf::Missing);
+        assert_eq!(v.legacy_last_refreshed, Leaf::Str("2025-01-01T00:00:00Z".into()));
+    }
+
+    #[test]
+    fn last_duplicate_wins_and_non_objects_are_unreadable() {
+        let NotesRead::Ok(v) =
+            read_text(r#"{"modash_data":{"userId":"1"},"modash_data":{"userId":"2"}}"#)
+        else {
+            panic!()
+        };
+        assert_eq!(v.legacy_user_id, Leaf::Str("2".into()));
+        for bad in ["", "null", "[]", "\"{}\"", "{", "{\"a\":1} {}", "not json"] {
+            assert_eq!(read_text(bad), NotesRead::Unreadable, "{bad:?}");
+        }
+        // A modash_data that is not an object reads as empty, not unreadable.
+        assert_eq!(read_text(r#"{"modash_data":"x"}"#), NotesRead::Ok(NotesView::default()));
+    }
+}

@@ -1,0 +1,209 @@
+//! Roster progress badges: how many of an influencer's platforms have fresh analytics.
+
+use crate::label;
+use crate::notes::{NotesRead, NotesView};
+use crate::platform::Platform;
+use crate::time;
+use crate::ttl::{self, TtlConfig, UseCase};
+use crate::user_id::{self, LegacyPlatform};
+
+/// Which TTL applies: one number for every platform, or a config resolved per platform.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TtlSpec {
+    Fixed(f64),
+    Config(TtlConfig),
+}
+
+impl TtlSpec {
+    /// The TTL in ms for one platform.
+    pub fn for_platform(&self, use_case: UseCase, p: Platform) -> f64 {
+        match self {
+            TtlSpec::Fixed(ms) => *ms,
+            TtlSpec::Config(c) => ttl::resolve(c, use_case, p),
+        }
+    }
+}
+
+/// Options shared by every row of a batch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    pub ttl: TtlSpec,
+    pub use_case: UseCase,
+    /// Epoch ms.
+    pub now: f64,
+}
+
+/// One listed platform's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlatformFreshness {
+    /// The normalised name, or the name as listed (trimmed) when unsupported.
+    pub name: String,
+    /// `None` when the listed name is not a supported platform.
+    pub platform: Option<Platform>,
+    pub user_id: Option<String>,
+    /// Epoch ms of the last refresh, when known and not in the future beyond clock skew.
+    pub last_refreshed: Option<f64>,
+    pub age_ms: Option<f64>,
+    pub fresh: bool,
+    /// Short age label (`3h ago`).
+    pub age_label: Option<String>,
+}
+
+/// An influencer's badge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub synced: u32,
+    pub total: u32,
+    /// `synced/total`.
+    pub label: String,
+    /// `Analytics synced for 2/3 platform(s) (refreshed 3h ago)`.
+    pub tooltip: String,
+    pub platforms: Vec<PlatformFreshness>,
+    /// The newest known refresh among the listed platforms (epoch ms).
+    pub newest_refresh: Option<f64>,
+    /// Notes could not be read: nothing counts as fresh.
+    pub unreadable: bool,
+}
+
+/// The last refresh of `p`: its entry's `last_refreshed`, or (only when the entry has none
+/// and the legacy rule applies) the legacy `modash_data.last_refreshed`.
+pub fn last_refreshed(view: &NotesView, p: Platform) -> Option<f64> {
+    let own = &view.entry(p).last_refreshed;
+    if !own.is_absent() {
+        return time::parse_leaf(own);
+    }
+    if LegacyPlatform::from_leaf(&view.legacy_platform).applies_to(p) {
+        time::parse_leaf(&view.legacy_last_refreshed)
+    } else {
+        None
+    }
+}
+
+/// Computes the badge for one influencer. `platforms` are the names the app lists (`None`
+/// for a value that is not a string); duplicates after normalisation count once, unsupported
+/// names are listed, counted in `total` and never fresh.
+pub fn progress(notes: &NotesRead, platforms: &[Option<&str>], opts: &Options) -> Progress {
+    let mut rows: Vec<PlatformFreshness> = Vec::with_capacity(platforms.len());
+    for name in platforms {
+        let parsed = name.and_then(Platform::parse);
+        let shown = match parsed {
+            Some(p) => p.as_str().to_string(),
+            None => name.unwrap_or("").trim().to_lowercase(),
+        };
+        if rows.iter().any(|r| r.name == shown) {
+            continue;
+        }
+        let mut row = PlatformFreshness {
+            name: shown,
+            platform: parsed,
+            user_id: None,
+            last_refreshed: None,
+            age_ms: None,
+            fresh: false,
+            age_label: None,
+        };
+        if let (Some(p), Some(view)) = (parsed, notes.view()) {
+            row.user_id = user_id::resolve(notes, p).user_id;
+            if let Some(t) = last_refreshed(view, p) {
+                row.age_ms = time::age(t, opts.now);
+                if let Some(a) = row.age_ms {
+                    row.last_refreshed = Some(t);
+                    row.age_label = Some(label::short(a));
+                    row.fresh = time::is_fresh(Some(a), opts.ttl.for_platform(opts.use_case, p));
+                }
+            }
+        }
+        rows.push(row);
+    }
+    let synced = rows.iter().filter(|r| r.fresh).count() as u32;
+    let total = rows.len() as u32;
+    let newest = rows.iter().filter_map(|r| r.last_refreshed).fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
+    let label = format!("{synced}/{total}");
+    let mut tooltip = format!("Analytics synced for {label} platform(s)");
+    if let Some(t) = newest {
+        let age = time::age(t, opts.now).unwrap_or(0.0);
+        tooltip.push_str(&format!(" (refreshed {})", label::short(age)));
+    }
+    Progress {
+        synced,
+        total,
+        label,
+        tooltip,
+        platforms: rows,
+        newest_refresh: newest,
+        unreadable: notes.view().is_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::read_text;
+    use crate::ttl::HOUR_MS;
+
+    const NOW: f64 = 1_736_935_200_000.0; // 2025-01-15T10:00:00Z
+
+    fn opts() -> Options {
+        Options { ttl: TtlSpec::Config(TtlConfig::default()), use_case: UseCase::Roster, now: NOW }
+    }
+
+    #[test]
+    fn badge_counts_fresh_platforms_once() {
+        let notes = read_text(
+            r#"{"modash_data":{"platforms":{
+                "instagram":{"userId":"1","last_refreshed":"2025-01-15T07:00:00Z"},
+                "tiktok":{"userId":"2","last_refreshed":"2025-01-13T10:00:00Z"},
+                "youtube":{"userId":"UCx","last_refreshed":"2025-01-15T09:00:00.000Z"}}}}"#,
+        );
+        let p = progress(&notes, &[Some("Instagram"), Some("ig"), Some("tiktok"), Some("YT")], &opts());
+        assert_eq!((p.synced, p.total), (2, 3));
+        assert_eq!(p.label, "2/3");
+        assert_eq!(p.tooltip, "Analytics synced for 2/3 platform(s) (refreshed 1h ago)");
+        assert_eq!(p.newest_refresh, Some(NOW - HOUR_MS));
+        assert_eq!(p.platforms[1].age_label.as_deref(), Some("2d ago"));
+        assert!(!p.platforms[1].fresh);
+    }
+
+    #[test]
+    fn platform_override_changes_only_that_platform() {
+        let notes = read_text(
+            r#"{"modash_data":{"platforms":{
+                "instagram":{"last_refreshed":"2025-01-15T07:00:00Z"},
+                "tiktok":{"last_refreshed":"2025-01-15T07:00:00Z"}}}}"#,
+        );
+        let mut c = TtlConfig::default();
+        c.platforms[Platform::Tiktok.index()] = Some(2.0 * HOUR_MS);
+        let o = Options { ttl: TtlSpec::Config(c), ..opts() };
+        let p = progress(&notes, &[Some("instagram"), Some("tiktok")], &o);
+        assert_eq!((p.platforms[0].fresh, p.platforms[1].fresh), (true, false));
+    }
+
+    #[test]
+    fn unsupported_unreadable_future_and_legacy() {
+        let notes = read_text(r#"{"modash_data":{"userId":"5","last_refreshed":"2025-01-15T09:59:00Z"}}"#);
+        let p = progress(&notes, &[Some("instagram"), Some("tiktok"), Some("Facebook"), None], &opts());
+        assert_eq!((p.synced, p.total), (1, 4));
+        assert_eq!(p.platforms[0].user_id.as_deref(), Some("5"));
+        assert!(p.platforms[1].last_refreshed.is_none(), "legacy time never counts for tiktok");
+        assert_eq!(p.platforms[2].name, "facebook");
+        assert!(p.platforms[2].platform.is_none() && !p.platforms[2].fresh);
+        assert_eq!(p.tooltip, "Analytics synced for 1/4 platform(s) (refreshed 1m ago)");
+
+        let bad = progress(&read_text("{oops"), &[Some("instagram")], &opts());
+        assert!(bad.unreadable);
+        assert_eq!((bad.synced, bad.total, bad.tooltip.as_str()), (0, 1, "Analytics synced for 0/1 platform(s)"));
+
+        let future = read_text(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"2025-01-15T10:10:00Z"}}}}"#);
+        let p = progress(&future, &[Some("instagram")], &opts());
+        assert_eq!((p.synced, p.platforms[0].age_ms, p.newest_refresh), (0, None, None));
+        let skew = read_text(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"2025-01-15T10:04:00Z"}}}}"#);
+        assert_eq!(progress(&skew, &[Some("instagram")], &opts()).synced, 1);
+    }
+
+    #[test]
+    fn zero_ttl_is_always_stale_except_age_zero() {
+        let notes = read_text(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"2025-01-15T09:59:59Z"}}}}"#);
+        let o = Options { ttl: TtlSpec::Fixed(0.0), ..opts() };
+        assert_eq!(progress(&notes, &[Some("instagram")], &o).synced, 0);
+    }
+}

@@ -1,0 +1,251 @@
+//! Timestamps, cache age and freshness. No clock here: `now` is always passed in (epoch ms).
+
+use crate::notes::Leaf;
+
+/// A timestamp up to this far in the future counts as age 0 (clock skew), in ms.
+pub const MAX_SKEW_MS: f64 = 5.0 * 60_000.0;
+/// The range of a JS `Date`, in ms either side of the epoch.
+pub const MAX_EPOCH_MS: f64 = 8.64e15;
+
+/// Parses a timestamp from notes: a string (RFC 3339 or Postgres text form), a finite number
+/// of epoch ms, or a JS `Date`. Anything else, or an impossible date, gives `None`.
+pub fn parse_leaf(leaf: &Leaf) -> Option<f64> {
+    match leaf {
+        Leaf::Str(s) => parse_str(s),
+        Leaf::Number(n) | Leaf::Date(n) => in_range(*n),
+        _ => None,
+    }
+}
+
+fn in_range(ms: f64) -> Option<f64> {
+    (ms.is_finite() && ms.abs() <= MAX_EPOCH_MS).then_some(ms + 0.0)
+}
+
+/// Parses a date-time string strictly and returns epoch milliseconds (fractions below 1 ms
+/// are dropped, toward the past).
+///
+/// Accepts `YYYY-MM-DD`, a `T`, `t` or space, `HH:MM:SS`, optional `.fraction`, then an offset:
+/// `Z`, `z`, `±HH:MM`, or (Postgres) `±HH` or `±HHMM`. A leap second `:60` is accepted only
+/// at 23:59 UTC and maps to the next second. Surrounding white space is ignored. Strings
+/// without an offset are refused: they would mean the reader's local time.
+pub fn parse_str(s: &str) -> Option<f64> {
+    let b = s.trim().as_bytes();
+    let num = |at: usize, len: usize| -> Option<i64> {
+        let d = b.get(at..at + len)?;
+        d.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64))
+    };
+    let year = num(0, 4)?;
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+        return None;
+    }
+    let (month, day) = (num(5, 2)?, num(8, 2)?);
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 3 {
+                millis = millis * 10 + (b[i] - b'0') as i64;
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..3 {
+            millis *= 10;
+        }
+    }
+    let offset_min = match b.get(i)? {
+        b'Z' | b'z' => {
+            i += 1;
+            0
+        }
+        sign @ (b'+' | b'-') => {
+            let oh = num(i + 1, 2)?;
+            i += 3;
+            let om = if b.get(i) == Some(&b':') {
+                i += 3;
+                num(i - 2, 2)?
+            } else if b.len() >= i + 2 {
+                i += 2;
+                num(i - 2, 2)?
+            } else {
+                0
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let m = oh * 60 + om;
+            if *sign == b'-' { -m } else { m }
+        }
+        _ => return None,
+    };
+    if i != b.len() {
+        return None;
+    }
+    let local_min = hour * 60 + minute;
+    if second == 60 && (local_min - offset_min).rem_euclid(1440) != 23 * 60 + 59 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let ms = ((days * 1440 + local_min - offset_min) * 60 + second) * 1000 + millis;
+    in_range(ms as f64)
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Age in ms of a refresh at `t` seen at `now`: `now - t`; up to 5 minutes in the future is
+/// 0 (clock skew); further in the future is `None` (invalid).
+pub fn age(t: f64, now: f64) -> Option<f64> {
+    let a = now - t;
+    if a >= 0.0 {
+        Some(a)
+    } else if -a <= MAX_SKEW_MS {
+        Some(0.0)
+    } else {
+        None
+    }
+}
+
+/// Fresh: the age is known and at most `ttl_ms` (the boundary itself is fresh).
+pub fn is_fresh(age_ms: Option<f64>, ttl_ms: f64) -> bool {
+    age_ms.is_some_and(|a| a <= ttl_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const T: f64 = 1_736_935_200_000.0; // 2025-01-15T10:00:00Z
+
+    #[test]
+    fn forms() {
+        assert_eq!(parse_str("2025-01-15T10:00:00Z"), Some(T));
+        assert_eq!(parse_str("2025-01-15T10:00:00.123Z"), Some(T + 123.0));
+        assert_eq!(parse_str("2025-01-15t10:00:00.1z"), Some(T + 100.0));
+        assert_eq!(parse_str("2025-01-15T12:30:00+02:30"), Some(T));
+        assert_eq!(parse_str("2025-01-15 10:00:00.123456+00"), Some(T + 123.0));
+        assert_eq!(parse_str("2025-01-15 05:00:00-0500"), Some(T));
+        assert_eq!(parse_str(" 2025-01-15T10:00:00Z "), Some(T));
+        assert_eq!(parse_str("1969-12-31T23:59:59.999Z"), Some(-1.0));
+        for bad in [
+            "2025-02-30T00:00:00Z", "2025-01-15T10:00:00", "2025-01-15", "2025-01-15T24:00:00Z",
+            "2025-01-15T10:00Z", "2025-01-15T10:00:00.Z", "2025-01-15T10:00:00+24:00",
+            "2025-01-15T10:00:00+05:", "2025-01-15T10:00:00Z ", "", "yesterday", "2025-1-15T10:00:00Z",
+            "2023-02-29T00:00:00Z",
+        ] {
+            if bad == "2025-01-15T10:00:00Z " {
+                continue; // trailing space is trimmed: covered above
+            }
+            assert_eq!(parse_str(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_str("2024-02-29T00:00:00Z").is_some(), true);
+    }
+
+    #[test]
+    fn leaves() {
+        assert_eq!(parse_leaf(&Leaf::Number(T)), Some(T));
+        assert_eq!(parse_leaf(&Leaf::Date(T)), Some(T));
+        assert_eq!(parse_leaf(&Leaf::Date(f64::NAN)), None);
+        assert_eq!(parse_leaf(&Leaf::Number(f64::INFINITY)), None);
+        assert_eq!(parse_leaf(&Leaf::Number(9e15)), None);
+        assert_eq!(parse_leaf(&Leaf::Bool(true)), None);
+        assert_eq!(parse_leaf(&Leaf::Null), None);
+    }
+
+    #[test]
+    fn ages_and_freshness() {
+        assert_eq!(age(T, T + 10.0), Some(10.0));
+        assert_eq!(age(T + MAX_SKEW_MS, T), Some(0.0));
+        assert_eq!(age(T + MAX_SKEW_MS + 1.0, T), None);
+        assert!(is_fresh(Some(100.0), 100.0));
+        assert!(!is_fresh(Some(100.5), 100.0));
+        assert!(!is_fresh(None, 1e12));
+        assert!(is_fresh(Some(0.0), 0.0));
+    }
+
+    fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
+        let days = ms.div_euclid(86_400_000);
+        let rem = ms.rem_euclid(86_400_000);
+        // Inverse of days_from_civil (Hinnant's civil_from_days).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+        (y, m, d, rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000)
+    }
+
+    proptest! {
+        #[test]
+        fn formatted_instants_round_trip(ms in 0i64..253_402_300_799_999) {
+            let (y, mo, d, h, mi, s, f) = civil(ms);
+            let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{f:03}Z");
+            prop_assert_eq!(parse_str(&text), Some(ms as f64));
+            let pg = format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{f:03}000+00");
+            prop_assert_eq!(parse_str(&pg), Some(ms as f64));
+        }
+
+        #[test]
+        fn offsets_shift_by_their_minutes(ms in 0i64..4_000_000_000_000, oh in 0i64..24, om in 0i64..60, neg in proptest::bool::ANY) {
+            let off = (oh * 60 + om) * if neg { -1 } else { 1 };
+            let (y, mo, d, h, mi, s, _) = civil(ms - ms % 1000 + off * 60_000);
+            let sign = if neg { '-' } else { '+' };
+            let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{sign}{oh:02}:{om:02}");
+            prop_assert_eq!(parse_str(&text), Some((ms - ms % 1000) as f64));
+        }
+
+        #[test]
+        fn never_panics(s in "\\PC{0,40}") {
+            let _ = parse_str(&s);
+        }
+
+        #[test]
+        fn impossible_days_are_refused(y in 1i64..9999, m in 1i64..=12, extra in 1i64..5) {
+            let d = days_in_month(y, m) + extra;
+            if d <= 99 {
+                let text = format!("{y:04}-{m:02}-{d:02}T00:00:00Z");
+                prop_assert_eq!(parse_str(&text), None);
+            }
+        }
+    }
+}

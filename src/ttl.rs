@@ -1,0 +1,291 @@
+//! Cache TTLs: the configuration, reading it from environment variables, and the one function
+//! that picks the TTL for a use case and platform (badge and panel both call it).
+
+use crate::platform::Platform;
+use std::fmt;
+
+/// One hour in milliseconds.
+pub const HOUR_MS: f64 = 3_600_000.0;
+/// The largest TTL an env variable may set: one year, in hours.
+pub const MAX_HOURS: f64 = 8760.0;
+
+/// TTLs in milliseconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TtlConfig {
+    pub base: f64,
+    pub roster: f64,
+    pub discovery: f64,
+    pub bulk_refresh: f64,
+    /// Per-platform overrides, indexed by [`Platform::index`].
+    pub platforms: [Option<f64>; 3],
+}
+
+impl Default for TtlConfig {
+    /// 12 h base and roster, 1 h discovery, 24 h bulk refresh, no platform overrides.
+    fn default() -> Self {
+        TtlConfig {
+            base: 12.0 * HOUR_MS,
+            roster: 12.0 * HOUR_MS,
+            discovery: HOUR_MS,
+            bulk_refresh: 24.0 * HOUR_MS,
+            platforms: [None; 3],
+        }
+    }
+}
+
+/// Where a TTL is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum UseCase {
+    #[default]
+    Roster,
+    Discovery,
+    BulkRefresh,
+}
+
+impl UseCase {
+    /// Parses `roster`, `discovery` or `bulkRefresh` (exact).
+    pub fn parse(s: &str) -> Option<UseCase> {
+        match s {
+            "roster" => Some(UseCase::Roster),
+            "discovery" => Some(UseCase::Discovery),
+            "bulkRefresh" => Some(UseCase::BulkRefresh),
+            _ => None,
+        }
+    }
+}
+
+/// A TTL that is not a finite non-negative number of milliseconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvalidTtl {
+    pub field: String,
+    pub value: String,
+}
+
+impl InvalidTtl {
+    pub const CODE: &'static str = "INVALID_TTL";
+}
+
+impl fmt::Display for InvalidTtl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Invalid TTL {}: {} (expected a finite number of milliseconds >= 0)", self.field, self.value)
+    }
+}
+
+/// Checks one TTL in milliseconds.
+pub fn check_ms(field: &str, ms: f64) -> Result<f64, InvalidTtl> {
+    if ms.is_finite() && ms >= 0.0 {
+        Ok(ms + 0.0) // turns -0 into 0
+    } else {
+        Err(InvalidTtl { field: field.to_string(), value: format!("{ms}") })
+    }
+}
+
+/// The TTL in milliseconds for a use case and platform: the platform's override when one is
+/// configured, else the use case's TTL.
+pub fn resolve(config: &TtlConfig, use_case: UseCase, platform: Platform) -> f64 {
+    config.platforms[platform.index()].unwrap_or(match use_case {
+        UseCase::Roster => config.roster,
+        UseCase::Discovery => config.discovery,
+        UseCase::BulkRefresh => config.bulk_refresh,
+    })
+}
+
+/// An environment variable as seen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EnvValue {
+    /// Unset, `undefined`, or an empty string.
+    Unset,
+    Text(String),
+    /// Set to something that is not a string (only possible from JS): shown as given.
+    NotText(String),
+}
+
+/// The variable names, without the `NEXT_PUBLIC_` prefix.
+pub const VAR_BASE: &str = "MODASH_CACHE_TTL_HOURS";
+pub const VAR_ROSTER: &str = "MODASH_CACHE_TTL_ROSTER_HOURS";
+pub const VAR_DISCOVERY: &str = "MODASH_CACHE_TTL_DISCOVERY_HOURS";
+pub const VAR_BULK: &str = "MODASH_CACHE_TTL_BULK_HOURS";
+pub const VAR_PLATFORMS: [&str; 3] = [
+    "MODASH_CACHE_TTL_INSTAGRAM_HOURS",
+    "MODASH_CACHE_TTL_TIKTOK_HOURS",
+    "MODASH_CACHE_TTL_YOUTUBE_HOURS",
+];
+/// The prefix Next.js requires for variables that reach the browser bundle.
+pub const PUBLIC_PREFIX: &str = "NEXT_PUBLIC_";
+
+/// Every name `from_env` reads (both spellings), for callers that must list them statically.
+pub fn all_var_names() -> Vec<String> {
+    let mut v = Vec::new();
+    for name in [VAR_BASE, VAR_ROSTER, VAR_DISCOVERY, VAR_BULK].iter().chain(VAR_PLATFORMS.iter()) {
+        v.push(name.to_string());
+        v.push(format!("{PUBLIC_PREFIX}{name}"));
+    }
+    v
+}
+
+/// Parses a number of hours: a decimal number (as Rust parses it: `1.5`, `0`, `2e1`), finite,
+/// 0 to 8760. Words such as `inf` or `NaN` are refused.
+pub fn parse_hours(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if t.is_empty() || t.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') {
+        return None;
+    }
+    let h: f64 = t.parse().ok()?;
+    (h.is_finite() && (0.0..=MAX_HOURS).contains(&h)).then_some(h + 0.0)
+}
+
+fn hours_to_ms(h: f64) -> f64 {
+    (h * HOUR_MS).round()
+}
+
+fn fmt_hours(ms: f64) -> String {
+    let h = ms / HOUR_MS;
+    format!("{} h", (h * 1000.0).round() / 1000.0)
+}
+
+/// Reads one variable (both spellings); returns hours or `None`, pushing warnings.
+fn read_var(
+    get: &impl Fn(&str) -> EnvValue,
+    name: &str,
+    default_desc: &str,
+    warnings: &mut Vec<String>,
+) -> Option<f64> {
+    let public = format!("{PUBLIC_PREFIX}{name}");
+    let plain_v = get(name);
+    let public_v = get(&public);
+    let (used_name, used) = match (&plain_v, &public_v) {
+        (EnvValue::Unset, EnvValue::Unset) => return None,
+        (EnvValue::Unset, v) => (public.as_str(), v.clone()),
+        (v, EnvValue::Unset) => (name, v.clone()),
+        (a, b) => {
+            if a != b {
+                warnings.push(format!(
+                    "{name}={} and {public}={} differ; using {name}",
+                    show(a),
+                    show(b)
+                ));
+            }
+            (name, a.clone())
+        }
+    };
+    let parsed = match &used {
+        EnvValue::Text(t) => parse_hours(t),
+        _ => None,
+    };
+    if parsed.is_none() {
+        warnings.push(format!(
+            "{used_name}={} is not a valid number of hours (0 to {MAX_HOURS}); using {default_desc}",
+            show(&used)
+        ));
+    }
+    parsed
+}
+
+fn show(v: &EnvValue) -> String {
+    match v {
+        EnvValue::Unset => "(unset)".into(),
+        EnvValue::Text(t) => format!("{t:?}"),
+        EnvValue::NotText(d) => d.clone(),
+    }
+}
+
+/// Builds a config from environment variables (hours), with warnings for every value ignored.
+pub fn from_env(get: impl Fn(&str) -> EnvValue) -> (TtlConfig, Vec<String>) {
+    let d = TtlConfig::default();
+    let mut w = Vec::new();
+    let base = read_var(&get, VAR_BASE, &format!("the default {}", fmt_hours(d.base)), &mut w)
+        .map_or(d.base, hours_to_ms);
+    let base_desc = format!("the base TTL {}", fmt_hours(base));
+    let roster = read_var(&get, VAR_ROSTER, &base_desc, &mut w).map_or(base, hours_to_ms);
+    let discovery =
+        read_var(&get, VAR_DISCOVERY, &format!("the default {}", fmt_hours(d.discovery)), &mut w)
+            .map_or(d.discovery, hours_to_ms);
+    let bulk_refresh =
+        read_var(&get, VAR_BULK, &format!("the default {}", fmt_hours(d.bulk_refresh)), &mut w)
+            .map_or(d.bulk_refresh, hours_to_ms);
+    let mut platforms = [None; 3];
+    for (i, name) in VAR_PLATFORMS.iter().enumerate() {
+        platforms[i] = read_var(&get, name, "no override (the use case's TTL)", &mut w).map(hours_to_ms);
+    }
+    (TtlConfig { base, roster, discovery, bulk_refresh, platforms }, w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> EnvValue {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| match m.get(k) {
+            Some(v) if !v.is_empty() => EnvValue::Text(v.clone()),
+            _ => EnvValue::Unset,
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let (c, w) = from_env(env(&[]));
+        assert_eq!(c, TtlConfig::default());
+        assert!(w.is_empty());
+        assert_eq!(resolve(&c, UseCase::Roster, Platform::Tiktok), 12.0 * HOUR_MS);
+        assert_eq!(resolve(&c, UseCase::Discovery, Platform::Tiktok), HOUR_MS);
+        assert_eq!(resolve(&c, UseCase::BulkRefresh, Platform::Tiktok), 24.0 * HOUR_MS);
+    }
+
+    #[test]
+    fn values_decimals_zero_and_roster_following_base() {
+        let (c, w) = from_env(env(&[
+            ("MODASH_CACHE_TTL_HOURS", "6"),
+            ("MODASH_CACHE_TTL_DISCOVERY_HOURS", "1.5"),
+            ("NEXT_PUBLIC_MODASH_CACHE_TTL_TIKTOK_HOURS", "0"),
+        ]));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(c.base, 6.0 * HOUR_MS);
+        assert_eq!(c.roster, 6.0 * HOUR_MS);
+        assert_eq!(c.discovery, 90.0 * 60_000.0);
+        assert_eq!(c.platforms, [None, Some(0.0), None]);
+        // A platform override wins over every use case.
+        assert_eq!(resolve(&c, UseCase::BulkRefresh, Platform::Tiktok), 0.0);
+        assert_eq!(resolve(&c, UseCase::BulkRefresh, Platform::Youtube), 24.0 * HOUR_MS);
+    }
+
+    #[test]
+    fn invalid_values_warn_with_name_value_and_default() {
+        for bad in ["abc", "-1", "NaN", "Infinity", "inf", "8761", "1e400", "0x10"] {
+            let (c, w) = from_env(env(&[("MODASH_CACHE_TTL_BULK_HOURS", bad)]));
+            assert_eq!(c.bulk_refresh, 24.0 * HOUR_MS, "{bad}");
+            assert_eq!(w.len(), 1, "{bad}");
+            assert!(w[0].contains("MODASH_CACHE_TTL_BULK_HOURS") && w[0].contains(bad) && w[0].contains("24 h"), "{}", w[0]);
+        }
+        let (c, w) = from_env(env(&[("MODASH_CACHE_TTL_HOURS", "2"), ("MODASH_CACHE_TTL_ROSTER_HOURS", "x")]));
+        assert_eq!(c.roster, 2.0 * HOUR_MS);
+        assert!(w[0].contains("base TTL 2 h"), "{}", w[0]);
+    }
+
+    #[test]
+    fn unprefixed_wins_with_a_warning() {
+        let (c, w) = from_env(env(&[("MODASH_CACHE_TTL_HOURS", "3"), ("NEXT_PUBLIC_MODASH_CACHE_TTL_HOURS", "4")]));
+        assert_eq!(c.base, 3.0 * HOUR_MS);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("differ") && w[0].contains("using MODASH_CACHE_TTL_HOURS"));
+        let (_, w) = from_env(env(&[("MODASH_CACHE_TTL_HOURS", "3"), ("NEXT_PUBLIC_MODASH_CACHE_TTL_HOURS", "3")]));
+        assert!(w.is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn hours_in_range_parse_exactly(h in 0.0f64..=8760.0) {
+            let text = format!("{h}");
+            prop_assert_eq!(parse_hours(&text), Some(h));
+        }
+
+        #[test]
+        fn parse_hours_never_panics_and_stays_in_range(s in "\\PC{0,10}") {
+            if let Some(h) = parse_hours(&s) {
+                prop_assert!(h.is_finite() && (0.0..=MAX_HOURS).contains(&h));
+            }
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! Modash userIds: which values are usable, the resolution order, and the legacy rule.
+
+use crate::notes::{Leaf, NotesRead, NotesView};
+use crate::platform::Platform;
+
+/// 2^53 - 1: the largest integer a JS number holds exactly.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A usable userId: a trimmed non-empty string, or a safe integer as its decimal string.
+/// Everything else (empty, boolean, object, float, beyond 2^53) is absent.
+pub fn usable(leaf: &Leaf) -> Option<String> {
+    match leaf {
+        Leaf::Str(s) => {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_string())
+        }
+        Leaf::Number(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => {
+            Some(format!("{}", *n as i64))
+        }
+        _ => None,
+    }
+}
+
+/// What a legacy `modash_data.platform` says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LegacyPlatform {
+    /// Missing, null, or a blank string: the record predates multi-platform support.
+    Absent,
+    /// A name that normalises.
+    Known(Platform),
+    /// Present but not a platform name (or not a string): never trusted.
+    Unknown,
+}
+
+impl LegacyPlatform {
+    /// Classifies an optional legacy platform string.
+    pub fn from_str(value: Option<&str>) -> Self {
+        match value {
+            None => LegacyPlatform::Absent,
+            Some(s) if s.trim().is_empty() => LegacyPlatform::Absent,
+            Some(s) => Platform::parse(s).map_or(LegacyPlatform::Unknown, LegacyPlatform::Known),
+        }
+    }
+
+    /// Classifies the legacy field as read from notes.
+    pub fn from_leaf(leaf: &Leaf) -> Self {
+        match leaf {
+            Leaf::Missing | Leaf::Null => LegacyPlatform::Absent,
+            Leaf::Str(s) => LegacyPlatform::from_str(Some(s)),
+            _ => LegacyPlatform::Unknown,
+        }
+    }
+
+    /// The platform legacy fields belong to: their own, or Instagram when absent.
+    pub fn owner(&self) -> Option<Platform> {
+        match self {
+            LegacyPlatform::Absent => Some(Platform::Instagram),
+            LegacyPlatform::Known(p) => Some(*p),
+            LegacyPlatform::Unknown => None,
+        }
+    }
+
+    /// The legacy rule: legacy fields apply to `requested` when their platform normalises to
+    /// it, or when it is absent and `requested` is Instagram.
+    pub fn applies_to(&self, requested: Platform) -> bool {
+        self.owner() == Some(requested)
+    }
+}
+
+/// Where a resolved userId came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Platform,
+    Legacy,
+    None,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Platform => "platform",
+            Source::Legacy => "legacy",
+            Source::None => "none",
+        }
+    }
+}
+
+/// Why a present legacy id was not used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RejectReason {
+    PlatformMismatch,
+    UnknownPlatform,
+}
+
+impl RejectReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectReason::PlatformMismatch => "platform-mismatch",
+            RejectReason::UnknownPlatform => "unknown-platform",
+        }
+    }
+}
+
+/// A legacy id the rule refused for the requested platform.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RejectedLegacy {
+    pub user_id: String,
+    /// The legacy platform as stored (a string), or `None` when absent or not a string.
+    pub legacy_platform: Option<String>,
+    pub reason: RejectReason,
+}
+
+/// The answer of [`resolve`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolution {
+    pub platform: Platform,
+    pub user_id: Option<String>,
+    pub source: Source,
+    /// Set whenever a usable legacy id exists that the legacy rule refuses for this platform
+    /// (whatever the source), so the UI can warn about the mismatch trap.
+    pub rejected_legacy: Option<RejectedLegacy>,
+    /// True when notes could not be read.
+    pub unreadable: bool,
+}
+
+impl Resolution {
+    /// True exactly when the id came from the legacy fields.
+    pub fn needs_migration(&self) -> bool {
+        self.source == Source::Legacy
+    }
+}
+
+/// The usable legacy id: `modash_data.userId`, else `modash_data.modash_user_id`.
+pub fn legacy_id(view: &NotesView) -> Option<String> {
+    usable(&view.legacy_user_id).or_else(|| usable(&view.legacy_modash_user_id))
+}
+
+/// Resolves the userId for `platform`: the per-platform entry first, then the legacy fields
+/// where the legacy rule lets them apply, else none.
+pub fn resolve(notes: &NotesRead, platform: Platform) -> Resolution {
+    let mut out = Resolution {
+        platform,
+        user_id: None,
+        source: Source::None,
+        rejected_legacy: None,
+        unreadable: false,
+    };
+    let Some(view) = notes.view() else {
+        out.unreadable = true;
+        return out;
+    };
+    if let Some(id) = usable(&view.entry(platform).user_id) {
+        out.user_id = Some(id);
+        out.source = Source::Platform;
+    }
+    if let Some(legacy) = legacy_id(view) {
+        let lp = LegacyPlatform::from_leaf(&view.legacy_platform);
+        if lp.applies_to(platform) {
+            if out.source == Source::None {
+                out.user_id = Some(legacy);
+                out.source = Source::Legacy;
+            }
+        } else {
+            out.rejected_legacy = Some(RejectedLegacy {
+                user_id: legacy,
+                legacy_platform: match &view.legacy_platform {
+                    Leaf::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+                    _ => None,
+                },
+                reason: if lp == LegacyPlatform::Unknown {
+                    RejectReason::UnknownPlatform
+                } else {
+                    RejectReason::PlatformMismatch
+                },
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::read_text;
+    use proptest::prelude::*;
+
+    fn res(text: &str, p: Platform) -> Resolution {
+        resolve(&read_text(text), p)
+    }
+
+    #[test]
+    fn usable_values() {
+        assert_eq!(usable(&Leaf::Str("  173560420 ".into())), Some("173560420".into()));
+        assert_eq!(usable(&Leaf::Number(173560420.0)), Some("173560420".into()));
+        assert_eq!(usable(&Leaf::Number(-0.0)), Some("0".into()));
+        assert_eq!(usable(&Leaf::Number(MAX_SAFE_INTEGER)), Some("9007199254740991".into()));
+        for bad in [
+            Leaf::Str("".into()),
+            Leaf::Str("   ".into()),
+            Leaf::Bool(true),
+            Leaf::Number(1.5),
+            Leaf::Number(MAX_SAFE_INTEGER + 1.0),
+            Leaf::Number(f64::NAN),
+            Leaf::Number(f64::INFINITY),
+            Leaf::Other,
+            Leaf::Null,
+            Leaf::Missing,
+            Leaf::Date(5.0),
+        ] {
+            assert_eq!(usable(&bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn legacy_rule() {
+        use Platform::*;
+        let cases = [
+            (None, Instagram, true),
+            (None, Tiktok, false),
+            (Some(""), Instagram, true),
+            (Some("  "), Youtube, false),
+            (Some("TikTok"), Tiktok, true),
+            (Some("tt"), Tiktok, true),
+            // The seed's bug: a legacy TikTok id used for Instagram.
+            (Some("tiktok"), Instagram, false),
+            (Some("instagram"), Tiktok, false),
+            (Some("myspace"), Instagram, false),
+        ];
+        for (legacy, req, want) in cases {
+            assert_eq!(LegacyPlatform::from_str(legacy).applies_to(req), want, "{legacy:?} {req}");
+        }
+    }
+
+    #[test]
+    fn resolution_order() {
+        let both = r#"{"modash_data":{"userId":"L1","platforms":{"instagram":{"userId":"P1"}}}}"#;
+        let r = res(both, Platform::Instagram);
+        assert_eq!((r.user_id.as_deref(), r.source), (Some("P1"), Source::Platform));
+        assert!(!r.needs_migration() && r.rejected_legacy.is_none());
+
+        let legacy = r#"{"modash_data":{"userId":"","modash_user_id":42}}"#;
+        let r = res(legacy, Platform::Instagram);
+        assert_eq!((r.user_id.as_deref(), r.source), (Some("42"), Source::Legacy));
+        assert!(r.needs_migration());
+
+        let trap = r#"{"modash_data":{"userId":"6800000000000000001","platform":"tiktok"}}"#;
+        let r = res(trap, Platform::Instagram);
+        assert_eq!((r.user_id, r.source), (None, Source::None));
+        let rej = r.rejected_legacy.unwrap();
+        assert_eq!(rej.reason, RejectReason::PlatformMismatch);
+        assert_eq!(rej.legacy_platform.as_deref(), Some("tiktok"));
+        assert_eq!(rej.user_id, "6800000000000000001");
+        let r = res(trap, Platform::Tiktok);
+        assert_eq!(r.source, Source::Legacy);
+
+        let unknown = r#"{"modash_data":{"userId":"9","platform":7}}"#;
+        let r = res(unknown, Platform::Instagram);
+        assert_eq!(r.rejected_legacy.unwrap().reason, RejectReason::UnknownPlatform);
+
+        let r = res("{not json", Platform::Youtube);
+        assert!(r.unreadable);
+        assert_eq!(r.source, Source::None);
+    }
+
+    proptest! {
+        #[test]
+        fn safe_integers_round_trip(n in -(MAX_SAFE_INTEGER as i64)..=(MAX_SAFE_INTEGER as i64)) {
+            prop_assert_eq!(usable(&Leaf::Number(n as f64)), Some(n.to_string()));
+        }
+
+        #[test]
+        fn non_integers_and_huge_numbers_are_absent(x in proptest::num::f64::ANY) {
+            let is_safe_int = x.fract() == 0.0 && x.abs() <= MAX_SAFE_INTEGER;
+            prop_assert_eq!(usable(&Leaf::Number(x)).is_some(), is_safe_int);
+        }
+
+        #[test]
+        fn strings_are_trimmed_or_absent(s in "\\s{0,2}[a-zA-Z0-9_]{0,8}\\s{0,2}") {
+            let got = usable(&Leaf::Str(s.clone()));
+            let t = s.trim();
+            prop_assert_eq!(got, (!t.is_empty()).then(|| t.to_string()));
+        }
+
+        #[test]
+        fn legacy_id_never_crosses_platforms(lp in 0usize..4, req in 0usize..3, id in 1u32..1000) {
+            let legacy = ["instagram", "tiktok", "youtube", ""][lp];
+            let text = format!(r#"{{"modash_data":{{"userId":"{id}","platform":"{legacy}"}}}}"#);
+            let requested = Platform::ALL[req];
+            let r = res(&text, requested);
+            let owner = if legacy.is_empty() { Platform::Instagram } else { Platform::ALL[lp] };
+            prop_assert_eq!(r.source == Source::Legacy, owner == requested);
+            prop_assert_eq!(r.rejected_legacy.is_some(), owner != requested);
+        }
+    }
+}
