@@ -9,11 +9,14 @@
 pub mod json;
 pub mod label;
 pub mod notes;
+pub mod num;
 pub mod platform;
 pub mod progress;
 pub mod time;
 pub mod ttl;
 pub mod user_id;
 
+/// The JS boundary (public only so the wasm test suites can call it with JS values).
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;

@@ -31,13 +31,15 @@ impl Platform {
         self as usize
     }
 
-    /// Parses a non-empty name or alias (trimmed, any case); `None` when it is not one.
+    /// Parses a non-empty name or alias (trimmed, any ASCII case); `None` when it is not one.
     pub fn parse(value: &str) -> Option<Platform> {
         let v = value.trim();
         // Aliases are short ASCII words: avoid allocating for the common exact forms.
+        // Every alias is ASCII, so ASCII case folding is enough (and keeps Unicode tables
+        // out of the wasm).
         let lower;
-        let v = if v.bytes().any(|b| b.is_ascii_uppercase()) || !v.is_ascii() {
-            lower = v.to_lowercase();
+        let v = if v.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = v.to_ascii_lowercase();
             lower.as_str()
         } else {
             v
@@ -68,7 +70,7 @@ impl UnsupportedPlatform {
 
 impl fmt::Display for UnsupportedPlatform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Unsupported platform {:?}: expected one of {SUPPORTED}", self.0)
+        write!(f, "Unsupported platform {}: expected one of {SUPPORTED}", crate::num::quote(&self.0))
     }
 }
 

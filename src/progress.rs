@@ -88,7 +88,7 @@ pub fn progress(notes: &NotesRead, platforms: &[Option<&str>], opts: &Options) -
         let parsed = name.and_then(Platform::parse);
         let shown = match parsed {
             Some(p) => p.as_str().to_string(),
-            None => name.unwrap_or("").trim().to_lowercase(),
+            None => name.unwrap_or("").trim().to_ascii_lowercase(),
         };
         if rows.iter().any(|r| r.name == shown) {
             continue;

@@ -76,7 +76,7 @@ pub fn check_ms(field: &str, ms: f64) -> Result<f64, InvalidTtl> {
     if ms.is_finite() && ms >= 0.0 {
         Ok(ms + 0.0) // turns -0 into 0
     } else {
-        Err(InvalidTtl { field: field.to_string(), value: format!("{ms}") })
+        Err(InvalidTtl { field: field.to_string(), value: crate::num::fmt_num(ms) })
     }
 }
 
@@ -139,8 +139,7 @@ fn hours_to_ms(h: f64) -> f64 {
 }
 
 fn fmt_hours(ms: f64) -> String {
-    let h = ms / HOUR_MS;
-    format!("{} h", (h * 1000.0).round() / 1000.0)
+    format!("{} h", crate::num::fmt_num(ms / HOUR_MS))
 }
 
 /// Reads one variable (both spellings); returns hours or `None`, pushing warnings.
@@ -184,7 +183,7 @@ fn read_var(
 fn show(v: &EnvValue) -> String {
     match v {
         EnvValue::Unset => "(unset)".into(),
-        EnvValue::Text(t) => format!("{t:?}"),
+        EnvValue::Text(t) => crate::num::quote(t),
         EnvValue::NotText(d) => d.clone(),
     }
 }

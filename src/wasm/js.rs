@@ -1,0 +1,122 @@
+//! Small helpers for JS values: errors with codes, property reads that never throw into
+//! wasm, plain result objects.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(inline_js = r#"
+const rtfs = new Map();
+export function describe(v) {
+  try {
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'bigint') return `${v}n`;
+    if (v === null || typeof v !== 'object') return String(v);
+    return Array.isArray(v) ? 'an array' : 'an object';
+  } catch (_) { return typeof v; }
+}
+export function relativeTime(locale, value, unit) {
+  try {
+    let f = rtfs.get(locale);
+    if (f === undefined) {
+      f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+      if (rtfs.size > 32) rtfs.clear();
+      rtfs.set(locale, f);
+    }
+    return f.format(value, unit);
+  } catch (_) { return undefined; }
+}
+export function processEnv() {
+  try {
+    return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
+  } catch (_) { return undefined; }
+}
+"#)]
+extern "C" {
+    /// A short description of any value for error messages; never throws.
+    pub fn describe(v: &JsValue) -> String;
+    /// `Intl.RelativeTimeFormat(locale, {numeric:'auto'}).format(value, unit)`, or undefined
+    /// when Intl is missing or the locale is refused.
+    #[wasm_bindgen(js_name = relativeTime)]
+    pub fn relative_time(locale: &str, value: f64, unit: &str) -> Option<String>;
+    /// `process.env` where it exists.
+    #[wasm_bindgen(js_name = processEnv)]
+    pub fn process_env() -> JsValue;
+}
+
+/// A JS `Error` with `message` and a stable `code` property.
+pub fn error(code: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    let _ = Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    e.into()
+}
+
+/// `INVALID_ARGUMENT` error.
+pub fn invalid(message: &str) -> JsValue {
+    error("INVALID_ARGUMENT", message)
+}
+
+/// True for a non-null object that is not an array (functions are not objects here).
+pub fn is_record(v: &JsValue) -> bool {
+    v.is_object() && !Array::is_array(v)
+}
+
+/// Reads `obj[key]`; `Err` when a getter or Proxy trap throws. `obj` must be an object.
+pub fn get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key))
+}
+
+/// Reads `obj[key]` of an optional options object: `undefined` when `obj` is undefined/null.
+pub fn option(obj: &JsValue, key: &str, what: &str) -> Result<JsValue, JsValue> {
+    if obj.is_undefined() || obj.is_null() {
+        Ok(JsValue::UNDEFINED)
+    } else if is_record(obj) {
+        get(obj, key).map_err(|_| invalid(&format!("{what}.{key} could not be read")))
+    } else {
+        Err(invalid(&format!("{what} must be an object, got {}", describe(obj))))
+    }
+}
+
+/// A plain result object under construction.
+pub struct Obj(Object);
+
+impl Obj {
+    pub fn new() -> Self {
+        Obj(Object::new())
+    }
+    pub fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        self
+    }
+    pub fn build(self) -> JsValue {
+        self.0.into()
+    }
+}
+
+/// `Some(s)` as a JS string, `None` as null.
+pub fn str_or_null(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// `Some(n)` as a JS number, `None` as null.
+pub fn num_or_null(n: Option<f64>) -> JsValue {
+    n.map_or(JsValue::NULL, JsValue::from_f64)
+}
+
+/// A `now` argument: undefined/null means `Date.now()`; otherwise a finite number of ms.
+pub fn now_arg(v: &JsValue, what: &str) -> Result<f64, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(js_sys::Date::now());
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() => Ok(n),
+        _ => Err(invalid(&format!("{what} must be a finite number of epoch milliseconds, got {}", describe(v)))),
+    }
+}
+
+/// Casts to a JS array or fails with a message naming the argument.
+pub fn array_arg(v: &JsValue, what: &str) -> Result<Array, JsValue> {
+    v.dyn_ref::<Array>()
+        .cloned()
+        .ok_or_else(|| invalid(&format!("{what} must be an array, got {}", describe(v))))
+}

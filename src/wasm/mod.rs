@@ -1,0 +1,18 @@
+//! The `#[wasm_bindgen]` boundary: converts JS values to core types and back, maps core
+//! errors to JS `Error`s with a stable `code`. Nothing here decides a rule.
+
+pub mod js;
+pub mod progress;
+pub mod read;
+pub mod time;
+pub mod ttl;
+pub mod types;
+pub mod user_id;
+
+use wasm_bindgen::prelude::*;
+
+/// Runs once when the module is instantiated: panics (bugs) are reported on the console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}

@@ -1,0 +1,142 @@
+//! Exports: `defaultTtlConfig`, `ttlConfigFromEnv`, `resolveTtl`; TtlConfig conversions.
+
+use super::js::{self, describe, error, get, invalid, is_record, Obj};
+use super::user_id::platform_arg;
+use crate::platform::Platform;
+use crate::progress::TtlSpec;
+use crate::ttl::{self, EnvValue, InvalidTtl, TtlConfig, UseCase};
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+
+fn ttl_error(e: InvalidTtl) -> JsValue {
+    error(InvalidTtl::CODE, &e.to_string())
+}
+
+/// A TTL number argument (ms): finite and >= 0.
+pub fn ttl_ms(v: &JsValue, field: &str) -> Result<f64, JsValue> {
+    match v.as_f64() {
+        Some(n) => ttl::check_ms(field, n).map_err(ttl_error),
+        None => Err(ttl_error(InvalidTtl { field: field.into(), value: describe(v) })),
+    }
+}
+
+/// Reads a TtlConfig object; a missing (undefined) field takes its default.
+pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
+    if !is_record(v) {
+        return Err(ttl_error(InvalidTtl { field: "config".into(), value: describe(v) }));
+    }
+    let unreadable = |f: &str| ttl_error(InvalidTtl { field: f.into(), value: "unreadable".into() });
+    let mut c = TtlConfig::default();
+    let mut roster_set = false;
+    for (key, slot) in [
+        ("base", &mut c.base),
+        ("roster", &mut c.roster),
+        ("discovery", &mut c.discovery),
+        ("bulkRefresh", &mut c.bulk_refresh),
+    ] {
+        let value = get(v, key).map_err(|_| unreadable(key))?;
+        if !value.is_undefined() {
+            *slot = ttl_ms(&value, key)?;
+            roster_set |= key == "roster";
+        }
+    }
+    if !roster_set {
+        c.roster = c.base; // roster defaults to base, as in the env rules
+    }
+    let platforms = get(v, "platforms").map_err(|_| unreadable("platforms"))?;
+    if !(platforms.is_undefined() || platforms.is_null()) {
+        if !is_record(&platforms) {
+            return Err(ttl_error(InvalidTtl { field: "platforms".into(), value: describe(&platforms) }));
+        }
+        for p in Platform::ALL {
+            let field = format!("platforms.{}", p.as_str());
+            let value = get(&platforms, p.as_str()).map_err(|_| unreadable(&field))?;
+            if !(value.is_undefined() || value.is_null()) {
+                c.platforms[p.index()] = Some(ttl_ms(&value, &field)?);
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// A TtlConfig as a plain object.
+pub fn config_to_js(c: &TtlConfig) -> JsValue {
+    let mut platforms = Obj::new();
+    for p in Platform::ALL {
+        if let Some(ms) = c.platforms[p.index()] {
+            platforms = platforms.set(p.as_str(), ms);
+        }
+    }
+    Obj::new()
+        .set("base", c.base)
+        .set("roster", c.roster)
+        .set("discovery", c.discovery)
+        .set("bulkRefresh", c.bulk_refresh)
+        .set("platforms", platforms.build())
+        .build()
+}
+
+/// A `ttl` option: undefined means the default config; a number applies to every platform.
+pub fn ttl_spec(v: &JsValue) -> Result<TtlSpec, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        Ok(TtlSpec::Config(TtlConfig::default()))
+    } else if v.as_f64().is_some() {
+        ttl_ms(v, "ttl").map(TtlSpec::Fixed)
+    } else {
+        config_from_js(v).map(TtlSpec::Config)
+    }
+}
+
+/// A `useCase` argument: undefined/null means roster.
+pub fn use_case_arg(v: &JsValue) -> Result<UseCase, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(UseCase::Roster);
+    }
+    v.as_string().as_deref().and_then(UseCase::parse).ok_or_else(|| {
+        error(
+            "INVALID_USE_CASE",
+            &format!("Unknown useCase {}: expected 'roster', 'discovery' or 'bulkRefresh'", describe(v)),
+        )
+    })
+}
+
+#[wasm_bindgen(js_name = defaultTtlConfig, skip_typescript)]
+pub fn default_ttl_config() -> JsValue {
+    config_to_js(&TtlConfig::default())
+}
+
+#[wasm_bindgen(js_name = ttlConfigFromEnv, skip_typescript)]
+pub fn ttl_config_from_env(env: JsValue) -> Result<JsValue, JsValue> {
+    let env = if env.is_undefined() { js::process_env() } else { env };
+    if !(env.is_undefined() || env.is_null() || is_record(&env)) {
+        return Err(invalid(&format!("env must be an object of strings, got {}", describe(&env))));
+    }
+    let lookup = |name: &str| -> EnvValue {
+        if !is_record(&env) {
+            return EnvValue::Unset;
+        }
+        match get(&env, name) {
+            Err(_) => EnvValue::NotText("(unreadable)".into()),
+            Ok(v) if v.is_undefined() || v.is_null() => EnvValue::Unset,
+            Ok(v) => match v.as_string() {
+                Some(s) if s.is_empty() => EnvValue::Unset,
+                Some(s) => EnvValue::Text(s),
+                None => EnvValue::NotText(describe(&v)),
+            },
+        }
+    };
+    let (config, warnings) = ttl::from_env(lookup);
+    let list = Array::new();
+    for w in &warnings {
+        list.push(&JsValue::from_str(w));
+    }
+    Ok(Obj::new().set("config", config_to_js(&config)).set("warnings", list).build())
+}
+
+#[wasm_bindgen(js_name = resolveTtl, skip_typescript)]
+pub fn resolve_ttl(config: JsValue, use_case: JsValue, platform: JsValue) -> Result<f64, JsValue> {
+    let c = config_from_js(&config)?;
+    let u = use_case_arg(&use_case)?;
+    let p = platform_arg(&platform)?;
+    Ok(ttl::resolve(&c, u, p))
+}

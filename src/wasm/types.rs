@@ -1,0 +1,169 @@
+//! The TypeScript declarations of every export (the generated `.d.ts` shows these, not `any`).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_READ_PATH: &'static str = r#"
+/** A supported platform, normalised. */
+export type Platform = 'instagram' | 'tiktok' | 'youtube';
+/** Where a TTL is used. */
+export type UseCase = 'roster' | 'discovery' | 'bulkRefresh';
+
+/** Errors thrown by this module are `Error`s with one of these stable codes. */
+export type ModashFlowErrorCode =
+  | 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT'
+  | 'INVALID_OPTION' | 'NOTES_UNREADABLE';
+export interface ModashFlowError extends Error { code: ModashFlowErrorCode }
+
+/** The answer of `resolveUserId`. */
+export interface UserIdResolution {
+  platform: Platform;
+  /** The usable userId (trimmed string, or a safe integer as a decimal string), or null. */
+  userId: string | null;
+  /** `platform`: `modash_data.platforms[platform].userId`; `legacy`: `modash_data.userId` / `modash_user_id` under the legacy rule. */
+  source: 'platform' | 'legacy' | 'none';
+  /** True exactly when `source === 'legacy'`: store it per platform on the next write. */
+  needsMigration: boolean;
+  /** A usable legacy id the legacy rule refuses for this platform (whatever the source). */
+  rejectedLegacy: null | { userId: string; legacyPlatform: string | null; reason: 'platform-mismatch' | 'unknown-platform' };
+  /** `notes-unreadable`: notes was a string that is not JSON, or not an object. */
+  problem: null | 'notes-unreadable';
+}
+
+/** Cache TTLs, all in milliseconds. */
+export interface TtlConfig {
+  base: number;
+  roster: number;
+  discovery: number;
+  bulkRefresh: number;
+  /** Per-platform overrides: when set, they win over every use case for that platform. */
+  platforms: Partial<Record<Platform, number>>;
+}
+
+export interface CacheAgeLabelOptions {
+  /** Epoch ms; default `Date.now()`. */
+  now?: number;
+  /** `short` (default): `3h ago`; `long`: `Intl.RelativeTimeFormat` wording, e.g. `3 hours ago`, `yesterday`. */
+  style?: 'short' | 'long';
+  /** BCP 47 locale for the long style; default `en`. An unknown locale falls back to English. */
+  locale?: string;
+}
+
+export interface ProgressOptions {
+  /** A TtlConfig resolved per platform, or one TTL in ms for all; default `defaultTtlConfig()`. */
+  ttl?: TtlConfig | number;
+  /** Default `roster`. */
+  useCase?: UseCase;
+  /** Epoch ms; default `Date.now()`. */
+  now?: number;
+}
+
+export interface PlatformFreshness {
+  /** The normalised platform, or the listed name (trimmed, lower case) when unsupported. */
+  platform: string;
+  userId: string | null;
+  /** Epoch ms of the last refresh; null when unknown or too far in the future. */
+  lastRefreshed: number | null;
+  ageMs: number | null;
+  fresh: boolean;
+  /** Short label, e.g. `3h ago`. */
+  ageLabel: string | null;
+  problem: null | 'unsupported-platform';
+}
+
+export interface AnalyticsProgress {
+  synced: number;
+  total: number;
+  /** `synced/total`, e.g. `2/3`. */
+  label: string;
+  /** e.g. `Analytics synced for 2/3 platform(s) (refreshed 3h ago)`. */
+  tooltip: string;
+  platforms: PlatformFreshness[];
+  /** Newest known refresh among the listed platforms (epoch ms). */
+  newestRefresh: number | null;
+  /** `notes-unreadable` when the notes could not be read (nothing counts as fresh). */
+  problem: null | 'notes-unreadable';
+}
+
+/** Notes as the app holds them: an object, the raw JSON text of the column, its UTF-8 bytes, or nothing. */
+export type NotesInput = object | string | Uint8Array | null | undefined;
+
+/**
+ * Normalises a platform name: trims, lower-cases, accepts `ig`, `insta`, `tt`, `tik tok`,
+ * `tik-tok`, `yt`, `you tube`. `null`, `undefined` and `''` mean `instagram`.
+ * @throws ModashFlowError `UNSUPPORTED_PLATFORM` for any other value.
+ */
+export function normalizePlatform(value?: string | null): Platform;
+
+/**
+ * The legacy rule: legacy `modash_data.userId` applies to `platform` when the legacy platform
+ * normalises to it, or when the legacy platform is absent/empty and `platform` is Instagram.
+ * A legacy platform that does not normalise is never trusted.
+ * @throws ModashFlowError `UNSUPPORTED_PLATFORM` when `platform` is not supported.
+ */
+export function legacyUserIdApplies(legacyPlatform: string | null | undefined, platform?: string | null): boolean;
+
+/**
+ * Finds the userId to fetch `platform` with: `platforms[platform].userId` first, then the
+ * legacy fields where the legacy rule applies. Never throws on bad notes (see `problem`).
+ * @throws ModashFlowError `UNSUPPORTED_PLATFORM` when `platform` is not supported.
+ */
+export function resolveUserId(notes: unknown, platform?: string | null): UserIdResolution;
+
+/** The defaults: 12 h base and roster, 1 h discovery, 24 h bulk refresh, no platform overrides (ms). */
+export function defaultTtlConfig(): TtlConfig;
+
+/**
+ * Reads TTLs from `MODASH_CACHE_TTL_HOURS`, `..._ROSTER_HOURS`, `..._DISCOVERY_HOURS`,
+ * `..._BULK_HOURS`, `..._INSTAGRAM_HOURS`, `..._TIKTOK_HOURS`, `..._YOUTUBE_HOURS` (hours,
+ * decimals allowed, 0 to 8760), each also as `NEXT_PUBLIC_...` (the unprefixed one wins).
+ * Invalid values are ignored with a warning. Without an argument reads `process.env` where it
+ * exists (in a browser bundle pass the `NEXT_PUBLIC_` values explicitly).
+ */
+export function ttlConfigFromEnv(env?: Record<string, string | undefined>): { config: TtlConfig; warnings: string[] };
+
+/**
+ * The TTL in ms for a use case (default `roster`) and platform (default `instagram`): the
+ * platform's override when configured, else the use case's. Missing config fields take defaults.
+ * @throws ModashFlowError `INVALID_TTL`, `INVALID_USE_CASE`, `UNSUPPORTED_PLATFORM`.
+ */
+export function resolveTtl(config: TtlConfig, useCase?: UseCase, platform?: string | null): number;
+
+/**
+ * Epoch ms of an RFC 3339 string (`Z` or `±hh:mm`), a Postgres timestamptz text
+ * (`2025-01-15 10:00:00.123456+00`), a finite number (epoch ms) or a `Date`; otherwise null
+ * (also for impossible dates such as `2025-02-30` and strings without an offset).
+ */
+export function parseTimestamp(value: unknown): number | null;
+
+/**
+ * `now - lastRefreshed` in ms; up to 5 minutes in the future counts as 0 (clock skew);
+ * unreadable or further in the future gives null.
+ * @throws ModashFlowError `INVALID_ARGUMENT` when `now` is given but not a finite number.
+ */
+export function cacheAge(lastRefreshed: unknown, now?: number): number | null;
+
+/**
+ * True when the age is known and `age <= ttlMs`.
+ * @throws ModashFlowError `INVALID_TTL` when `ttlMs` is not a finite number >= 0.
+ */
+export function isFresh(lastRefreshed: unknown, ttlMs: number, now?: number): boolean;
+
+/**
+ * A cache-age label: short `just now`, `5m ago`, `3h ago`, `2d ago` (to 30 days), `4mo ago`
+ * (to 12 months), `2y ago`; long via `Intl.RelativeTimeFormat` (`numeric: 'auto'`), English
+ * where Intl is missing. Null for an unreadable or future timestamp.
+ */
+export function cacheAgeLabel(lastRefreshed: unknown, options?: CacheAgeLabelOptions): string | null;
+
+/**
+ * The roster badge of one influencer: platforms as the app lists them (duplicates counted once
+ * after normalisation; unsupported names listed with a problem, counted in `total`, never fresh).
+ * Never throws on bad notes.
+ * @throws ModashFlowError `INVALID_ARGUMENT` (`platforms` not an array), `INVALID_TTL`, `INVALID_USE_CASE`.
+ */
+export function analyticsProgress(notes: unknown, platforms: string[], options?: ProgressOptions): AnalyticsProgress;
+
+/** A whole roster page in one call; the same rows as `analyticsProgress` on each. */
+export function analyticsProgressBatch(rows: Array<{ notes: unknown; platforms: string[] }>, options?: ProgressOptions): AnalyticsProgress[];
+"#;

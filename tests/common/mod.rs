@@ -1,0 +1,252 @@
+//! The wasm test suite, shared by `tests/node.rs` (Node) and `tests/browser.rs` (headless
+//! Chromium). It calls the exported functions with real JS values: objects, JSON strings,
+//! `null`, `Date`s, Proxies and getters built by JS source.
+
+use js_sys::{Function, Reflect};
+use modash_flow::wasm::{progress, time, ttl, user_id};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+pub mod retry;
+
+/// Evaluates a JS expression.
+pub fn js(src: &str) -> JsValue {
+    Function::new_no_args(&format!("return ({src});")).call0(&JsValue::NULL).expect(src)
+}
+
+pub fn prop(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+pub fn json(v: &JsValue) -> String {
+    js_sys::JSON::stringify(v).unwrap().as_string().unwrap()
+}
+
+/// Asserts an `Error` with this code whose message contains `needle`.
+pub fn assert_error(r: Result<impl std::fmt::Debug, JsValue>, code: &str, needle: &str) {
+    let e = r.expect_err("expected an error");
+    assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+    assert_eq!(prop(&e, "code").as_string().as_deref(), Some(code));
+    let msg = prop(&e, "message").as_string().unwrap();
+    assert!(msg.contains(needle), "{msg:?} lacks {needle:?}");
+}
+
+const NOW: f64 = 1_736_935_200_000.0; // 2025-01-15T10:00:00Z
+const H: f64 = 3_600_000.0;
+
+#[wasm_bindgen_test]
+fn normalize_platform_aliases_defaults_and_errors() {
+    let n = |v: JsValue| user_id::normalize_platform(v);
+    assert_eq!(n(" TT ".into()).unwrap(), "tiktok");
+    assert_eq!(n("You Tube".into()).unwrap(), "youtube");
+    assert_eq!(n("insta".into()).unwrap(), "instagram");
+    assert_eq!(n(JsValue::NULL).unwrap(), "instagram");
+    assert_eq!(n(JsValue::UNDEFINED).unwrap(), "instagram");
+    assert_eq!(n("".into()).unwrap(), "instagram");
+    assert_error(n("snapchat".into()), "UNSUPPORTED_PLATFORM", "\"snapchat\"");
+    assert_error(n("snapchat".into()), "UNSUPPORTED_PLATFORM", "instagram, tiktok, youtube");
+    assert_error(n(js("42")), "UNSUPPORTED_PLATFORM", "42");
+}
+
+#[wasm_bindgen_test]
+fn legacy_rule_through_js() {
+    let a = |l: JsValue, p: &str| user_id::legacy_user_id_applies(l, p.into()).unwrap();
+    assert!(a(JsValue::UNDEFINED, "instagram"));
+    assert!(a(JsValue::NULL, "ig"));
+    assert!(a("".into(), "instagram"));
+    assert!(!a(JsValue::NULL, "tiktok"));
+    assert!(a("TikTok".into(), "tt"));
+    assert!(!a("tiktok".into(), "instagram"), "the seed's mismatch bug");
+    assert!(!a("myspace".into(), "instagram"));
+    assert!(!a(js("7"), "instagram"));
+    assert_error(user_id::legacy_user_id_applies(JsValue::NULL, "vine".into()), "UNSUPPORTED_PLATFORM", "vine");
+}
+
+#[wasm_bindgen_test]
+fn resolve_user_id_from_objects_text_and_nothing() {
+    let obj = js(r#"{ modash_data: { userId: 'L', platforms: { instagram: { userId: ' 173560420 ' }, tiktok: { userId: 6800000000000000000 } } } }"#);
+    let r = user_id::resolve_user_id(obj.clone(), "instagram".into()).unwrap();
+    assert_eq!(
+        json(&r),
+        r#"{"platform":"instagram","userId":"173560420","source":"platform","needsMigration":false,"rejectedLegacy":null,"problem":null}"#
+    );
+    // A float beyond 2^53 is not usable: TikTok falls through to none (legacy is Instagram's).
+    let r = user_id::resolve_user_id(obj, "tiktok".into()).unwrap();
+    assert_eq!(prop(&r, "source").as_string().unwrap(), "none");
+    assert_eq!(json(&prop(&r, "rejectedLegacy")), r#"{"userId":"L","legacyPlatform":null,"reason":"platform-mismatch"}"#);
+
+    let text = JsValue::from_str(r#"{"modash_data":{"modash_user_id":42}}"#);
+    let r = user_id::resolve_user_id(text, JsValue::UNDEFINED).unwrap();
+    assert_eq!(json(&r), r#"{"platform":"instagram","userId":"42","source":"legacy","needsMigration":true,"rejectedLegacy":null,"problem":null}"#);
+
+    let trap = js(r#"{ modash_data: { userId: '7000000000000000001', platform: 'tiktok' } }"#);
+    let r = user_id::resolve_user_id(trap, "instagram".into()).unwrap();
+    assert_eq!(prop(&r, "userId"), JsValue::NULL);
+    assert_eq!(json(&prop(&r, "rejectedLegacy")), r#"{"userId":"7000000000000000001","legacyPlatform":"tiktok","reason":"platform-mismatch"}"#);
+
+    for nothing in [JsValue::NULL, JsValue::UNDEFINED, js("{}")] {
+        let r = user_id::resolve_user_id(nothing, "yt".into()).unwrap();
+        assert_eq!(json(&r), r#"{"platform":"youtube","userId":null,"source":"none","needsMigration":false,"rejectedLegacy":null,"problem":null}"#);
+    }
+    for bad in [JsValue::from_str("{not json"), JsValue::from_str("[1]"), js("[]"), js("5"), js("true")] {
+        let r = user_id::resolve_user_id(bad, JsValue::NULL).unwrap();
+        assert_eq!(prop(&r, "problem").as_string().as_deref(), Some("notes-unreadable"));
+        assert_eq!(prop(&r, "source").as_string().as_deref(), Some("none"));
+    }
+    // Getters that throw and Proxies are read without throwing.
+    let hostile = js(r#"{ get modash_data() { throw new Error('boom'); } }"#);
+    let r = user_id::resolve_user_id(hostile, JsValue::NULL).unwrap();
+    assert_eq!(prop(&r, "problem").as_string().as_deref(), Some("notes-unreadable"));
+    let proxy = js(r#"new Proxy({}, { get: (t, k) => k === 'modash_data' ? { platforms: { instagram: { userId: 'P' } } } : undefined })"#);
+    let r = user_id::resolve_user_id(proxy, JsValue::NULL).unwrap();
+    assert_eq!(prop(&r, "userId").as_string().as_deref(), Some("P"));
+    // Bytes of the JSON text work like the text.
+    let bytes = js(r#"new TextEncoder().encode('{"modash_data":{"platforms":{"youtube":{"userId":"UCabc"}}}}')"#);
+    let r = user_id::resolve_user_id(bytes, "youtube".into()).unwrap();
+    assert_eq!(prop(&r, "userId").as_string().as_deref(), Some("UCabc"));
+    assert_error(user_id::resolve_user_id(JsValue::NULL, "orkut".into()), "UNSUPPORTED_PLATFORM", "orkut");
+}
+
+#[wasm_bindgen_test]
+fn ttl_config_env_and_resolution() {
+    let d = ttl::default_ttl_config();
+    assert_eq!(json(&d), r#"{"base":43200000,"roster":43200000,"discovery":3600000,"bulkRefresh":86400000,"platforms":{}}"#);
+    let env = js(r#"{ MODASH_CACHE_TTL_HOURS: '6', NEXT_PUBLIC_MODASH_CACHE_TTL_HOURS: '8', MODASH_CACHE_TTL_DISCOVERY_HOURS: '1.5',
+        NEXT_PUBLIC_MODASH_CACHE_TTL_YOUTUBE_HOURS: '0', MODASH_CACHE_TTL_BULK_HOURS: 'soon', MODASH_CACHE_TTL_TIKTOK_HOURS: 3 }"#);
+    let out = ttl::ttl_config_from_env(env).unwrap();
+    let config = prop(&out, "config");
+    assert_eq!(json(&config), r#"{"base":21600000,"roster":21600000,"discovery":5400000,"bulkRefresh":86400000,"platforms":{"youtube":0}}"#);
+    let warnings: Vec<String> = js_sys::Array::from(&prop(&out, "warnings")).iter().map(|w| w.as_string().unwrap()).collect();
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(warnings[0].contains("NEXT_PUBLIC_MODASH_CACHE_TTL_HOURS") && warnings[0].contains("using MODASH_CACHE_TTL_HOURS"));
+    assert!(warnings[1].contains("MODASH_CACHE_TTL_BULK_HOURS=\"soon\"") && warnings[1].contains("24 h"));
+    assert!(warnings[2].contains("MODASH_CACHE_TTL_TIKTOK_HOURS=3"));
+    // No argument: process.env in Node, defaults in a browser; either way a config comes back.
+    let out = ttl::ttl_config_from_env(JsValue::UNDEFINED).unwrap();
+    assert!(prop(&prop(&out, "config"), "base").as_f64().is_some());
+
+    assert_eq!(ttl::resolve_ttl(config.clone(), "discovery".into(), "ig".into()).unwrap(), 1.5 * H);
+    assert_eq!(ttl::resolve_ttl(config.clone(), JsValue::UNDEFINED, JsValue::UNDEFINED).unwrap(), 6.0 * H);
+    assert_eq!(ttl::resolve_ttl(config.clone(), "bulkRefresh".into(), "youtube".into()).unwrap(), 0.0);
+    assert_error(ttl::resolve_ttl(config.clone(), "weekly".into(), JsValue::NULL), "INVALID_USE_CASE", "weekly");
+    assert_error(ttl::resolve_ttl(js("{ roster: -1 }"), JsValue::NULL, JsValue::NULL), "INVALID_TTL", "roster");
+    assert_error(ttl::resolve_ttl(js("{ base: NaN }"), JsValue::NULL, JsValue::NULL), "INVALID_TTL", "NaN");
+    assert_error(ttl::resolve_ttl(js("{ platforms: { tiktok: 'x' } }"), JsValue::NULL, JsValue::NULL), "INVALID_TTL", "platforms.tiktok");
+    assert_error(ttl::resolve_ttl(js("12"), JsValue::NULL, JsValue::NULL), "INVALID_TTL", "config");
+    assert_error(ttl::ttl_config_from_env(js("'MODASH=1'")), "INVALID_ARGUMENT", "env");
+}
+
+#[wasm_bindgen_test]
+fn timestamps_ages_freshness_and_labels() {
+    let p = |v: JsValue| time::parse_timestamp(v).as_f64();
+    assert_eq!(p("2025-01-15T10:00:00Z".into()), Some(NOW));
+    assert_eq!(p("2025-01-15T11:00:00.500+01:00".into()), Some(NOW + 500.0));
+    assert_eq!(p("2025-01-15 10:00:00.123456+00".into()), Some(NOW + 123.0));
+    assert_eq!(p(js("new Date(Date.UTC(2025, 0, 15, 10))")), Some(NOW));
+    assert_eq!(p(NOW.into()), Some(NOW));
+    for bad in [js("'2025-02-30T00:00:00Z'"), js("new Date('nope')"), js("NaN"), js("Infinity"), js("null"), js("({})"), js("true"), js("'2025-01-15T10:00:00'")] {
+        assert_eq!(time::parse_timestamp(bad.clone()), JsValue::NULL, "{bad:?}");
+    }
+    let age = |v: &str, now: f64| time::cache_age(v.into(), now.into()).unwrap().as_f64();
+    assert_eq!(age("2025-01-15T09:00:00Z", NOW), Some(H));
+    assert_eq!(age("2025-01-15T10:04:59Z", NOW), Some(0.0));
+    assert_eq!(age("2025-01-15T10:05:01Z", NOW), None);
+    assert!(time::cache_age("2025-01-15T09:00:00Z".into(), JsValue::UNDEFINED).unwrap().as_f64().unwrap() > 0.0);
+    assert_error(time::cache_age("x".into(), "soon".into()), "INVALID_ARGUMENT", "now");
+
+    assert!(time::is_fresh("2025-01-15T09:00:00Z".into(), H.into(), NOW.into()).unwrap());
+    assert!(!time::is_fresh("2025-01-15T08:59:59.999Z".into(), H.into(), NOW.into()).unwrap());
+    assert!(!time::is_fresh("garbage".into(), 1e12.into(), NOW.into()).unwrap());
+    assert_error(time::is_fresh(JsValue::NULL, js("-1"), JsValue::NULL), "INVALID_TTL", "ttlMs");
+    assert_error(time::is_fresh(JsValue::NULL, js("Infinity"), JsValue::NULL), "INVALID_TTL", "Infinity");
+
+    let label = |v: &str, opts: &str| time::cache_age_label(v.into(), js(opts)).unwrap().as_string();
+    let opts = format!("{{ now: {NOW} }}");
+    assert_eq!(label("2025-01-15T07:00:00Z", &opts).as_deref(), Some("3h ago"));
+    assert_eq!(label("2025-01-15T09:59:30Z", &opts).as_deref(), Some("just now"));
+    assert_eq!(label("2024-09-01T00:00:00Z", &opts).as_deref(), Some("4mo ago"));
+    let long = format!("{{ now: {NOW}, style: 'long' }}");
+    assert_eq!(label("2025-01-15T07:00:00Z", &long).as_deref(), Some("3 hours ago"));
+    assert_eq!(label("2025-01-14T09:00:00Z", &long).as_deref(), Some("yesterday"));
+    assert_eq!(label("2025-01-15T09:59:30Z", &long).as_deref(), Some("now"));
+    let de = format!("{{ now: {NOW}, style: 'long', locale: 'de' }}");
+    assert_eq!(label("2025-01-14T09:00:00Z", &de).as_deref(), Some("gestern"));
+    let bogus = format!("{{ now: {NOW}, style: 'long', locale: 'not a locale!!' }}");
+    assert_eq!(label("2025-01-15T07:00:00Z", &bogus).as_deref(), Some("3 hours ago"), "falls back to English");
+    assert_eq!(label("2025-01-16T00:00:00Z", &opts), None, "future");
+    assert_eq!(label("nope", &opts), None);
+    assert_error(time::cache_age_label("x".into(), js("{ style: 'tiny' }")), "INVALID_ARGUMENT", "style");
+}
+
+fn roster_notes() -> JsValue {
+    js(r#"{ modash_data: { userId: 'legacy-ig', last_refreshed: '2025-01-15T09:30:00Z', platforms: {
+        tiktok: { userId: '6789', last_refreshed: '2025-01-15T07:00:00Z', cached_payload: { big: 'x'.repeat(50000) } },
+        youtube: { userId: 'UCx', last_refreshed: new Date(Date.UTC(2025, 0, 12)) } } } }"#)
+}
+
+#[wasm_bindgen_test]
+fn progress_badges() {
+    let opts = js(&format!("{{ now: {NOW} }}"));
+    let p = progress::analytics_progress(roster_notes(), js("['Instagram', 'ig', 'TikTok', 'yt', 'Facebook']"), opts.clone()).unwrap();
+    assert_eq!(prop(&p, "label").as_string().unwrap(), "2/4");
+    assert_eq!(prop(&p, "tooltip").as_string().unwrap(), "Analytics synced for 2/4 platform(s) (refreshed 30m ago)");
+    assert_eq!(prop(&p, "newestRefresh").as_f64(), Some(NOW - 0.5 * H));
+    let rows = js_sys::Array::from(&prop(&p, "platforms"));
+    assert_eq!(rows.length(), 4);
+    assert_eq!(
+        json(&rows.get(0)),
+        format!(r#"{{"platform":"instagram","userId":"legacy-ig","lastRefreshed":{},"ageMs":1800000,"fresh":true,"ageLabel":"30m ago","problem":null}}"#, NOW - 0.5 * H)
+    );
+    assert_eq!(prop(&rows.get(2), "fresh"), JsValue::FALSE, "3 days old");
+    assert_eq!(json(&rows.get(3)), r#"{"platform":"facebook","userId":null,"lastRefreshed":null,"ageMs":null,"fresh":false,"ageLabel":null,"problem":"unsupported-platform"}"#);
+
+    // The platform TTL override and a fixed TTL.
+    let o = js(&format!("{{ now: {NOW}, ttl: {{ base: 43200000, platforms: {{ tiktok: 3600000 }} }} }}"));
+    let p = progress::analytics_progress(roster_notes(), js("['tiktok']"), o).unwrap();
+    assert_eq!(prop(&p, "synced").as_f64(), Some(0.0));
+    let o = js(&format!("{{ now: {NOW}, ttl: 400000000, useCase: 'discovery' }}"));
+    let p = progress::analytics_progress(roster_notes(), js("['tiktok','youtube']"), o).unwrap();
+    assert_eq!(prop(&p, "label").as_string().unwrap(), "2/2");
+    let o = js(&format!("{{ now: {NOW}, useCase: 'discovery' }}"));
+    let p = progress::analytics_progress(roster_notes(), js("['instagram','tiktok']"), o).unwrap();
+    assert_eq!(prop(&p, "label").as_string().unwrap(), "1/2");
+
+    // Unreadable notes: a row, nothing fresh, no throw.
+    let p = progress::analytics_progress("{broken".into(), js("['instagram']"), opts.clone()).unwrap();
+    assert_eq!(json(&p), r#"{"synced":0,"total":1,"label":"0/1","tooltip":"Analytics synced for 0/1 platform(s)","platforms":[{"platform":"instagram","userId":null,"lastRefreshed":null,"ageMs":null,"fresh":false,"ageLabel":null,"problem":null}],"newestRefresh":null,"problem":"notes-unreadable"}"#);
+
+    assert_error(progress::analytics_progress(JsValue::NULL, "instagram".into(), JsValue::NULL), "INVALID_ARGUMENT", "platforms must be an array");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ ttl: -5 }")), "INVALID_TTL", "ttl");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ useCase: 'x' }")), "INVALID_USE_CASE", "x");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ now: 'later' }")), "INVALID_ARGUMENT", "options.now");
+}
+
+#[wasm_bindgen_test]
+fn batch_equals_single_calls() {
+    let opts = js(&format!("{{ now: {NOW} }}"));
+    let rows = js_sys::Array::new();
+    let inputs = [
+        (roster_notes(), js("['instagram','tiktok','youtube']")),
+        (JsValue::from_str(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"2025-01-15T09:00:00Z"}}}}"#), js("['ig']")),
+        (JsValue::from_str("not json"), js("['tiktok']")),
+        (JsValue::NULL, js("[]")),
+    ];
+    for (notes, platforms) in &inputs {
+        let row = js_sys::Object::new();
+        Reflect::set(&row, &"notes".into(), notes).unwrap();
+        Reflect::set(&row, &"platforms".into(), platforms).unwrap();
+        rows.push(&row);
+    }
+    let batch = js_sys::Array::from(&progress::analytics_progress_batch(rows.into(), opts.clone()).unwrap());
+    assert_eq!(batch.length(), 4);
+    for (i, (notes, platforms)) in inputs.iter().enumerate() {
+        let single = progress::analytics_progress(notes.clone(), platforms.clone(), opts.clone()).unwrap();
+        assert_eq!(json(&batch.get(i as u32)), json(&single), "row {i}");
+    }
+    assert_error(progress::analytics_progress_batch(js("[{ notes: null, platforms: 'ig' }]"), JsValue::NULL), "INVALID_ARGUMENT", "rows[0].platforms");
+    assert_error(progress::analytics_progress_batch(js("[null]"), JsValue::NULL), "INVALID_ARGUMENT", "rows[0]");
+    assert_error(progress::analytics_progress_batch(js("{}"), JsValue::NULL), "INVALID_ARGUMENT", "rows must be an array");
+    // A row whose notes getter throws is an unreadable row, not an error.
+    let b = progress::analytics_progress_batch(js("[{ get notes() { throw 1 }, platforms: ['ig'] }]"), opts).unwrap();
+    assert_eq!(prop(&js_sys::Array::from(&b).get(0), "problem").as_string().as_deref(), Some("notes-unreadable"));
+}

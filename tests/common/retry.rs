@@ -1,0 +1,1 @@
+//! Retry suite (filled by the retry issue).

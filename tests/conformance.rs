@@ -1,0 +1,92 @@
+//! Conformance: the JSON reader against JSONTestSuite and the timestamp parser against the
+//! RFC 3339 cases of JSON-Schema-Test-Suite (both MIT; see tests/vectors/). Also the JSON
+//! reader against serde_json as an oracle on random text.
+#![cfg(not(target_arch = "wasm32"))]
+
+use modash_flow::json::{validate, validate_bytes};
+use modash_flow::notes::{read_text, NotesRead};
+use modash_flow::time::parse_str;
+use proptest::prelude::*;
+use std::path::Path;
+
+fn vectors() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
+}
+
+#[test]
+fn json_test_suite() {
+    let mut counts = [0usize; 3];
+    for entry in std::fs::read_dir(vectors().join("json-test-suite")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.ends_with(".json") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let got = validate_bytes(&bytes);
+        match &name[..2] {
+            "y_" => {
+                assert!(got.is_ok(), "{name} must be accepted: {got:?}");
+                counts[0] += 1;
+            }
+            "n_" => {
+                assert!(got.is_err(), "{name} must be rejected");
+                counts[1] += 1;
+            }
+            _ => counts[2] += 1, // i_: either answer, but no panic (we got here)
+        }
+        // Notes read from text must never panic either, and accept only objects.
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let read = read_text(text);
+            if read != NotesRead::Unreadable {
+                assert!(text.trim_start().starts_with('{') && validate(text).is_ok(), "{name}");
+            }
+        }
+    }
+    assert_eq!(counts, [84, 157, 35], "vector files present (y, n, i)");
+}
+
+#[test]
+fn rfc3339_date_times() {
+    let text = std::fs::read_to_string(vectors().join("rfc3339-date-time.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(cases.len() >= 20);
+    for case in cases {
+        let data = case["data"].as_str().unwrap();
+        let valid = case["valid"].as_bool().unwrap();
+        assert_eq!(parse_str(data).is_some(), valid, "{data:?} valid={valid}");
+    }
+    // Leap second maps to the next second.
+    assert_eq!(parse_str("1998-12-31T23:59:60Z"), parse_str("1999-01-01T00:00:00Z"));
+}
+
+fn json_like() -> impl Strategy<Value = String> {
+    // Fragments that build both valid and broken JSON, kept under serde_json's depth limit.
+    let atom = prop_oneof![
+        Just("null".to_string()), Just("true".to_string()), Just("fals".to_string()),
+        Just("0".to_string()), Just("-1.5e3".to_string()), Just("01".to_string()), Just("1.".to_string()),
+        Just("\"a\\n\\u00e9\"".to_string()), Just("\"\\x\"".to_string()), Just("\"\u{7}\"".to_string()),
+        Just("\"é\"".to_string()), Just("1e400".to_string()), Just("-".to_string()),
+    ];
+    atom.prop_recursive(6, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            proptest::collection::vec(("[a-z\"]{0,3}", inner.clone()), 0..4).prop_map(|v| {
+                let body: Vec<String> = v.into_iter().map(|(k, val)| format!("\"{k}\":{val}")).collect();
+                format!("{{{}}}", body.join(","))
+            }),
+            (inner.clone(), "[ ,:\\]\\}\\[\\{]{0,2}").prop_map(|(a, junk)| format!("{a}{junk}")),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn reader_agrees_with_serde_json(text in json_like()) {
+        let ours = validate(&text).is_ok();
+        let oracle = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
+        prop_assert_eq!(ours, oracle, "{}", text);
+    }
+}
