@@ -5,6 +5,15 @@
 //! and freshness ([`time`]), cache-age labels ([`label`]), roster badges ([`progress`]), the
 //! notes column ([`notes`]) and the retry policy ([`retry`]). The `#[wasm_bindgen]` boundary
 //! lives in `wasm/` and only converts values and maps errors.
+//!
+//! ```
+//! use modash_flow::{notes::read_text, platform::Platform, user_id::{resolve, Source}};
+//!
+//! // A legacy TikTok id is never used for Instagram (the seed plan's mismatch bug).
+//! let notes = read_text(r#"{"modash_data":{"userId":"7000000000000000001","platform":"tiktok"}}"#);
+//! assert_eq!(resolve(&notes, Platform::Instagram).source, Source::None);
+//! assert_eq!(resolve(&notes, Platform::Tiktok).user_id.as_deref(), Some("7000000000000000001"));
+//! ```
 
 pub mod json;
 pub mod label;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh or warm machine: installs what is missing (scripts/setup.sh),
+# then native Rust tests (unit, property, conformance, doctests), the wasm suites in Node and
+# in headless Debian Chromium, the optimised build, the JS tests of the built package and the
+# TypeScript check of its .d.ts. Prints each runner's summary and a total line at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh
+
+logs=target/test-logs
+mkdir -p "$logs"
+passed=0; failed=0
+summary=()
+
+# run NAME CMD...: runs a step, shows its summary lines, adds its counts.
+run() {
+  local name=$1; shift
+  printf '\n== %s\n' "$name"
+  local status=0
+  "$@" >"$logs/$name.log" 2>&1 || status=$?
+  local p f
+  p=$( (grep -hoE '(test result: [a-zA-Z]+\. [0-9]+ passed|^# pass [0-9]+)' "$logs/$name.log" || true) | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  f=$( (grep -hoE '([0-9]+ failed|^# fail [0-9]+)' "$logs/$name.log" || true) | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  grep -hE '(test result:|^# (pass|fail) )' "$logs/$name.log" || true
+  p=${p:-0}; f=${f:-0}
+  passed=$((passed + p)); failed=$((failed + f))
+  summary+=("$name: $p passed, $f failed")
+  if [ "$status" -ne 0 ]; then
+    echo "!! $name failed (exit $status); last lines of $logs/$name.log:"
+    tail -n 40 "$logs/$name.log"
+    failed=$((failed + (f == 0 ? 1 : 0)))
+    return 1
+  fi
+  if [ "${MIN_TESTS:-1}" -gt 0 ] && [ "$p" -eq 0 ]; then
+    echo "!! $name ran no test"
+    return 1
+  fi
+}
+
+status=0
+run native cargo test --all-targets || status=1
+run doctests cargo test --doc || status=1
+
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER=/usr/bin/chromedriver
+run wasm-node cargo test --target wasm32-unknown-unknown --test node || status=1
+# Without WASM_BINDGEN_USE_BROWSER=1 the browser tests are skipped and the run still exits 0:
+# `run` fails a step that passed no test.
+WASM_BINDGEN_USE_BROWSER=1 run wasm-chromium cargo test --target wasm32-unknown-unknown --test browser || status=1
+
+printf '\n== build (release, wasm-opt -Oz)\n'
+bash scripts/build.sh || status=1
+run js-package node --test tests/js/ || status=1
+printf '\n== typescript (.d.ts consumer)\n'
+if node_modules/.bin/tsc -p tests/js; then echo "tsc: the .d.ts consumer type-checks"; else status=1; failed=$((failed + 1)); fi
+
+printf '\n== summary\n'
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+exit $status

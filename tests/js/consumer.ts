@@ -1,0 +1,30 @@
+// Compiled with `tsc --noEmit` against pkg/'s generated .d.ts: the types a TS user sees must be
+// precise (no `any`), and misuse must not compile (the @ts-expect-error lines).
+import {
+  normalizePlatform, resolveUserId, ttlConfigFromEnv, resolveTtl, analyticsProgressBatch, cacheAgeLabel,
+  type Platform, type UserIdResolution, type TtlConfig, type AnalyticsProgress, type ModashFlowError,
+} from 'modash-flow';
+
+const p: Platform = normalizePlatform('ig');
+const r: UserIdResolution = resolveUserId({ modash_data: {} }, p);
+const id: string | null = r.userId;
+const src: 'platform' | 'legacy' | 'none' = r.source;
+if (r.rejectedLegacy) {
+  const reason: 'platform-mismatch' | 'unknown-platform' = r.rejectedLegacy.reason;
+  void reason;
+}
+const { config, warnings }: { config: TtlConfig; warnings: string[] } = ttlConfigFromEnv({ MODASH_CACHE_TTL_HOURS: '6' });
+const ms: number = resolveTtl(config, 'bulkRefresh', 'tiktok');
+const rows: AnalyticsProgress[] = analyticsProgressBatch([{ notes: '{}', platforms: ['ig'] }], { ttl: config, now: Date.now() });
+const label: string | null = cacheAgeLabel(new Date(), { style: 'long', locale: 'en' });
+const e = {} as ModashFlowError;
+const code: 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT' | 'INVALID_OPTION' | 'NOTES_UNREADABLE' = e.code;
+
+// @ts-expect-error: an unknown use case does not type-check
+resolveTtl(config, 'weekly');
+// @ts-expect-error: platforms must be an array
+analyticsProgressBatch([{ notes: null, platforms: 'ig' }]);
+// @ts-expect-error: the style is a closed set
+cacheAgeLabel(null, { style: 'tiny' });
+
+void [id, src, warnings, ms, rows, label, code];
