@@ -21,6 +21,7 @@ pub mod notes;
 pub mod num;
 pub mod platform;
 pub mod progress;
+pub mod retry;
 pub mod time;
 pub mod ttl;
 pub mod user_id;
