@@ -4,6 +4,7 @@
 pub mod js;
 pub mod progress;
 pub mod read;
+pub mod retry;
 pub mod time;
 pub mod ttl;
 pub mod types;

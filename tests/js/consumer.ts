@@ -28,3 +28,15 @@ analyticsProgressBatch([{ notes: null, platforms: 'ig' }]);
 cacheAgeLabel(null, { style: 'tiny' });
 
 void [id, src, warnings, ms, rows, label, code];
+
+import { retryRequest, type RetryResult, type RetryInfo } from 'modash-flow';
+async function typedRetry(): Promise<void> {
+  const r: RetryResult<Response> = await retryRequest(({ signal, attempt }) => fetch(`/x?${attempt}`, { signal: signal ?? undefined }), {
+    maxRetries: 3, jitter: 'equal', onRetry: (i: RetryInfo) => void i.delayMs,
+  });
+  const n: number | null = r.waitTimeMs;
+  void n;
+  // @ts-expect-error: jitter is a closed set
+  await retryRequest(() => 1, { jitter: 'lots' });
+}
+void typedRetry;

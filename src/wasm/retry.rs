@@ -1,0 +1,103 @@
+//! Export: `retryRequest` (options conversion; the loop is `crate::retry::run`).
+
+use super::js::{describe, error, invalid};
+use crate::retry::policy::{InvalidOption, Jitter, Policy, RawOptions};
+use crate::retry::run;
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+fn option_error(option: &str, problem: String) -> JsValue {
+    error(InvalidOption::CODE, &format!("Invalid retry option {option}: {problem}"))
+}
+
+/// Reads options[key]; undefined when options is undefined/null.
+fn read(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    Reflect::get(options, &JsValue::from_str(key)).map_err(|_| option_error(key, "could not be read".into()))
+}
+
+fn number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
+    let v = read(options, key)?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_f64().map(Some).ok_or_else(|| option_error(key, format!("{} is not a number", describe(&v))))
+}
+
+struct Parsed {
+    policy: Policy,
+    signal: Option<AbortSignal>,
+    on_retry: Option<Function>,
+}
+
+fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
+    if !(options.is_undefined() || options.is_null() || (options.is_object() && !Array::is_array(options))) {
+        return Err(invalid(&format!("options must be an object, got {}", describe(options))));
+    }
+    let jitter = read(options, "jitter")?;
+    let jitter = if jitter.is_undefined() {
+        None
+    } else {
+        Some(jitter.as_string().as_deref().and_then(Jitter::parse).ok_or_else(|| {
+            option_error("jitter", format!("{} is not 'none', 'equal' or 'full'", describe(&jitter)))
+        })?)
+    };
+    let statuses = read(options, "retryableStatuses")?;
+    let retryable_statuses = if statuses.is_undefined() {
+        None
+    } else {
+        let list = statuses
+            .dyn_ref::<Array>()
+            .ok_or_else(|| option_error("retryableStatuses", format!("{} is not an array", describe(&statuses))))?;
+        let mut out = Vec::with_capacity(list.length() as usize);
+        for s in list.iter() {
+            out.push(s.as_f64().ok_or_else(|| {
+                option_error("retryableStatuses", format!("{} is not an HTTP status (100-599)", describe(&s)))
+            })?);
+        }
+        Some(out)
+    };
+    let network = read(options, "retryOnNetworkError")?;
+    let retry_on_network_error = if network.is_undefined() {
+        None
+    } else {
+        Some(network.as_bool().ok_or_else(|| option_error("retryOnNetworkError", format!("{} is not a boolean", describe(&network))))?)
+    };
+    let raw = RawOptions {
+        max_retries: number(options, "maxRetries")?,
+        initial_delay_ms: number(options, "initialDelayMs")?,
+        max_delay_ms: number(options, "maxDelayMs")?,
+        backoff_multiplier: number(options, "backoffMultiplier")?,
+        jitter,
+        retryable_statuses,
+        retry_on_network_error,
+        max_retry_after_ms: number(options, "maxRetryAfterMs")?,
+    };
+    let policy = Policy::from_raw(&raw).map_err(|e| error(InvalidOption::CODE, &e.to_string()))?;
+    let signal = read(options, "signal")?;
+    let signal = if signal.is_undefined() || signal.is_null() {
+        None
+    } else {
+        Some(signal.dyn_into::<AbortSignal>().map_err(|s| option_error("signal", format!("{} is not an AbortSignal", describe(&s))))?)
+    };
+    let on_retry = read(options, "onRetry")?;
+    let on_retry = if on_retry.is_undefined() || on_retry.is_null() {
+        None
+    } else {
+        Some(on_retry.dyn_into::<Function>().map_err(|f| option_error("onRetry", format!("{} is not a function", describe(&f))))?)
+    };
+    Ok(Parsed { policy, signal, on_retry })
+}
+
+#[wasm_bindgen(js_name = retryRequest, skip_typescript)]
+pub async fn retry_request(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let request = request
+        .dyn_into::<Function>()
+        .map_err(|r| invalid(&format!("request must be a function, got {}", describe(&r))))?;
+    let Parsed { policy, signal, on_retry } = parse(&options)?;
+    Ok(run::run(request, policy, signal, on_retry).await)
+}
