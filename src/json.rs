@@ -59,6 +59,11 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The text between two offsets of this parser's input.
+    pub fn slice(&self, start: usize, end: usize) -> &'a str {
+        &self.text[start..end]
+    }
+
     /// The next byte, if any.
     pub fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
@@ -338,6 +343,36 @@ pub fn unescape(raw: &str) -> String {
 
 fn hex4(h: &[u8]) -> u32 {
     h.iter().fold(0, |acc, &d| acc * 16 + (d as char).to_digit(16).unwrap_or(0))
+}
+
+/// Writes `s` as a JSON string literal (quotes, backslashes and control characters escaped).
+pub fn write_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        match esc {
+            Some(e) => out.push_str(e),
+            None => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 15) as usize] as char);
+            }
+        }
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+    out.push('"');
 }
 
 /// Validates a whole JSON text.

@@ -128,6 +128,33 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Civil date-time of epoch ms: (year, month, day, hour, minute, second, millisecond).
+pub fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
+    let days = ms.div_euclid(86_400_000);
+    let rem = ms.rem_euclid(86_400_000);
+    // Inverse of days_from_civil (Hinnant's civil_from_days).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    (y, m, d, rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000)
+}
+
+/// ISO-8601 UTC text of epoch ms, as `Date.prototype.toISOString` writes it
+/// (`2025-01-15T10:00:00.000Z`); `None` outside years 0 to 9999.
+pub fn to_iso(ms: f64) -> Option<String> {
+    if !ms.is_finite() || !(-62_167_219_200_000.0..=253_402_300_799_999.0).contains(&ms) {
+        return None;
+    }
+    let (y, mo, d, h, mi, s, f) = civil(ms.floor() as i64);
+    Some(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{f:03}Z"))
+}
+
 /// Age in ms of a refresh at `t` seen at `now`: `now - t`; up to 5 minutes in the future is
 /// 0 (clock skew); further in the future is `None` (invalid).
 pub fn age(t: f64, now: f64) -> Option<f64> {
@@ -199,22 +226,6 @@ mod tests {
         assert!(is_fresh(Some(0.0), 0.0));
     }
 
-    fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
-        let days = ms.div_euclid(86_400_000);
-        let rem = ms.rem_euclid(86_400_000);
-        // Inverse of days_from_civil (Hinnant's civil_from_days).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-        (y, m, d, rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000)
-    }
-
     proptest! {
         #[test]
         fn formatted_instants_round_trip(ms in 0i64..253_402_300_799_999) {
@@ -223,6 +234,7 @@ mod tests {
             prop_assert_eq!(parse_str(&text), Some(ms as f64));
             let pg = format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{f:03}000+00");
             prop_assert_eq!(parse_str(&pg), Some(ms as f64));
+            prop_assert_eq!(to_iso(ms as f64), Some(text));
         }
 
         #[test]

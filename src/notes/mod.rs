@@ -2,7 +2,9 @@
 //! (read from JSON text here, from JS objects at the boundary) and, in [`write`], the
 //! lossless write path.
 
+pub mod doc;
 mod text;
+pub mod write;
 
 pub use text::read_text;
 
@@ -37,7 +39,14 @@ impl Leaf {
 pub struct EntryView {
     pub user_id: Leaf,
     pub last_refreshed: Leaf,
+    /// Which core metrics are present (not undefined), in [`METRICS`] order.
+    pub has_metric: [bool; 3],
+    /// A `cached_payload` is present.
+    pub has_payload: bool,
 }
+
+/// The core metrics kept in a slim entry, by their key in notes.
+pub const METRICS: [&str; 3] = ["followers", "engagementRate", "avgViews"];
 
 /// The fields of `notes` the read path uses.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -52,6 +61,8 @@ pub struct NotesView {
     pub legacy_platform: Leaf,
     /// Legacy `modash_data.last_refreshed`.
     pub legacy_last_refreshed: Leaf,
+    /// A legacy `modash_data.cached_payload` is present.
+    pub legacy_payload: bool,
 }
 
 impl NotesView {

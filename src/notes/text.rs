@@ -29,7 +29,7 @@ pub fn read_text(text: &str) -> NotesRead {
     }
 }
 
-fn leaf(p: &mut Parser<'_>) -> Result<Leaf, JsonError> {
+pub(crate) fn leaf(p: &mut Parser<'_>) -> Result<Leaf, JsonError> {
     Ok(match p.scalar()? {
         Scalar::Null => Leaf::Null,
         Scalar::Bool(b) => Leaf::Bool(b),
@@ -58,6 +58,10 @@ fn read_modash(p: &mut Parser<'_>) -> Result<NotesView, JsonError> {
             "modash_user_id" => view.legacy_modash_user_id = leaf(p)?,
             "platform" => view.legacy_platform = leaf(p)?,
             "last_refreshed" => view.legacy_last_refreshed = leaf(p)?,
+            "cached_payload" => {
+                view.legacy_payload = true;
+                p.skip_value()?
+            }
             _ => p.skip_value()?,
         }
         Ok(())
@@ -92,7 +96,16 @@ fn read_entry(p: &mut Parser<'_>) -> Result<EntryView, JsonError> {
         match &*key {
             "userId" => entry.user_id = leaf(p)?,
             "last_refreshed" => entry.last_refreshed = leaf(p)?,
-            _ => p.skip_value()?,
+            "cached_payload" => {
+                entry.has_payload = true;
+                p.skip_value()?
+            }
+            k => {
+                if let Some(i) = super::METRICS.iter().position(|m| *m == k) {
+                    entry.has_metric[i] = true;
+                }
+                p.skip_value()?
+            }
         }
         Ok(())
     })?;

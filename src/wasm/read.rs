@@ -2,7 +2,7 @@
 //! properties are read, payloads are never touched), JSON text, UTF-8 bytes, null/undefined.
 
 use super::js::{get, is_record};
-use crate::notes::{read_text, EntryView, Leaf, NotesRead, NotesView};
+use crate::notes::{read_text, EntryView, Leaf, NotesRead, NotesView, METRICS};
 use crate::platform::Platform;
 use js_sys::{Date, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -54,14 +54,21 @@ fn object(v: &JsValue) -> Result<NotesRead, JsValue> {
         view.legacy_modash_user_id = leaf(&get(&md, "modash_user_id")?);
         view.legacy_platform = leaf(&get(&md, "platform")?);
         view.legacy_last_refreshed = leaf(&get(&md, "last_refreshed")?);
+        view.legacy_payload = !get(&md, "cached_payload")?.is_undefined();
         let platforms = get(&md, "platforms")?;
         if is_record(&platforms) {
             for p in Platform::ALL {
                 let e = get(&platforms, p.as_str())?;
                 if is_record(&e) {
+                    let mut has_metric = [false; 3];
+                    for (i, m) in METRICS.iter().enumerate() {
+                        has_metric[i] = !get(&e, m)?.is_undefined();
+                    }
                     view.platforms[p.index()] = EntryView {
                         user_id: leaf(&get(&e, "userId")?),
                         last_refreshed: leaf(&get(&e, "last_refreshed")?),
+                        has_metric,
+                        has_payload: !get(&e, "cached_payload")?.is_undefined(),
                     };
                 }
             }

@@ -1,0 +1,454 @@
+//! Notes as JSON text, edited losslessly. One pass validates the whole text and opens only
+//! the objects on the owned path (root, `modash_data`, `platforms`, the three entries); every
+//! other value stays a slice of the input and is written back byte for byte. The containers
+//! on the path are re-emitted compactly (`{"k":v,...}`), keys keep their order and escapes.
+//! Duplicate keys: the last one is the one read and edited, as with `JSON.parse`.
+
+use super::text::leaf;
+use super::write::{self, EntryEdit, Fetched, MergeOptions, MergePlan, Num, PayloadFacts, PayloadSource, SlimPlan, Slimmed, Unreadable, Value};
+use super::{EntryView, Leaf, NotesView, METRICS};
+use crate::json::{self, JsonError, Parser, Scalar};
+use crate::platform::Platform;
+use std::borrow::Cow;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    Root,
+    Modash,
+    Platforms,
+    Entry,
+}
+
+enum Val<'a> {
+    Raw(&'a str),
+    Obj(Obj<'a>),
+    New(String),
+}
+
+struct Member<'a> {
+    key_raw: Cow<'a, str>,
+    key: Cow<'a, str>,
+    value: Val<'a>,
+}
+
+#[derive(Default)]
+struct Obj<'a> {
+    members: Vec<Member<'a>>,
+}
+
+fn kind(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+fn parse_obj<'a>(p: &mut Parser<'a>, level: Level) -> Result<Obj<'a>, JsonError> {
+    let mut obj = Obj::default();
+    p.ws();
+    p.pos += 1; // '{', checked by the caller
+    p.ws();
+    if p.peek() == Some(b'}') {
+        p.pos += 1;
+        return Ok(obj);
+    }
+    loop {
+        p.ws();
+        let (key_raw, escaped) = p.raw_string()?;
+        let key: Cow<'a, str> = if escaped { Cow::Owned(json::unescape(key_raw)) } else { Cow::Borrowed(key_raw) };
+        p.ws();
+        if p.peek() != Some(b':') {
+            return Err(JsonError { offset: p.pos, what: "expected ':' after an object key" });
+        }
+        p.pos += 1;
+        p.ws();
+        let child = match level {
+            Level::Root if key == "modash_data" => Some(Level::Modash),
+            Level::Modash if key == "platforms" => Some(Level::Platforms),
+            Level::Platforms if Platform::ALL.iter().any(|pl| pl.as_str() == key) => Some(Level::Entry),
+            _ => None,
+        };
+        let value = match child {
+            Some(l) if p.peek() == Some(b'{') => Val::Obj(parse_obj(p, l)?),
+            _ => {
+                let start = p.pos;
+                p.skip_value()?;
+                Val::Raw(p.slice(start, p.pos))
+            }
+        };
+        obj.members.push(Member { key_raw: Cow::Borrowed(key_raw), key, value });
+        p.ws();
+        match p.peek() {
+            Some(b',') => p.pos += 1,
+            Some(b'}') => {
+                p.pos += 1;
+                return Ok(obj);
+            }
+            _ => return Err(JsonError { offset: p.pos, what: "expected ',' or '}' in object" }),
+        }
+    }
+}
+
+impl<'a> Obj<'a> {
+    fn last(&self, key: &str) -> Option<&Val<'a>> {
+        self.members.iter().rev().find(|m| m.key == key).map(|m| &m.value)
+    }
+
+    fn raw(&self, key: &str) -> Option<&'a str> {
+        match self.last(key) {
+            Some(Val::Raw(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    fn obj(&self, key: &str) -> Option<&Obj<'a>> {
+        match self.last(key) {
+            Some(Val::Obj(o)) => Some(o),
+            _ => None,
+        }
+    }
+
+    fn leaf(&self, key: &str) -> Leaf {
+        match self.last(key) {
+            None => Leaf::Missing,
+            Some(Val::Obj(_)) => Leaf::Other,
+            Some(Val::Raw(r)) => leaf(&mut Parser::new(r)).unwrap_or(Leaf::Other),
+            Some(Val::New(t)) => leaf(&mut Parser::new(t)).unwrap_or(Leaf::Other),
+        }
+    }
+
+    /// The object at `key` (the last occurrence), created when missing or null; refuses any
+    /// other value.
+    fn obj_mut(&mut self, key: &str, path: &str) -> Result<&mut Obj<'a>, Unreadable> {
+        let idx = match self.members.iter().rposition(|m| m.key == key) {
+            Some(i) => i,
+            None => {
+                let mut key_raw = String::new();
+                json::write_string(&mut key_raw, key);
+                let key_raw = key_raw[1..key_raw.len() - 1].to_string();
+                self.members.push(Member { key_raw: Cow::Owned(key_raw), key: Cow::Owned(key.to_string()), value: Val::Obj(Obj::default()) });
+                self.members.len() - 1
+            }
+        };
+        let m = &mut self.members[idx];
+        match &m.value {
+            Val::Obj(_) => {}
+            Val::Raw(r) if *r == "null" => m.value = Val::Obj(Obj::default()),
+            Val::Raw(r) => return Err(Unreadable(format!("{path} is {}, not an object", kind(r)))),
+            Val::New(_) => return Err(Unreadable(format!("{path} is not an object"))),
+        }
+        match &mut m.value {
+            Val::Obj(o) => Ok(o),
+            _ => Err(Unreadable(format!("{path} is not an object"))),
+        }
+    }
+
+    fn set(&mut self, key: &'static str, text: String) {
+        match self.members.iter_mut().rev().find(|m| m.key == key) {
+            Some(m) => m.value = Val::New(text),
+            None => self.members.push(Member { key_raw: Cow::Borrowed(key), key: Cow::Borrowed(key), value: Val::New(text) }),
+        }
+    }
+
+    /// Removes every `key` member; returns the bytes of the removed values' text.
+    fn remove(&mut self, key: &str) -> usize {
+        let mut bytes = 0;
+        self.members.retain(|m| {
+            if m.key != key {
+                return true;
+            }
+            bytes += match &m.value {
+                Val::Raw(r) => r.len(),
+                Val::New(t) => t.len(),
+                Val::Obj(_) => 0,
+            };
+            false
+        });
+        bytes
+    }
+
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        for (i, m) in self.members.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('"');
+            out.push_str(&m.key_raw);
+            out.push_str("\":");
+            match &m.value {
+                Val::Raw(r) => out.push_str(r),
+                Val::New(t) => out.push_str(t),
+                Val::Obj(o) => o.write(out),
+            }
+        }
+        out.push('}');
+    }
+}
+
+/// Notes text, parsed once for editing.
+pub struct Doc<'a> {
+    root: Obj<'a>,
+}
+
+impl<'a> Doc<'a> {
+    /// Parses and validates the whole text; refuses anything but a JSON object.
+    pub fn parse(text: &'a str) -> Result<Doc<'a>, Unreadable> {
+        let mut p = Parser::new(text);
+        p.ws();
+        if p.peek() != Some(b'{') {
+            return Err(match json::validate(text) {
+                Ok(()) => Unreadable(format!("notes JSON is {}, not an object", kind(text.trim_start()))),
+                Err(e) => Unreadable(format!("notes is not valid JSON ({e})")),
+            });
+        }
+        let root = parse_obj(&mut p, Level::Root).and_then(|o| p.finish().map(|_| o));
+        root.map(|root| Doc { root }).map_err(|e| Unreadable(format!("notes is not valid JSON ({e})")))
+    }
+
+    /// The read view (from the last occurrence of each key).
+    pub fn view(&self) -> NotesView {
+        let mut v = NotesView::default();
+        let Some(md) = self.root.obj("modash_data") else { return v };
+        v.legacy_user_id = md.leaf("userId");
+        v.legacy_modash_user_id = md.leaf("modash_user_id");
+        v.legacy_platform = md.leaf("platform");
+        v.legacy_last_refreshed = md.leaf("last_refreshed");
+        v.legacy_payload = md.last("cached_payload").is_some();
+        if let Some(pl) = md.obj("platforms") {
+            for p in Platform::ALL {
+                if let Some(e) = pl.obj(p.as_str()) {
+                    let mut has_metric = [false; 3];
+                    for (i, m) in METRICS.iter().enumerate() {
+                        has_metric[i] = e.last(m).is_some();
+                    }
+                    v.platforms[p.index()] = EntryView {
+                        user_id: e.leaf("userId"),
+                        last_refreshed: e.leaf("last_refreshed"),
+                        has_metric,
+                        has_payload: e.last("cached_payload").is_some(),
+                    };
+                }
+            }
+        }
+        v
+    }
+
+    /// Checks that the path objects exist as objects (or are absent/null) before any write.
+    pub fn check_shape(&self) -> Result<(), Unreadable> {
+        let check = |o: &Obj, key: &str, path: &str| match o.last(key) {
+            Some(Val::Raw(r)) if *r != "null" => Err(Unreadable(format!("{path} is {}, not an object", kind(r)))),
+            _ => Ok(()),
+        };
+        check(&self.root, "modash_data", "modash_data")?;
+        if let Some(md) = self.root.obj("modash_data") {
+            check(md, "platforms", "modash_data.platforms")?;
+            if let Some(pl) = md.obj("platforms") {
+                for p in Platform::ALL {
+                    check(pl, p.as_str(), &format!("modash_data.platforms.{p}"))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The raw text of `platforms[p].cached_payload`, or of the legacy one.
+    pub fn payload_raw(&self, p: Option<Platform>) -> Option<&'a str> {
+        let md = self.root.obj("modash_data")?;
+        match p {
+            None => md.raw("cached_payload"),
+            Some(p) => md.obj("platforms")?.obj(p.as_str())?.raw("cached_payload"),
+        }
+    }
+
+    fn entry_mut(&mut self, p: Platform) -> Result<&mut Obj<'a>, Unreadable> {
+        self.root
+            .obj_mut("modash_data", "modash_data")?
+            .obj_mut("platforms", "modash_data.platforms")?
+            .obj_mut(p.as_str(), &format!("modash_data.platforms.{p}"))
+    }
+
+    /// Applies entry edits; returns the bytes of removed payloads.
+    pub fn apply(&mut self, edits: &[EntryEdit]) -> Result<usize, Unreadable> {
+        let mut dropped = 0;
+        for e in edits {
+            let entry = self.entry_mut(e.platform)?;
+            for (k, v) in &e.set {
+                entry.set(k, value_text(v));
+            }
+            if e.remove_payload {
+                dropped += entry.remove("cached_payload");
+            }
+        }
+        Ok(dropped)
+    }
+
+    /// Removes the legacy `modash_data.cached_payload`.
+    pub fn remove_legacy_payload(&mut self) -> usize {
+        match self.root.obj_mut("modash_data", "modash_data") {
+            Ok(md) => md.remove("cached_payload"),
+            Err(_) => 0,
+        }
+    }
+
+    /// The text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.root.write(&mut out);
+        out
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Str(s) => {
+            let mut out = String::with_capacity(s.len() + 2);
+            json::write_string(&mut out, s);
+            out
+        }
+        Value::Num(n) => n.text.clone(),
+        Value::Null => "null".into(),
+    }
+}
+
+/// Reads userId and core metrics from a payload's text: `profile.<field>` first (Modash report
+/// payloads), then the top-level `<field>`. Numbers keep their exact text.
+pub fn payload_facts(raw: &str) -> PayloadFacts {
+    fn read_level(raw: &str, facts: &mut PayloadFacts, depth: u8) {
+        let mut p = Parser::new(raw);
+        p.ws();
+        if p.peek() != Some(b'{') {
+            return;
+        }
+        let _ = p.object(|p, key| {
+            if key == "profile" && depth == 0 {
+                p.ws();
+                let start = p.pos;
+                p.skip_value()?;
+                read_level(p.slice(start, p.pos), facts, 1);
+            } else if key == "userId" && (depth == 1 || facts.user_id.is_absent()) {
+                facts.user_id = leaf(p)?;
+            } else if let Some(i) = METRICS.iter().position(|m| *m == key) {
+                match p.scalar()? {
+                    Scalar::Number(t) if depth == 1 || facts.metrics[i].is_none() => {
+                        facts.metrics[i] = Some(Num { value: t.parse().unwrap_or(f64::NAN), text: t.to_string() });
+                    }
+                    _ => {}
+                }
+            } else {
+                p.skip_value()?;
+            }
+            Ok(())
+        });
+    }
+    let mut facts = PayloadFacts::default();
+    read_level(raw, &mut facts, 0);
+    facts
+}
+
+/// `mergeAnalytics` on text: the new text, the plan, and the bytes of the removed payload.
+pub fn merge_text(text: &str, platform: Platform, fetched: &Fetched, opts: &MergeOptions) -> Result<(String, MergePlan, usize), Unreadable> {
+    let mut doc = Doc::parse(text)?;
+    doc.check_shape()?;
+    let plan = write::plan_merge(&doc.view(), platform, fetched, opts);
+    let dropped = doc.apply(&plan.edits)?;
+    Ok((doc.to_text(), plan, dropped))
+}
+
+/// `slimNotes` on text.
+pub struct SlimText<'a> {
+    pub text: String,
+    /// Each slimmed payload with its raw JSON text.
+    pub payloads: Vec<(Slimmed, &'a str)>,
+}
+
+/// `slimNotes` on text; `cache_id` gives the cache row id per platform or legacy payload.
+pub fn slim_text<'a>(text: &'a str, cache_id: impl Fn(Platform, PayloadSource) -> Option<String>) -> Result<SlimText<'a>, Unreadable> {
+    let mut doc = Doc::parse(text)?;
+    doc.check_shape()?;
+    let view = doc.view();
+    let plan: SlimPlan = write::plan_slim(
+        &view,
+        |p| doc.payload_raw(Some(p)).map(payload_facts).unwrap_or_default(),
+        || doc.payload_raw(None).map(payload_facts).unwrap_or_default(),
+        cache_id,
+    );
+    let payloads = plan
+        .slimmed
+        .iter()
+        .filter_map(|s| {
+            let raw = doc.payload_raw(if s.source == PayloadSource::Legacy { None } else { Some(s.platform) })?;
+            Some((s.clone(), raw))
+        })
+        .collect();
+    doc.apply(&plan.edits)?;
+    if plan.remove_legacy_payload {
+        doc.remove_legacy_payload();
+    }
+    Ok(SlimText { text: doc.to_text(), payloads })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> MergeOptions {
+        MergeOptions { now: 1_736_935_200_000.0, refreshed_by: Some("staff-1".into()), cache_id: Some(Some("c1".into())) }
+    }
+
+    #[test]
+    fn merge_keeps_everything_else_byte_for_byte() {
+        let text = r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00",
+            "modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},
+            "instagram":{"keep":[1, 2],"followers":1,"cached_payload":{"profile":{"followers":99}}}},"x":true},"a":{ "n" : null }}"#;
+        let f = Fetched { user_id: Leaf::Str("IG9".into()), username: Some("ana\"b".into()), ..Default::default() };
+        let (out, plan, dropped) = merge_text(text, Platform::Instagram, &f, &opts()).unwrap();
+        assert_eq!(dropped, r#"{"profile":{"followers":99}}"#.len());
+        assert_eq!(plan.user_id_stored.as_deref(), Some("IG9"));
+        assert!(out.starts_with(r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00","modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},"instagram":{"keep":[1, 2],"followers":1,"userId":"IG9","username":"ana\"b","last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-1","cache_id":"c1"}},"x":true},"a":{ "n" : null }}"#), "{out}");
+        assert!(json::validate(&out).is_ok());
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read() {
+        let f = Fetched::default();
+        for (bad, needle) in [
+            ("not json", "not valid JSON"),
+            ("[1]", "an array"),
+            ("\"{}\"", "a string"),
+            (r#"{"modash_data":"x"}"#, "modash_data is a string"),
+            (r#"{"modash_data":{"platforms":[1]}}"#, "modash_data.platforms is an array"),
+            (r#"{"modash_data":{"platforms":{"tiktok":7}}}"#, "modash_data.platforms.tiktok is a number"),
+            (r#"{"a":1"#, "not valid JSON"),
+        ] {
+            let e = merge_text(bad, Platform::Instagram, &f, &opts()).unwrap_err();
+            assert!(e.to_string().contains(needle), "{bad}: {e}");
+        }
+        // null and missing parents are created.
+        let (out, _, _) = merge_text(r#"{"modash_data":null}"#, Platform::Tiktok, &f, &opts()).unwrap();
+        assert!(out.starts_with(r#"{"modash_data":{"platforms":{"tiktok":{"last_refreshed""#), "{out}");
+    }
+
+    #[test]
+    fn slim_moves_payloads_and_lifts_metrics() {
+        let text = r#"{"modash_data":{"userId":"L1","cached_payload":{"profile":{"followers":5,"avgViews":7}},
+            "platforms":{"tiktok":{"followers":1,"cached_payload":{"profile":{"userId":"T1","followers":2,"engagementRate":0.0345}}}}}}"#;
+        let s = slim_text(text, |p, src| Some(format!("{p}-{src:?}"))).unwrap();
+        assert_eq!(s.payloads.len(), 2);
+        assert_eq!(s.payloads[0].1, r#"{"profile":{"followers":5,"avgViews":7}}"#);
+        assert_eq!(s.payloads[0].0.platform, Platform::Instagram);
+        assert_eq!(s.payloads[0].0.user_id.as_deref(), Some("L1"));
+        assert_eq!(s.payloads[1].0.user_id.as_deref(), Some("T1"));
+        assert_eq!(
+            s.text,
+            r#"{"modash_data":{"userId":"L1","platforms":{"tiktok":{"followers":1,"userId":"T1","engagementRate":0.0345,"cache_id":"tiktok-Platform"},"instagram":{"userId":"L1","followers":5,"avgViews":7,"cache_id":"instagram-Legacy"}}}}"#
+        );
+        // Idempotent: nothing left to slim.
+        let again = slim_text(&s.text, |_, _| None).unwrap();
+        assert!(again.payloads.is_empty());
+        assert_eq!(again.text, s.text);
+    }
+}
