@@ -9,6 +9,7 @@ pub mod time;
 pub mod ttl;
 pub mod types;
 pub mod user_id;
+pub mod write;
 
 use wasm_bindgen::prelude::*;
 

@@ -232,3 +232,56 @@ export interface RetryResult<T> {
  */
 export function retryRequest<T>(request: (ctx: RetryContext) => Promise<T> | T, options?: RetryOptions): Promise<RetryResult<T>>;
 "#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_WRITE_PATH: &'static str = r#"
+/** What a Modash fetch returned, as far as notes keep it. */
+export interface FetchedAnalytics { userId?: string | number; username?: string; followers?: number; engagementRate?: number; avgViews?: number }
+export interface MergeOptions {
+  /** Epoch ms written as `last_refreshed` (ISO-8601 UTC); default `Date.now()`. */
+  now?: number;
+  refreshedBy?: string | null;
+  /** The `modash_profile_cache` row id; written when given (null included). */
+  cacheId?: string | null;
+}
+export interface MergeResult<N = object | string> {
+  /** Same form as the input: an object in, a new object out; JSON text in, JSON text out. */
+  notes: N;
+  /** The userId now in `platforms[platform].userId`, or null. */
+  userIdStored: string | null;
+  /** A legacy id was copied into its platform's entry. */
+  migratedLegacy: boolean;
+  /** UTF-8 bytes (as JSON) of the `cached_payload` removed from the written entry. */
+  droppedPayloadBytes: number;
+  /** `missing-userId`, `userId-changed`. */
+  warnings: string[];
+}
+export interface SlimResult<N = object | string> {
+  notes: N;
+  /** Removed payloads, for the caller to insert into the cache table first. */
+  payloads: Array<{ platform: Platform; userId: string | null; source: 'platform' | 'legacy'; payload: unknown }>;
+  /** UTF-8 bytes of the JSON text before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+/**
+ * Writes a successful fetch into `notes.modash_data.platforms[platform]`: userId (the fetch's,
+ * else the stored one, else a legacy id the legacy rule assigns here), username, finite core
+ * metrics, last_refreshed, refreshed_by, cache_id when given; keeps other fields of the entry,
+ * removes its `cached_payload`; copies a legacy id into its own platform's entry when that has
+ * none. Everything else is preserved exactly; the input is never mutated.
+ * @throws ModashFlowError `NOTES_UNREADABLE` (text that is not JSON, JSON that is not an object,
+ * a `modash_data`/`platforms`/entry that is not an object), `UNSUPPORTED_PLATFORM`, `INVALID_ARGUMENT`.
+ */
+export function mergeAnalytics<N extends object | string>(notes: N | null | undefined, platform: string, fetched: FetchedAnalytics, options?: MergeOptions): MergeResult<N extends string ? string : object>;
+
+/**
+ * Removes every `cached_payload` (per platform, and the legacy one where the legacy rule names
+ * its platform) and returns them; lifts missing userId/followers/engagementRate/avgViews from
+ * the payload (`profile.<field>`, else `<field>`); with `cacheIds` each slimmed entry gets its
+ * `cache_id`. Lossless and idempotent like `mergeAnalytics`.
+ * @throws ModashFlowError `NOTES_UNREADABLE`, `INVALID_ARGUMENT`.
+ */
+export function slimNotes<N extends object | string>(notes: N | null | undefined, options?: { cacheIds?: Partial<Record<Platform | 'legacy', string>> }): SlimResult<N extends string ? string : object>;
+"#;

@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 pub mod retry;
+pub mod write;
 
 /// Evaluates a JS expression.
 pub fn js(src: &str) -> JsValue {

@@ -1,0 +1,286 @@
+//! Exports: `mergeAnalytics`, `slimNotes`. Text in, text out (spliced by `notes::doc`);
+//! object in, new object out: only the objects on the written path are copied (in a small JS
+//! helper, with define-property semantics so `__proto__` stays data), payloads and every
+//! other subtree are shared, never converted.
+
+use super::js::{describe, error, get, invalid, is_record, now_arg, option};
+use super::read::{self, leaf};
+use super::user_id::platform_arg;
+use crate::notes::doc;
+use crate::notes::write::{self, EntryEdit, Fetched, MergeOptions, Num, PayloadFacts, PayloadSource, Unreadable, Value};
+use crate::notes::{NotesRead, METRICS};
+use crate::platform::Platform;
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const put = (o, k, v) => Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+const copy = (o) => { const c = {}; if (isObj(o)) for (const k of Object.keys(o)) put(c, k, o[k]); return c; };
+const utf8 = (s) => { let n = 0; for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) ? (i++, 4) : 3; } return n; };
+export function jsonBytes(v) { const s = JSON.stringify(v); return s === undefined ? 0 : utf8(s); }
+export function textBytes(s) { return utf8(s); }
+export function numberText(n) { return String(n); }
+// edits: [platform, [[key, value]...], removePayload][]; returns [newNotes, droppedPayloadBytes].
+export function applyEdits(notes, edits, removeLegacyPayload) {
+  const root = copy(notes);
+  if (edits.length === 0 && !removeLegacyPayload) return [root, 0];
+  const md = copy(root.modash_data);
+  put(root, 'modash_data', md);
+  let dropped = 0;
+  if (removeLegacyPayload) delete md.cached_payload;
+  if (edits.length === 0) return [root, 0];
+  const pl = copy(md.platforms);
+  put(md, 'platforms', pl);
+  for (const [p, sets, removePayload] of edits) {
+    const e = copy(pl[p]);
+    for (const [k, v] of sets) put(e, k, v);
+    if (removePayload && Object.prototype.hasOwnProperty.call(e, 'cached_payload')) {
+      dropped += jsonBytes(e.cached_payload);
+      delete e.cached_payload;
+    }
+    put(pl, p, e);
+  }
+  return [root, dropped];
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = applyEdits)]
+    fn apply_edits(notes: &JsValue, edits: &Array, remove_legacy_payload: bool) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_name = jsonBytes)]
+    fn json_bytes(v: &JsValue) -> Result<f64, JsValue>;
+    #[wasm_bindgen(js_name = textBytes)]
+    fn text_bytes(s: &str) -> f64;
+    #[wasm_bindgen(js_name = numberText)]
+    fn number_text(n: f64) -> String;
+}
+
+fn unreadable(e: Unreadable) -> JsValue {
+    error(Unreadable::CODE, &e.to_string())
+}
+
+fn refuse(msg: String) -> JsValue {
+    unreadable(Unreadable(msg))
+}
+
+fn num(v: &JsValue) -> Option<Num> {
+    v.as_f64().filter(|n| n.is_finite()).map(|n| Num { value: n, text: number_text(n) })
+}
+
+fn value_js(v: &Value) -> JsValue {
+    match v {
+        Value::Str(s) => JsValue::from_str(s),
+        Value::Num(n) => JsValue::from_f64(n.value),
+        Value::Null => JsValue::NULL,
+    }
+}
+
+fn edits_js(edits: &[EntryEdit]) -> Array {
+    let out = Array::new();
+    for e in edits {
+        let sets = Array::new();
+        for (k, v) in &e.set {
+            sets.push(&Array::of2(&JsValue::from_str(k), &value_js(v)));
+        }
+        out.push(&Array::of3(&JsValue::from_str(e.platform.as_str()), &sets, &JsValue::from_bool(e.remove_payload)));
+    }
+    out
+}
+
+/// Checks an object's path shape: `modash_data`, `platforms` and the entries are objects,
+/// or absent/null. A throwing getter is unreadable too.
+fn check_object(notes: &JsValue) -> Result<(), JsValue> {
+    let read = |o: &JsValue, k: &str, path: &str| -> Result<JsValue, JsValue> {
+        let v = get(o, k).map_err(|_| refuse(format!("{path} could not be read (a getter threw)")))?;
+        if v.is_undefined() || v.is_null() || is_record(&v) {
+            Ok(v)
+        } else {
+            Err(refuse(format!("{path} is {}, not an object", describe(&v))))
+        }
+    };
+    let md = read(notes, "modash_data", "modash_data")?;
+    if is_record(&md) {
+        let pl = read(&md, "platforms", "modash_data.platforms")?;
+        if is_record(&pl) {
+            for p in Platform::ALL {
+                read(&pl, p.as_str(), &format!("modash_data.platforms.{p}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Notes as a write path takes them.
+enum Input {
+    Text(String),
+    Object(JsValue),
+}
+
+fn input(notes: JsValue) -> Result<Input, JsValue> {
+    if notes.is_undefined() || notes.is_null() {
+        return Ok(Input::Object(js_sys::Object::new().into()));
+    }
+    if let Some(s) = notes.as_string() {
+        return Ok(Input::Text(s));
+    }
+    if !is_record(&notes) {
+        return Err(refuse(format!("notes is {}, not an object or JSON text", describe(&notes))));
+    }
+    check_object(&notes)?;
+    Ok(Input::Object(notes))
+}
+
+fn fetched(v: &JsValue) -> Result<Fetched, JsValue> {
+    if !is_record(v) {
+        return Err(invalid(&format!("fetched must be an object, got {}", describe(v))));
+    }
+    let field = |k: &str| get(v, k).map_err(|_| invalid(&format!("fetched.{k} could not be read")));
+    let mut f = Fetched { user_id: leaf(&field("userId")?), username: field("username")?.as_string(), ..Default::default() };
+    for (i, m) in METRICS.iter().enumerate() {
+        f.metrics[i] = num(&field(m)?);
+    }
+    Ok(f)
+}
+
+fn opt_string(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| invalid(&format!("{what} must be a string or null, got {}", describe(v))))
+}
+
+fn strings(list: &[&'static str]) -> Array {
+    list.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+fn result(notes: JsValue, extra: &[(&str, JsValue)]) -> JsValue {
+    let o: JsValue = js_sys::Object::new().into();
+    let _ = Reflect::set(&o, &"notes".into(), &notes);
+    for (k, v) in extra {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o
+}
+
+#[wasm_bindgen(js_name = mergeAnalytics, skip_typescript)]
+pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let platform = platform_arg(&platform)?;
+    let fetched = fetched(&fetched_v)?;
+    let cache_id = option(&options, "cacheId", "options")?;
+    let opts = MergeOptions {
+        now: now_arg(&option(&options, "now", "options")?, "options.now")?,
+        refreshed_by: opt_string(&option(&options, "refreshedBy", "options")?, "options.refreshedBy")?,
+        cache_id: if cache_id.is_undefined() { None } else { Some(opt_string(&cache_id, "options.cacheId")?) },
+    };
+    let (out, plan, dropped) = match input(notes)? {
+        Input::Text(t) => {
+            let (text, plan, dropped) = doc::merge_text(&t, platform, &fetched, &opts).map_err(unreadable)?;
+            (JsValue::from_str(&text), plan, dropped as f64)
+        }
+        Input::Object(o) => {
+            let view = match read::notes(&o) {
+                NotesRead::Ok(v) => v,
+                NotesRead::Unreadable => return Err(refuse("notes could not be read (a getter threw)".into())),
+            };
+            let plan = write::plan_merge(&view, platform, &fetched, &opts);
+            let pair = apply_edits(&o, &edits_js(&plan.edits), false)
+                .map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
+            (pair.get(0), plan, pair.get(1).as_f64().unwrap_or(0.0))
+        }
+    };
+    Ok(result(
+        out,
+        &[
+            ("userIdStored", plan.user_id_stored.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
+            ("migratedLegacy", plan.migrated_legacy.into()),
+            ("droppedPayloadBytes", dropped.into()),
+            ("warnings", strings(&plan.warnings).into()),
+        ],
+    ))
+}
+
+fn cache_ids(options: &JsValue) -> Result<[Option<String>; 4], JsValue> {
+    let ids = option(options, "cacheIds", "options")?;
+    let mut out: [Option<String>; 4] = Default::default();
+    if ids.is_undefined() || ids.is_null() {
+        return Ok(out);
+    }
+    if !is_record(&ids) {
+        return Err(invalid(&format!("options.cacheIds must be an object, got {}", describe(&ids))));
+    }
+    for (i, k) in ["instagram", "tiktok", "youtube", "legacy"].iter().enumerate() {
+        let v = get(&ids, k).map_err(|_| invalid(&format!("options.cacheIds.{k} could not be read")))?;
+        out[i] = opt_string(&v, &format!("options.cacheIds.{k}"))?;
+    }
+    Ok(out)
+}
+
+fn payload_facts_js(payload: &JsValue) -> PayloadFacts {
+    let mut f = PayloadFacts::default();
+    if !is_record(payload) {
+        return f;
+    }
+    let profile = get(payload, "profile").unwrap_or(JsValue::UNDEFINED);
+    let pick = |k: &str| -> JsValue {
+        let v = if is_record(&profile) { get(&profile, k).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+        if v.is_undefined() { get(payload, k).unwrap_or(JsValue::UNDEFINED) } else { v }
+    };
+    f.user_id = leaf(&pick("userId"));
+    for (i, m) in METRICS.iter().enumerate() {
+        f.metrics[i] = num(&pick(m));
+    }
+    f
+}
+
+fn payload_js(p: Platform, user_id: Option<&str>, source: PayloadSource, payload: &JsValue) -> JsValue {
+    let o: JsValue = js_sys::Object::new().into();
+    let _ = Reflect::set(&o, &"platform".into(), &JsValue::from_str(p.as_str()));
+    let _ = Reflect::set(&o, &"userId".into(), &user_id.map_or(JsValue::NULL, JsValue::from_str));
+    let src = if source == PayloadSource::Legacy { "legacy" } else { "platform" };
+    let _ = Reflect::set(&o, &"source".into(), &JsValue::from_str(src));
+    let _ = Reflect::set(&o, &"payload".into(), payload);
+    o
+}
+
+#[wasm_bindgen(js_name = slimNotes, skip_typescript)]
+pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let ids = cache_ids(&options)?;
+    let id_for = |p: Platform, s: PayloadSource| if s == PayloadSource::Legacy { ids[3].clone() } else { ids[p.index()].clone() };
+    let payloads = Array::new();
+    let (out, before, after) = match input(notes)? {
+        Input::Text(t) => {
+            let s = doc::slim_text(&t, id_for).map_err(unreadable)?;
+            for (sl, raw) in &s.payloads {
+                // Only the payloads are parsed into JS values, by the engine's own parser.
+                let payload = js_sys::JSON::parse(raw).map_err(|_| refuse("a payload could not be parsed".into()))?;
+                payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload));
+            }
+            (JsValue::from_str(&s.text), text_bytes(&t), text_bytes(&s.text))
+        }
+        Input::Object(o) => {
+            let view = match read::notes(&o) {
+                NotesRead::Ok(v) => v,
+                NotesRead::Unreadable => return Err(refuse("notes could not be read (a getter threw)".into())),
+            };
+            let md = get(&o, "modash_data").unwrap_or(JsValue::UNDEFINED);
+            let entry_payload = |p: Platform| -> JsValue {
+                let pl = get(&md, "platforms").ok().filter(is_record);
+                pl.and_then(|pl| get(&pl, p.as_str()).ok()).filter(is_record).and_then(|e| get(&e, "cached_payload").ok()).unwrap_or(JsValue::UNDEFINED)
+            };
+            let legacy_payload = || if is_record(&md) { get(&md, "cached_payload").unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+            let plan = write::plan_slim(&view, |p| payload_facts_js(&entry_payload(p)), || payload_facts_js(&legacy_payload()), id_for);
+            for sl in &plan.slimmed {
+                let payload = if sl.source == PayloadSource::Legacy { legacy_payload() } else { entry_payload(sl.platform) };
+                payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload));
+            }
+            let too_big = |e: JsValue| refuse(format!("notes cannot be written as JSON: {}", describe(&e)));
+            let before = json_bytes(&o).map_err(too_big)?;
+            let pair = apply_edits(&o, &edits_js(&plan.edits), plan.remove_legacy_payload)
+                .map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
+            let out = pair.get(0);
+            let after = json_bytes(&out).map_err(too_big)?;
+            (out, before, after)
+        }
+    };
+    Ok(result(out, &[("payloads", payloads.into()), ("bytesBefore", before.into()), ("bytesAfter", after.into())]))
+}
