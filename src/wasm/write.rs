@@ -17,7 +17,8 @@ use wasm_bindgen::prelude::*;
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const put = (o, k, v) => Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
 const copy = (o) => { const c = {}; if (isObj(o)) for (const k of Object.keys(o)) put(c, k, o[k]); return c; };
-const utf8 = (s) => { let n = 0; for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) ? (i++, 4) : 3; } return n; };
+const enc = new TextEncoder();
+const utf8 = (s) => enc.encode(s).length;
 export function jsonBytes(v) { const s = JSON.stringify(v); return s === undefined ? 0 : utf8(s); }
 export function textBytes(s) { return utf8(s); }
 export function numberText(n) { return String(n); }

@@ -40,3 +40,13 @@ async function typedRetry(): Promise<void> {
   await retryRequest(() => 1, { jitter: 'lots' });
 }
 void typedRetry;
+
+import { mergeAnalytics, slimNotes, type MergeResult, type SlimResult } from 'modash-flow';
+const m1: MergeResult<string> = mergeAnalytics('{"modash_data":{}}', 'tiktok', { userId: '1', followers: 10 }, { refreshedBy: 'me' });
+const m2: MergeResult<object> = mergeAnalytics({ modash_data: {} }, 'ig', { username: 'ana' });
+const s1: SlimResult<string> = slimNotes('{}', { cacheIds: { tiktok: 'c1', legacy: 'c2' } });
+// @ts-expect-error: fetched.followers is a number
+mergeAnalytics('{}', 'ig', { followers: 'many' });
+// @ts-expect-error: cacheIds keys are platforms or 'legacy'
+slimNotes('{}', { cacheIds: { facebook: 'x' } });
+void [m1, m2, s1];
