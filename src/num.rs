@@ -2,7 +2,7 @@
 //! escaping (together about 20 KB of wasm this module ships to every browser).
 
 /// A number as JS would print it in most cases: `12`, `1.5`, `-0.25`, `NaN`, `Infinity`.
-/// Up to 6 decimals; magnitudes of 1e15 and more print as a power of ten (`~1e20`).
+/// Up to 6 decimals; magnitudes of 1e13 and more print as a power of ten (`~1e20`).
 pub fn fmt_num(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into();
@@ -12,7 +12,7 @@ pub fn fmt_num(x: f64) -> String {
     }
     let sign = if x < 0.0 { "-" } else { "" };
     let a = x.abs();
-    if a >= 1e15 {
+    if a >= 1e13 {
         let mut e = 0;
         let mut m = a;
         while m >= 10.0 {

@@ -67,24 +67,24 @@ impl Drop for AbortWait {
     }
 }
 
-/// Runs `fut` unless the signal aborts first (`None`); dropping the loser cancels it.
-async fn unless_aborted<F: Future + Unpin>(fut: F, signal: Option<&AbortSignal>) -> Option<F::Output> {
-    struct Race<F> {
+/// Runs `fut` unless the signal aborts first (`Err(signal)`); dropping the loser cancels it.
+async fn unless_aborted<'s, F: Future + Unpin>(fut: F, signal: Option<&'s AbortSignal>) -> Result<F::Output, &'s AbortSignal> {
+    struct Race<'s, F> {
         fut: F,
-        abort: Option<AbortWait>,
+        abort: Option<(AbortWait, &'s AbortSignal)>,
     }
-    impl<F: Future + Unpin> Future for Race<F> {
-        type Output = Option<F::Output>;
+    impl<'s, F: Future + Unpin> Future for Race<'s, F> {
+        type Output = Result<F::Output, &'s AbortSignal>;
         fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-            if let Some(a) = self.abort.as_mut() {
-                if Pin::new(a).poll(cx).is_ready() {
-                    return Poll::Ready(None);
+            if let Some((wait, signal)) = self.abort.as_mut() {
+                if Pin::new(wait).poll(cx).is_ready() {
+                    return Poll::Ready(Err(*signal));
                 }
             }
-            Pin::new(&mut self.fut).poll(cx).map(Some)
+            Pin::new(&mut self.fut).poll(cx).map(Ok)
         }
     }
-    Race { fut, abort: signal.map(AbortWait::new) }.await
+    Race { fut, abort: signal.map(|s| (AbortWait::new(s), s)) }.await
 }
 
 /// The parts of a `Response`-like value: anything with a boolean `ok`, a numeric `status`
@@ -209,8 +209,8 @@ pub async fn run(request: Function, policy: Policy, signal: Option<AbortSignal>,
         let outcome = match request.call1(&JsValue::NULL, &ctx) {
             Err(e) => Err(e),
             Ok(v) => match unless_aborted(JsFuture::from(Promise::resolve(&v)), signal).await {
-                Some(r) => r,
-                None => return aborted(signal.expect("only a signal aborts"), last_status, retries),
+                Ok(r) => r,
+                Err(s) => return aborted(s, last_status, retries),
             },
         };
         let now = js_sys::Date::now();
@@ -270,8 +270,8 @@ pub async fn run(request: Function, policy: Policy, signal: Option<AbortSignal>,
                     report_on_retry(f, &info);
                 }
                 let timer = gloo_timers::future::TimeoutFuture::new(delay_ms.ceil() as u32);
-                if unless_aborted(timer, signal).await.is_none() {
-                    return aborted(signal.expect("only a signal aborts"), last_status, retries);
+                if let Err(s) = unless_aborted(timer, signal).await {
+                    return aborted(s, last_status, retries);
                 }
                 retries += 1;
             }
