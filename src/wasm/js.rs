@@ -61,9 +61,30 @@ pub fn is_record(v: &JsValue) -> bool {
     v.is_object() && !Array::is_array(v)
 }
 
+thread_local! {
+    /// Property names as JS strings, made once: the module reads the same few dozen names on
+    /// every call, and passing a Rust string to JS costs an encode and an allocation.
+    static KEYS: std::cell::RefCell<Vec<(String, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The JS string for a property name (cached; at most 64 names are kept).
+pub fn key(name: &str) -> JsValue {
+    KEYS.with(|k| {
+        let mut keys = k.borrow_mut();
+        if let Some((_, v)) = keys.iter().find(|(n, _)| n == name) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(name);
+        if keys.len() < 64 {
+            keys.push((name.to_string(), v.clone()));
+        }
+        v
+    })
+}
+
 /// Reads `obj[key]`; `Err` when a getter or Proxy trap throws. `obj` must be an object.
-pub fn get(obj: &JsValue, key: &str) -> Result<JsValue, JsValue> {
-    Reflect::get(obj, &JsValue::from_str(key))
+pub fn get(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(obj, &key(name))
 }
 
 /// Reads `obj[key]` of an optional options object: `undefined` when `obj` is undefined/null.
