@@ -25,7 +25,14 @@ influencers.forEach((inf, i) => {
     console.log(`  ${r.platform}: userId ${r.userId ?? '—'} from ${r.source}${r.needsMigration ? ' (migrate it)' : ''}${rej}`);
   }
 });
+const merged = mergeDemo();
+console.log(`\nmergeAnalytics on Ben's text notes: stored userId ${merged.userIdStored}, migratedLegacy ${merged.migratedLegacy}, ` +
+  `dropped ${merged.droppedPayloadBytes} payload bytes, warnings [${merged.warnings}]\n  ${merged.notes}`);
 console.log('\ncacheAgeLabel long/de:', mf.cacheAgeLabel(hoursAgo(26), { style: 'long', locale: 'de' }));
+function mergeDemo() {
+  const notes = JSON.stringify({ crm: { owner: 'sam' }, modash_data: { userId: 25025320, cached_payload: { profile: { followers: 1 }, posts: ['…'] } } });
+  return mf.mergeAnalytics(notes, 'instagram', { userId: 25025320, username: 'ben', followers: 48210 }, { refreshedBy: 'demo' });
+}
 try {
   mf.normalizePlatform('myspace');
 } catch (e) {
