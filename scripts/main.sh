@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds pkg/ and pkg-node/, and runs the Node demo
-# of the API. (The example Next.js app will replace the demo here.)
+# The main job: installs what is missing, builds pkg/, installs and builds the example Next.js
+# app, seeds its SQLite store, starts the simulated Modash service and the app, prints the URL.
+# Ctrl-C stops both. (PORT, MODASH_SIM_429_RATE, MODASH_API_BASE/MODASH_API_KEY: see README.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
-node scripts/demo.mjs
+bash scripts/example-install.sh
+exec node www-example/scripts/main.mjs

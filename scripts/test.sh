@@ -55,6 +55,12 @@ run js-package node --test tests/js/ || status=1
 printf '\n== typescript (.d.ts consumer)\n'
 if node_modules/.bin/tsc -p tests/js; then echo "tsc: the .d.ts consumer type-checks"; else status=1; failed=$((failed + 1)); fi
 
+printf '\n== www-example (Next.js build, browser tests in Chromium)\n'
+bash scripts/example-install.sh || status=1
+(cd www-example && NEXT_TELEMETRY_DISABLED=1 node_modules/.bin/next build >"../$logs/next-build.log" 2>&1) \
+  || { echo "!! next build failed:"; tail -n 40 "$logs/next-build.log"; status=1; }
+run e2e-browser node --test --test-concurrency=1 www-example/tests/ || status=1
+
 printf '\n== summary\n'
 printf '%s\n' "${summary[@]}"
 echo "$passed passed, $failed failed"

@@ -1,0 +1,23 @@
+// GET /api/roster?page=1&pageSize=50: a page of the roster with each influencer's raw notes
+// text and listed platforms (the badge is computed in the browser by modash-flow).
+import { NextResponse } from 'next/server';
+import { db } from '@/lib/server/db';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export function GET(req: Request) {
+  const url = new URL(req.url);
+  const pageSize = Math.min(500, Math.max(1, Number(url.searchParams.get('pageSize')) || 50));
+  const total = (db().prepare('SELECT COUNT(*) AS n FROM influencers').get() as { n: number }).n;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(pages, Math.max(1, Number(url.searchParams.get('page')) || 1));
+  const rows = db()
+    .prepare('SELECT id, name, notes FROM influencers ORDER BY id LIMIT ? OFFSET ?')
+    .all(pageSize, (page - 1) * pageSize) as { id: number; name: string; notes: string | null }[];
+  const plats = db().prepare('SELECT influencer_id AS id, platform, username FROM influencer_platforms WHERE influencer_id BETWEEN ? AND ? ORDER BY id')
+    .all(rows[0]?.id ?? 0, rows.at(-1)?.id ?? -1) as { id: number; platform: string; username: string }[];
+  const byId = new Map<number, { platform: string; username: string }[]>();
+  for (const p of plats) byId.set(p.id, [...(byId.get(p.id) ?? []), { platform: p.platform, username: p.username }]);
+  return NextResponse.json({ total, page, pages, pageSize, rows: rows.map((r) => ({ ...r, platforms: byId.get(r.id) ?? [] })) });
+}

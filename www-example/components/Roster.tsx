@@ -1,0 +1,75 @@
+'use client';
+// The roster: a page of influencers with their analytics badges, computed for the whole page
+// in one analyticsProgressBatch call, under the TTLs from NEXT_PUBLIC_ variables.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { analyticsProgressBatch } from 'modash-flow';
+import { browserTtl } from '@/lib/client/ttl';
+import { AnalyticsPanel } from './AnalyticsPanel';
+import type { Influencer } from './useRosterInfluencerAnalytics';
+
+interface Page { total: number; page: number; pages: number; rows: Influencer[] }
+
+export function Roster() {
+  const [pageNo, setPageNo] = useState(1);
+  const [page, setPage] = useState<Page | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<number | null>(null);
+
+  useEffect(() => {
+    const c = new AbortController();
+    fetch(`/api/roster?page=${pageNo}&pageSize=50`, { signal: c.signal })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`roster ${r.status}`))))
+      .then((p: Page) => { setPage(p); setError(null); })
+      .catch((e) => { if (!c.signal.aborted) setError(String(e.message ?? e)); });
+    return () => c.abort();
+  }, [pageNo]);
+
+  const badges = useMemo(() => {
+    if (!page) return [];
+    return analyticsProgressBatch(page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })), { ttl: browserTtl().config });
+  }, [page]);
+
+  const onNotes = useCallback((id: number, notes: string) => {
+    setPage((p) => (p ? { ...p, rows: p.rows.map((r) => (r.id === id ? { ...r, notes } : r)) } : p));
+  }, []);
+
+  const open = page?.rows.find((r) => r.id === openId) ?? null;
+  return (
+    <main>
+      <h1>Roster</h1>
+      {error && <p className="error">Could not load the roster: {error}</p>}
+      {page && (
+        <>
+          <p className="muted">{page.total} influencers · page {page.page} of {page.pages}</p>
+          <table>
+            <thead><tr><th>Influencer</th><th>Platforms</th><th>Analytics</th><th /></tr></thead>
+            <tbody>
+              {page.rows.map((r, k) => {
+                const b = badges[k];
+                const state = b?.problem ? 'broken' : b && b.synced === b.total && b.total > 0 ? 'full' : b && b.synced > 0 ? 'part' : 'none';
+                return (
+                  <tr key={r.id} data-testid={`row-${r.id}`}>
+                    <td>{r.name}</td>
+                    <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
+                    <td>
+                      <span className={`badge ${state}`} data-testid={`badge-${r.id}`} title={b?.problem ? `Notes unreadable. ${b.tooltip}` : b?.tooltip}>
+                        {b?.problem ? `! ${b.label}` : b?.label}
+                      </span>
+                    </td>
+                    <td><button data-testid={`open-${r.id}`} onClick={() => setOpenId(r.id)}>Analytics</button></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <nav className="pager">
+            <button disabled={page.page <= 1} onClick={() => setPageNo(page.page - 1)} data-testid="prev">← Previous</button>
+            <button disabled={page.page >= page.pages} onClick={() => setPageNo(page.page + 1)} data-testid="next">Next →</button>
+          </nav>
+        </>
+      )}
+      {!page && !error && <p>Loading roster…</p>}
+      {open && <AnalyticsPanel key={open.id} influencer={open} onClose={() => setOpenId(null)} onNotes={onNotes} />}
+    </main>
+  );
+}

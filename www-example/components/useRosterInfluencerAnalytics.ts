@@ -1,0 +1,110 @@
+'use client';
+// The analytics panel's data: resolves the userId with modash-flow, serves fresh data from the
+// cache table without any Modash call, otherwise refreshes through retryRequest with live
+// retry progress; aborts on close or platform switch.
+import { useEffect, useRef, useState } from 'react';
+import { analyticsProgress, cacheAgeLabel, normalizePlatform, resolveUserId, retryRequest, type UserIdResolution } from 'modash-flow';
+import { browserTtl } from '@/lib/client/ttl';
+
+export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string }[] }
+export interface Metrics { userId: string | null; username: string | null; fullname: string | null; followers: number | null; engagementRate: number | null; avgViews: number | null; posts: number | null }
+export type Source = 'cache' | 'notes' | 'modash';
+export interface AnalyticsState {
+  phase: 'loading' | 'ready' | 'error';
+  progress: string | null;
+  metrics: Metrics | null;
+  source: Source | null;
+  lastRefreshed: number | null;
+  ageLabel: string | null;
+  resolution: UserIdResolution | null;
+  error: { kind: 'rate-limit' | 'not-found' | 'network' | 'notes' | 'other'; message: string } | null;
+}
+
+const initial: AnalyticsState = { phase: 'loading', progress: null, metrics: null, source: null, lastRefreshed: null, ageLabel: null, resolution: null, error: null };
+
+function entryOf(notes: string | null, platform: string): Record<string, unknown> | null {
+  try {
+    const n = notes ? JSON.parse(notes) : null;
+    const e = n?.modash_data?.platforms?.[platform];
+    return e && typeof e === 'object' ? e : null;
+  } catch {
+    return null;
+  }
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+export function useRosterInfluencerAnalytics(influencer: Influencer, platform: string, onNotes: (id: number, notes: string) => void): AnalyticsState {
+  const [state, setState] = useState<AnalyticsState>(initial);
+  const notesRef = useRef(influencer.notes);
+  notesRef.current = influencer.notes;
+  const onNotesRef = useRef(onNotes);
+  onNotesRef.current = onNotes;
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const p = normalizePlatform(platform);
+    const notes = notesRef.current;
+    const set = (s: Partial<AnalyticsState>) => { if (!controller.signal.aborted) setState((prev) => ({ ...prev, ...s })); };
+    setState(initial);
+    const resolution = resolveUserId(notes, p);
+    set({ resolution });
+    if (resolution.problem) {
+      set({ phase: 'error', error: { kind: 'notes', message: 'The notes of this influencer are unreadable (malformed JSON): analytics cannot be shown or stored.' } });
+      return () => controller.abort();
+    }
+    const { config } = browserTtl();
+    const freshness = analyticsProgress(notes, [p], { ttl: config }).platforms[0];
+    const entry = entryOf(notes, p);
+
+    (async () => {
+      if (freshness.fresh) {
+        const cacheId = entry?.cache_id;
+        if (typeof cacheId === 'string' && cacheId) {
+          const res = await fetch(`/api/modash/cache/${encodeURIComponent(cacheId)}`, { signal: controller.signal }).catch(() => null);
+          if (res?.ok) {
+            const body = await res.json();
+            const pr = body.data?.profile ?? {};
+            set({ phase: 'ready', source: 'cache', lastRefreshed: freshness.lastRefreshed, ageLabel: cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }),
+              metrics: { userId: pr.userId ?? resolution.userId, username: pr.username ?? null, fullname: pr.fullname ?? null, followers: num(pr.followers), engagementRate: num(pr.engagementRate), avgViews: num(pr.avgViews), posts: Array.isArray(pr.recentPosts) ? pr.recentPosts.length : null } });
+            return;
+          }
+        } else if (entry && num(entry.followers) !== null) {
+          // Fresh slim metrics in notes and no cached payload: show them, no call.
+          set({ phase: 'ready', source: 'notes', lastRefreshed: freshness.lastRefreshed, ageLabel: cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }),
+            metrics: { userId: resolution.userId, username: (entry.username as string) ?? null, fullname: null, followers: num(entry.followers), engagementRate: num(entry.engagementRate), avgViews: num(entry.avgViews), posts: null } });
+          return;
+        }
+      }
+      if (controller.signal.aborted) return;
+      const r = await retryRequest<Response>(
+        ({ signal }) => fetch(`/api/roster/${influencer.id}/refresh-analytics`, {
+          method: 'POST', signal: signal ?? undefined, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ platform: p }),
+        }),
+        {
+          signal: controller.signal,
+          onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status ? `Modash error ${i.status}` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
+        },
+      );
+      if (r.aborted) return;
+      if (r.success && r.data) {
+        const body = await r.data.json();
+        onNotesRef.current(influencer.id, body.notes);
+        const now = Date.now();
+        set({ phase: 'ready', progress: null, source: 'modash', lastRefreshed: now, ageLabel: cacheAgeLabel(now, { style: 'long' }), metrics: { ...body.profile } });
+        return;
+      }
+      const status = r.status;
+      const error: AnalyticsState['error'] =
+        status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
+        : status === 404 ? { kind: 'not-found', message: `No ${p} account found on Modash for this influencer.` }
+        : status === 422 ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }
+        : status === null ? { kind: 'network', message: `Network error: ${(r.error as Error)?.message ?? 'unreachable'}` }
+        : { kind: 'other', message: `Modash error ${status}` };
+      set({ phase: 'error', progress: null, error });
+    })();
+    return () => controller.abort(new DOMException('panel closed', 'AbortError'));
+  }, [influencer.id, platform]);
+
+  return state;
+}

@@ -1,0 +1,41 @@
+// The app's store: SQLite through better-sqlite3 (version 12, which runs on Node 20).
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_DB = resolve(here, '..', 'data', 'staff.db');
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS influencers (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  notes TEXT                          -- JSON text, as the real app's column
+);
+CREATE TABLE IF NOT EXISTS influencer_platforms (
+  id INTEGER PRIMARY KEY,
+  influencer_id INTEGER NOT NULL REFERENCES influencers(id),
+  platform TEXT NOT NULL,
+  username TEXT NOT NULL,
+  UNIQUE (influencer_id, platform)
+);
+CREATE TABLE IF NOT EXISTS modash_profile_cache (
+  id INTEGER PRIMARY KEY,
+  influencer_platform_id INTEGER NOT NULL REFERENCES influencer_platforms(id),
+  modash_user_id TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  payload TEXT NOT NULL,              -- the full Modash report, JSON text
+  fetched_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cache_by_platform_row ON modash_profile_cache (influencer_platform_id);
+`;
+
+export function openDb(file = process.env.DATABASE_FILE || DEFAULT_DB) {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}

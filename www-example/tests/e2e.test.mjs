@@ -1,0 +1,192 @@
+// Browser tests: Debian Chromium (playwright-core) against `next start` and the simulated
+// Modash service in its own process, asserting on the page and on the service's counters.
+// Needs a `next build` first (scripts/test.sh does it). Screenshots go to artifacts/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
+import { influencer, CASES } from '../lib/roster-data.mjs';
+
+const APP_PORT = 3217, SIM_PORT = 4217;
+const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
+const DB = join(ROOT, 'data', 'e2e.db');
+const ART = join(ROOT, 'artifacts');
+let procs = [], browser, seededAt;
+
+const sim = {
+  stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
+  reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
+  config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
+};
+const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
+
+before(async () => {
+  mkdirSync(ART, { recursive: true });
+  seededAt = Date.now();
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: { ...process.env, DATABASE_FILE: DB }, stdio: 'ignore' });
+  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.2', MODASH_SIM_429_RATE: '0' }, { quiet: true }));
+  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(APP_PORT)], { DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
+  await waitForHttp(`${SIM}/__sim/stats`);
+  await waitForHttp(`${APP}/api/roster?pageSize=1`);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  procs.forEach(stop);
+  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
+});
+
+/** A page on the roster that records JS errors (HTTP error statuses the app handles are not errors). */
+async function roster() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (404|422|429)/.test(m.text())) errors.push(m.text()); });
+  await page.goto(`${APP}/staff/roster`);
+  await page.waitForSelector('[data-testid=badge-1]');
+  return { page, errors };
+}
+
+async function openPanel(page, id) {
+  await page.click(`[data-testid=open-${id}]`);
+  await page.waitForSelector('[data-testid=panel]');
+}
+
+const metricsOrError = (page) => page.waitForSelector('[data-testid=panel-metrics], [data-testid=panel-error]', { timeout: 20000 });
+
+test('roster badges match the seeded data, with tooltips and an error state for malformed notes', async () => {
+  const { page, errors } = await roster();
+  for (let id = 1; id <= 50; id++) {
+    const inf = influencer(id - 1, seededAt);
+    const badge = page.locator(`[data-testid=badge-${id}]`);
+    const text = (await badge.textContent()).trim();
+    const title = await badge.getAttribute('title');
+    if (inf.kase === 'malformed-notes') {
+      assert.equal(text, `! ${inf.expect}`, `row ${id}`);
+      assert.match(title, /Notes unreadable/);
+    } else {
+      assert.equal(text, inf.expect, `row ${id} (${inf.kase})`);
+    }
+    assert.match(title, /^(Notes unreadable\. )?Analytics synced for \d\/\d platform\(s\)/);
+  }
+  assert.match(await page.locator('[data-testid=badge-1]').getAttribute('title'), /\(refreshed 2h ago\)$/);
+  await page.screenshot({ path: join(ART, 'roster.png') });
+  await page.click('[data-testid=next]');
+  await page.waitForSelector('[data-testid=row-51]');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('fresh cache opens with zero Modash calls', async () => {
+  const { page, errors } = await roster();
+  await sim.reset();
+  await openPanel(page, idOf('synced-with-cache'));
+  await metricsOrError(page);
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From the cache · refreshed 2 hours ago/);
+  const s = await sim.stats();
+  assert.equal(s.report + s.lookup, 0);
+  await page.screenshot({ path: join(ART, 'panel-cache.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a username-only influencer costs one lookup on first open and none on the second', async () => {
+  const { page, errors } = await roster();
+  const id = idOf('username-only', 1);
+  await sim.reset();
+  await openPanel(page, id);
+  await metricsOrError(page);
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /Fetched from Modash/);
+  let s = await sim.stats();
+  assert.deepEqual([s.lookup, s.report], [1, 1]);
+  assert.equal(await page.locator(`[data-testid=badge-${id}]`).textContent(), '1/1', 'badge updated from the stored notes');
+  await page.click('[data-testid=panel-close]');
+  await openPanel(page, id);
+  await metricsOrError(page);
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From the cache/);
+  s = await sim.stats();
+  assert.deepEqual([s.lookup, s.report], [1, 1], 'no second lookup (userId stored), no second report (fresh cache)');
+  // A reload reads the stored notes from the database: still no call.
+  await page.reload();
+  await page.waitForSelector(`[data-testid=badge-${id}]`);
+  assert.equal(await page.locator(`[data-testid=badge-${id}]`).textContent(), '1/1');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the legacy TikTok id is never sent for Instagram', async () => {
+  const { page, errors } = await roster();
+  const id = idOf('legacy-tiktok-trap');
+  const inf = influencer(id - 1, seededAt);
+  await sim.reset();
+  await openPanel(page, id); // Instagram first
+  await metricsOrError(page);
+  assert.match(await page.locator('[data-testid=panel-userid]').textContent(), new RegExp(`legacy id ${inf.accounts.tiktok.userId} refused \\(platform-mismatch\\)`));
+  let s = await sim.stats();
+  assert.ok(!s.log.some((c) => c.platform === 'instagram' && c.key === inf.accounts.tiktok.userId), JSON.stringify(s.log));
+  assert.deepEqual(s.log.map((c) => `${c.kind}:${c.platform}:${c.status}`), ['lookup:instagram:200', 'report:instagram:200']);
+  assert.equal(s.notFound, 0, 'no 404 from a platform mismatch');
+  await page.click('[data-testid=switch-tiktok]');
+  const followers = inf.accounts.tiktok.followers.toLocaleString('en');
+  await page.waitForFunction((f) => document.querySelector('[data-testid=m-followers]')?.textContent === f, followers, { timeout: 20000 });
+  s = await sim.stats();
+  assert.equal(s.log.at(-1).key, inf.accounts.tiktok.userId, 'TikTok uses the legacy TikTok id, without a lookup');
+  assert.equal(s.lookup, 1);
+  await page.screenshot({ path: join(ART, 'panel-trap.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('injected 429s show retry progress, then succeed', async () => {
+  const { page, errors } = await roster();
+  await sim.reset();
+  await sim.config({ force429: 1, retryAfter: 1 });
+  await openPanel(page, idOf('stale'));
+  const status = page.locator('[data-testid=panel-status]');
+  await page.waitForFunction(() => /Rate limited, retrying in 1 s \(1\/3\)/.test(document.querySelector('[data-testid=panel-status]')?.textContent ?? ''), null, { timeout: 10000 });
+  assert.match(await status.textContent(), /Rate limited, retrying in 1 s \(1\/3\)/);
+  await page.screenshot({ path: join(ART, 'panel-retrying.png') });
+  await metricsOrError(page);
+  assert.ok(await page.locator('[data-testid=panel-metrics]').isVisible());
+  const s = await sim.stats();
+  assert.deepEqual([s.rateLimited, s.report], [1, 2]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('closing the panel during a wait makes no further call', async () => {
+  const { page, errors } = await roster();
+  await sim.reset();
+  await sim.config({ force429: 1, retryAfter: 3 });
+  await openPanel(page, idOf('stale', 1));
+  await page.waitForFunction(() => /Rate limited/.test(document.querySelector('[data-testid=panel-status]')?.textContent ?? ''), null, { timeout: 10000 });
+  await page.click('[data-testid=panel-close]');
+  await page.waitForTimeout(3500); // past the Retry-After
+  const s = await sim.stats();
+  assert.equal(s.report, 1, 'only the rate-limited call');
+  assert.equal(await page.locator('[data-testid=panel]').count(), 0);
+  await sim.config({ force429: 0, retryAfter: 1 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('malformed notes render an error state, not a crash, and cost no call', async () => {
+  const { page, errors } = await roster();
+  await sim.reset();
+  const id = idOf('malformed-notes');
+  await openPanel(page, id);
+  await page.waitForSelector('[data-testid=panel-error]');
+  assert.match(await page.locator('[data-testid=panel-error]').textContent(), /unreadable/);
+  const s = await sim.stats();
+  assert.equal(s.report + s.lookup, 0);
+  await page.screenshot({ path: join(ART, 'panel-malformed.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
