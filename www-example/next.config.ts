@@ -6,6 +6,8 @@ const config: NextConfig = {
   turbopack: { root: path.join(__dirname, '..') },
   serverExternalPackages: ['better-sqlite3'],
   devIndicators: false,
+  // Tests and the printed URLs use 127.0.0.1; next dev blocks other origins' HMR by default.
+  allowedDevOrigins: ['127.0.0.1'],
 };
 
 export default config;
