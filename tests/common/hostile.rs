@@ -1,0 +1,142 @@
+//! Hostile input through the JS boundary: every case asserts the exact answer (an error code
+//! or a documented neutral answer), never a crash. The module must keep working afterwards.
+
+use super::{assert_error, js, json, prop};
+use modash_flow::wasm::{progress, retry, time, ttl, user_id, write};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const NOW: f64 = 1_736_935_200_000.0;
+
+fn resolve(notes: JsValue, p: &str) -> JsValue {
+    user_id::resolve_user_id(notes, p.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn prototype_keys_are_never_followed_or_polluted() {
+    let notes = js(r#"JSON.parse('{"__proto__":{"modash_data":{"userId":"P"}},"constructor":{"prototype":{"x":1}}}')"#);
+    let r = resolve(notes.clone(), "ig");
+    assert_eq!(prop(&r, "source").as_string().as_deref(), Some("none"), "an own __proto__ key is data, not a parent");
+    let text = JsValue::from_str(r#"{"__proto__":{"modash_data":{"userId":"P"}},"modash_data":{"platforms":{"__proto__":{"userId":"X"}}}}"#);
+    assert_eq!(prop(&resolve(text, "ig"), "userId"), JsValue::NULL);
+    // A platform name never reaches a prototype key.
+    assert_error(user_id::normalize_platform("__proto__".into()), "UNSUPPORTED_PLATFORM", "__proto__");
+    let p = progress::analytics_progress(JsValue::NULL, js("['__proto__', 'constructor']"), JsValue::NULL).unwrap();
+    assert_eq!(prop(&p, "label").as_string().as_deref(), Some("0/2"));
+    assert_eq!(js("({}).x === undefined && ({}).userId === undefined && ({}).modash_data === undefined"), JsValue::TRUE);
+}
+
+#[wasm_bindgen_test]
+fn cyclic_objects() {
+    let cyclic = js("(() => { const o = { modash_data: { platforms: { instagram: { userId: '1' } } } }; o.self = o; o.modash_data.platforms.instagram.me = o; return o; })()");
+    assert_eq!(prop(&resolve(cyclic.clone(), "ig"), "userId").as_string().as_deref(), Some("1"));
+    let r = write::merge_analytics(cyclic.clone(), "ig".into(), js("{ userId: '2' }"), js(&format!("{{ now: {NOW} }}"))).unwrap();
+    let ok = js_sys::Function::new_with_args("r", "return r.notes.self.self === r.notes.self && r.notes.modash_data.platforms.instagram.userId === '2'");
+    assert_eq!(ok.call1(&JsValue::NULL, &r).unwrap(), JsValue::TRUE, "shared, not walked");
+    assert_error(write::slim_notes(cyclic, JsValue::UNDEFINED), "NOTES_UNREADABLE", "cannot be written as JSON");
+}
+
+#[wasm_bindgen_test]
+fn odd_numbers_as_user_ids_and_timestamps() {
+    for (v, want) in [
+        ("NaN", JsValue::NULL), ("Infinity", JsValue::NULL), ("-0", JsValue::from_str("0")), ("1e400", JsValue::NULL),
+        ("2 ** 53", JsValue::NULL), ("2 ** 53 - 1", JsValue::from_str("9007199254740991")), ("1.5", JsValue::NULL),
+        ("[1]", JsValue::NULL), ("({})", JsValue::NULL), ("10n", JsValue::NULL), ("Symbol('x')", JsValue::NULL), ("() => 1", JsValue::NULL),
+    ] {
+        let notes = js(&format!("{{ modash_data: {{ platforms: {{ instagram: {{ userId: {v} }} }} }} }}"));
+        assert_eq!(prop(&resolve(notes, "ig"), "userId"), want, "userId {v}");
+    }
+    let text = JsValue::from_str(r#"{"modash_data":{"platforms":{"instagram":{"userId":1e400}},"userId":-0.0,"platform":"instagram"}}"#);
+    assert_eq!(prop(&resolve(text, "ig"), "userId").as_string().as_deref(), Some("0"), "1e400 is absent; the legacy -0.0 is 0");
+    for v in ["NaN", "Infinity", "-Infinity", "1e400", "9e15", "-9e15", "'NaN'", "[]", "10n"] {
+        assert_eq!(time::parse_timestamp(js(v)), JsValue::NULL, "timestamp {v}");
+    }
+    assert_eq!(time::parse_timestamp(js("-0")).as_f64(), Some(0.0));
+    assert_error(time::is_fresh(JsValue::NULL, js("NaN"), JsValue::NULL), "INVALID_TTL", "NaN");
+    assert_error(time::cache_age(JsValue::NULL, js("Infinity")), "INVALID_ARGUMENT", "now");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ ttl: 1e400 }")), "INVALID_TTL", "Infinity");
+}
+
+#[wasm_bindgen_test]
+fn lone_surrogates() {
+    // JS strings with lone surrogates cross into Rust as U+FFFD (wasm-bindgen's conversion).
+    let r = resolve(js(r#"{ modash_data: { platforms: { instagram: { userId: '\uD800' } } } }"#), "ig");
+    assert_eq!(prop(&r, "userId").as_string().as_deref(), Some("\u{FFFD}"));
+    let text = js(r#"'{"modash_data":{"platforms":{"tiktok":{"userId":"\\udc00x"}}},"k\\ud800":"\\ud800"}'"#);
+    assert_eq!(prop(&resolve(text.clone(), "tt"), "userId").as_string().as_deref(), Some("\u{FFFD}x"));
+    let out = prop(&write::merge_analytics(text, "ig".into(), js("{ userId: '1' }"), js(&format!("{{ now: {NOW} }}"))).unwrap(), "notes");
+    assert!(out.as_string().unwrap().contains(r#""k\ud800":"\ud800""#), "escapes untouched in text");
+    assert_error(user_id::normalize_platform(js(r#"'\uD800'"#)), "UNSUPPORTED_PLATFORM", "\u{FFFD}");
+}
+
+#[wasm_bindgen_test]
+fn arrays_where_objects_are_expected() {
+    assert_eq!(prop(&resolve(js("[{ modash_data: {} }]"), "ig"), "problem").as_string().as_deref(), Some("notes-unreadable"));
+    assert_eq!(prop(&resolve(js("{ modash_data: [{ userId: '1' }] }"), "ig"), "source").as_string().as_deref(), Some("none"));
+    assert_eq!(prop(&resolve(js("{ modash_data: { platforms: [{ userId: '1' }] } }"), "ig"), "source").as_string().as_deref(), Some("none"));
+    assert_error(write::merge_analytics(js("{ modash_data: [] }"), "ig".into(), js("{}"), JsValue::UNDEFINED), "NOTES_UNREADABLE", "an array");
+    assert_error(ttl::resolve_ttl(js("[]"), JsValue::NULL, JsValue::NULL), "INVALID_TTL", "config");
+    assert_error(progress::analytics_progress_batch(js("[[]]"), JsValue::NULL), "INVALID_ARGUMENT", "rows[0]");
+}
+
+#[wasm_bindgen_test]
+fn non_string_env_values() {
+    let out = ttl::ttl_config_from_env(js("{ MODASH_CACHE_TTL_HOURS: 6, MODASH_CACHE_TTL_ROSTER_HOURS: {}, MODASH_CACHE_TTL_DISCOVERY_HOURS: true, MODASH_CACHE_TTL_BULK_HOURS: null, get MODASH_CACHE_TTL_TIKTOK_HOURS() { throw 1; } }")).unwrap();
+    assert_eq!(json(&prop(&out, "config")), r#"{"base":43200000,"roster":43200000,"discovery":3600000,"bulkRefresh":86400000,"platforms":{}}"#);
+    let warnings = json(&prop(&out, "warnings"));
+    for name in ["MODASH_CACHE_TTL_HOURS=6", "MODASH_CACHE_TTL_ROSTER_HOURS=an object", "MODASH_CACHE_TTL_DISCOVERY_HOURS=true", "MODASH_CACHE_TTL_TIKTOK_HOURS=(unreadable)"] {
+        assert!(warnings.contains(name), "{name} in {warnings}");
+    }
+    assert!(!warnings.contains("BULK"), "null is unset");
+}
+
+#[wasm_bindgen_test]
+fn huge_strings_and_deep_nesting_on_the_read_path() {
+    let big = js(r#"'{"modash_data":{"platforms":{"instagram":{"userId":"7","blob":"' + 'x'.repeat(50 * 1024 * 1024) + '"}}}}'"#);
+    assert_eq!(prop(&resolve(big, "ig"), "userId").as_string().as_deref(), Some("7"));
+    let deep = JsValue::from_str(&format!(r#"{{"a":{}1{},"modash_data":{{"userId":"1"}}}}"#, "{\"b\":".repeat(10_000), "}".repeat(10_000)));
+    assert_eq!(prop(&resolve(deep, "ig"), "userId").as_string().as_deref(), Some("1"));
+    let open = JsValue::from_str(&"[".repeat(100_000));
+    assert_eq!(prop(&resolve(open, "ig"), "problem").as_string().as_deref(), Some("notes-unreadable"));
+    let deep_obj = js("(() => { let v = { modash_data: { userId: '1' } }; for (let i = 0; i < 10000; i++) v = { modash_data: v.modash_data, n: v }; return v; })()");
+    assert_eq!(prop(&resolve(deep_obj, "ig"), "userId").as_string().as_deref(), Some("1"));
+}
+
+#[wasm_bindgen_test]
+async fn hostile_retry_after_values() {
+    let run = |header: &str, opts: &str| {
+        let f = js(&format!(
+            "(() => {{ let n = 0; return () => (n++ === 0 ? {{ ok: false, status: 429, headers: {{ get: () => {header} }} }} : 'ok'); }})()"
+        ));
+        retry::retry_request(f, js(opts))
+    };
+    // 99999999999 seconds: far above the cap, stop at once with the server's wait.
+    let r = run("'99999999999'", "{}").await.unwrap();
+    assert_eq!((prop(&r, "success"), prop(&r, "waitTimeMs").as_f64()), (JsValue::FALSE, Some(99_999_999_999_000.0)));
+    // A far-future date: the same.
+    let r = run("'Fri, 31 Dec 9999 23:59:59 GMT'", "{}").await.unwrap();
+    assert_eq!(prop(&r, "success"), JsValue::FALSE);
+    assert!(prop(&r, "waitTimeMs").as_f64().unwrap() > 1e14);
+    // Negative and garbage values are ignored: the backoff applies and the retry succeeds.
+    for h in ["'-5'", "'1e3'", "'soon'", "42", "null", "(() => { throw new Error('x'); })()"] {
+        let header = if h.starts_with("(()") { "(() => { throw new Error('x'); })()".to_string() } else { h.to_string() };
+        let r = run(&header, "{ initialDelayMs: 1 }").await.unwrap();
+        assert_eq!(prop(&r, "data").as_string().as_deref(), Some("ok"), "Retry-After {h}");
+    }
+    // Even with a huge cap, the wait is clamped to the timer maximum and an abort ends it.
+    let c = js("new AbortController()");
+    let opts = js("{ maxRetryAfterMs: 1e15 }");
+    js_sys::Reflect::set(&opts, &"signal".into(), &prop(&c, "signal")).unwrap();
+    let f = js("() => ({ ok: false, status: 503, headers: { get: () => '99999999999' } })");
+    let abort_soon = js_sys::Function::new_with_args("c", "setTimeout(() => c.abort('closed'), 10)");
+    abort_soon.call1(&JsValue::NULL, &c).unwrap();
+    let r = retry::retry_request(f, opts).await.unwrap();
+    assert_eq!((prop(&r, "aborted"), prop(&r, "error").as_string()), (JsValue::TRUE, Some("closed".into())));
+}
+
+#[wasm_bindgen_test]
+fn the_module_still_works_after_all_of_this() {
+    assert_eq!(user_id::normalize_platform("yt".into()).unwrap(), "youtube");
+    let p = progress::analytics_progress(JsValue::from_str(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"2025-01-15T09:00:00Z"}}}}"#), js("['ig']"), js(&format!("{{ now: {NOW} }}"))).unwrap();
+    assert_eq!(prop(&p, "label").as_string().as_deref(), Some("1/1"));
+}
