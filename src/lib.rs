@@ -16,6 +16,7 @@
 //! ```
 
 pub mod json;
+pub mod gate;
 pub mod label;
 pub mod notes;
 pub mod num;

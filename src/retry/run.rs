@@ -16,7 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 /// Reads `v[key]`, or undefined when `v` is not an object or the read throws.
-fn safe_get(v: &JsValue, key: &str) -> JsValue {
+pub(crate) fn safe_get(v: &JsValue, key: &str) -> JsValue {
     if v.is_object() || v.is_function() {
         Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     } else {
@@ -29,14 +29,14 @@ fn set(obj: &JsValue, key: &str, value: &JsValue) {
 }
 
 /// Resolves once the signal has aborted; removes its listener when dropped.
-struct AbortWait {
+pub(crate) struct AbortWait {
     signal: AbortSignal,
     waker: Rc<RefCell<Option<Waker>>>,
     listener: Closure<dyn FnMut()>,
 }
 
 impl AbortWait {
-    fn new(signal: &AbortSignal) -> Self {
+    pub(crate) fn new(signal: &AbortSignal) -> Self {
         let waker: Rc<RefCell<Option<Waker>>> = Rc::default();
         let w = waker.clone();
         let listener = Closure::<dyn FnMut()>::new(move || {
@@ -68,7 +68,7 @@ impl Drop for AbortWait {
 }
 
 /// Runs `fut` unless the signal aborts first (`Err(signal)`); dropping the loser cancels it.
-async fn unless_aborted<'s, F: Future + Unpin>(fut: F, signal: Option<&'s AbortSignal>) -> Result<F::Output, &'s AbortSignal> {
+pub(crate) async fn unless_aborted<'s, F: Future + Unpin>(fut: F, signal: Option<&'s AbortSignal>) -> Result<F::Output, &'s AbortSignal> {
     struct Race<'s, F> {
         fut: F,
         abort: Option<(AbortWait, &'s AbortSignal)>,
@@ -89,13 +89,13 @@ async fn unless_aborted<'s, F: Future + Unpin>(fut: F, signal: Option<&'s AbortS
 
 /// The parts of a `Response`-like value: anything with a boolean `ok`, a numeric `status`
 /// and `headers.get`.
-struct ResponseLike {
-    ok: bool,
-    status: Option<u16>,
-    headers: JsValue,
+pub(crate) struct ResponseLike {
+    pub ok: bool,
+    pub status: Option<u16>,
+    pub headers: JsValue,
 }
 
-fn as_response(v: &JsValue) -> Option<ResponseLike> {
+pub(crate) fn as_response(v: &JsValue) -> Option<ResponseLike> {
     let ok = safe_get(v, "ok").as_bool()?;
     let status = safe_get(v, "status").as_f64()?;
     let headers = safe_get(v, "headers");
@@ -106,7 +106,7 @@ fn as_response(v: &JsValue) -> Option<ResponseLike> {
 }
 
 /// `Retry-After` from a `Headers` (or anything with `get`) or a plain object of headers.
-fn header_retry_after(headers: &JsValue, now: f64) -> Option<f64> {
+pub(crate) fn header_retry_after(headers: &JsValue, now: f64) -> Option<f64> {
     let get = safe_get(headers, "get");
     let value = if let Some(get) = get.dyn_ref::<Function>() {
         get.call1(headers, &JsValue::from_str("retry-after")).ok()?
@@ -129,7 +129,7 @@ fn retry_after_value(v: &JsValue, now: f64) -> Option<f64> {
 }
 
 /// Classifies a thrown value or rejection.
-fn failure_from_error(e: &JsValue, now: f64) -> Failure {
+pub(crate) fn failure_from_error(e: &JsValue, now: f64) -> Failure {
     let response = safe_get(e, "response");
     let status = safe_get(e, "status")
         .as_f64()

@@ -1,6 +1,7 @@
 //! The `#[wasm_bindgen]` boundary: converts JS values to core types and back, maps core
 //! errors to JS `Error`s with a stable `code`. Nothing here decides a rule.
 
+pub mod gate;
 pub mod js;
 pub mod progress;
 pub mod read;

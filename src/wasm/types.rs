@@ -285,3 +285,39 @@ export function mergeAnalytics<N extends object | string>(notes: N | null | unde
  */
 export function slimNotes<N extends object | string>(notes: N | null | undefined, options?: { cacheIds?: Partial<Record<Platform | 'legacy', string>> }): SlimResult<N extends string ? string : object>;
 "#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_GATE: &'static str = r#"
+export interface GateOptions {
+  /** Token-bucket refill rate; default 2 (Modash's documented pace). */
+  requestsPerSecond?: number;
+  /** Bucket size: how many may start at once after a quiet spell; default 2. */
+  burst?: number;
+  /** Never more than this many in flight; default 4. */
+  maxConcurrent?: number;
+  /** Retry options for every run (merged with each run's own). */
+  retry?: RetryOptions;
+}
+export interface GateStats { queued: number; inFlight: number; admitted: number; deduplicated: number; pausedUntil: number | null }
+export interface RequestGate {
+  /**
+   * Runs `request` through the gate with retries (`retryRequest`); every attempt waits for a
+   * place. Calls with the same non-null `key` while one is queued or in flight share it
+   * (`deduplicated: true` for the joiners). A caller's `signal` removes only that caller; the
+   * shared request is cancelled when every caller has aborted.
+   */
+  run<T>(key: string | null, request: (ctx: RetryContext) => Promise<T> | T, options?: RetryOptions): Promise<RetryResult<T> & { deduplicated: boolean; queuedMs: number }>;
+  stats(): GateStats;
+  /** Pauses admissions for `ms` (merged with any current pause). */
+  pause(ms: number): void;
+  /** Called on every change of the stats; returns the unsubscribe function. */
+  onChange(listener: (stats: GateStats) => void): () => void;
+}
+/**
+ * A shared request gate: a token bucket on the event loop's timers (first in, first out, at
+ * most `maxConcurrent` at once), a shared cooldown when any request sees a 429 with a
+ * Retry-After (its retry goes first), and in-flight de-duplication by key.
+ * @throws ModashFlowError `INVALID_OPTION` naming a bad option.
+ */
+export function createRequestGate(options?: GateOptions): RequestGate;
+"#;

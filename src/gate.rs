@@ -1,0 +1,235 @@
+//! The request gate's policy, pure (the clock is passed in): a token bucket (`requestsPerSecond`,
+//! `burst`) admits queued requests first in first out, never more than `maxConcurrent` at once,
+//! and nothing while paused (a shared cooldown after a 429's Retry-After; pauses merge to the
+//! latest end). The wasm loop (`wasm/gate.rs`) only asks it what to do and sets one timer.
+
+use crate::num::fmt_num;
+use crate::retry::policy::InvalidOption;
+use std::collections::VecDeque;
+
+/// Validated gate options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GateOptions {
+    pub requests_per_second: f64,
+    pub burst: f64,
+    pub max_concurrent: u32,
+}
+
+impl Default for GateOptions {
+    /// Modash's documented pace: 2 requests a second, a burst of 2, 4 at once.
+    fn default() -> Self {
+        GateOptions { requests_per_second: 2.0, burst: 2.0, max_concurrent: 4 }
+    }
+}
+
+impl GateOptions {
+    /// Validates raw options (None = default).
+    pub fn from_raw(rps: Option<f64>, burst: Option<f64>, max_concurrent: Option<f64>) -> Result<GateOptions, InvalidOption> {
+        let d = GateOptions::default();
+        let bad = |option: &'static str, problem: String| InvalidOption { option, problem };
+        let requests_per_second = match rps {
+            None => d.requests_per_second,
+            Some(x) if x.is_finite() && x > 0.0 => x,
+            Some(x) => return Err(bad("requestsPerSecond", format!("{} is not a finite number > 0", fmt_num(x)))),
+        };
+        let burst = match burst {
+            None => d.burst,
+            Some(x) if x.is_finite() && x >= 1.0 => x.floor(),
+            Some(x) => return Err(bad("burst", format!("{} is not a finite number >= 1", fmt_num(x)))),
+        };
+        let max_concurrent = match max_concurrent {
+            None => d.max_concurrent,
+            Some(x) if x.is_finite() && x >= 1.0 && x <= u32::MAX as f64 => x as u32,
+            Some(x) => return Err(bad("maxConcurrent", format!("{} is not a whole number >= 1", fmt_num(x)))),
+        };
+        Ok(GateOptions { requests_per_second, burst, max_concurrent })
+    }
+}
+
+/// What the gate holds, for the UI.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stats {
+    pub queued: u32,
+    pub in_flight: u32,
+    pub admitted: u64,
+    pub paused_until: Option<f64>,
+}
+
+/// The gate's state.
+#[derive(Clone, Debug)]
+pub struct Gate {
+    opts: GateOptions,
+    tokens: f64,
+    last_refill: f64,
+    queue: VecDeque<u64>,
+    in_flight: u32,
+    paused_until: Option<f64>,
+    admitted: u64,
+}
+
+impl Gate {
+    /// A gate with a full bucket at `now` (epoch ms).
+    pub fn new(opts: GateOptions, now: f64) -> Gate {
+        Gate { tokens: opts.burst, opts, last_refill: now, queue: VecDeque::new(), in_flight: 0, paused_until: None, admitted: 0 }
+    }
+
+    fn refill(&mut self, now: f64) {
+        if now > self.last_refill {
+            self.tokens = (self.tokens + (now - self.last_refill) * self.opts.requests_per_second / 1000.0).min(self.opts.burst);
+            self.last_refill = now;
+        }
+    }
+
+    /// Queues a request: at the back, or at the front (a retry after a cooldown goes first).
+    pub fn push(&mut self, id: u64, front: bool) {
+        if front {
+            self.queue.push_front(id);
+        } else {
+            self.queue.push_back(id);
+        }
+    }
+
+    /// Removes a queued request (aborted); false when it was not queued.
+    pub fn remove(&mut self, id: u64) -> bool {
+        match self.queue.iter().position(|&q| q == id) {
+            Some(i) => {
+                self.queue.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Pauses admissions until `until` (epoch ms); pauses merge to the latest end.
+    pub fn pause_until(&mut self, until: f64) {
+        if until.is_finite() {
+            self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+        }
+    }
+
+    /// A request that was admitted has finished.
+    pub fn release(&mut self) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+    }
+
+    /// Admits what may start at `now`, in queue order. Returns the admitted ids and, when some
+    /// are still queued and only time will let them in, how long to wait (ms); `None` means
+    /// nothing is waiting, or only a release can make room.
+    pub fn poll(&mut self, now: f64) -> (Vec<u64>, Option<f64>) {
+        let mut admitted = Vec::new();
+        if let Some(p) = self.paused_until {
+            if p > now {
+                return (admitted, (!self.queue.is_empty()).then_some(p - now));
+            }
+            self.paused_until = None;
+        }
+        self.refill(now);
+        while !self.queue.is_empty() && self.in_flight < self.opts.max_concurrent && self.tokens >= 1.0 {
+            if let Some(id) = self.queue.pop_front() {
+                self.tokens -= 1.0;
+                self.in_flight += 1;
+                self.admitted += 1;
+                admitted.push(id);
+            }
+        }
+        let wait = if self.queue.is_empty() || self.in_flight >= self.opts.max_concurrent {
+            None
+        } else {
+            Some(((1.0 - self.tokens) * 1000.0 / self.opts.requests_per_second).max(1.0))
+        };
+        (admitted, wait)
+    }
+
+    pub fn stats(&self, now: f64) -> Stats {
+        Stats {
+            queued: self.queue.len() as u32,
+            in_flight: self.in_flight,
+            admitted: self.admitted,
+            paused_until: self.paused_until.filter(|&p| p > now),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn options() {
+        assert_eq!(GateOptions::from_raw(None, None, None).unwrap(), GateOptions::default());
+        for (r, b, m, name) in [
+            (Some(0.0), None, None, "requestsPerSecond"),
+            (Some(f64::INFINITY), None, None, "requestsPerSecond"),
+            (None, Some(0.5), None, "burst"),
+            (None, None, Some(0.0), "maxConcurrent"),
+            (None, None, Some(f64::NAN), "maxConcurrent"),
+        ] {
+            assert_eq!(GateOptions::from_raw(r, b, m).unwrap_err().option, name);
+        }
+    }
+
+    #[test]
+    fn bucket_pause_and_order() {
+        let mut g = Gate::new(GateOptions::default(), 0.0);
+        for id in 1..=5 {
+            g.push(id, false);
+        }
+        assert_eq!(g.poll(0.0), (vec![1, 2], Some(500.0)));
+        assert_eq!(g.poll(499.0).0, Vec::<u64>::new());
+        assert_eq!(g.poll(500.0).0, vec![3]);
+        g.pause_until(3000.0);
+        g.pause_until(2000.0); // merges to the latest end
+        g.push(9, true); // a retry goes first
+        assert_eq!(g.poll(1000.0), (vec![], Some(2000.0)));
+        assert_eq!(g.stats(1000.0).paused_until, Some(3000.0));
+        let (ids, _) = g.poll(3000.0);
+        assert_eq!(ids, vec![9]); // only one: 3 in flight + 1 = max 4
+        assert_eq!(g.poll(4000.0), (vec![], None), "full: only a release makes room");
+        g.release();
+        assert_eq!(g.poll(4000.0).0, vec![4]);
+        assert!(g.remove(5));
+        assert!(!g.remove(5));
+        assert_eq!(g.poll(5000.0), (vec![], None));
+    }
+
+    proptest! {
+        /// Start times of queued requests under random arrivals and completions: never more
+        /// than burst + rps in any one-second window, FIFO, never more than maxConcurrent.
+        #[test]
+        fn rate_order_and_concurrency(rps in 0.5f64..10.0, burst in 1.0f64..6.0, max in 1u32..6, arrivals in proptest::collection::vec((0u32..3000, 1u32..900), 1..60)) {
+            let opts = GateOptions { requests_per_second: rps, burst: burst.floor(), max_concurrent: max };
+            let mut g = Gate::new(opts.clone(), 0.0);
+            let mut arrivals = arrivals;
+            arrivals.sort();
+            let mut starts: Vec<(f64, u64)> = Vec::new();
+            let mut running: Vec<f64> = Vec::new(); // end times
+            let mut next = 0usize;
+            let mut now = 0.0f64;
+            let mut durations = std::collections::HashMap::new();
+            while (next < arrivals.len() || g.stats(now).queued > 0 || !running.is_empty()) && now < 1e7 {
+                while next < arrivals.len() && arrivals[next].0 as f64 <= now {
+                    durations.insert(next as u64, arrivals[next].1 as f64);
+                    g.push(next as u64, false);
+                    next += 1;
+                }
+                running.retain(|&end| if end <= now { g.release(); false } else { true });
+                let (ids, _) = g.poll(now);
+                for id in ids {
+                    prop_assert!(running.len() < max as usize);
+                    starts.push((now, id));
+                    running.push(now + durations[&id]);
+                }
+                now += 1.0;
+            }
+            let order: Vec<u64> = starts.iter().map(|s| s.1).collect();
+            let mut sorted = order.clone();
+            sorted.sort();
+            prop_assert_eq!(order, sorted, "first in, first out");
+            for (i, (t, _)) in starts.iter().enumerate() {
+                let in_window = starts[i..].iter().take_while(|(u, _)| *u < t + 1000.0).count();
+                prop_assert!(in_window as f64 <= opts.burst + opts.requests_per_second + 1e-9, "{} starts in 1 s", in_window);
+            }
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! Export: `createRequestGate` and the `RequestGate` it returns. The loop only: the policy
+//! (bucket, queue order, pause merging) is `crate::gate`. One timer at most is pending, for the
+//! next admission; it is replaced or cleared whenever the queue changes.
+
+use super::js::{describe, error, invalid, option, Obj};
+use crate::gate::{Gate, GateOptions};
+use crate::retry::policy::InvalidOption;
+use crate::retry::run::{as_response, failure_from_error, header_retry_after, safe_get, unless_aborted};
+use gloo_timers::callback::Timeout;
+use js_sys::{Function, Object, Promise};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{AbortController, AbortSignal};
+
+#[derive(Default)]
+struct Slot {
+    admitted: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+struct Admission(Rc<Slot>);
+
+impl Future for Admission {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0.admitted.get() {
+            Poll::Ready(())
+        } else {
+            *self.0.waker.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+
+struct Shared {
+    controller: AbortController,
+    callers: Cell<u32>,
+    promise: RefCell<Option<Promise>>,
+    queued_ms: Rc<Cell<f64>>,
+}
+
+struct Inner {
+    gate: RefCell<Gate>,
+    slots: RefCell<HashMap<u64, Rc<Slot>>>,
+    timer: RefCell<Option<Timeout>>,
+    next_id: Cell<u64>,
+    shared: RefCell<HashMap<String, Rc<Shared>>>,
+    deduplicated: Cell<u64>,
+    listeners: RefCell<Vec<(u64, Function)>>,
+    retry: JsValue,
+}
+
+fn stats_js(inner: &Inner) -> JsValue {
+    let s = inner.gate.borrow().stats(js_sys::Date::now());
+    Obj::new()
+        .set("queued", s.queued)
+        .set("inFlight", s.in_flight)
+        .set("admitted", s.admitted as f64)
+        .set("deduplicated", inner.deduplicated.get() as f64)
+        .set("pausedUntil", s.paused_until.map_or(JsValue::NULL, JsValue::from_f64))
+        .build()
+}
+
+fn notify(inner: &Inner) {
+    let listeners: Vec<Function> = inner.listeners.borrow().iter().map(|(_, f)| f.clone()).collect();
+    if listeners.is_empty() {
+        return;
+    }
+    let stats = stats_js(inner);
+    for f in listeners {
+        if let Err(e) = f.call1(&JsValue::NULL, &stats) {
+            web_sys::console::error_2(&JsValue::from_str("modash-flow: a gate listener threw:"), &e);
+        }
+    }
+}
+
+/// Admits what may start now and sets the one timer for the next admission (or none).
+fn pump(inner: &Rc<Inner>) {
+    let (ids, wait) = inner.gate.borrow_mut().poll(js_sys::Date::now());
+    for id in ids {
+        let slot = inner.slots.borrow_mut().remove(&id);
+        if let Some(slot) = slot {
+            slot.admitted.set(true);
+            let waker = slot.waker.borrow_mut().take();
+            if let Some(w) = waker {
+                w.wake();
+            }
+        }
+    }
+    let next = wait.map(|ms| {
+        let weak = Rc::downgrade(inner);
+        Timeout::new(ms.ceil().clamp(1.0, 2_147_483_647.0) as u32, move || {
+            if let Some(i) = weak.upgrade() {
+                pump(&i);
+            }
+        })
+    });
+    // Replacing the old timeout clears it.
+    let old = inner.timer.replace(next);
+    drop(old);
+    notify(inner);
+}
+
+/// Queues a place (at the front for a retry after a cooldown) and returns it.
+fn reserve(inner: &Rc<Inner>, front: bool) -> (u64, Rc<Slot>) {
+    let id = inner.next_id.get();
+    inner.next_id.set(id + 1);
+    let slot = Rc::new(Slot::default());
+    inner.slots.borrow_mut().insert(id, slot.clone());
+    inner.gate.borrow_mut().push(id, front);
+    (id, slot)
+}
+
+/// Gives back a reserved place nobody used: removes it from the queue, or releases it.
+fn cancel_reservation(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>) {
+    if let Some((id, slot)) = reserved {
+        inner.gate.borrow_mut().remove(id);
+        inner.slots.borrow_mut().remove(&id);
+        if slot.admitted.get() {
+            inner.gate.borrow_mut().release();
+        }
+        pump(inner);
+    }
+}
+
+type Reservation = Rc<RefCell<Option<(u64, Rc<Slot>)>>>;
+
+/// Waits for a place in the gate; `Err(reason)` when the signal aborts first (the entry is
+/// removed at once). Returns the ms spent queued.
+async fn acquire(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>, signal: Option<&AbortSignal>) -> Result<f64, JsValue> {
+    let (id, slot) = match reserved {
+        Some(r) => r,
+        None => reserve(inner, false),
+    };
+    let t0 = js_sys::Date::now();
+    pump(inner);
+    match unless_aborted(Admission(slot.clone()), signal).await {
+        Ok(()) => Ok(js_sys::Date::now() - t0),
+        Err(s) => {
+            inner.gate.borrow_mut().remove(id);
+            inner.slots.borrow_mut().remove(&id);
+            if slot.admitted.get() {
+                inner.gate.borrow_mut().release();
+            }
+            pump(inner);
+            Err(s.reason())
+        }
+    }
+}
+
+/// The callback handed to retryRequest: every attempt passes through the gate; a 429 with a
+/// Retry-After pauses the whole gate; a retry after the first attempt goes to the front.
+fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation: Reservation) -> Function {
+    let f = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |ctx: JsValue| {
+        let inner = inner.clone();
+        let request = request.clone();
+        let queued = queued.clone();
+        let reservation = reservation.clone();
+        future_to_promise(async move {
+            let signal = safe_get(&ctx, "signal").dyn_into::<AbortSignal>().ok();
+            let reserved = reservation.borrow_mut().take();
+            let waited = acquire(&inner, reserved, signal.as_ref()).await?;
+            queued.set(queued.get() + waited);
+            let out = match request.call1(&JsValue::NULL, &ctx) {
+                Err(e) => Err(e),
+                Ok(v) => JsFuture::from(Promise::resolve(&v)).await,
+            };
+            let now = js_sys::Date::now();
+            let cooldown = match &out {
+                Ok(v) => as_response(v).filter(|r| !r.ok && r.status == Some(429)).and_then(|r| header_retry_after(&r.headers, now)),
+                Err(e) => Some(failure_from_error(e, now)).filter(|f| f.status == Some(429)).and_then(|f| f.retry_after_ms),
+            };
+            inner.gate.borrow_mut().release();
+            if let Some(ms) = cooldown {
+                inner.gate.borrow_mut().pause_until(now + ms);
+                // Hold the first place after the cooldown for this request's retry.
+                *reservation.borrow_mut() = Some(reserve(&inner, true));
+            }
+            pump(&inner);
+            out
+        })
+    });
+    f.into_js_value().unchecked_into()
+}
+
+fn with_extra(result: &JsValue, deduplicated: bool, queued_ms: f64) -> JsValue {
+    let o = Object::assign(&Object::new(), result.unchecked_ref());
+    let o: JsValue = o.into();
+    let _ = js_sys::Reflect::set(&o, &"deduplicated".into(), &deduplicated.into());
+    let _ = js_sys::Reflect::set(&o, &"queuedMs".into(), &queued_ms.into());
+    o
+}
+
+async fn wait_caller(shared: Rc<Shared>, signal: Option<AbortSignal>, deduplicated: bool) -> Result<JsValue, JsValue> {
+    let promise = shared.promise.borrow().clone().unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
+    match unless_aborted(JsFuture::from(promise), signal.as_ref()).await {
+        Ok(Ok(v)) => Ok(with_extra(&v, deduplicated, shared.queued_ms.get())),
+        Ok(Err(e)) => Err(e),
+        Err(s) => {
+            let left = shared.callers.get().saturating_sub(1);
+            shared.callers.set(left);
+            if left == 0 {
+                shared.controller.abort_with_reason(&s.reason());
+            }
+            let r = Obj::new()
+                .set("success", false)
+                .set("error", s.reason())
+                .set("status", JsValue::NULL)
+                .set("retriesUsed", 0)
+                .set("waitTimeMs", JsValue::NULL)
+                .set("aborted", true)
+                .set("deduplicated", deduplicated)
+                .set("queuedMs", shared.queued_ms.get())
+                .build();
+            Ok(r)
+        }
+    }
+}
+
+/// A gate shared by every Modash request of a page or script.
+#[wasm_bindgen(js_name = RequestGate, skip_typescript)]
+pub struct RequestGate {
+    inner: Rc<Inner>,
+}
+
+fn gate_number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
+    let v = option(options, key, "options")?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_f64()
+        .map(Some)
+        .ok_or_else(|| error(InvalidOption::CODE, &format!("Invalid gate option {key}: {} is not a number", describe(&v))))
+}
+
+#[wasm_bindgen(js_name = createRequestGate, skip_typescript)]
+pub fn create_request_gate(options: JsValue) -> Result<RequestGate, JsValue> {
+    let opts = GateOptions::from_raw(
+        gate_number(&options, "requestsPerSecond")?,
+        gate_number(&options, "burst")?,
+        gate_number(&options, "maxConcurrent")?,
+    )
+    .map_err(|e| error(InvalidOption::CODE, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
+    let retry = option(&options, "retry", "options")?;
+    if !(retry.is_undefined() || retry.is_null() || retry.is_object()) {
+        return Err(error(InvalidOption::CODE, &format!("Invalid gate option retry: {} is not an object", describe(&retry))));
+    }
+    Ok(RequestGate {
+        inner: Rc::new(Inner {
+            gate: RefCell::new(Gate::new(opts, js_sys::Date::now())),
+            slots: RefCell::default(),
+            timer: RefCell::default(),
+            next_id: Cell::new(1),
+            shared: RefCell::default(),
+            deduplicated: Cell::new(0),
+            listeners: RefCell::default(),
+            retry,
+        }),
+    })
+}
+
+#[wasm_bindgen(js_class = RequestGate)]
+impl RequestGate {
+    #[wasm_bindgen(skip_typescript)]
+    pub fn run(&self, key: JsValue, request: JsValue, options: JsValue) -> Promise {
+        match self.start(key, request, options) {
+            Ok(p) => p,
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    fn start(&self, key: JsValue, request: JsValue, options: JsValue) -> Result<Promise, JsValue> {
+        let request = request.dyn_into::<Function>().map_err(|r| invalid(&format!("request must be a function, got {}", describe(&r))))?;
+        let key = if key.is_undefined() || key.is_null() {
+            None
+        } else {
+            Some(key.as_string().ok_or_else(|| invalid(&format!("key must be a string or null, got {}", describe(&key))))?)
+        };
+        let signal = option(&options, "signal", "options")?;
+        let signal = if signal.is_undefined() || signal.is_null() {
+            None
+        } else {
+            Some(signal.dyn_into::<AbortSignal>().map_err(|s| error(InvalidOption::CODE, &format!("Invalid retry option signal: {} is not an AbortSignal", describe(&s))))?)
+        };
+        let inner = self.inner.clone();
+        if let Some(k) = &key {
+            let existing = inner.shared.borrow().get(k).cloned();
+            if let Some(shared) = existing {
+                shared.callers.set(shared.callers.get() + 1);
+                inner.deduplicated.set(inner.deduplicated.get() + 1);
+                notify(&inner);
+                return Ok(future_to_promise(wait_caller(shared, signal, true)));
+            }
+        }
+        let controller = AbortController::new()?;
+        let target = Object::new();
+        if self.inner.retry.is_object() {
+            Object::assign(&target, self.inner.retry.unchecked_ref());
+        }
+        if options.is_object() {
+            Object::assign(&target, options.unchecked_ref());
+        }
+        let merged: JsValue = target.into();
+        js_sys::Reflect::set(&merged, &"signal".into(), controller.signal().as_ref())?;
+        let shared = Rc::new(Shared { controller, callers: Cell::new(1), promise: RefCell::new(None), queued_ms: Rc::new(Cell::new(0.0)) });
+        let reservation: Reservation = Rc::default();
+        let gated_request = gated(inner.clone(), request, shared.queued_ms.clone(), reservation.clone());
+        let inner2 = inner.clone();
+        let key2 = key.clone();
+        let promise = future_to_promise(async move {
+            let r = crate::wasm::retry::retry_request(gated_request.into(), merged).await;
+            // A retry that never came (given up, too long a wait, aborted) frees its place.
+            let unused = reservation.borrow_mut().take();
+            cancel_reservation(&inner2, unused);
+            if let Some(k) = key2 {
+                inner2.shared.borrow_mut().remove(&k);
+            }
+            notify(&inner2);
+            r
+        });
+        *shared.promise.borrow_mut() = Some(promise);
+        if let Some(k) = key {
+            inner.shared.borrow_mut().insert(k, shared.clone());
+        }
+        Ok(future_to_promise(wait_caller(shared, signal, false)))
+    }
+
+    #[wasm_bindgen(skip_typescript)]
+    pub fn stats(&self) -> JsValue {
+        stats_js(&self.inner)
+    }
+
+    #[wasm_bindgen(skip_typescript)]
+    pub fn pause(&self, ms: JsValue) -> Result<(), JsValue> {
+        let ms = ms.as_f64().filter(|m| m.is_finite() && *m >= 0.0).ok_or_else(|| invalid(&format!("pause(ms): {} is not a finite number >= 0", describe(&ms))))?;
+        self.inner.gate.borrow_mut().pause_until(js_sys::Date::now() + ms);
+        pump(&self.inner);
+        Ok(())
+    }
+
+    #[wasm_bindgen(js_name = onChange, skip_typescript)]
+    pub fn on_change(&self, listener: JsValue) -> Result<Function, JsValue> {
+        let f = listener.dyn_into::<Function>().map_err(|l| invalid(&format!("listener must be a function, got {}", describe(&l))))?;
+        let id = self.inner.next_id.get();
+        self.inner.next_id.set(id + 1);
+        self.inner.listeners.borrow_mut().push((id, f));
+        let weak = Rc::downgrade(&self.inner);
+        let unsubscribe = Closure::<dyn FnMut()>::new(move || {
+            if let Some(i) = weak.upgrade() {
+                i.listeners.borrow_mut().retain(|(k, _)| *k != id);
+            }
+        });
+        Ok(unsubscribe.into_js_value().unchecked_into())
+    }
+}
