@@ -1,5 +1,7 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { GateStats } from 'modash-flow';
+import { gateEnabled, pageGate } from '@/lib/client/gate';
 import { useRosterInfluencerAnalytics, type Influencer } from './useRosterInfluencerAnalytics';
 
 const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n * 100).toFixed(2)} %` : n.toLocaleString('en'));
@@ -7,6 +9,11 @@ const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n
 export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: Influencer; onClose: () => void; onNotes: (id: number, notes: string) => void }) {
   const [platform, setPlatform] = useState(influencer.platforms[0]?.platform ?? 'instagram');
   const s = useRosterInfluencerAnalytics(influencer, platform, onNotes);
+  const [gate, setGate] = useState<GateStats | null>(null);
+  useEffect(() => (gateEnabled() ? pageGate().onChange(setGate) : undefined), []);
+  const waiting = gate && (gate.queued > 0 || gate.pausedUntil)
+    ? ` (requests queued: ${gate.queued}${gate.pausedUntil ? `; Modash asked us to wait ${Math.max(0, Math.ceil((gate.pausedUntil - Date.now()) / 1000))} s` : ''})`
+    : '';
   return (
     <aside className="panel" data-testid="panel" aria-label={`Analytics for ${influencer.name}`}>
       <header>
@@ -26,7 +33,7 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
           {s.resolution.rejectedLegacy && <> · legacy id {s.resolution.rejectedLegacy.userId} refused ({s.resolution.rejectedLegacy.reason})</>}
         </p>
       )}
-      {s.phase === 'loading' && <p data-testid="panel-status" className="status">{s.progress ?? 'Loading analytics…'}</p>}
+      {s.phase === 'loading' && <p data-testid="panel-status" className="status">{s.progress ?? `Loading analytics…${waiting}`}</p>}
       {s.phase === 'error' && s.error && <p data-testid="panel-error" className={`error ${s.error.kind}`}>{s.error.message}</p>}
       {s.phase === 'ready' && s.metrics && (
         <div data-testid="panel-metrics">

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { analyticsProgressBatch } from 'modash-flow';
 import { browserTtl } from '@/lib/client/ttl';
 import { AnalyticsPanel } from './AnalyticsPanel';
+import { BulkRefresh } from './BulkRefresh';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 
 interface Page { total: number; page: number; pages: number; rows: Influencer[] }
@@ -14,15 +15,17 @@ export function Roster() {
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [pageSize] = useState(() => (typeof window === 'undefined' ? 50 : Number(new URLSearchParams(window.location.search).get('pageSize')) || 50));
 
   useEffect(() => {
     const c = new AbortController();
-    fetch(`/api/roster?page=${pageNo}&pageSize=50`, { signal: c.signal })
+    fetch(`/api/roster?page=${pageNo}&pageSize=${pageSize}`, { signal: c.signal })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`roster ${r.status}`))))
       .then((p: Page) => { setPage(p); setError(null); })
       .catch((e) => { if (!c.signal.aborted) setError(String(e.message ?? e)); });
     return () => c.abort();
-  }, [pageNo]);
+  }, [pageNo, pageSize]);
 
   const badges = useMemo(() => {
     if (!page) return [];
@@ -41,14 +44,19 @@ export function Roster() {
       {page && (
         <>
           <p className="muted">{page.total} influencers · page {page.page} of {page.pages}</p>
+          <BulkRefresh rows={page.rows} selected={selected} onNotes={onNotes} />
           <table>
-            <thead><tr><th>Influencer</th><th>Platforms</th><th>Analytics</th><th /></tr></thead>
+            <thead><tr><th /><th>Influencer</th><th>Platforms</th><th>Analytics</th><th /></tr></thead>
             <tbody>
               {page.rows.map((r, k) => {
                 const b = badges[k];
                 const state = b?.problem ? 'broken' : b && b.synced === b.total && b.total > 0 ? 'full' : b && b.synced > 0 ? 'part' : 'none';
                 return (
                   <tr key={r.id} data-testid={`row-${r.id}`}>
+                    <td>
+                      <input type="checkbox" data-testid={`select-${r.id}`} aria-label={`Select ${r.name}`} checked={selected.has(r.id)}
+                        onChange={(e) => setSelected((s) => { const n = new Set(s); if (e.target.checked) n.add(r.id); else n.delete(r.id); return n; })} />
+                    </td>
                     <td>{r.name}</td>
                     <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
                     <td>

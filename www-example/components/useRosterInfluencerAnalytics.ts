@@ -1,9 +1,11 @@
 'use client';
 // The analytics panel's data: resolves the userId with modash-flow, serves fresh data from the
-// cache table without any Modash call, otherwise refreshes through retryRequest with live
+// cache table without any Modash call, otherwise refreshes through the page's request gate
+// (retryRequest inside, shared with the bulk refresh by key) with live
 // retry progress; aborts on close or platform switch.
 import { useEffect, useRef, useState } from 'react';
-import { analyticsProgress, cacheAgeLabel, normalizePlatform, resolveUserId, retryRequest, type UserIdResolution } from 'modash-flow';
+import { analyticsProgress, cacheAgeLabel, normalizePlatform, resolveUserId, type UserIdResolution } from 'modash-flow';
+import { refresh } from '@/lib/client/gate';
 import { browserTtl } from '@/lib/client/ttl';
 
 export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string }[] }
@@ -77,21 +79,16 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         }
       }
       if (controller.signal.aborted) return;
-      const r = await retryRequest<Response>(
-        ({ signal }) => fetch(`/api/roster/${influencer.id}/refresh-analytics`, {
-          method: 'POST', signal: signal ?? undefined, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ platform: p }),
-        }),
-        {
-          signal: controller.signal,
-          onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status ? `Modash error ${i.status}` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
-        },
-      );
+      const r = await refresh(influencer.id, p, {
+        signal: controller.signal,
+        onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status ? `Modash error ${i.status}` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
+      });
       if (r.aborted) return;
       if (r.success && r.data) {
-        const body = await r.data.json();
+        const body = r.data;
         onNotesRef.current(influencer.id, body.notes);
         const now = Date.now();
-        set({ phase: 'ready', progress: null, source: 'modash', lastRefreshed: now, ageLabel: cacheAgeLabel(now, { style: 'long' }), metrics: { ...body.profile } });
+        set({ phase: 'ready', progress: null, source: 'modash', lastRefreshed: now, ageLabel: cacheAgeLabel(now, { style: 'long' }), metrics: { ...(body.profile as unknown as Metrics) } });
         return;
       }
       const status = r.status;

@@ -1,0 +1,56 @@
+'use client';
+// "Refresh stale": every stale platform (under the bulkRefresh TTL) of the selected rows, or of
+// the page, through the page's request gate, with a progress bar and a cancel button.
+import { useEffect, useRef, useState } from 'react';
+import { analyticsProgressBatch, type GateStats } from 'modash-flow';
+import { browserTtl } from '@/lib/client/ttl';
+import { gateEnabled, pageGate, refresh } from '@/lib/client/gate';
+import type { Influencer } from './useRosterInfluencerAnalytics';
+
+interface Progress { total: number; done: number; failed: number; rateLimited: number; running: boolean }
+
+export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; selected: Set<number>; onNotes: (id: number, notes: string) => void }) {
+  const [p, setP] = useState<Progress | null>(null);
+  const [stats, setStats] = useState<GateStats | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const controller = useRef<AbortController | null>(null);
+
+  useEffect(() => pageGate().onChange((s) => { setStats(s); setNow(Date.now()); }), []);
+
+  async function start() {
+    const target = selected.size ? rows.filter((r) => selected.has(r.id)) : rows;
+    const badges = analyticsProgressBatch(target.map((r) => ({ notes: r.notes, platforms: r.platforms.map((x) => x.platform) })), { ttl: browserTtl().config, useCase: 'bulkRefresh' });
+    const jobs = target.flatMap((r, k) => badges[k].problem ? [] : badges[k].platforms.filter((x) => !x.fresh && !x.problem).map((x) => ({ id: r.id, platform: x.platform })));
+    const c = new AbortController();
+    controller.current = c;
+    const progress: Progress = { total: jobs.length, done: 0, failed: 0, rateLimited: 0, running: true };
+    setP({ ...progress });
+    await Promise.all(jobs.map(async (j) => {
+      const r = await refresh(j.id, j.platform, { signal: c.signal, onRetry: (i) => { if (i.status === 429) { progress.rateLimited++; setP({ ...progress }); } } });
+      if (r.success && r.data) { progress.done++; onNotes(j.id, r.data.notes); }
+      else if (!r.aborted) progress.failed++;
+      setP({ ...progress });
+    }));
+    progress.running = false;
+    setP({ ...progress });
+  }
+
+  const cooldown = stats?.pausedUntil ? Math.max(0, Math.ceil((stats.pausedUntil - now) / 1000)) : 0;
+  return (
+    <div className="bulk">
+      <button data-testid="bulk-refresh" disabled={p?.running} onClick={start}>
+        Refresh stale {selected.size ? `(${selected.size} selected)` : '(this page)'}
+      </button>
+      {!gateEnabled() && <span className="muted"> gate off</span>}
+      {p && (
+        <span className="bulk-progress" data-testid="bulk-progress" data-done={p.done} data-total={p.total} data-failed={p.failed} data-running={String(p.running)}>
+          <progress max={p.total || 1} value={p.done + p.failed} />
+          {' '}{p.done}/{p.total} refreshed{p.failed ? `, ${p.failed} failed` : ''}
+          {stats && gateEnabled() ? ` · ${stats.queued} queued, ${stats.inFlight} in flight` : ''}
+          {cooldown > 0 ? ` · Modash asked us to wait ${cooldown} s` : ''}
+          {p.running && <button data-testid="bulk-cancel" onClick={() => controller.current?.abort(new DOMException('cancelled', 'AbortError'))}>Cancel</button>}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+// The request gate in the app: a bulk refresh of 30 stale platforms against a simulated Modash
+// that answers 429 to more than 2 requests in any second. With the gate: no 429 at all, and a
+// panel opened on a row being refreshed joins that request (no extra call). Without the gate
+// (`?gate=off`): the 429s it collects are recorded (BENCHMARKS.md).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
+import { CASES } from '../lib/roster-data.mjs';
+
+const APP_PORT = 3219, SIM_PORT = 4219;
+const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
+const DB = join(ROOT, 'data', 'gate-test.db');
+let procs = [], browser;
+const sim = {
+  stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
+  reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
+  config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
+};
+const idsOf = (kase, n) => Array.from({ length: n }, (_, k) => CASES.indexOf(kase) + 1 + k * CASES.length);
+
+before(async () => {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: { ...process.env, DATABASE_FILE: DB }, stdio: 'ignore' });
+  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.2' }, { quiet: true }));
+  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(APP_PORT)], { DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
+  await waitForHttp(`${SIM}/__sim/stats`);
+  await waitForHttp(`${APP}/api/roster?pageSize=1`);
+  await sim.config({ burstLimit: 2, retryAfter: 1 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+});
+
+after(async () => {
+  await browser?.close();
+  procs.forEach(stop);
+  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
+});
+
+async function bulk(query, ids) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${APP}/staff/roster?pageSize=200${query}`);
+  await page.waitForSelector(`[data-testid=badge-${ids.at(-1)}]`);
+  for (const id of ids) await page.check(`[data-testid=select-${id}]`);
+  await sim.reset();
+  const t0 = Date.now();
+  await page.click('[data-testid=bulk-refresh]');
+  return { page, errors, t0 };
+}
+
+const finished = (page) => page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 90000 });
+
+test('with the gate: 30 stale platforms refresh with zero 429s, and a panel joins its row\'s request', async () => {
+  const ids = idsOf('stale', 15);
+  const { page, errors, t0 } = await bulk('', ids);
+  // Open the panel of the last selected row while the bulk refresh is still queued.
+  await page.waitForSelector('[data-testid=bulk-progress]');
+  await page.click(`[data-testid=open-${ids.at(-1)}]`);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(ROOT, 'artifacts', 'bulk-refresh.png') });
+  await finished(page);
+  const ms = Date.now() - t0;
+  const progress = page.locator('[data-testid=bulk-progress]');
+  assert.equal(await progress.getAttribute('data-total'), '30');
+  assert.equal(await progress.getAttribute('data-done'), '30');
+  await page.waitForSelector('[data-testid=panel-metrics]', { timeout: 20000 });
+  const s = await sim.stats();
+  assert.equal(s.rateLimited, 0, 'no 429 seen by the service');
+  assert.equal(s.report, 30, 'the open panel made no extra call');
+  for (const id of ids) assert.equal(await page.locator(`[data-testid=badge-${id}]`).textContent(), '2/2');
+  console.log(`# gate on: 30 refreshes, ${s.report} Modash calls, ${s.rateLimited} 429s, ${ms} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('without the gate: the same bulk refresh collects 429s (recorded)', async () => {
+  const ids = idsOf('big-payload', 15);
+  const { page, errors, t0 } = await bulk('&gate=off', ids);
+  await finished(page);
+  const ms = Date.now() - t0;
+  const progress = page.locator('[data-testid=bulk-progress]');
+  const done = Number(await progress.getAttribute('data-done'));
+  const failed = Number(await progress.getAttribute('data-failed'));
+  const s = await sim.stats();
+  assert.equal(done + failed, 30);
+  assert.ok(s.rateLimited > 0, 'bursts above 2/s are rate limited');
+  console.log(`# gate off: 30 refreshes (${done} done, ${failed} failed), ${s.report} Modash calls, ${s.rateLimited} 429s, ${ms} ms`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
