@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target for SECONDS each (default 60) on the nightly toolchain,
-# installing cargo-fuzz if missing. Corpora live in fuzz/corpus/<target> (kept small and
-# committed); crashes land in fuzz/artifacts/<target>. Prints executions per target.
+# installing cargo-fuzz if missing. Corpora live in fuzz/corpus/<target> (kept locally and
+# git-ignored: they grow to thousands of inputs); crashes land in fuzz/artifacts/<target>.
+# Prints executions per target.
 # Usage: scripts/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"

@@ -384,6 +384,10 @@ pub fn slim_text<'a>(text: &'a str, cache_id: impl Fn(Platform, PayloadSource) -
             Some((s.clone(), raw))
         })
         .collect();
+    if plan.edits.is_empty() && !plan.remove_legacy_payload {
+        // Nothing to slim: the text is returned as it came, white space included.
+        return Ok(SlimText { text: text.to_string(), payloads });
+    }
     doc.apply(&plan.edits)?;
     if plan.remove_legacy_payload {
         doc.remove_legacy_payload();
@@ -410,6 +414,17 @@ mod tests {
         assert_eq!(plan.user_id_stored.as_deref(), Some("IG9"));
         assert!(out.starts_with(r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00","modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},"instagram":{"keep":[1, 2],"followers":1,"userId":"IG9","username":"ana\"b","last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-1","cache_id":"c1"}},"x":true},"a":{ "n" : null }}"#), "{out}");
         assert!(json::validate(&out).is_ok());
+    }
+
+    #[test]
+    fn numbers_beyond_f64_survive_byte_for_byte() {
+        // Found by the notes_text fuzz target (a harness false alarm: serde_json::Value refuses
+        // such numbers); kept as a regression test of the splice.
+        let text = "\r\r{\"\":\r\n44e0000000000106617540419523070860\r}\r";
+        let (out, _, _) = merge_text(text, Platform::Tiktok, &Fetched::default(), &opts()).unwrap();
+        assert!(out.starts_with(r#"{"":44e0000000000106617540419523070860,"modash_data":"#), "{out}");
+        let s = slim_text(text, |_, _| None).unwrap();
+        assert_eq!(s.text, text, "nothing to slim: the text comes back as it was");
     }
 
     #[test]
