@@ -59,7 +59,11 @@ printf '\n== www-example (Next.js build, browser tests in Chromium)\n'
 bash scripts/example-install.sh || status=1
 (cd www-example && NEXT_TELEMETRY_DISABLED=1 node_modules/.bin/next build >"../$logs/next-build.log" 2>&1) \
   || { echo "!! next build failed:"; tail -n 40 "$logs/next-build.log"; status=1; }
-run e2e-browser node --test --test-concurrency=1 www-example/tests/ || status=1
+# The migration tests run on SQLite and on a throwaway local PostgreSQL (Debian's packages).
+pg_url=$(bash scripts/pg.sh start | sed -n 's/^DATABASE_URL=//p') || pg_url=""
+[ -n "$pg_url" ] || echo "!! PostgreSQL could not be started: migration tests run on SQLite only"
+trap 'bash scripts/pg.sh stop' EXIT
+MIGRATE_TEST_PG_URL="$pg_url" run e2e-browser node --test --test-concurrency=1 www-example/tests/ || status=1
 
 printf '\n== summary\n'
 printf '%s\n' "${summary[@]}"

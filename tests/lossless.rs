@@ -83,7 +83,7 @@ proptest! {
         let platform = Platform::ALL[p];
         let text = serde_json::to_string(&n).unwrap();
         let fetched = Fetched { user_id: Leaf::Str("F1".into()), username: Some("u".into()), ..Default::default() };
-        let opts = MergeOptions { now: 1.7e12, refreshed_by: None, cache_id: None };
+        let opts = MergeOptions { now: 1.7e12, refreshed_by: None, cache_id: None, mark_refreshed: true };
         let (out, plan, _) = merge_text(&text, platform, &fetched, &opts).unwrap();
         let mut after: Value = serde_json::from_str(&out).unwrap();
         prop_assert_eq!(after["modash_data"]["platforms"][platform.as_str()]["userId"].as_str(), Some("F1"));

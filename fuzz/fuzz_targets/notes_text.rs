@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = progress(&read, &[Some("instagram"), Some("tt"), Some("youtube"), Some("x"), None], &opts);
 
     let fetched = Fetched { user_id: Leaf::Str("F1".into()), ..Default::default() };
-    let mopts = MergeOptions { now: 1.7e12, refreshed_by: None, cache_id: None };
+    let mopts = MergeOptions { now: 1.7e12, refreshed_by: None, cache_id: None, mark_refreshed: true };
     let merged = merge_text(text, Platform::Tiktok, &fetched, &mopts);
     let slimmed = slim_text(text, |_, _| None);
     // serde_json::Value refuses numbers out of f64 range (`4e400`) that JSON allows and we keep

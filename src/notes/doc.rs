@@ -400,7 +400,7 @@ mod tests {
     use super::*;
 
     fn opts() -> MergeOptions {
-        MergeOptions { now: 1_736_935_200_000.0, refreshed_by: Some("staff-1".into()), cache_id: Some(Some("c1".into())) }
+        MergeOptions { now: 1_736_935_200_000.0, refreshed_by: Some("staff-1".into()), cache_id: Some(Some("c1".into())), mark_refreshed: true }
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub struct MergeOptions {
     pub refreshed_by: Option<String>,
     /// `None`: not given (left as is); `Some(None)`: written as null.
     pub cache_id: Option<Option<String>>,
+    /// Write `last_refreshed` and `refreshed_by` (true after a report fetch; false when only a
+    /// userId is stored, e.g. by a backfill, so nothing claims fresh analytics).
+    pub mark_refreshed: bool,
 }
 
 /// The plan of `mergeAnalytics`.
@@ -113,9 +116,11 @@ pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts:
             set.push((key, Value::Num(n.clone())));
         }
     }
-    let iso = time::to_iso(opts.now).unwrap_or_else(|| "1970-01-01T00:00:00.000Z".into());
-    set.push(("last_refreshed", Value::Str(iso)));
-    set.push(("refreshed_by", opts.refreshed_by.clone().map_or(Value::Null, Value::Str)));
+    if opts.mark_refreshed {
+        let iso = time::to_iso(opts.now).unwrap_or_else(|| "1970-01-01T00:00:00.000Z".into());
+        set.push(("last_refreshed", Value::Str(iso)));
+        set.push(("refreshed_by", opts.refreshed_by.clone().map_or(Value::Null, Value::Str)));
+    }
     if let Some(c) = &opts.cache_id {
         set.push(("cache_id", c.clone().map_or(Value::Null, Value::Str)));
     }
@@ -237,7 +242,7 @@ mod tests {
     }
 
     fn opts() -> MergeOptions {
-        MergeOptions { now: 1_736_935_200_000.0, refreshed_by: Some("staff-1".into()), cache_id: None }
+        MergeOptions { now: 1_736_935_200_000.0, refreshed_by: Some("staff-1".into()), cache_id: None, mark_refreshed: true }
     }
 
     #[test]
@@ -264,6 +269,9 @@ mod tests {
         // Same platform, fetch without id: the legacy id is stored.
         let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts());
         assert_eq!((plan.user_id_stored.as_deref(), plan.migrated_legacy, plan.edits.len()), (Some("L"), true, 1));
+        // Storing a userId only: no freshness claimed.
+        let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &MergeOptions { mark_refreshed: false, ..opts() });
+        assert_eq!(plan.edits[0].set, vec![("userId", Value::Str("L".into()))]);
         // Unknown legacy platform: never migrated.
         let v = view(r#"{"modash_data":{"userId":"L","platform":"vine"}}"#);
         let plan = plan_merge(&v, Platform::Instagram, &Fetched::default(), &opts());

@@ -243,6 +243,8 @@ export interface MergeOptions {
   refreshedBy?: string | null;
   /** The `modash_profile_cache` row id; written when given (null included). */
   cacheId?: string | null;
+  /** Default true: write `last_refreshed` and `refreshed_by`. False stores ids and metrics without claiming fresh analytics (backfills). */
+  markRefreshed?: boolean;
 }
 export interface MergeResult<N = object | string> {
   /** Same form as the input: an object in, a new object out; JSON text in, JSON text out. */

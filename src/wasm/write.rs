@@ -172,6 +172,14 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
         now: now_arg(&option(&options, "now", "options")?, "options.now")?,
         refreshed_by: opt_string(&option(&options, "refreshedBy", "options")?, "options.refreshedBy")?,
         cache_id: if cache_id.is_undefined() { None } else { Some(opt_string(&cache_id, "options.cacheId")?) },
+        mark_refreshed: {
+            let m = option(&options, "markRefreshed", "options")?;
+            if m.is_undefined() {
+                true
+            } else {
+                m.as_bool().ok_or_else(|| invalid(&format!("options.markRefreshed must be a boolean, got {}", describe(&m))))?
+            }
+        },
     };
     let (out, plan, dropped) = match input(notes)? {
         Input::Text(t) => {

@@ -44,7 +44,7 @@ export function report(acc) {
       followers: acc.followers, engagementRate: acc.engagementRate, avgViews: acc.avgViews,
       avgLikes: Math.round(acc.followers * acc.engagementRate), isPrivate: false,
       audience: { genders: [{ code: 'FEMALE', weight: 0.61 }, { code: 'MALE', weight: 0.39 }], geoCountries: [{ name: 'France', weight: 0.4 }, { name: 'Brazil', weight: 0.2 }] },
-      recentPosts: Array.from({ length: 190 }, (_, k) => ({
+      recentPosts: Array.from({ length: 260 }, (_, k) => ({
         id: `${acc.userId}_${k}`, created: new Date(Date.UTC(2025, 0, 1) - k * 86400e3).toISOString(),
         text: `Post ${k} by ${acc.fullname}: a caption long enough to look like one #ad #collab`,
         likes: Math.round(r() * 50000), comments: Math.round(r() * 900), views: Math.round(r() * 400000),

@@ -78,6 +78,8 @@ export function createSim(options = {}) {
     stats.ok++; entry.status = 200;
     return send(res, 200, { error: false, users: [{ userId: acc.userId, username: acc.username, followers: acc.followers, isVerified: false }].slice(0, Number(url.searchParams.get('limit') ?? 1)) });
   });
+  // Longer than clients' idle pools, so a pooled connection is never closed under a request.
+  server.keepAliveTimeout = 120000;
   return { server, config, stats: () => stats };
 }
 

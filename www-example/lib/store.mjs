@@ -1,0 +1,78 @@
+// The store behind the seed and the migrations: SQLite by default (the example app's file),
+// PostgreSQL when DATABASE_URL is set (notes as jsonb, as in the real app). One small async
+// interface; SQL is written with `?` placeholders.
+import { openDb, DEFAULT_DB } from './db.mjs';
+
+const PG_SCHEMA = `
+CREATE TABLE IF NOT EXISTS influencers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, notes JSONB);
+CREATE TABLE IF NOT EXISTS influencer_platforms (
+  id SERIAL PRIMARY KEY, influencer_id INTEGER NOT NULL REFERENCES influencers(id),
+  platform TEXT NOT NULL, username TEXT NOT NULL, UNIQUE (influencer_id, platform));
+CREATE TABLE IF NOT EXISTS modash_profile_cache (
+  id SERIAL PRIMARY KEY, influencer_platform_id INTEGER NOT NULL REFERENCES influencer_platforms(id),
+  modash_user_id TEXT NOT NULL, platform TEXT NOT NULL, payload TEXT NOT NULL, fetched_at TEXT NOT NULL);
+`;
+
+/** Tables the migrations keep (created on first use, on both backends). */
+const MIGRATION_SCHEMA = (json) => `
+CREATE TABLE IF NOT EXISTS notes_backup (
+  influencer_id INTEGER PRIMARY KEY, notes ${json}, cache_ids TEXT NOT NULL DEFAULT '[]', migrated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS modash_backfill_log (
+  influencer_platform_id INTEGER PRIMARY KEY, status TEXT NOT NULL, detail TEXT, at TEXT NOT NULL);
+`;
+
+function sqlite(file) {
+  const db = openDb(file);
+  db.exec(MIGRATION_SCHEMA('TEXT'));
+  return {
+    kind: 'sqlite',
+    where: file,
+    notesText: (col = 'notes') => col,
+    jsonParam: () => '?',
+    async all(sql, params = []) { return db.prepare(sql).all(...params); },
+    async get(sql, params = []) { return db.prepare(sql).get(...params); },
+    async run(sql, params = []) { const r = db.prepare(sql).run(...params); return { changes: r.changes }; },
+    async exec(sql) { db.exec(sql); },
+    async tx(fn) {
+      db.exec('BEGIN IMMEDIATE');
+      try { const r = await fn(this); db.exec('COMMIT'); return r; } catch (e) { db.exec('ROLLBACK'); throw e; }
+    },
+    async close() { db.close(); },
+  };
+}
+
+async function postgres(url) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const conv = (sql) => { let n = 0; return sql.replace(/\?/g, () => `$${++n}`); };
+  const store = {
+    kind: 'postgres',
+    where: url.replace(/:[^:@/]*@/, ':***@'),
+    notesText: (col = 'notes') => `${col}::text`,
+    jsonParam: () => '?::jsonb',
+    async all(sql, params = []) { return (await client.query(conv(sql), params)).rows; },
+    async get(sql, params = []) { return (await client.query(conv(sql), params)).rows[0]; },
+    async run(sql, params = []) { const r = await client.query(conv(sql), params); return { changes: r.rowCount }; },
+    async exec(sql) { await client.query(sql); },
+    async tx(fn) {
+      await client.query('BEGIN');
+      try { const r = await fn(this); await client.query('COMMIT'); return r; } catch (e) { await client.query('ROLLBACK'); throw e; }
+    },
+    async close() { await client.end(); },
+  };
+  await client.query(PG_SCHEMA);
+  await client.query(MIGRATION_SCHEMA('JSONB'));
+  return store;
+}
+
+export async function openStore({ url = process.env.DATABASE_URL, file = process.env.DATABASE_FILE || DEFAULT_DB } = {}) {
+  return url ? postgres(url) : sqlite(file);
+}
+
+/** Empties every table (for seeding). */
+export async function resetStore(store) {
+  const tables = ['notes_backup', 'modash_backfill_log', 'modash_profile_cache', 'influencer_platforms', 'influencers'];
+  if (store.kind === 'postgres') await store.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
+  else for (const t of tables) await store.exec(`DELETE FROM ${t}`);
+}

@@ -1,0 +1,214 @@
+// The migrations on a seeded roster of 2,000 influencers, on SQLite and (when
+// MIGRATE_TEST_PG_URL points at a server, as scripts/test.sh arranges) on PostgreSQL.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../lib/store.mjs';
+import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
+import { CASES } from '../lib/roster-data.mjs';
+
+const SIM_PORT = 4221, SIM = `http://127.0.0.1:${SIM_PORT}`;
+const DATA = join(ROOT, 'data', 'migrate-test');
+let sim = null;
+
+async function ensureSim() {
+  mkdirSync(DATA, { recursive: true });
+  if (sim && sim.child.exitCode === null && sim.child.signalCode === null) return;
+  sim = start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.02', ROSTER_SIZE: '2000' }, { quiet: true });
+  await waitForHttp(`${SIM}/__sim/stats`);
+}
+
+/** A backend: how to name, seed, copy and open one database of it. */
+function sqliteBackend() {
+  const file = (name) => join(DATA, `${name}.db`);
+  return {
+    name: 'sqlite',
+    env: (name) => ({ DATABASE_FILE: file(name), DATABASE_URL: '' }),
+    async copy(from, to) { for (const s of ['', '-wal', '-shm']) rmSync(file(to) + s, { force: true }); copyFileSync(file(from), file(to)); },
+  };
+}
+function pgBackend(url) {
+  const u = new URL(url);
+  const dbUrl = (name) => { const x = new URL(u); x.pathname = `/${name}`; return x.toString(); };
+  const admin = async (sql) => { const s = await openStore({ url: dbUrl('postgres') }); try { await s.exec(sql); } finally { await s.close(); } };
+  return {
+    name: 'postgres',
+    env: (name) => ({ DATABASE_URL: dbUrl(name) }),
+    async create(name) { await admin(`DROP DATABASE IF EXISTS ${name}`); await admin(`CREATE DATABASE ${name}`); },
+    async copy(from, to) { await admin(`DROP DATABASE IF EXISTS ${to}`); await admin(`CREATE DATABASE ${to} TEMPLATE ${from}`); },
+  };
+}
+
+const backends = [sqliteBackend()];
+if (process.env.MIGRATE_TEST_PG_URL) backends.push(pgBackend(process.env.MIGRATE_TEST_PG_URL));
+
+function migrate(backend, db, args, extraEnv = {}) {
+  const out = execFileSync(process.execPath, [join(ROOT, 'scripts/migrate.mjs'), ...args], {
+    env: { ...process.env, ...backend.env(db), MODASH_API_BASE: SIM, ...extraEnv }, encoding: 'utf8',
+  });
+  const line = out.split('\n').find((l) => l.startsWith('REPORT '));
+  return JSON.parse(line.slice(7));
+}
+
+async function withStore(backend, db, fn) {
+  const env = backend.env(db);
+  const s = await openStore({ url: env.DATABASE_URL || undefined, file: env.DATABASE_FILE });
+  try { return await fn(s); } finally { await s.close(); }
+}
+
+/** Every row of the three tables the migration touches, as text. */
+const dump = (backend, db) => withStore(backend, db, async (s) => ({
+  notes: new Map((await s.all(`SELECT id, ${s.notesText()} AS notes FROM influencers ORDER BY id`)).map((r) => [r.id, r.notes])),
+  cache: new Map((await s.all('SELECT id, payload FROM modash_profile_cache ORDER BY id')).map((r) => [String(r.id), r.payload])),
+  backups: (await s.all('SELECT COUNT(*) AS n FROM notes_backup'))[0].n,
+}));
+const checksum = (d) => createHash('sha256').update(JSON.stringify([[...d.notes], [...d.cache], Number(d.backups)])).digest('hex');
+
+/** Notes with each cache_id replaced by the payload it points to: comparable across runs. */
+function resolved(d) {
+  const out = new Map();
+  for (const [id, text] of d.notes) {
+    out.set(id, text && text.replace(/"cache_id":\s*"(\d+)"/g, (_, c) => `"cache":${createHash('sha256').update(d.cache.get(c) ?? 'missing').digest('hex').slice(0, 16)}`));
+  }
+  return out;
+}
+
+after(() => rmSync(DATA, { recursive: true, force: true }));
+
+for (const backend of backends) {
+  describe(`migrations on ${backend.name}`, () => {
+    const orig = `mf_orig_${process.pid}`;
+    let original;
+
+    after(() => { if (sim) stop(sim); sim = null; });
+    before(async () => {
+      await ensureSim();
+      if (backend.create) await backend.create(orig);
+      execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: { ...process.env, ...backend.env(orig), ROSTER_SIZE: '2000' }, stdio: 'ignore' });
+      original = await dump(backend, orig);
+    });
+
+    test('a dry run changes nothing', async () => {
+      await backend.copy(orig, 'mf_dry');
+      const before = checksum(await dump(backend, 'mf_dry'));
+      const r = migrate(backend, 'mf_dry', ['move-payloads', '--dry-run']);
+      assert.equal(r.changed, CASES.length && 167);
+      const b = migrate(backend, 'mf_dry', ['backfill-user-ids', '--dry-run', '--limit', '300']);
+      assert.ok(b.fromLegacy > 0 && b.fromLookup > 0 && b.apiCalls === 0, JSON.stringify(b));
+      assert.equal(checksum(await dump(backend, 'mf_dry')), before);
+    });
+
+    test('moving payloads: counts, 90%+ fewer notes bytes, every payload kept byte-equal, idempotent, rollback exact', async () => {
+      await backend.copy(orig, 'mf_full');
+      const r = migrate(backend, 'mf_full', ['move-payloads']);
+      assert.equal(r.rowsSeen, 2000);
+      assert.equal(r.changed, 167);
+      assert.equal(r.payloadsMoved, 167);
+      assert.equal(r.skipped['malformed notes (left untouched)'] ?? 0, backend.name === 'sqlite' ? 166 : 166);
+      const sumBytes = (m) => [...m.values()].reduce((n, t) => n + Buffer.byteLength(t ?? ''), 0);
+      const after = await dump(backend, 'mf_full');
+      const reduction = 1 - sumBytes(after.notes) / sumBytes(original.notes);
+      assert.ok(reduction >= 0.9, `notes bytes reduced by ${(reduction * 100).toFixed(1)}%`);
+      // Every removed payload is in the cache table, equal as JSON.
+      let checked = 0;
+      for (const [id, text] of original.notes) {
+        if (!text || !text.includes('cached_payload')) continue;
+        const before = JSON.parse(text);
+        const now = JSON.parse(after.notes.get(id));
+        for (const [p, e] of Object.entries(before.modash_data?.platforms ?? {})) {
+          if (!e.cached_payload) continue;
+          const cacheId = now.modash_data.platforms[p].cache_id;
+          assert.deepEqual(JSON.parse(after.cache.get(cacheId)), e.cached_payload, `influencer ${id} ${p}`);
+          assert.equal(now.modash_data.platforms[p].cached_payload, undefined);
+          checked++;
+        }
+      }
+      assert.equal(checked, 167);
+      // Malformed rows untouched.
+      for (const [id, text] of original.notes) if (text && !text.startsWith('{') && !text.startsWith('null')) assert.equal(after.notes.get(id), text);
+      // A second run changes nothing.
+      const again = migrate(backend, 'mf_full', ['move-payloads']);
+      assert.equal(again.changed, 0);
+      assert.equal(checksum(await dump(backend, 'mf_full')), checksum(after));
+      // Rollback restores every row's notes exactly, and removes the cache rows it made.
+      const rb = migrate(backend, 'mf_full', ['move-payloads', '--rollback']);
+      assert.equal(rb.restored, 167);
+      const restored = await dump(backend, 'mf_full');
+      assert.deepEqual([...restored.notes], [...original.notes]);
+      assert.deepEqual([...restored.cache.keys()], [...original.cache.keys()]);
+      assert.equal(Number(restored.backups), 0);
+    });
+
+    test('killed with SIGKILL mid-run, a re-run ends row for row like an uninterrupted run', async () => {
+      await backend.copy(orig, 'mf_ref');
+      migrate(backend, 'mf_ref', ['move-payloads']);
+      await backend.copy(orig, 'mf_kill');
+      const child = spawn(process.execPath, [join(ROOT, 'scripts/migrate.mjs'), 'move-payloads', '--batch', '50'], {
+        env: { ...process.env, ...backend.env('mf_kill'), MIGRATE_ROW_DELAY_MS: '2' }, stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise((resolve) => {
+        let out = '';
+        child.stdout.on('data', (d) => { out += d; if (/batch 5 done/.test(out)) { child.kill('SIGKILL'); } });
+        child.on('exit', resolve);
+      });
+      assert.equal(child.signalCode, 'SIGKILL', 'the run was killed');
+      const partial = await dump(backend, 'mf_kill');
+      const ref = await dump(backend, 'mf_ref');
+      // Every row is wholly old or wholly new.
+      const rOrig = resolved(original), rRef = resolved(ref), rPartial = resolved(partial);
+      let newRows = 0;
+      for (const [id, t] of rPartial) {
+        if (t === rRef.get(id) && t !== rOrig.get(id)) newRows++;
+        else assert.equal(t, rOrig.get(id), `row ${id} is neither old nor new`);
+      }
+      assert.ok(newRows > 0 && newRows < 167, `${newRows} rows were migrated before the kill`);
+      const r = migrate(backend, 'mf_kill', ['move-payloads']);
+      assert.equal(r.changed, 167 - newRows);
+      const done = await dump(backend, 'mf_kill');
+      assert.deepEqual([...resolved(done)], [...rRef], 'row for row the same result, no payload lost');
+    });
+
+    test('backfill: no API call where the legacy rule covers a row, the rate is kept, 404s recorded once', async () => {
+      await backend.copy(orig, 'mf_backfill');
+      // Influencer 6 (username only) gets an account Modash does not know.
+      await withStore(backend, 'mf_backfill', (s) => s.run("UPDATE influencer_platforms SET username = 'ghost.user.404' WHERE influencer_id = 6"));
+      await ensureSim();
+      await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
+      const rate = 10;
+      const r = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)]);
+      const stats = await (await fetch(`${SIM}/__sim/stats`)).json();
+      assert.equal(stats.lookup, r.apiCalls, 'every API call counted by the service');
+      assert.equal(r.fromLookup + 1, stats.lookup, 'one lookup per row without an id, plus the 404');
+      assert.ok(r.fromLegacy > 0);
+      assert.equal(stats.report, 0);
+      // The legacy-covered rows never reached the service.
+      const legacyCovered = await withStore(backend, 'mf_backfill', (s) => s.all(
+        "SELECT ip.username FROM influencer_platforms ip WHERE ip.influencer_id % 12 IN (3, 4) OR (ip.influencer_id % 12 = 5 AND ip.platform = 'tiktok')"));
+      const looked = new Set(stats.log.map((c) => c.key));
+      for (const { username } of legacyCovered) assert.ok(!looked.has(username), `${username} was looked up`);
+      // The rate, from the service's own timestamps.
+      const at = stats.log.map((c) => c.at);
+      // (The gate admits at most burst + rate in any second; network jitter can bring two arrivals
+      // closer than 1/rate, so the check is on windows and on the average, not on each gap.)
+      for (let i = 0; i < at.length; i++) {
+        const inWindow = at.filter((t) => t >= at[i] && t < at[i] + 1000).length;
+        assert.ok(inWindow <= 1 + rate, `${inWindow} lookups within 1 s from lookup ${i}`);
+      }
+      assert.ok(at.at(-1) - at[0] >= (at.length - 1) * (1000 / rate) - 50, `${at.length} lookups in ${at.at(-1) - at[0]} ms`);
+      assert.equal(r.skipped['not found on Modash (recorded)'], 1);
+      // Stored ids claim no freshness; a second run calls nothing.
+      // Influencer 11 (CRM notes only) got both ids by lookup: no freshness claimed.
+      const n11 = await withStore(backend, 'mf_backfill', (s) => s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 11`));
+      assert.match(n11.n, /"instagram":\s*\{"userId":\s*"\d+"/);
+      assert.ok(!/last_refreshed/.test(n11.n), n11.n);
+      await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
+      const again = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)]);
+      assert.equal(again.apiCalls, 0);
+      assert.equal(again.changed, 0);
+      assert.equal(again.skipped['not found on Modash (recorded earlier)'], 1);
+    });
+  });
+}
