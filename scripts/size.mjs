@@ -21,6 +21,17 @@ for (const f of files) {
   sum[kind].gz += gzipSync(b, { level: 9 }).length;
 }
 const total = { raw: sum.wasm.raw + sum.js.raw, gz: sum.wasm.gz + sum.js.gz };
+const budgetFile = process.argv.includes('--budget') ? process.argv[process.argv.indexOf('--budget') + 1] : null;
+if (budgetFile) {
+  // The size budget is a test: the gzipped total must not grow past the figure in BENCHMARKS.md.
+  const m = readFileSync(budgetFile, 'utf8').match(/size budget:\s*([\d.]+)\s*KB/i);
+  if (!m) { console.log(`# fail 1\nno "Size budget: N KB" line in ${budgetFile}`); process.exit(1); }
+  const budget = Number(m[1]) * 1024;
+  const ok = total.gz <= budget;
+  console.log(`size budget: ${(total.gz / 1024).toFixed(1)} KB gzipped (wasm + JS glue) against a budget of ${m[1]} KB: ${ok ? 'within' : 'OVER'}`);
+  console.log(ok ? '# pass 1' : '# fail 1');
+  process.exit(ok ? 0 : 1);
+}
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ ...sum, total }));
 } else {

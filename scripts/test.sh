@@ -21,7 +21,7 @@ run() {
   "$@" >"$logs/$name.log" 2>&1 || status=$?
   local p f
   p=$( (grep -hoE '(test result: [a-zA-Z]+\. [0-9]+ passed|^# pass [0-9]+)' "$logs/$name.log" || true) | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-  f=$( (grep -hoE '([0-9]+ failed|^# fail [0-9]+)' "$logs/$name.log" || true) | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  f=$( (grep -hoE '(test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed|^# fail [0-9]+)' "$logs/$name.log" || true) | sed -E 's/.*passed; //' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
   grep -hE '(test result:|^# (pass|fail) )' "$logs/$name.log" || true
   p=${p:-0}; f=${f:-0}
   passed=$((passed + p)); failed=$((failed + f))
@@ -44,6 +44,7 @@ run doctests cargo test --doc || status=1
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 run wasm-node cargo test --target wasm32-unknown-unknown --test node || status=1
 # Without WASM_BINDGEN_USE_BROWSER=1 the browser tests are skipped and the run still exits 0:
 # `run` fails a step that passed no test.
@@ -52,6 +53,7 @@ WASM_BINDGEN_USE_BROWSER=1 run wasm-chromium cargo test --target wasm32-unknown-
 printf '\n== build (release, wasm-opt -Oz)\n'
 bash scripts/build.sh || status=1
 run js-package node --test tests/js/ || status=1
+run size-budget node scripts/size.mjs pkg --budget BENCHMARKS.md || status=1
 printf '\n== typescript (.d.ts consumer)\n'
 if node_modules/.bin/tsc -p tests/js; then echo "tsc: the .d.ts consumer type-checks"; else status=1; failed=$((failed + 1)); fi
 

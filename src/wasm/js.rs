@@ -67,7 +67,7 @@ thread_local! {
     static KEYS: std::cell::RefCell<Vec<(String, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The JS string for a property name (cached; at most 64 names are kept).
+/// The JS string for a property name or fixed word (cached; at most 128 are kept).
 pub fn key(name: &str) -> JsValue {
     KEYS.with(|k| {
         let mut keys = k.borrow_mut();
@@ -75,7 +75,7 @@ pub fn key(name: &str) -> JsValue {
             return v.clone();
         }
         let v = JsValue::from_str(name);
-        if keys.len() < 64 {
+        if keys.len() < 128 {
             keys.push((name.to_string(), v.clone()));
         }
         v
@@ -105,8 +105,8 @@ impl Obj {
     pub fn new() -> Self {
         Obj(Object::new())
     }
-    pub fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+    pub fn set(self, name: &str, value: impl Into<JsValue>) -> Self {
+        let _ = Reflect::set(&self.0, &key(name), &value.into());
         self
     }
     pub fn build(self) -> JsValue {
@@ -117,6 +117,11 @@ impl Obj {
 /// `Some(s)` as a JS string, `None` as null.
 pub fn str_or_null(s: Option<&str>) -> JsValue {
     s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// A fixed string value (an enum name such as `legacy`), made once.
+pub fn word(s: &'static str) -> JsValue {
+    key(s)
 }
 
 /// `Some(n)` as a JS number, `None` as null.

@@ -1,6 +1,6 @@
 //! Exports: `analyticsProgress`, `analyticsProgressBatch`.
 
-use super::js::{array_arg, get, invalid, is_record, now_arg, num_or_null, option, str_or_null, Obj};
+use super::js::{array_arg, get, invalid, is_record, now_arg, num_or_null, option, str_or_null, word, Obj};
 use super::read;
 use super::ttl::{ttl_spec, use_case_arg};
 use crate::notes::NotesRead;
@@ -28,13 +28,13 @@ fn to_js(p: &Progress) -> JsValue {
     for r in &p.platforms {
         rows.push(
             &Obj::new()
-                .set("platform", r.name.as_str())
+                .set("platform", match r.platform { Some(p) => word(p.as_str()), None => JsValue::from_str(&r.name) })
                 .set("userId", str_or_null(r.user_id.as_deref()))
                 .set("lastRefreshed", num_or_null(r.last_refreshed))
                 .set("ageMs", num_or_null(r.age_ms))
                 .set("fresh", r.fresh)
                 .set("ageLabel", str_or_null(r.age_label.as_deref()))
-                .set("problem", str_or_null(r.platform.is_none().then_some("unsupported-platform")))
+                .set("problem", if r.platform.is_none() { word("unsupported-platform") } else { JsValue::NULL })
                 .build(),
         );
     }
@@ -45,7 +45,7 @@ fn to_js(p: &Progress) -> JsValue {
         .set("tooltip", p.tooltip.as_str())
         .set("platforms", rows)
         .set("newestRefresh", num_or_null(p.newest_refresh))
-        .set("problem", str_or_null(p.unreadable.then_some("notes-unreadable")))
+        .set("problem", if p.unreadable { word("notes-unreadable") } else { JsValue::NULL })
         .build()
 }
 

@@ -1,6 +1,6 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
-use super::js::{describe, error, str_or_null, Obj};
+use super::js::{describe, error, str_or_null, word, Obj};
 use super::read;
 use crate::platform::{self, Platform, UnsupportedPlatform};
 use crate::user_id::{self, LegacyPlatform};
@@ -47,15 +47,15 @@ pub fn resolve_user_id(notes: JsValue, platform: JsValue) -> Result<JsValue, JsV
         Some(rej) => Obj::new()
             .set("userId", rej.user_id.as_str())
             .set("legacyPlatform", str_or_null(rej.legacy_platform.as_deref()))
-            .set("reason", rej.reason.as_str())
+            .set("reason", word(rej.reason.as_str()))
             .build(),
     };
     Ok(Obj::new()
-        .set("platform", r.platform.as_str())
+        .set("platform", word(r.platform.as_str()))
         .set("userId", str_or_null(r.user_id.as_deref()))
-        .set("source", r.source.as_str())
+        .set("source", word(r.source.as_str()))
         .set("needsMigration", r.needs_migration())
         .set("rejectedLegacy", rejected)
-        .set("problem", str_or_null(r.unreadable.then_some("notes-unreadable")))
+        .set("problem", if r.unreadable { word("notes-unreadable") } else { JsValue::NULL })
         .build())
 }

@@ -1,0 +1,83 @@
+// Benchmark cases shared by the Node and Chromium runners: the module (`mf`) and the plain-JS
+// baseline (`js`) on the same inputs, interleaved, medians of rounds.
+export function makeRoster(n, { payloadShare = 0, now = Date.UTC(2025, 0, 15, 10) } = {}) {
+  const iso = (h) => new Date(now - h * 3600e3).toISOString();
+  const payload = { profile: { followers: 1, recentPosts: Array.from({ length: 260 }, (_, k) => ({ id: `p${k}`, text: 'A caption long enough to look like one #ad #collab', likes: k * 7, created: '2025-01-01T00:00:00.000Z' })) } };
+  const rows = [];
+  for (let i = 0; i < n; i++) {
+    const notes = { crm: { owner: 'sam' }, modash_data: { platforms: {
+      instagram: { userId: String(100000000 + i), followers: 1000 + i, last_refreshed: iso(i % 30), cache_id: String(i) },
+      tiktok: { userId: `68${String(i).padStart(17, '0')}`, last_refreshed: iso((i * 7) % 48) },
+    } } };
+    if (payloadShare && i % Math.round(1 / payloadShare) === 0) notes.modash_data.platforms.instagram.cached_payload = payload;
+    rows.push({ notes, platforms: i % 3 ? ['instagram', 'tiktok'] : ['ig', 'tt', 'youtube'] });
+  }
+  return rows;
+}
+
+export function median(xs) { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; }
+
+/** Times each named function `reps` times a round, `rounds` rounds, interleaved; ns per call. */
+export function bench(fns, { reps = 1000, rounds = 9, now = () => performance.now() } = {}) {
+  const samples = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  for (const f of Object.values(fns)) for (let i = 0; i < Math.min(reps, 50); i++) f(); // warm up
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, f] of Object.entries(fns)) {
+      const t0 = now();
+      for (let i = 0; i < reps; i++) f();
+      samples[k].push(((now() - t0) * 1e6) / reps);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+export function perCall(mf, js) {
+  const NOW = Date.UTC(2025, 0, 15, 10);
+  const notes = makeRoster(1)[0].notes;
+  const text = JSON.stringify(notes);
+  const cfg = mf.defaultTtlConfig();
+  const pairs = {
+    normalizePlatform: [() => mf.normalizePlatform(' TikTok '), () => js.normalizePlatform(' TikTok ')],
+    'resolveUserId (object)': [() => mf.resolveUserId(notes, 'tiktok'), () => js.resolveUserId(notes, 'tiktok')],
+    'resolveUserId (text)': [() => mf.resolveUserId(text, 'tiktok'), () => js.resolveUserId(text, 'tiktok')],
+    parseTimestamp: [() => mf.parseTimestamp('2025-01-15T07:00:00.123Z'), () => js.parseTimestamp('2025-01-15T07:00:00.123Z')],
+    cacheAgeLabel: [() => mf.cacheAgeLabel('2025-01-15T07:00:00Z', { now: NOW }), () => js.cacheAgeLabel('2025-01-15T07:00:00Z', NOW)],
+    isFresh: [() => mf.isFresh('2025-01-15T07:00:00Z', 43200000, NOW), () => { const t = js.parseTimestamp('2025-01-15T07:00:00Z'); return t != null && NOW - t <= 43200000; }],
+    resolveTtl: [() => mf.resolveTtl(cfg, 'roster', 'tiktok'), () => cfg.platforms.tiktok ?? cfg.roster],
+    'analyticsProgress (object)': [() => mf.analyticsProgress(notes, ['instagram', 'tiktok'], { now: NOW }), () => js.analyticsProgress(notes, ['instagram', 'tiktok'], { now: NOW })],
+  };
+  const out = {};
+  for (const [name, [w, b]] of Object.entries(pairs)) {
+    const r = bench({ wasm: w, js: b }, { reps: 2000, rounds: 7 });
+    out[name] = { wasmNs: Math.round(r.wasm), jsNs: Math.round(r.js), ratio: +(r.wasm / r.js).toFixed(2) };
+  }
+  return out;
+}
+
+export function rosterBatch(mf, js) {
+  const NOW = Date.UTC(2025, 0, 15, 10);
+  const objects = makeRoster(2000);
+  const slimText = objects.map((r) => ({ notes: JSON.stringify(r.notes), platforms: r.platforms }));
+  const heavy = makeRoster(2000, { payloadShare: 0.2 });
+  const heavyText = heavy.map((r) => ({ notes: JSON.stringify(r.notes), platforms: r.platforms }));
+  const enc = new TextEncoder();
+  const heavyBytes = heavyText.map((r) => ({ notes: enc.encode(r.notes), platforms: r.platforms }));
+  const mb = heavyText.reduce((n, r) => n + r.notes.length, 0) / 1e6;
+  const opts = { now: NOW };
+  const base = (rows) => () => rows.map((r) => js.analyticsProgress(r.notes, r.platforms, opts));
+  const cases = {
+    'slim objects': [() => mf.analyticsProgressBatch(objects, opts), base(objects)],
+    'slim JSON text': [() => mf.analyticsProgressBatch(slimText, opts), base(slimText)],
+    'text, 20% with 50 KB payloads': [() => mf.analyticsProgressBatch(heavyText, opts), base(heavyText)],
+    'bytes (Uint8Array), 20% with 50 KB payloads': [() => mf.analyticsProgressBatch(heavyBytes, opts), base(heavyText)],
+  };
+  const out = { notesMB: +mb.toFixed(1) };
+  for (const [name, [w, b]] of Object.entries(cases)) {
+    const r = bench({ wasm: w, js: b }, { reps: 1, rounds: 9 });
+    out[name] = { wasmMs: +(r.wasm / 1e6).toFixed(2), jsMs: +(r.js / 1e6).toFixed(2), wasmRowsPerS: Math.round(2000 / (r.wasm / 1e9)), jsRowsPerS: Math.round(2000 / (r.js / 1e9)), speedup: +(r.js / r.wasm).toFixed(2) };
+  }
+  const parseOnly = bench({ parse: () => heavyText.forEach((r) => JSON.parse(r.notes)) }, { reps: 1, rounds: 9 }).parse;
+  out['JSON.parse alone on the heavy text'] = { ms: +(parseOnly / 1e6).toFixed(2), MBps: Math.round(mb / (parseOnly / 1e9)) };
+  out['wasm on the heavy text'] = { MBps: Math.round(mb / (out['text, 20% with 50 KB payloads'].wasmMs / 1e3)), fromBytesMBps: Math.round(mb / (out['bytes (Uint8Array), 20% with 50 KB payloads'].wasmMs / 1e3)) };
+  return out;
+}

@@ -1,0 +1,170 @@
+// The seed plan's success metrics in a reproducible simulation: a deterministic workload of
+// panel opens (first opens, re-opens, platform switches) over the seeded roster, replayed
+// against the simulated Modash service (its latency model, 10% of answers 429 with
+// Retry-After: 1) once with the old flow and once with the new one.
+// Usage: node bench/flow.bench.mjs [--scale 1] [--opens 240] [--lanes 4] [--json]
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { influencer, rng } from '../www-example/lib/roster-data.mjs';
+import { start, stop, waitForHttp } from '../www-example/lib/procs.mjs';
+import { median } from './cases.mjs';
+
+const require = createRequire(import.meta.url);
+const mf = require('../pkg-node/modash_flow.js');
+const arg = (name, d) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : d; };
+const SCALE = arg('--scale', 1), OPENS = arg('--opens', 240), LANES = arg('--lanes', 4);
+const PORT = 4231, SIM = `http://127.0.0.1:${PORT}`;
+const NOW = Date.now();
+const ROSTER = 120;
+
+/** The workload: [influencer index, platform, kind] events, the same for both flows. */
+function workload() {
+  const r = rng(7), opened = [], events = [];
+  const usable = Array.from({ length: ROSTER }, (_, i) => influencer(i, NOW)).filter((x) => x.kase !== 'malformed-notes');
+  while (events.length < OPENS) {
+    const roll = r();
+    if (roll < 0.4 || opened.length === 0) {
+      const inf = usable[Math.floor(r() * usable.length)];
+      events.push([inf.id - 1, inf.platforms[0], 'first']);
+      opened.push(inf);
+    } else if (roll < 0.8) {
+      const inf = opened[Math.floor(r() * opened.length)];
+      events.push([inf.id - 1, inf.platforms[0], 're-open after the TTL']);
+    } else {
+      const inf = opened[Math.floor(r() * opened.length)];
+      events.push([inf.id - 1, inf.platforms[Math.floor(r() * inf.platforms.length)], 'switch']);
+    }
+  }
+  return events;
+}
+
+async function call(path) {
+  const res = await fetch(`${SIM}${path}`, { headers: { Authorization: 'Bearer sim' } });
+  if (!res.ok) {
+    await res.arrayBuffer();
+    throw Object.assign(new Error(`Modash API error (${res.status})`), { status: res.status, retryAfter: res.headers.get('retry-after') });
+  }
+  return res.json();
+}
+
+/** The seed plan's starting point: legacy id first, 12 h hard-coded, no retry, no userId stored, payload in notes. */
+async function oldOpen(state, i, p, m) {
+  const notes = state.notes[i] ?? {};
+  const md = notes.modash_data ?? {};
+  const entry = md.platforms?.[p];
+  const last = Date.parse(entry?.last_refreshed ?? '');
+  if (entry?.cached_payload && Date.now() - last <= 12 * 3600e3) return true;
+  let userId = md.userId ?? md.modash_user_id ?? entry?.userId ?? null; // legacy tried first, whatever its platform
+  try {
+    if (!userId) {
+      m.lookup++;
+      const found = await call(`/v1/${p}/users?query=${encodeURIComponent(state.inf[i].accounts[p].username)}&limit=1`);
+      userId = found.users[0].userId; // used once, never stored
+    }
+    m.report++;
+    const report = await call(`/v1/${p}/profile/${encodeURIComponent(userId)}/report`);
+    const n = state.notes[i] ?? {};
+    n.modash_data ??= {};
+    n.modash_data.platforms ??= {};
+    n.modash_data.platforms[p] = { ...(n.modash_data.platforms[p] ?? {}), last_refreshed: new Date().toISOString(), cached_payload: report };
+    state.notes[i] = n;
+    return true;
+  } catch (e) {
+    if (e.status === 404) m.notFound++;
+    if (e.status === 429) m.rateLimited++;
+    return false;
+  }
+}
+
+/** The new flow: resolveUserId, one TTL function, cache table, retries, userId always stored, slim notes. */
+async function newOpen(state, i, p, m) {
+  const notes = state.notes[i] ?? null;
+  const fresh = mf.analyticsProgress(notes, [p]).platforms[0];
+  const cacheId = notes?.modash_data?.platforms?.[p]?.cache_id;
+  if (fresh.fresh && cacheId && state.cache.has(cacheId)) return true;
+  const r = mf.resolveUserId(notes, p);
+  const out = await mf.retryRequest(async () => {
+    let userId = r.userId;
+    if (!userId) {
+      m.lookup++;
+      const found = await call(`/v1/${p}/users?query=${encodeURIComponent(state.inf[i].accounts[p].username)}&limit=1`);
+      userId = found.users[0].userId;
+      r.userId = userId; // a retry after a 429 on the report does not look up again
+    }
+    m.report++;
+    return { userId, report: await call(`/v1/${p}/profile/${encodeURIComponent(userId)}/report`) };
+  }, { maxRetries: 3, onRetry: (info) => { if (info.status === 429) m.rateLimited++; } });
+  if (!out.success) {
+    if (out.status === 404) m.notFound++;
+    if (out.status === 429) m.rateLimited++;
+    return false;
+  }
+  const id = String(state.cache.size + 1);
+  state.cache.set(id, out.data.report);
+  const pr = out.data.report.profile;
+  // Merged into the notes as they are now (another open may have written meanwhile), as the
+  // route handler re-reads the row inside its transaction.
+  state.notes[i] = mf.mergeAnalytics(state.notes[i] ?? null, p, { userId: out.data.userId, username: pr.username, followers: pr.followers, engagementRate: pr.engagementRate, avgViews: pr.avgViews }, { cacheId: id }).notes;
+  return true;
+}
+
+async function run(name, open, events) {
+  await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
+  const inf = Array.from({ length: ROSTER }, (_, i) => influencer(i, NOW));
+  const state = { inf, notes: inf.map((x) => (typeof x.notes === 'string' ? null : structuredClone(x.notes))), cache: new Map() };
+  const m = { lookup: 0, report: 0, rateLimited: 0, notFound: 0, reopenLookups: 0 };
+  const times = [], storedTimes = [];
+  let ok = 0, next = 0;
+  const done = new Set(); // (influencer, platform) pairs with a successful fetch behind them
+  async function lane() {
+    while (next < events.length) {
+      const [i, p, kind] = events[next++];
+      if (kind.startsWith('re-open')) {
+        // A day later: the platform's cache has expired, in both flows alike.
+        const e = state.notes[i]?.modash_data?.platforms?.[p];
+        if (e) e.last_refreshed = new Date(Date.now() - 25 * 3600e3).toISOString();
+      }
+      const had = !!mf.resolveUserId(state.notes[i], p).userId;
+      const wasDone = done.has(`${i}:${p}`);
+      const mine = { lookup: 0, report: 0, rateLimited: 0, notFound: 0 }; // this open's own counts
+      const t0 = performance.now();
+      const success = await open(state, i, p, mine);
+      for (const k of Object.keys(mine)) m[k] += mine[k];
+      const ms = performance.now() - t0;
+      if (success) { ok++; done.add(`${i}:${p}`); }
+      times.push(ms);
+      if (had) storedTimes.push(ms);
+      if (wasDone) m.reopenLookups += mine.lookup;
+    }
+  }
+  await Promise.all(Array.from({ length: LANES }, lane));
+  const stats = await (await fetch(`${SIM}/__sim/stats`)).json();
+  const touched = [...new Set(events.map((e) => e[0]))];
+  const bytes = touched.reduce((n, i) => n + Buffer.byteLength(JSON.stringify(state.notes[i] ?? {})), 0) / touched.length;
+  const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
+  return {
+    flow: name,
+    modashCallsPerOpen: +(stats.report + stats.lookup) / events.length,
+    lookupsOnReopen: m.reopenLookups,
+    reopens: events.filter((e) => e[2].startsWith('re-open')).length,
+    p50OpenMs: Math.round(median(times)), p95OpenMs: Math.round(p95(times)),
+    p95OpenMsWithStoredUserId: storedTimes.length ? Math.round(p95(storedTimes)) : null,
+    successRate: +(ok / events.length).toFixed(4),
+    notFoundShareOfCalls: +(stats.notFound / Math.max(1, stats.report + stats.lookup)).toFixed(4),
+    notesBytesPerInfluencer: Math.round(bytes),
+    serviceCounters: { report: stats.report, lookup: stats.lookup, rateLimited: stats.rateLimited, notFound: stats.notFound },
+  };
+}
+
+const sim = start('sim', process.execPath, [join(fileURLToPath(new URL('../www-example/scripts/modash-sim.mjs', import.meta.url)))],
+  { MODASH_SIM_PORT: String(PORT), MODASH_SIM_LATENCY: String(SCALE), MODASH_SIM_429_RATE: '0.1', MODASH_SIM_RETRY_AFTER: '1', ROSTER_SIZE: String(ROSTER) }, { quiet: true });
+try {
+  await waitForHttp(`${SIM}/__sim/stats`);
+  const events = workload();
+  const counts = events.reduce((c, e) => ({ ...c, [e[2]]: (c[e[2]] ?? 0) + 1 }), {});
+  const result = { latencyScale: SCALE, opens: events.length, lanes: LANES, workload: counts, old: await run('old', oldOpen, events), new: await run('new', newOpen, events) };
+  console.log(process.argv.includes('--json') ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+} finally {
+  stop(sim);
+}
