@@ -4,7 +4,7 @@
 //! latest end). The wasm loop (`wasm/gate.rs`) only asks it what to do and sets one timer.
 
 use crate::num::fmt_num;
-use crate::retry::policy::InvalidOption;
+use crate::retry::policy::{Failure, InvalidOption};
 use std::collections::VecDeque;
 
 /// Validated gate options.
@@ -43,6 +43,16 @@ impl GateOptions {
             Some(x) => return Err(bad("maxConcurrent", format!("{} is not a whole number >= 1", fmt_num(x)))),
         };
         Ok(GateOptions { requests_per_second, burst, max_concurrent })
+    }
+}
+
+/// The shared cooldown an attempt's outcome calls for: a 429 with a Retry-After pauses the
+/// whole gate that long (ms); anything else, none.
+pub fn cooldown_after(outcome: &Failure) -> Option<f64> {
+    if outcome.status == Some(429) {
+        outcome.retry_after_ms
+    } else {
+        None
     }
 }
 
@@ -167,6 +177,15 @@ mod tests {
         ] {
             assert_eq!(GateOptions::from_raw(r, b, m).unwrap_err().option, name);
         }
+    }
+
+    #[test]
+    fn only_a_429_with_retry_after_pauses() {
+        let f = |status, ra| Failure { status, network: false, retry_after_ms: ra };
+        assert_eq!(cooldown_after(&f(Some(429), Some(4000.0))), Some(4000.0));
+        assert_eq!(cooldown_after(&f(Some(429), None)), None);
+        assert_eq!(cooldown_after(&f(Some(503), Some(4000.0))), None);
+        assert_eq!(cooldown_after(&f(None, Some(1.0))), None);
     }
 
     #[test]

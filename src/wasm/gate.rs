@@ -3,8 +3,8 @@
 //! next admission; it is replaced or cleared whenever the queue changes.
 
 use super::js::{describe, error, invalid, option, Obj};
-use crate::gate::{Gate, GateOptions};
-use crate::retry::policy::InvalidOption;
+use crate::gate::{cooldown_after, Gate, GateOptions};
+use crate::retry::policy::{Failure, InvalidOption};
 use crate::retry::run::{as_response, failure_from_error, header_retry_after, safe_get, unless_aborted};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise};
@@ -173,10 +173,15 @@ fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation
                 Ok(v) => JsFuture::from(Promise::resolve(&v)).await,
             };
             let now = js_sys::Date::now();
-            let cooldown = match &out {
-                Ok(v) => as_response(v).filter(|r| !r.ok && r.status == Some(429)).and_then(|r| header_retry_after(&r.headers, now)),
-                Err(e) => Some(failure_from_error(e, now)).filter(|f| f.status == Some(429)).and_then(|f| f.retry_after_ms),
+            let outcome = match &out {
+                Ok(v) => as_response(v).filter(|r| !r.ok).map(|r| Failure {
+                    status: r.status,
+                    network: false,
+                    retry_after_ms: header_retry_after(&r.headers, now),
+                }),
+                Err(e) => Some(failure_from_error(e, now)),
             };
+            let cooldown = outcome.as_ref().and_then(cooldown_after);
             inner.gate.borrow_mut().release();
             if let Some(ms) = cooldown {
                 inner.gate.borrow_mut().pause_until(now + ms);
