@@ -129,3 +129,76 @@ fn deep_and_large_notes() {
     assert!(prop(&r, "droppedPayloadBytes").as_f64().unwrap() > 50.0 * 1024.0 * 1024.0);
     assert!(prop(&r, "notes").as_string().unwrap().len() < 300);
 }
+
+/// Property, object form: random notes objects (seeded, generated in JS) through mergeAnalytics
+/// and slimNotes; every path not owned reads the same, the input is never mutated.
+#[wasm_bindgen_test]
+fn objects_keep_every_unowned_path() {
+    let check = js(r#"(merge, slim) => {
+        let seed = 12345;
+        const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+        const pick = (xs) => xs[Math.floor(r() * xs.length)];
+        const value = (d) => {
+            const k = r();
+            if (d > 2 || k < 0.4) return pick([null, true, 0, -1.5, 1e21, 'x', 'é\n', '__proto__', []]);
+            if (k < 0.6) return [value(d + 1), value(d + 1)];
+            const o = {};
+            for (let i = 0; i < 3; i++) Object.defineProperty(o, pick(['a', 'b', '__proto__', 'constructor', 'userId']), { value: value(d + 1), enumerable: true, writable: true, configurable: true });
+            return o;
+        };
+        const entry = () => {
+            const e = {};
+            if (r() < 0.6) e.userId = pick(['1', 2, '', ' 3 ', null]);
+            if (r() < 0.5) e.extra = value(0);
+            if (r() < 0.4) e.cached_payload = { profile: { followers: 5, userId: 'P' }, rest: value(0) };
+            return e;
+        };
+        const notes = () => {
+            const n = { top: value(0) };
+            const md = { other: value(0), platforms: {} };
+            for (const p of ['instagram', 'tiktok', 'youtube', 'facebook']) if (r() < 0.6) md.platforms[p] = entry();
+            if (r() < 0.5) md.userId = pick(['9', 9, '']);
+            if (r() < 0.5) md.platform = pick(['instagram', 'tiktok', 'vine', '', null]);
+            if (r() < 0.3) md.cached_payload = { profile: { avgViews: 1 } };
+            n.modash_data = md;
+            return n;
+        };
+        const OWNED = ['userId', 'username', 'followers', 'engagementRate', 'avgViews', 'last_refreshed', 'refreshed_by', 'cache_id', 'cached_payload'];
+        const strip = (o, platforms, legacyPayload) => {
+            const c = JSON.parse(JSON.stringify(o));
+            for (const p of platforms) {
+                const e = c.modash_data?.platforms?.[p];
+                if (e) { for (const k of OWNED) delete e[k]; if (Object.keys(e).length === 0) delete c.modash_data.platforms[p]; }
+            }
+            if (legacyPayload) delete c.modash_data.cached_payload;
+            return JSON.stringify(c);
+        };
+        for (let i = 0; i < 300; i++) {
+            const n = notes();
+            const before = JSON.stringify(n);
+            const p = pick(['instagram', 'tiktok', 'youtube']);
+            const m = merge(n, p);
+            if (JSON.stringify(n) !== before) return `case ${i}: merge mutated its input`;
+            // Owned: the written entry, and a migrated legacy id's entry (userId only).
+            const all = ['instagram', 'tiktok', 'youtube'];
+            if (strip(m.notes, all, false) !== strip(n, all, false)) return `case ${i}: merge changed an unowned path\n${before}\n${JSON.stringify(m.notes)}`;
+            const s = slim(n);
+            if (JSON.stringify(n) !== before) return `case ${i}: slim mutated its input`;
+            const legacy = s.payloads.some((x) => x.source === 'legacy');
+            if (strip(s.notes, all, legacy) !== strip(n, all, legacy)) return `case ${i}: slim changed an unowned path`;
+            for (const x of s.payloads) {
+                const from = x.source === 'legacy' ? n.modash_data.cached_payload : n.modash_data.platforms[x.platform].cached_payload;
+                if (x.payload !== from) return `case ${i}: a payload was not returned as the same object`;
+            }
+        }
+        return 'ok';
+    }"#);
+    let merge_fn = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(|n: JsValue, p: JsValue| {
+        merge_analytics(n, p, js("{ userId: 'F1' }"), js("{ now: 0 }")).unwrap()
+    });
+    let slim_fn = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> JsValue>::new(|n: JsValue| slim_notes(n, JsValue::UNDEFINED).unwrap());
+    let out = js_sys::Function::from(check)
+        .call2(&JsValue::NULL, merge_fn.as_ref(), slim_fn.as_ref())
+        .unwrap();
+    assert_eq!(out.as_string().as_deref(), Some("ok"), "{out:?}");
+}
