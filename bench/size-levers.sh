@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/size-levers
 rm -rf "$out"; mkdir -p "$out"
-build() { # name, opt-level, wasm-opt args ("" = none)
+build() { # name, opt-level, wasm-opt args ("" = none); EXTRA: more wasm-pack/cargo flags
   local name=$1 level=$2; shift 2
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=$level wasm-pack build --release --target bundler --out-dir "$out/$name" --out-name modash_flow >/dev/null 2>&1
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=$level wasm-pack build --release --target bundler --out-dir "$out/$name" --out-name modash_flow ${EXTRA:-} >/dev/null 2>&1
   if [ $# -gt 0 ]; then node_modules/.bin/wasm-opt "$@" "$out/$name/modash_flow_bg.wasm" -o "$out/$name/modash_flow_bg.wasm"; fi
   printf '%-34s %s\n' "$name" "$(node scripts/size.mjs "$out/$name" | sed 's/^size [^:]*: //')"
 }
@@ -16,3 +16,4 @@ build "opt-level z, wasm-opt -Oz (shipped)" z -Oz
 build "opt-level z, wasm-opt -O3" z -O3
 build "opt-level s, wasm-opt -Oz" s -Oz
 build "opt-level 3, wasm-opt -Oz" 3 -Oz
+EXTRA=--no-default-features build "browser-only: no write path" z -Oz

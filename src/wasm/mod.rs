@@ -10,6 +10,7 @@ pub mod time;
 pub mod ttl;
 pub mod types;
 pub mod user_id;
+#[cfg(feature = "write-path")]
 pub mod write;
 
 use wasm_bindgen::prelude::*;

@@ -233,6 +233,7 @@ export interface RetryResult<T> {
 export function retryRequest<T>(request: (ctx: RetryContext) => Promise<T> | T, options?: RetryOptions): Promise<RetryResult<T>>;
 "#;
 
+#[cfg(feature = "write-path")]
 #[wasm_bindgen(typescript_custom_section)]
 const TS_WRITE_PATH: &'static str = r#"
 /** What a Modash fetch returned, as far as notes keep it. */
