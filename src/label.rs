@@ -52,6 +52,13 @@ pub fn parts(age_ms: f64) -> (u64, Unit) {
     }
 }
 
+/// The arguments for `Intl.RelativeTimeFormat.format(value, unit)` (`numeric: 'auto'`): the
+/// past as a negative count; under a minute `0 seconds`, which Intl words as "now".
+pub fn intl_args(age_ms: f64) -> (f64, &'static str) {
+    let (n, unit) = parts(age_ms);
+    (if n == 0 { 0.0 } else { -(n as f64) }, unit.as_str())
+}
+
 /// The short label: `just now`, `5m ago`, `3h ago`, `2d ago`, `4mo ago`, `2y ago`.
 pub fn short(age_ms: f64) -> String {
     let (n, unit) = parts(age_ms);
@@ -102,6 +109,13 @@ mod tests {
         for (age, want) in cases {
             assert_eq!(short(age), want, "{age}");
         }
+    }
+
+    #[test]
+    fn intl_arguments() {
+        assert_eq!(intl_args(30_000.0), (0.0, "second"));
+        assert_eq!(intl_args(3.0 * HOUR), (-3.0, "hour"));
+        assert_eq!(intl_args(DAY), (-1.0, "day"));
     }
 
     #[test]

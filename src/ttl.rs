@@ -33,6 +33,31 @@ impl Default for TtlConfig {
     }
 }
 
+/// A config as given, field by field (ms); `None` takes the default.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TtlParts {
+    pub base: Option<f64>,
+    pub roster: Option<f64>,
+    pub discovery: Option<f64>,
+    pub bulk_refresh: Option<f64>,
+    pub platforms: [Option<f64>; 3],
+}
+
+impl TtlConfig {
+    /// Fills what is not given from the defaults; `roster` follows `base` when not given.
+    pub fn from_parts(p: TtlParts) -> TtlConfig {
+        let d = TtlConfig::default();
+        let base = p.base.unwrap_or(d.base);
+        TtlConfig {
+            base,
+            roster: p.roster.unwrap_or(base),
+            discovery: p.discovery.unwrap_or(d.discovery),
+            bulk_refresh: p.bulk_refresh.unwrap_or(d.bulk_refresh),
+            platforms: p.platforms,
+        }
+    }
+}
+
 /// Where a TTL is used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum UseCase {
@@ -192,21 +217,21 @@ fn show(v: &EnvValue) -> String {
 pub fn from_env(get: impl Fn(&str) -> EnvValue) -> (TtlConfig, Vec<String>) {
     let d = TtlConfig::default();
     let mut w = Vec::new();
-    let base = read_var(&get, VAR_BASE, &format!("the default {}", fmt_hours(d.base)), &mut w)
-        .map_or(d.base, hours_to_ms);
-    let base_desc = format!("the base TTL {}", fmt_hours(base));
-    let roster = read_var(&get, VAR_ROSTER, &base_desc, &mut w).map_or(base, hours_to_ms);
-    let discovery =
-        read_var(&get, VAR_DISCOVERY, &format!("the default {}", fmt_hours(d.discovery)), &mut w)
-            .map_or(d.discovery, hours_to_ms);
-    let bulk_refresh =
-        read_var(&get, VAR_BULK, &format!("the default {}", fmt_hours(d.bulk_refresh)), &mut w)
-            .map_or(d.bulk_refresh, hours_to_ms);
-    let mut platforms = [None; 3];
+    let base = read_var(&get, VAR_BASE, &format!("the default {}", fmt_hours(d.base)), &mut w).map(hours_to_ms);
+    let base_desc = format!("the base TTL {}", fmt_hours(base.unwrap_or(d.base)));
+    let mut parts = TtlParts {
+        base,
+        roster: read_var(&get, VAR_ROSTER, &base_desc, &mut w).map(hours_to_ms),
+        discovery: read_var(&get, VAR_DISCOVERY, &format!("the default {}", fmt_hours(d.discovery)), &mut w)
+            .map(hours_to_ms),
+        bulk_refresh: read_var(&get, VAR_BULK, &format!("the default {}", fmt_hours(d.bulk_refresh)), &mut w)
+            .map(hours_to_ms),
+        platforms: [None; 3],
+    };
     for (i, name) in VAR_PLATFORMS.iter().enumerate() {
-        platforms[i] = read_var(&get, name, "no override (the use case's TTL)", &mut w).map(hours_to_ms);
+        parts.platforms[i] = read_var(&get, name, "no override (the use case's TTL)", &mut w).map(hours_to_ms);
     }
-    (TtlConfig { base, roster, discovery, bulk_refresh, platforms }, w)
+    (TtlConfig::from_parts(parts), w)
 }
 
 #[cfg(test)]

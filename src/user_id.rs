@@ -34,7 +34,7 @@ pub enum LegacyPlatform {
 
 impl LegacyPlatform {
     /// Classifies an optional legacy platform string.
-    pub fn from_str(value: Option<&str>) -> Self {
+    pub fn from_name(value: Option<&str>) -> Self {
         match value {
             None => LegacyPlatform::Absent,
             Some(s) if s.trim().is_empty() => LegacyPlatform::Absent,
@@ -46,7 +46,7 @@ impl LegacyPlatform {
     pub fn from_leaf(leaf: &Leaf) -> Self {
         match leaf {
             Leaf::Missing | Leaf::Null => LegacyPlatform::Absent,
-            Leaf::Str(s) => LegacyPlatform::from_str(Some(s)),
+            Leaf::Str(s) => LegacyPlatform::from_name(Some(s)),
             _ => LegacyPlatform::Unknown,
         }
     }
@@ -227,7 +227,7 @@ mod tests {
             (Some("myspace"), Instagram, false),
         ];
         for (legacy, req, want) in cases {
-            assert_eq!(LegacyPlatform::from_str(legacy).applies_to(req), want, "{legacy:?} {req}");
+            assert_eq!(LegacyPlatform::from_name(legacy).applies_to(req), want, "{legacy:?} {req}");
         }
     }
 

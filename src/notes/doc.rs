@@ -5,7 +5,7 @@
 //! Duplicate keys: the last one is the one read and edited, as with `JSON.parse`.
 
 use super::text::leaf;
-use super::write::{self, EntryEdit, Fetched, MergeOptions, MergePlan, Num, PayloadFacts, PayloadSource, SlimPlan, Slimmed, Unreadable, Value};
+use super::write::{self, EntryEdit, Fetched, MergeOptions, MergePlan, Num, PayloadFacts, PayloadLevel, PayloadSource, SlimPlan, Slimmed, Unreadable, Value};
 use super::{EntryView, Leaf, NotesView, METRICS};
 use crate::json::{self, JsonError, Parser, Scalar};
 use crate::platform::Platform;
@@ -314,39 +314,41 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-/// Reads userId and core metrics from a payload's text: `profile.<field>` first (Modash report
-/// payloads), then the top-level `<field>`. Numbers keep their exact text.
+/// Reads userId and core metrics from a payload's text, both levels, for
+/// [`PayloadFacts::from_levels`]. Numbers keep their exact text.
 pub fn payload_facts(raw: &str) -> PayloadFacts {
-    fn read_level(raw: &str, facts: &mut PayloadFacts, depth: u8) {
+    /// One object level; with `nested`, also the raw text of its `profile` member.
+    fn read_level<'a>(raw: &'a str, nested: bool) -> (PayloadLevel, Option<&'a str>) {
+        let mut level = PayloadLevel::default();
+        let mut profile = None;
         let mut p = Parser::new(raw);
         p.ws();
         if p.peek() != Some(b'{') {
-            return;
+            return (level, None);
         }
         let _ = p.object(|p, key| {
-            if key == "profile" && depth == 0 {
+            if nested && key == "profile" {
                 p.ws();
                 let start = p.pos;
                 p.skip_value()?;
-                read_level(p.slice(start, p.pos), facts, 1);
-            } else if key == "userId" && (depth == 1 || facts.user_id.is_absent()) {
-                facts.user_id = leaf(p)?;
+                profile = Some(p.slice(start, p.pos));
+            } else if key == "userId" {
+                level.user_id = leaf(p)?;
             } else if let Some(i) = METRICS.iter().position(|m| *m == key) {
-                match p.scalar()? {
-                    Scalar::Number(t) if depth == 1 || facts.metrics[i].is_none() => {
-                        facts.metrics[i] = Some(Num { value: t.parse().unwrap_or(f64::NAN), text: t.to_string() });
-                    }
-                    _ => {}
-                }
+                level.metrics[i] = match p.scalar()? {
+                    Scalar::Number(t) => Some(Num { value: t.parse().unwrap_or(f64::NAN), text: t.to_string() }),
+                    _ => None,
+                };
             } else {
                 p.skip_value()?;
             }
             Ok(())
         });
+        (level, profile)
     }
-    let mut facts = PayloadFacts::default();
-    read_level(raw, &mut facts, 0);
-    facts
+    let (top, profile) = read_level(raw, true);
+    let profile = profile.map(|r| read_level(r, false).0).unwrap_or_default();
+    PayloadFacts::from_levels(profile, top)
 }
 
 /// `mergeAnalytics` on text: the new text, the plan, and the bytes of the removed payload.

@@ -144,6 +144,30 @@ pub struct PayloadFacts {
     pub metrics: [Option<Num>; 3],
 }
 
+/// The fields of one level of a payload: its top, or its `profile` object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PayloadLevel {
+    pub user_id: Leaf,
+    /// In [`METRICS`] order; `None` unless a finite number.
+    pub metrics: [Option<Num>; 3],
+}
+
+impl PayloadFacts {
+    /// The payload rule: `profile.<field>` first (Modash report payloads keep them there),
+    /// else the top-level `<field>`. A userId counts as given when the key is there at all; a
+    /// metric only when it is a finite number.
+    pub fn from_levels(profile: PayloadLevel, top: PayloadLevel) -> PayloadFacts {
+        let user_id = if profile.user_id == Leaf::Missing { top.user_id } else { profile.user_id };
+        let mut metrics = profile.metrics;
+        for (m, t) in metrics.iter_mut().zip(top.metrics) {
+            if m.as_ref().map_or(true, |n| !n.value.is_finite()) {
+                *m = t.filter(|n| n.value.is_finite());
+            }
+        }
+        PayloadFacts { user_id, metrics }
+    }
+}
+
 /// Where a slimmed payload came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PayloadSource {
@@ -257,6 +281,18 @@ mod tests {
         let plan = plan_merge(&v, Platform::Youtube, &Fetched::default(), &opts());
         assert_eq!((plan.user_id_stored, plan.warnings), (None, vec!["missing-userId"]));
         assert!(plan.edits[0].set.contains(&("last_refreshed", Value::Str("2025-01-15T10:00:00.000Z".into()))));
+    }
+
+    #[test]
+    fn payload_rule_prefers_profile() {
+        let n = |v: f64| Some(Num { value: v, text: v.to_string() });
+        let profile = PayloadLevel { user_id: Leaf::Str("P".into()), metrics: [n(1.0), None, n(f64::NAN)] };
+        let top = PayloadLevel { user_id: Leaf::Str("T".into()), metrics: [n(9.0), n(2.0), n(3.0)] };
+        let f = PayloadFacts::from_levels(profile, top.clone());
+        assert_eq!(f.user_id, Leaf::Str("P".into()));
+        assert_eq!(f.metrics, [n(1.0), n(2.0), n(3.0)]);
+        let f = PayloadFacts::from_levels(PayloadLevel::default(), top);
+        assert_eq!(f.user_id, Leaf::Str("T".into()));
     }
 
     #[test]

@@ -221,7 +221,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
 
 /// Retry-After given as a number of seconds (`error.retryAfter`): finite and >= 0.
 pub fn retry_after_seconds(secs: f64) -> Option<f64> {
-    (secs.is_finite() && secs >= 0.0).then(|| secs * 1000.0)
+    (secs.is_finite() && secs >= 0.0).then_some(secs * 1000.0)
 }
 
 /// What to do after a failed attempt.

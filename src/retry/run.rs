@@ -143,7 +143,7 @@ pub(crate) fn failure_from_error(e: &JsValue, now: f64) -> Failure {
 
 fn http_error(message: &str, status: Option<u16>, response: Option<&JsValue>) -> JsValue {
     let e: JsValue = js_sys::Error::new(message).into();
-    set(&e, "status", &status.map_or(JsValue::NULL, |s| JsValue::from(s)));
+    set(&e, "status", &status.map_or(JsValue::NULL, JsValue::from));
     if let Some(r) = response {
         set(&e, "response", r);
     }

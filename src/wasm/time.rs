@@ -44,9 +44,8 @@ pub fn cache_age_label(last_refreshed: JsValue, options: JsValue) -> Result<JsVa
     };
     let Some(age) = age_of(&last_refreshed, now) else { return Ok(JsValue::NULL) };
     let text = if long {
-        let (n, unit) = label::parts(age);
-        let value = if n == 0 { 0.0 } else { -(n as f64) };
-        js::relative_time(&locale, value, unit.as_str()).unwrap_or_else(|| label::long_en(age))
+        let (value, unit) = label::intl_args(age);
+        js::relative_time(&locale, value, unit).unwrap_or_else(|| label::long_en(age))
     } else {
         label::short(age)
     };

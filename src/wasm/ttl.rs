@@ -4,7 +4,7 @@ use super::js::{self, describe, error, get, invalid, is_record, Obj};
 use super::user_id::platform_arg;
 use crate::platform::Platform;
 use crate::progress::TtlSpec;
-use crate::ttl::{self, EnvValue, InvalidTtl, TtlConfig, UseCase};
+use crate::ttl::{self, EnvValue, InvalidTtl, TtlConfig, TtlParts, UseCase};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
@@ -26,22 +26,17 @@ pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
         return Err(ttl_error(InvalidTtl { field: "config".into(), value: describe(v) }));
     }
     let unreadable = |f: &str| ttl_error(InvalidTtl { field: f.into(), value: "unreadable".into() });
-    let mut c = TtlConfig::default();
-    let mut roster_set = false;
+    let mut parts = TtlParts::default();
     for (key, slot) in [
-        ("base", &mut c.base),
-        ("roster", &mut c.roster),
-        ("discovery", &mut c.discovery),
-        ("bulkRefresh", &mut c.bulk_refresh),
+        ("base", &mut parts.base),
+        ("roster", &mut parts.roster),
+        ("discovery", &mut parts.discovery),
+        ("bulkRefresh", &mut parts.bulk_refresh),
     ] {
         let value = get(v, key).map_err(|_| unreadable(key))?;
         if !value.is_undefined() {
-            *slot = ttl_ms(&value, key)?;
-            roster_set |= key == "roster";
+            *slot = Some(ttl_ms(&value, key)?);
         }
-    }
-    if !roster_set {
-        c.roster = c.base; // roster defaults to base, as in the env rules
     }
     let platforms = get(v, "platforms").map_err(|_| unreadable("platforms"))?;
     if !(platforms.is_undefined() || platforms.is_null()) {
@@ -52,11 +47,11 @@ pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
             let field = format!("platforms.{}", p.as_str());
             let value = get(&platforms, p.as_str()).map_err(|_| unreadable(&field))?;
             if !(value.is_undefined() || value.is_null()) {
-                c.platforms[p.index()] = Some(ttl_ms(&value, &field)?);
+                parts.platforms[p.index()] = Some(ttl_ms(&value, &field)?);
             }
         }
     }
-    Ok(c)
+    Ok(TtlConfig::from_parts(parts))
 }
 
 /// A TtlConfig as a plain object.

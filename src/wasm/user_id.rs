@@ -27,15 +27,7 @@ pub fn normalize_platform(value: JsValue) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = legacyUserIdApplies, skip_typescript)]
 pub fn legacy_user_id_applies(legacy_platform: JsValue, platform: JsValue) -> Result<bool, JsValue> {
     let requested = platform_arg(&platform)?;
-    let legacy = if legacy_platform.is_undefined() || legacy_platform.is_null() {
-        LegacyPlatform::Absent
-    } else {
-        match legacy_platform.as_string() {
-            Some(s) => LegacyPlatform::from_str(Some(&s)),
-            None => LegacyPlatform::Unknown,
-        }
-    };
-    Ok(legacy.applies_to(requested))
+    Ok(LegacyPlatform::from_leaf(&read::leaf(&legacy_platform)).applies_to(requested))
 }
 
 #[wasm_bindgen(js_name = resolveUserId, skip_typescript)]

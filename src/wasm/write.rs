@@ -7,7 +7,7 @@ use super::js::{describe, error, get, invalid, is_record, now_arg, option};
 use super::read::{self, leaf};
 use super::user_id::platform_arg;
 use crate::notes::doc;
-use crate::notes::write::{self, EntryEdit, Fetched, MergeOptions, Num, PayloadFacts, PayloadSource, Unreadable, Value};
+use crate::notes::write::{self, EntryEdit, Fetched, MergeOptions, Num, PayloadFacts, PayloadLevel, PayloadSource, Unreadable, Value};
 use crate::notes::{NotesRead, METRICS};
 use crate::platform::Platform;
 use js_sys::{Array, Reflect};
@@ -224,21 +224,24 @@ fn cache_ids(options: &JsValue) -> Result<[Option<String>; 4], JsValue> {
     Ok(out)
 }
 
+/// One level of a payload object (a throwing getter reads as absent).
+fn payload_level(obj: &JsValue) -> PayloadLevel {
+    let mut level = PayloadLevel::default();
+    if is_record(obj) {
+        level.user_id = leaf(&get(obj, "userId").unwrap_or(JsValue::UNDEFINED));
+        for (i, m) in METRICS.iter().enumerate() {
+            level.metrics[i] = num(&get(obj, m).unwrap_or(JsValue::UNDEFINED));
+        }
+    }
+    level
+}
+
 fn payload_facts_js(payload: &JsValue) -> PayloadFacts {
-    let mut f = PayloadFacts::default();
     if !is_record(payload) {
-        return f;
+        return PayloadFacts::default();
     }
     let profile = get(payload, "profile").unwrap_or(JsValue::UNDEFINED);
-    let pick = |k: &str| -> JsValue {
-        let v = if is_record(&profile) { get(&profile, k).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
-        if v.is_undefined() { get(payload, k).unwrap_or(JsValue::UNDEFINED) } else { v }
-    };
-    f.user_id = leaf(&pick("userId"));
-    for (i, m) in METRICS.iter().enumerate() {
-        f.metrics[i] = num(&pick(m));
-    }
-    f
+    PayloadFacts::from_levels(payload_level(&profile), payload_level(payload))
 }
 
 fn payload_js(p: Platform, user_id: Option<&str>, source: PayloadSource, payload: &JsValue) -> JsValue {
