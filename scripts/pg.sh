@@ -3,6 +3,7 @@
 # missing), a cluster in $PGDATA (default /tmp/modash-flow-pg) on 127.0.0.1:$PGPORT (55432).
 # Usage: scripts/pg.sh start   (prints DATABASE_URL=...)   |   scripts/pg.sh stop
 set -euo pipefail
+cd /  # the postgres user may not read the caller's directory
 PGDATA=${PGDATA:-/tmp/modash-flow-pg}
 PGPORT=${PGPORT:-55432}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
