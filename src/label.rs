@@ -61,16 +61,24 @@ pub fn intl_args(age_ms: f64) -> (f64, &'static str) {
 
 /// The short label: `just now`, `5m ago`, `3h ago`, `2d ago`, `4mo ago`, `2y ago`.
 pub fn short(age_ms: f64) -> String {
+    let mut out = String::with_capacity(8);
+    push_short(&mut out, age_ms);
+    out
+}
+
+/// Appends the short label to `out` (no formatting machinery: the roster computes thousands).
+pub fn push_short(out: &mut String, age_ms: f64) {
     let (n, unit) = parts(age_ms);
     let suffix = match unit {
-        Unit::Second => return "just now".to_string(),
-        Unit::Minute => "m",
-        Unit::Hour => "h",
-        Unit::Day => "d",
-        Unit::Month => "mo",
-        Unit::Year => "y",
+        Unit::Second => return out.push_str("just now"),
+        Unit::Minute => "m ago",
+        Unit::Hour => "h ago",
+        Unit::Day => "d ago",
+        Unit::Month => "mo ago",
+        Unit::Year => "y ago",
     };
-    format!("{n}{suffix} ago")
+    crate::num::push_uint(out, n);
+    out.push_str(suffix);
 }
 
 /// The long label in English, worded as `Intl.RelativeTimeFormat('en', { numeric: 'auto' })`

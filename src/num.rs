@@ -34,6 +34,23 @@ pub fn fmt_num(x: f64) -> String {
     format!("{sign}{int}.{frac:0digits$}")
 }
 
+/// Appends the decimal digits of `n` (what `format!("{n}")` gives, without the formatter).
+pub fn push_uint(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+}
+
 /// A string in double quotes, with `"` and `\` escaped and control characters shown as `?`.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -64,6 +81,15 @@ mod tests {
             (f64::NEG_INFINITY, "-Infinity"), (1e20, "~1e20"), (12.0 / 7.0, "1.714286"),
         ] {
             assert_eq!(fmt_num(x), want, "{x}");
+        }
+    }
+
+    #[test]
+    fn uints_match_the_formatter() {
+        for n in [0u64, 1, 9, 10, 99, 100, 12345, u32::MAX as u64, u64::MAX] {
+            let mut s = String::from("x");
+            push_uint(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
         }
     }
 

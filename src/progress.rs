@@ -1,6 +1,7 @@
 //! Roster progress badges: how many of an influencer's platforms have fresh analytics.
 
 use crate::label;
+use crate::num;
 use crate::notes::{NotesRead, NotesView};
 use crate::platform::Platform;
 use crate::time;
@@ -118,11 +119,18 @@ pub fn progress(notes: &NotesRead, platforms: &[Option<&str>], opts: &Options) -
     let synced = rows.iter().filter(|r| r.fresh).count() as u32;
     let total = rows.len() as u32;
     let newest = rows.iter().filter_map(|r| r.last_refreshed).fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
-    let label = format!("{synced}/{total}");
-    let mut tooltip = format!("Analytics synced for {label} platform(s)");
+    let mut label = String::with_capacity(8);
+    num::push_uint(&mut label, synced as u64);
+    label.push('/');
+    num::push_uint(&mut label, total as u64);
+    let mut tooltip = String::with_capacity(64);
+    tooltip.push_str("Analytics synced for ");
+    tooltip.push_str(&label);
+    tooltip.push_str(" platform(s)");
     if let Some(t) = newest {
-        let age = time::age(t, opts.now).unwrap_or(0.0);
-        tooltip.push_str(&format!(" (refreshed {})", label::short(age)));
+        tooltip.push_str(" (refreshed ");
+        label::push_short(&mut tooltip, time::age(t, opts.now).unwrap_or(0.0));
+        tooltip.push(')');
     }
     Progress {
         synced,

@@ -1,6 +1,7 @@
 //! The `#[wasm_bindgen]` boundary: converts JS values to core types and back, maps core
 //! errors to JS `Error`s with a stable `code`. Nothing here decides a rule.
 
+pub mod collect;
 pub mod gate;
 pub mod js;
 pub mod progress;
@@ -20,3 +21,9 @@ use wasm_bindgen::prelude::*;
 pub fn start() {
     console_error_panic_hook::set_once();
 }
+
+// Talc instead of Rust's default dlmalloc: the roster batch makes tens of thousands of small
+// allocations per call, and talc is both faster and smaller on wasm (BENCHMARKS.md).
+#[cfg(not(target_feature = "atomics"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

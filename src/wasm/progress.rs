@@ -1,11 +1,9 @@
 //! Exports: `analyticsProgress`, `analyticsProgressBatch`.
 
-use super::js::{array_arg, get, invalid, is_record, now_arg, num_or_null, option, str_or_null, word, Obj};
-use super::read;
+use super::collect::{Collected, Out, Refused};
+use super::js::{array_arg, describe, invalid, now_arg, option};
 use super::ttl::{ttl_spec, use_case_arg};
-use crate::notes::NotesRead;
 use crate::progress::{self, Options, Progress};
-use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 fn options(v: &JsValue) -> Result<Options, JsValue> {
@@ -16,59 +14,69 @@ fn options(v: &JsValue) -> Result<Options, JsValue> {
     })
 }
 
-fn one(notes: &NotesRead, platforms: &JsValue, what: &str, opts: &Options) -> Result<JsValue, JsValue> {
-    let list = array_arg(platforms, what)?;
-    let names: Vec<Option<String>> = list.iter().map(|v| v.as_string()).collect();
-    let refs: Vec<Option<&str>> = names.iter().map(|n| n.as_deref()).collect();
-    Ok(to_js(&progress::progress(notes, &refs, opts)))
-}
-
-fn to_js(p: &Progress) -> JsValue {
-    let rows = Array::new();
+/// Writes one badge for the JS builder (field order as in `AnalyticsProgress`).
+fn write(out: &mut Out, p: &Progress) {
+    out.num(p.synced as f64);
+    out.num(p.total as f64);
+    out.opt(p.newest_refresh);
+    out.num(if p.unreadable { 1.0 } else { 0.0 });
+    out.num(p.platforms.len() as f64);
+    out.string(&p.label);
+    out.string(&p.tooltip);
     for r in &p.platforms {
-        rows.push(
-            &Obj::new()
-                .set("platform", match r.platform { Some(p) => word(p.as_str()), None => JsValue::from_str(&r.name) })
-                .set("userId", str_or_null(r.user_id.as_deref()))
-                .set("lastRefreshed", num_or_null(r.last_refreshed))
-                .set("ageMs", num_or_null(r.age_ms))
-                .set("fresh", r.fresh)
-                .set("ageLabel", str_or_null(r.age_label.as_deref()))
-                .set("problem", if r.platform.is_none() { word("unsupported-platform") } else { JsValue::NULL })
-                .build(),
-        );
+        match r.platform {
+            Some(pl) => out.num(pl.index() as f64),
+            None => {
+                out.num(3.0);
+                out.string(&r.name);
+            }
+        }
+        out.opt_string(r.user_id.as_deref());
+        out.opt(r.last_refreshed);
+        out.opt(r.age_ms);
+        out.num(if r.fresh { 1.0 } else { 0.0 });
+        out.opt_string(r.age_label.as_deref());
     }
-    Obj::new()
-        .set("synced", p.synced)
-        .set("total", p.total)
-        .set("label", p.label.as_str())
-        .set("tooltip", p.tooltip.as_str())
-        .set("platforms", rows)
-        .set("newestRefresh", num_or_null(p.newest_refresh))
-        .set("problem", if p.unreadable { word("notes-unreadable") } else { JsValue::NULL })
-        .build()
 }
 
+fn refused(r: Refused, batch: bool) -> JsValue {
+    let at = |i: u32, what: &str| if batch { format!("rows[{i}].{what}") } else { what.to_string() };
+    match r {
+        Refused::RowNotObject(i, _) => invalid(&format!("rows[{i}] must be an object {{ notes, platforms }}")),
+        Refused::RowThrew(i) => invalid(&format!("rows[{i}] could not be read")),
+        Refused::NotArray(i, v) => invalid(&format!("{} must be an array, got {}", at(i, "platforms"), describe(&v))),
+        Refused::PlatformsThrew(i) => invalid(&format!("{} could not be read", at(i, "platforms"))),
+    }
+}
+
+/// Reads every collected row, computes its badge, builds the objects in one JS call.
+fn run(c: &Collected, opts: &Options, single: bool) -> JsValue {
+    let mut out = Out::default();
+    out.num(c.len() as f64);
+    let mut rows = c.reader();
+    for _ in 0..c.len() {
+        let notes = rows.notes();
+        let names = rows.names();
+        let refs: Vec<Option<&str>> = names.iter().map(|n| n.as_deref()).collect();
+        write(&mut out, &progress::progress(&notes, &refs, opts));
+    }
+    out.progress(single)
+}
+
+/// Badge of one influencer: which listed platforms have fresh analytics.
 #[wasm_bindgen(js_name = analyticsProgress, skip_typescript)]
 pub fn analytics_progress(notes: JsValue, platforms: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
     let opts = options(&opts)?;
-    one(&read::notes(&notes), &platforms, "platforms", &opts)
+    let c = Collected::one(&notes, &platforms).map_err(|r| refused(r, false))?;
+    Ok(run(&c, &opts, true))
 }
 
+/// Badges of a whole roster page: the same as `analyticsProgress` on each row, with one
+/// crossing of the JS boundary each way.
 #[wasm_bindgen(js_name = analyticsProgressBatch, skip_typescript)]
 pub fn analytics_progress_batch(rows: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
     let opts = options(&opts)?;
-    let rows = array_arg(&rows, "rows")?;
-    let out = Array::new_with_length(rows.length());
-    for (i, row) in rows.iter().enumerate() {
-        if !is_record(&row) {
-            return Err(invalid(&format!("rows[{i}] must be an object {{ notes, platforms }}")));
-        }
-        // A notes getter that throws is unreadable notes, like any other bad notes.
-        let notes = get(&row, "notes").map_or(NotesRead::Unreadable, |n| read::notes(&n));
-        let platforms = get(&row, "platforms")
-            .map_err(|_| invalid(&format!("rows[{i}].platforms could not be read")))?;
-        out.set(i as u32, one(&notes, &platforms, &format!("rows[{i}].platforms"), &opts)?);
-    }
-    Ok(out.into())
+    array_arg(&rows, "rows")?;
+    let c = Collected::rows(&rows).map_err(|r| refused(r, true))?;
+    Ok(run(&c, &opts, false))
 }

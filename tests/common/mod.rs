@@ -253,3 +253,44 @@ fn batch_equals_single_calls() {
     let b = progress::analytics_progress_batch(js("[{ get notes() { throw 1 }, platforms: ['ig'] }]"), opts).unwrap();
     assert_eq!(prop(&js_sys::Array::from(&b).get(0), "problem").as_string().as_deref(), Some("notes-unreadable"));
 }
+
+/// The typed crossing (a JS reader hands the needed fields over as numbers and one UTF-8
+/// buffer) must read objects exactly as the core reads the same notes as JSON text,
+/// non-ASCII and lone surrogates included.
+#[wasm_bindgen_test]
+fn object_notes_read_like_their_json_text() {
+    let opts = js(&format!("{{ now: {NOW} }}"));
+    let cases = js(r#"[
+        { modash_data: { userId: 'ユーザー😀', platform: 'IG', last_refreshed: '2025-01-15T09:00:00Z', platforms: {
+            tiktok: { userId: 'tt\ud800x', last_refreshed: '2025-01-15T08:00:00+01:00', followers: 5, cached_payload: { a: 1 } },
+            youtube: { userId: 123456789, last_refreshed: 1736931600000 } } } },
+        { modash_data: { modash_user_id: 'm-1', platform: 'tik tok' } },
+        { modash_data: { userId: '  ', platforms: [] } },
+        { modash_data: [] },
+        { other: 'x' },
+        { modash_data: { platforms: { instagram: { userId: true, last_refreshed: null }, tiktok: [], youtube: 'no' } } }
+    ]"#);
+    let lists = js(r#"['instagram', 'tt', 'Façebook😀', 'x\ud83d', 42, null, 'yt']"#);
+    for (i, notes) in js_sys::Array::from(&cases).iter().enumerate() {
+        let text = js_sys::JSON::stringify(&notes).unwrap();
+        let from_object = progress::analytics_progress(notes.clone(), lists.clone(), opts.clone()).unwrap();
+        let from_text = progress::analytics_progress(text.clone().into(), lists.clone(), opts.clone()).unwrap();
+        assert_eq!(json(&from_object), json(&from_text), "case {i}");
+        for p in ["instagram", "tiktok", "youtube"] {
+            let a = user_id::resolve_user_id(notes.clone(), p.into()).unwrap();
+            let b = user_id::resolve_user_id(text.clone().into(), p.into()).unwrap();
+            assert_eq!(json(&a), json(&b), "case {i} {p}");
+        }
+    }
+    let p = progress::analytics_progress(js_sys::Array::from(&cases).get(0), lists, opts.clone()).unwrap();
+    let rows = js_sys::Array::from(&prop(&p, "platforms"));
+    assert_eq!(prop(&rows.get(0), "userId").as_string().as_deref(), Some("ユーザー😀"));
+    assert_eq!(prop(&rows.get(1), "userId").as_string().as_deref(), Some("tt\u{fffd}x"));
+    assert_eq!(prop(&rows.get(2), "platform").as_string().as_deref(), Some("façebook😀"));
+
+    // Throwing Proxies in the rows or the platform lists are clear errors, not crashes.
+    let row_throws = js("new Proxy([1], { get(t, k) { if (k === '0') throw new Error('x'); return t[k]; } })");
+    assert_error(progress::analytics_progress_batch(row_throws, JsValue::NULL), "INVALID_ARGUMENT", "rows[0] could not be read");
+    let list_throws = js("[{ notes: null, platforms: new Proxy([], { get() { throw new Error('x'); } }) }]");
+    assert_error(progress::analytics_progress_batch(list_throws, opts), "INVALID_ARGUMENT", "rows[0].platforms could not be read");
+}

@@ -1,0 +1,394 @@
+//! The typed crossing for notes: a small JS reader walks the few properties the core needs
+//! (never a payload) and hands them over as one `Float64Array` plus one UTF-8 buffer; JSON
+//! text and bytes are written straight into wasm memory (`TextEncoder.encodeInto`, one copy).
+//! Results come back the same way and a JS builder makes the plain objects. One wasm-to-JS
+//! call per batch instead of one per property: see BENCHMARKS.md for what it changed.
+//!
+//! The JS reader never throws: a getter or Proxy trap that throws makes that notes value
+//! unreadable, as before; a bad row is reported back as an error code and index.
+
+use crate::notes::{read_text, EntryView, Leaf, NotesRead, NotesView};
+use crate::platform::Platform;
+use js_sys::Float64Array;
+use wasm_bindgen::prelude::*;
+
+// Layout of `nums` (all f64), written by `notes()` below in JS and read by `Reader`:
+//   notes: kind (0 empty, 1 object, 2 text, 3 bytes, 4 unreadable, 5 object without modash_data)
+//     1 -> 4 leaves (userId, modash_user_id, platform, last_refreshed), payload flag,
+//          then per platform (instagram, tiktok, youtube): present flag, and when present
+//          2 leaves (userId, last_refreshed), 3 metric flags, payload flag
+//     2|3 -> index into the texts, byte capacity needed
+//   leaf: tag (0 missing, 1 null, 2 string + UTF-16 length, 3 number + value,
+//          4 bool + 0|1, 5 Date + time, 6 other)
+//   row (batches): notes, then the platform list: count, then per name a leaf
+// The metric names are `notes::METRICS`, in that order.
+// Header of a collected batch: error kind, row index, UTF-16 length of all strings, rows.
+#[wasm_bindgen(inline_js = r#"
+const NAMES = ['instagram', 'tiktok', 'youtube'];
+const enc = new TextEncoder();
+const rec = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+// One writer per call (a getter may call the module again while a batch is collected).
+class W {
+  constructor(rows) { this.n = new Float64Array(64 + Math.min(rows, 4096) * 40); this.i = 4; this.s = []; this.t = []; this.units = 0; this.n[3] = rows; }
+  put(x) {
+    if (this.i === this.n.length) { const m = new Float64Array(this.n.length * 2); m.set(this.n); this.n = m; }
+    this.n[this.i++] = x;
+  }
+  str(v) { this.put(2); this.put(v.length); this.s.push(v); this.units += v.length; }
+  leaf(v) {
+    switch (typeof v) {
+      case 'undefined': this.put(0); return;
+      case 'string': this.str(v); return;
+      case 'number': this.put(3); this.put(v); return;
+      case 'boolean': this.put(4); this.put(v ? 1 : 0); return;
+    }
+    if (v === null) this.put(1);
+    else if (v instanceof Date) { this.put(5); this.put(v.getTime()); }
+    else this.put(6);
+  }
+  entry(e) {
+    if (!rec(e)) { this.put(0); return; }
+    this.put(1);
+    this.leaf(e.userId); this.leaf(e.last_refreshed);
+    this.put(e.followers === undefined ? 0 : 1);
+    this.put(e.engagementRate === undefined ? 0 : 1);
+    this.put(e.avgViews === undefined ? 0 : 1);
+    this.put(e.cached_payload === undefined ? 0 : 1);
+  }
+  object(v) {
+    const md = v.modash_data;
+    if (!rec(md)) { this.put(5); return; }
+    this.put(1);
+    this.leaf(md.userId); this.leaf(md.modash_user_id); this.leaf(md.platform); this.leaf(md.last_refreshed);
+    this.put(md.cached_payload === undefined ? 0 : 1);
+    const pl = md.platforms;
+    if (rec(pl)) { this.entry(pl.instagram); this.entry(pl.tiktok); this.entry(pl.youtube); }
+    else { this.put(0); this.put(0); this.put(0); }
+  }
+  notes(v) {
+    const mark = this.i, smark = this.s.length, umark = this.units;
+    try {
+      if (v === undefined || v === null) this.put(0);
+      else if (typeof v === 'string') { this.put(2); this.put(this.t.length); this.put(v.length * 3); this.t.push(v); }
+      else if (v instanceof Uint8Array) { this.put(3); this.put(this.t.length); this.put(v.length); this.t.push(v); }
+      else if (!rec(v)) this.put(4);
+      else this.object(v);
+    } catch (_) {
+      this.i = mark; this.s.length = smark; this.units = umark; this.put(4);
+    }
+  }
+  names(list) {
+    const len = list.length;
+    this.put(len);
+    for (let k = 0; k < len; k++) {
+      const v = list[k];
+      if (typeof v === 'string') this.str(v); else this.put(0);
+    }
+  }
+  done() { this.n[2] = this.units; return { n: this.n.subarray(0, this.i), s: this.s.join(''), t: this.t }; }
+}
+const refused = (kind, row, bad) => ({ n: new Float64Array([kind, row, 0, 0]), s: '', t: [], bad });
+export function collectNotes(v) {
+  const w = new W(1);
+  w.notes(v);
+  return w.done();
+}
+export function collectOne(v, list) {
+  const w = new W(1);
+  w.notes(v);
+  try {
+    if (!Array.isArray(list)) return refused(2, 0, list);
+    w.names(list);
+  } catch (_) { return refused(3, 0); }
+  return w.done();
+}
+export function collectRows(rows) {
+  const len = rows.length;
+  const w = new W(len);
+  for (let i = 0; i < len; i++) {
+    let row, list;
+    try { row = rows[i]; } catch (_) { return refused(4, i); }
+    if (!rec(row)) return refused(1, i, row);
+    let v;
+    try { v = row.notes; } catch (_) { v = Symbol(); }
+    w.notes(v);
+    try { list = row.platforms; } catch (_) { return refused(3, i); }
+    try {
+      if (!Array.isArray(list)) return refused(2, i, list);
+      w.names(list);
+    } catch (_) { return refused(3, i); }
+  }
+  return w.done();
+}
+export function nums(b) { return b.n; }
+export function bad(b) { return b.bad; }
+export function stringsInto(b, mem, ptr, cap) {
+  return b.s.length === 0 ? 0 : enc.encodeInto(b.s, new Uint8Array(mem.buffer, ptr, cap)).written;
+}
+export function textInto(b, k, mem, ptr, cap) {
+  const v = b.t[k];
+  const view = new Uint8Array(mem.buffer, ptr, cap);
+  if (typeof v === 'string') return enc.encodeInto(v, view).written;
+  view.set(v);
+  return v.length;
+}
+export function buildProgress(n, s, single) {
+  let i = 0, p = 0;
+  const str = () => { const len = n[i++]; const v = s.slice(p, p + len); p += len; return v; };
+  const orNull = (x) => (x === x ? x : null);
+  const count = n[i++];
+  const out = new Array(count);
+  for (let r = 0; r < count; r++) {
+    const synced = n[i++], total = n[i++], newest = n[i++], unreadable = n[i++], k = n[i++];
+    const label = str(), tooltip = str();
+    const platforms = new Array(k);
+    for (let j = 0; j < k; j++) {
+      const code = n[i++];
+      const platform = code < 3 ? NAMES[code] : str();
+      const userId = n[i++] ? str() : null;
+      const lastRefreshed = orNull(n[i++]), ageMs = orNull(n[i++]), fresh = n[i++] === 1;
+      const ageLabel = n[i++] ? str() : null;
+      platforms[j] = { platform, userId, lastRefreshed, ageMs, fresh, ageLabel, problem: code < 3 ? null : 'unsupported-platform' };
+    }
+    out[r] = { synced, total, label, tooltip, platforms, newestRefresh: orNull(newest), problem: unreadable ? 'notes-unreadable' : null };
+  }
+  return single ? out[0] : out;
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = collectNotes)]
+    fn collect_notes(v: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = collectOne)]
+    fn collect_one(notes: &JsValue, platforms: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = collectRows)]
+    fn collect_rows(rows: &JsValue) -> JsValue;
+    fn nums(b: &JsValue) -> Float64Array;
+    fn bad(b: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = stringsInto)]
+    fn strings_into(b: &JsValue, mem: &JsValue, ptr: u32, cap: u32) -> u32;
+    #[wasm_bindgen(js_name = textInto)]
+    fn text_into(b: &JsValue, k: u32, mem: &JsValue, ptr: u32, cap: u32) -> u32;
+    #[wasm_bindgen(js_name = buildProgress)]
+    fn build_progress(n: &[f64], s: &str, single: bool) -> JsValue;
+}
+
+/// What the JS reader refused, with the row index (batches) and the offending value.
+pub enum Refused {
+    /// `rows[i]` is not an object.
+    RowNotObject(u32, JsValue),
+    /// `platforms` (or `rows[i].platforms`) is not an array.
+    NotArray(u32, JsValue),
+    /// A getter or Proxy trap threw while reading `platforms` (or `rows[i].platforms`).
+    PlatformsThrew(u32),
+    /// Reading `rows[i]` threw.
+    RowThrew(u32),
+}
+
+/// Values collected by the JS reader: numbers, strings, and the JS texts still to copy.
+pub struct Collected {
+    batch: JsValue,
+    nums: Vec<f64>,
+    strings: String,
+    rows: usize,
+}
+
+impl Collected {
+    fn take(batch: JsValue) -> Result<Collected, Refused> {
+        let nums = nums(&batch).to_vec();
+        let at = |i: usize| nums.get(i).copied().unwrap_or(0.0);
+        let row = at(1) as u32;
+        match at(0) as u32 {
+            0 => {}
+            1 => return Err(Refused::RowNotObject(row, bad(&batch))),
+            2 => return Err(Refused::NotArray(row, bad(&batch))),
+            3 => return Err(Refused::PlatformsThrew(row)),
+            _ => return Err(Refused::RowThrew(row)),
+        }
+        // Every UTF-16 unit takes at most 3 UTF-8 bytes.
+        let cap = (at(2) as usize).saturating_mul(3);
+        let mut buf: Vec<u8> = Vec::with_capacity(cap);
+        let written = if cap == 0 { 0 } else { strings_into(&batch, &wasm_bindgen::memory(), buf.as_mut_ptr() as u32, cap as u32) };
+        // SAFETY: JS wrote `written` (at most `cap`) bytes into the spare capacity.
+        unsafe { buf.set_len((written as usize).min(cap)) };
+        // encodeInto writes well-formed UTF-8 (lone surrogates become U+FFFD); checked anyway.
+        let strings = String::from_utf8(buf).unwrap_or_default();
+        Ok(Collected { batch, rows: at(3) as usize, nums, strings })
+    }
+
+    /// Reads one notes value (any of object, text, bytes, null/undefined).
+    pub fn notes(v: &JsValue) -> NotesRead {
+        match Collected::take(collect_notes(v)) {
+            Ok(c) => c.reader().notes(),
+            Err(_) => NotesRead::Unreadable,
+        }
+    }
+
+    /// Reads one notes value and a platform list.
+    pub fn one(notes: &JsValue, platforms: &JsValue) -> Result<Collected, Refused> {
+        Collected::take(collect_one(notes, platforms))
+    }
+
+    /// Reads `rows` (must be an array) of `{ notes, platforms }`.
+    pub fn rows(rows: &JsValue) -> Result<Collected, Refused> {
+        Collected::take(collect_rows(rows))
+    }
+
+    /// Number of rows collected.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// A cursor over the collected rows.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader { c: self, i: 4, s: 0, text: Vec::new() }
+    }
+}
+
+/// Reads collected values in order. Malformed input (it never is) reads as missing values.
+pub struct Reader<'a> {
+    c: &'a Collected,
+    i: usize,
+    s: usize,
+    text: Vec<u8>,
+}
+
+impl Reader<'_> {
+    #[inline]
+    fn num(&mut self) -> f64 {
+        let v = self.c.nums.get(self.i).copied().unwrap_or(0.0);
+        self.i += 1;
+        v
+    }
+
+    #[inline]
+    fn flag(&mut self) -> bool {
+        self.num() == 1.0
+    }
+
+    /// The next string, `units` UTF-16 code units long.
+    fn string(&mut self, units: usize) -> String {
+        let rest = self.c.strings.get(self.s..).unwrap_or("");
+        let bytes = if rest.as_bytes().iter().take(units).all(u8::is_ascii) {
+            units.min(rest.len())
+        } else {
+            let mut seen = 0;
+            rest.char_indices().find(|(_, ch)| {
+                let stop = seen >= units;
+                seen += ch.len_utf16();
+                stop
+            }).map_or(rest.len(), |(b, _)| b)
+        };
+        self.s += bytes;
+        rest[..bytes].to_string()
+    }
+
+    fn leaf(&mut self) -> Leaf {
+        match self.num() as u32 {
+            0 => Leaf::Missing,
+            1 => Leaf::Null,
+            2 => {
+                let n = self.num() as usize;
+                Leaf::Str(self.string(n))
+            }
+            3 => Leaf::Number(self.num()),
+            4 => Leaf::Bool(self.flag()),
+            5 => Leaf::Date(self.num()),
+            _ => Leaf::Other,
+        }
+    }
+
+    /// The next notes value.
+    pub fn notes(&mut self) -> NotesRead {
+        match self.num() as u32 {
+            0 | 5 => NotesRead::Ok(NotesView::default()),
+            1 => {
+                let mut view = NotesView {
+                    legacy_user_id: self.leaf(),
+                    legacy_modash_user_id: self.leaf(),
+                    legacy_platform: self.leaf(),
+                    legacy_last_refreshed: self.leaf(),
+                    legacy_payload: false,
+                    platforms: Default::default(),
+                };
+                view.legacy_payload = self.flag();
+                for p in Platform::ALL {
+                    if self.flag() {
+                        view.platforms[p.index()] = EntryView {
+                            user_id: self.leaf(),
+                            last_refreshed: self.leaf(),
+                            has_metric: [self.flag(), self.flag(), self.flag()],
+                            has_payload: self.flag(),
+                        };
+                    }
+                }
+                NotesRead::Ok(view)
+            }
+            kind @ (2 | 3) => {
+                let (k, cap) = (self.num() as u32, self.num() as usize);
+                self.text.clear();
+                self.text.reserve(cap);
+                let written = text_into(&self.c.batch, k, &wasm_bindgen::memory(), self.text.as_mut_ptr() as u32, cap as u32);
+                // SAFETY: JS wrote `written` (at most `cap`) bytes into the spare capacity.
+                unsafe { self.text.set_len((written as usize).min(cap)) };
+                match std::str::from_utf8(&self.text) {
+                    Ok(s) => read_text(s),
+                    Err(_) if kind == 3 => NotesRead::Unreadable,
+                    // encodeInto output is always UTF-8; unreachable, read as unreadable.
+                    Err(_) => NotesRead::Unreadable,
+                }
+            }
+            _ => NotesRead::Unreadable,
+        }
+    }
+
+    /// The next platform list (`None` for a value that is not a string).
+    pub fn names(&mut self) -> Vec<Option<String>> {
+        let n = self.num() as usize;
+        let mut out = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            out.push(match self.leaf() {
+                Leaf::Str(s) => Some(s),
+                _ => None,
+            });
+        }
+        out
+    }
+}
+
+/// Output of a batch: numbers and strings (with their UTF-16 lengths), built into objects
+/// by one JS call.
+#[derive(Default)]
+pub struct Out {
+    nums: Vec<f64>,
+    strings: String,
+}
+
+impl Out {
+    pub fn num(&mut self, v: f64) {
+        self.nums.push(v);
+    }
+
+    /// `None` as NaN (the JS builder turns NaN into null).
+    pub fn opt(&mut self, v: Option<f64>) {
+        self.nums.push(v.unwrap_or(f64::NAN));
+    }
+
+    pub fn string(&mut self, s: &str) {
+        let units = if s.is_ascii() { s.len() } else { s.encode_utf16().count() };
+        self.nums.push(units as f64);
+        self.strings.push_str(s);
+    }
+
+    /// A presence flag, then the string when present.
+    pub fn opt_string(&mut self, s: Option<&str>) {
+        self.nums.push(if s.is_some() { 1.0 } else { 0.0 });
+        if let Some(s) = s {
+            self.string(s);
+        }
+    }
+
+    /// Builds `AnalyticsProgress` objects (`single`: the first one, not an array).
+    pub fn progress(&self, single: bool) -> JsValue {
+        build_progress(&self.nums, &self.strings, single)
+    }
+}
