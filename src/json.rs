@@ -53,6 +53,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Skips JSON white space (space, tab, CR, LF only).
+    #[inline(always)]
     pub fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
@@ -65,6 +66,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The next byte, if any.
+    #[inline(always)]
     pub fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -79,6 +81,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn expect(&mut self, b: u8, what: &'static str) -> Result<(), JsonError> {
         if self.peek() == Some(b) {
             self.pos += 1;
@@ -90,18 +93,25 @@ impl<'a> Parser<'a> {
 
     /// Reads a string token at the cursor; returns its raw content and whether it has escapes.
     pub fn raw_string(&mut self) -> Result<(&'a str, bool), JsonError> {
+        let start = self.pos + 1;
+        let escaped = self.skip_string()?;
+        // The token was checked: its content ends right before the closing quote.
+        Ok((self.text.get(start..self.pos - 1).unwrap_or(""), escaped))
+    }
+
+    /// Checks and skips a string token at the cursor; returns whether it has escapes.
+    fn skip_string(&mut self) -> Result<bool, JsonError> {
         self.expect(b'"', "expected a string")?;
-        let start = self.pos;
         let mut escaped = false;
         loop {
+            self.skip_plain();
             let Some(&b) = self.bytes.get(self.pos) else {
                 return self.err("unterminated string");
             };
             match b {
                 b'"' => {
-                    let raw = &self.text[start..self.pos];
                     self.pos += 1;
-                    return Ok((raw, escaped));
+                    return Ok(escaped);
                 }
                 b'\\' => {
                     escaped = true;
@@ -124,6 +134,22 @@ impl<'a> Parser<'a> {
                 0..=0x1f => return self.err("control character in string"),
                 _ => self.pos += 1,
             }
+        }
+    }
+
+    /// Moves the cursor over plain string bytes (not `"`, `\\` or a control character),
+    /// eight at a time: payload text is mostly long strings.
+    #[inline(always)]
+    fn skip_plain(&mut self) {
+        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+            let Ok(word) = <[u8; 8]>::try_from(chunk) else { return };
+            let m = special_bytes(u64::from_le_bytes(word));
+            if m != 0 {
+                // The lowest flagged byte is exact (borrows only flag bytes above it).
+                self.pos += (m.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.pos += 8;
         }
     }
 
@@ -164,6 +190,7 @@ impl<'a> Parser<'a> {
         Ok(&self.text[start..self.pos])
     }
 
+    #[inline(always)]
     fn digits(&mut self) {
         while self.peek().is_some_and(|b| b.is_ascii_digit()) {
             self.pos += 1;
@@ -228,6 +255,10 @@ impl<'a> Parser<'a> {
                         continue 'value;
                     }
                 }
+                // Skipped strings are checked, never decoded.
+                Some(b'"') => {
+                    self.skip_string()?;
+                }
                 _ => {
                     self.scalar_token()?;
                 }
@@ -257,7 +288,7 @@ impl<'a> Parser<'a> {
 
     /// Reads `"key" :` (cursor on the key's quote).
     fn member_key(&mut self) -> Result<(), JsonError> {
-        self.raw_string()?;
+        self.skip_string()?;
         self.ws();
         self.expect(b':', "expected ':' after an object key")
     }
@@ -294,6 +325,19 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `x` (little-endian) that is `"`, `\\` or below 0x20, and
+/// possibly in bytes above the first such one (the classic SWAR zero-byte test).
+#[inline]
+fn special_bytes(x: u64) -> u64 {
+    let quote = x ^ (ONES * b'"' as u64);
+    let slash = x ^ (ONES * b'\\' as u64);
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    (zero(quote) | zero(slash) | (x.wrapping_sub(ONES * 0x20) & !x)) & HIGHS
 }
 
 /// Decodes the escapes of a validated raw string. Lone surrogates become U+FFFD.
@@ -392,6 +436,24 @@ pub fn validate_bytes(bytes: &[u8]) -> Result<(), JsonError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_test_finds_exactly_the_first_special_byte() {
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                for filler in [b'a', 0xC3, b' '] {
+                    let mut w = [filler; 8];
+                    w[pos] = b;
+                    let m = special_bytes(u64::from_le_bytes(w));
+                    let special = b == b'"' || b == b'\\' || b < 0x20;
+                    assert_eq!(m != 0, special, "byte {b:#x} at {pos}");
+                    if special {
+                        assert_eq!(m.trailing_zeros() / 8, pos as u32);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn unescapes() {
