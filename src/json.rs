@@ -62,7 +62,7 @@ impl<'a> Parser<'a> {
 
     /// The text between two offsets of this parser's input.
     pub fn slice(&self, start: usize, end: usize) -> &'a str {
-        &self.text[start..end]
+        self.text.get(start..end).unwrap_or("")
     }
 
     /// The next byte, if any.
@@ -187,7 +187,7 @@ impl<'a> Parser<'a> {
             }
             self.digits();
         }
-        Ok(&self.text[start..self.pos])
+        Ok(self.text.get(start..self.pos).unwrap_or(""))
     }
 
     #[inline(always)]
@@ -351,7 +351,7 @@ pub fn unescape(raw: &str) -> String {
             i += 1;
             continue;
         }
-        out.push_str(&raw[run..i]);
+        out.push_str(raw.get(run..i).unwrap_or(""));
         let c = b[i + 1];
         i += 2;
         match c {
@@ -381,7 +381,7 @@ pub fn unescape(raw: &str) -> String {
         }
         run = i;
     }
-    out.push_str(&raw[run..]);
+    out.push_str(raw.get(run..).unwrap_or(""));
     out
 }
 
@@ -403,7 +403,7 @@ pub fn write_string(out: &mut String, s: &str) {
             0..=0x1f => None,
             _ => continue,
         };
-        out.push_str(&s[run..i]);
+        out.push_str(s.get(run..i).unwrap_or(""));
         match esc {
             Some(e) => out.push_str(e),
             None => {
@@ -415,7 +415,7 @@ pub fn write_string(out: &mut String, s: &str) {
         }
         run = i + 1;
     }
-    out.push_str(&s[run..]);
+    out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
 }
 

@@ -198,8 +198,9 @@ fn read_var(
     };
     if parsed.is_none() {
         warnings.push(format!(
-            "{used_name}={} is not a valid number of hours (0 to {MAX_HOURS}); using {default_desc}",
-            show(&used)
+            "{used_name}={} is not a valid number of hours (0 to {}); using {default_desc}",
+            show(&used),
+            crate::num::fmt_num(MAX_HOURS)
         ));
     }
     parsed

@@ -128,7 +128,7 @@ impl<'a> Obj<'a> {
             None => {
                 let mut key_raw = String::new();
                 json::write_string(&mut key_raw, key);
-                let key_raw = key_raw[1..key_raw.len() - 1].to_string();
+                let key_raw = key_raw.get(1..key_raw.len().saturating_sub(1)).unwrap_or("").to_string();
                 self.members.push(Member { key_raw: Cow::Owned(key_raw), key: Cow::Owned(key.to_string()), value: Val::Obj(Obj::default()) });
                 self.members.len() - 1
             }

@@ -20,14 +20,11 @@ fn clock(s: &str) -> Option<(i64, i64, i64)> {
 }
 
 fn to_ms(y: i64, mo: i64, d: i64, (h, mi, s): (i64, i64, i64)) -> Option<f64> {
-    let stamp = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
     // Reuse the strict date-time parser for calendar checks (Feb 30 is refused). A leap
     // second is not meaningful here: treat :60 as :59 plus one second.
-    if s == 60 {
-        let base = crate::time::parse_str(&stamp.replace(":60Z", ":59Z"))?;
-        return Some(base + 1000.0);
-    }
-    crate::time::parse_str(&stamp)
+    let leap = s == 60;
+    let stamp = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{:02}Z", if leap { 59 } else { s });
+    crate::time::parse_str(&stamp).map(|t| if leap { t + 1000.0 } else { t })
 }
 
 /// Parses an HTTP-date; `None` for anything else.

@@ -279,7 +279,7 @@ impl Reader<'_> {
             }).map_or(rest.len(), |(b, _)| b)
         };
         self.s += bytes;
-        rest[..bytes].to_string()
+        rest.get(..bytes).unwrap_or("").to_string()
     }
 
     fn leaf(&mut self) -> Leaf {
