@@ -34,9 +34,11 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
         </p>
       )}
       {s.phase === 'loading' && <p data-testid="panel-status" className="status">{s.progress ?? `Loading analytics…${waiting}`}</p>}
+      {s.phase === 'ready' && s.refreshing && <p data-testid="panel-status" className="status">{s.progress ?? `Refreshing from Modash…${waiting}`}</p>}
       {s.phase === 'error' && s.error && <p data-testid="panel-error" className={`error ${s.error.kind}`}>{s.error.message}</p>}
+      {s.phase === 'ready' && s.error && <p data-testid="panel-refresh-error" className={`error ${s.error.kind}`}>Could not refresh: {s.error.message} Showing the last known analytics.</p>}
       {s.phase === 'ready' && s.metrics && (
-        <div data-testid="panel-metrics">
+        <div data-testid="panel-metrics" data-stale={s.stale} className={s.stale ? 'is-stale' : undefined}>
           <dl>
             <dt>Followers</dt><dd data-testid="m-followers">{fmt(s.metrics.followers)}</dd>
             <dt>Engagement rate</dt><dd>{fmt(s.metrics.engagementRate, true)}</dd>
@@ -45,6 +47,7 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
           </dl>
           <p className="muted" data-testid="panel-source">
             {s.source === 'cache' ? 'From the cache' : s.source === 'notes' ? 'From notes' : 'Fetched from Modash'} · refreshed {s.ageLabel ?? 'at an unknown time'}
+            {s.stale && <> · <span className="stale" data-testid="panel-stale">older than the TTL</span></>}
           </p>
         </div>
       )}

@@ -1,8 +1,10 @@
 'use client';
 // The analytics panel's data: resolves the userId with modash-flow, serves fresh data from the
 // cache table without any Modash call, otherwise refreshes through the page's request gate
-// (retryRequest inside, shared with the bulk refresh by key) with live
-// retry progress; aborts on close or platform switch.
+// (retryRequest inside, shared with the bulk refresh by key) with live retry progress; aborts
+// on close or platform switch. Stale-while-revalidate: data older than the TTL (cached payload
+// or slim metrics in notes) is shown at once, labelled with its age, while the refresh runs;
+// a failed refresh keeps it on screen with the error.
 import { useEffect, useRef, useState } from 'react';
 import { analyticsProgress, cacheAgeLabel, normalizePlatform, resolveUserId, type UserIdResolution } from 'modash-flow';
 import { refresh } from '@/lib/client/gate';
@@ -19,10 +21,14 @@ export interface AnalyticsState {
   lastRefreshed: number | null;
   ageLabel: string | null;
   resolution: UserIdResolution | null;
+  /** The data shown is older than the TTL (a refresh is running, or failed: see `error`). */
+  stale: boolean;
+  /** A refresh from Modash is running while (stale) data is shown. */
+  refreshing: boolean;
   error: { kind: 'rate-limit' | 'not-found' | 'network' | 'notes' | 'other'; message: string } | null;
 }
 
-const initial: AnalyticsState = { phase: 'loading', progress: null, metrics: null, source: null, lastRefreshed: null, ageLabel: null, resolution: null, error: null };
+const initial: AnalyticsState = { phase: 'loading', progress: null, metrics: null, source: null, lastRefreshed: null, ageLabel: null, resolution: null, stale: false, refreshing: false, error: null };
 
 function entryOf(notes: string | null, platform: string): Record<string, unknown> | null {
   try {
@@ -60,24 +66,26 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
     const entry = entryOf(notes, p);
 
     (async () => {
-      if (freshness.fresh) {
-        const cacheId = entry?.cache_id;
-        if (typeof cacheId === 'string' && cacheId) {
-          const res = await fetch(`/api/modash/cache/${encodeURIComponent(cacheId)}`, { signal: controller.signal }).catch(() => null);
-          if (res?.ok) {
-            const body = await res.json();
-            const pr = body.data?.profile ?? {};
-            set({ phase: 'ready', source: 'cache', lastRefreshed: freshness.lastRefreshed, ageLabel: cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }),
-              metrics: { userId: pr.userId ?? resolution.userId, username: pr.username ?? null, fullname: pr.fullname ?? null, followers: num(pr.followers), engagementRate: num(pr.engagementRate), avgViews: num(pr.avgViews), posts: Array.isArray(pr.recentPosts) ? pr.recentPosts.length : null } });
-            return;
-          }
-        } else if (entry && num(entry.followers) !== null) {
-          // Fresh slim metrics in notes and no cached payload: show them, no call.
-          set({ phase: 'ready', source: 'notes', lastRefreshed: freshness.lastRefreshed, ageLabel: cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }),
-            metrics: { userId: resolution.userId, username: (entry.username as string) ?? null, fullname: null, followers: num(entry.followers), engagementRate: num(entry.engagementRate), avgViews: num(entry.avgViews), posts: null } });
-          return;
+      // What is already known, fresh or not: the cached payload, else slim metrics in notes.
+      let shown = false;
+      const known = (source: Source, metrics: Metrics) => {
+        shown = true;
+        set({ phase: 'ready', source, metrics, stale: !freshness.fresh, refreshing: !freshness.fresh, lastRefreshed: freshness.lastRefreshed,
+          ageLabel: freshness.lastRefreshed === null ? null : cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }) });
+      };
+      const cacheId = entry?.cache_id;
+      if (typeof cacheId === 'string' && cacheId) {
+        const res = await fetch(`/api/modash/cache/${encodeURIComponent(cacheId)}`, { signal: controller.signal }).catch(() => null);
+        if (res?.ok) {
+          const body = await res.json();
+          const pr = body.data?.profile ?? {};
+          known('cache', { userId: pr.userId ?? resolution.userId, username: pr.username ?? null, fullname: pr.fullname ?? null, followers: num(pr.followers), engagementRate: num(pr.engagementRate), avgViews: num(pr.avgViews), posts: Array.isArray(pr.recentPosts) ? pr.recentPosts.length : null });
         }
       }
+      if (!shown && entry && num(entry.followers) !== null) {
+        known('notes', { userId: resolution.userId, username: (entry.username as string) ?? null, fullname: null, followers: num(entry.followers), engagementRate: num(entry.engagementRate), avgViews: num(entry.avgViews), posts: null });
+      }
+      if (shown && freshness.fresh) return;
       if (controller.signal.aborted) return;
       const r = await refresh(influencer.id, p, {
         signal: controller.signal,
@@ -88,7 +96,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         const body = r.data;
         onNotesRef.current(influencer.id, body.notes);
         const now = Date.now();
-        set({ phase: 'ready', progress: null, source: 'modash', lastRefreshed: now, ageLabel: cacheAgeLabel(now, { style: 'long' }), metrics: { ...(body.profile as unknown as Metrics) } });
+        set({ phase: 'ready', progress: null, source: 'modash', stale: false, refreshing: false, error: null, lastRefreshed: now, ageLabel: cacheAgeLabel(now, { style: 'long' }), metrics: { ...(body.profile as unknown as Metrics) } });
         return;
       }
       const status = r.status;
@@ -98,7 +106,8 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         : status === 422 ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }
         : status === null ? { kind: 'network', message: `Network error: ${(r.error as Error)?.message ?? 'unreachable'}` }
         : { kind: 'other', message: `Modash error ${status}` };
-      set({ phase: 'error', progress: null, error });
+      // Stale data stays on screen with the error; without any, the panel shows the error.
+      set(shown ? { progress: null, refreshing: false, error } : { phase: 'error', progress: null, refreshing: false, error });
     })();
     return () => controller.abort(new DOMException('panel closed', 'AbortError'));
   }, [influencer.id, platform]);

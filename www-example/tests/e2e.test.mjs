@@ -152,11 +152,32 @@ test('injected 429s show retry progress, then succeed', async () => {
   const status = page.locator('[data-testid=panel-status]');
   await page.waitForFunction(() => /Rate limited, retrying in 1 s \(1\/3\)/.test(document.querySelector('[data-testid=panel-status]')?.textContent ?? ''), null, { timeout: 10000 });
   assert.match(await status.textContent(), /Rate limited, retrying in 1 s \(1\/3\)/);
+  // Stale-while-revalidate: the 3-day-old metrics from notes are on screen during the wait.
+  assert.equal(await page.locator('[data-testid=panel-metrics]').getAttribute('data-stale'), 'true');
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From notes · refreshed 3 days ago · older than the TTL/);
   await page.screenshot({ path: join(ART, 'panel-retrying.png') });
-  await metricsOrError(page);
-  assert.ok(await page.locator('[data-testid=panel-metrics]').isVisible());
+  await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, { timeout: 20000 });
+  assert.equal(await page.locator('[data-testid=panel-metrics]').getAttribute('data-stale'), 'false');
+  assert.equal(await page.locator('[data-testid=panel-status]').count(), 0, 'no refresh running');
   const s = await sim.stats();
   assert.deepEqual([s.rateLimited, s.report], [1, 2]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a refresh that fails keeps the stale analytics on screen, with the error', async () => {
+  const { page, errors } = await roster();
+  await sim.reset();
+  await sim.config({ force429: 10, retryAfter: 1 });
+  await openPanel(page, idOf('stale', 2));
+  await page.waitForSelector('[data-testid=panel-refresh-error]', { timeout: 20000 });
+  assert.match(await page.locator('[data-testid=panel-refresh-error]').textContent(), /Could not refresh: Modash is rate limiting us.*Showing the last known analytics/);
+  assert.equal(await page.locator('[data-testid=panel-metrics]').getAttribute('data-stale'), 'true');
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From notes · refreshed 3 days ago · older than the TTL/);
+  assert.equal(await page.locator('[data-testid=panel-error]').count(), 0, 'not the empty error state');
+  const s = await sim.stats();
+  assert.equal(s.report, 4, 'one call and three retries');
+  await sim.config({ force429: 0, retryAfter: 1 });
   assert.deepEqual(errors, []);
   await page.close();
 });
