@@ -1,6 +1,6 @@
 // Headless Debian Chromium: start-up (instantiate + init + first call, the fetch excluded),
 // per-call cost and the roster batch, against the plain-JS baseline, on wasm-pack's `web`
-// build (optimised with npm's binaryen wasm-opt -Oz, like pkg/). Usage: node bench/browser.bench.mjs [--json]
+// build of the browser module (no write path, optimised with npm's binaryen wasm-opt -Oz, like pkg/). Usage: node bench/browser.bench.mjs [--json]
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
@@ -10,7 +10,7 @@ import { chromium } from '../www-example/node_modules/playwright-core/index.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'target', 'bench-web');
-execFileSync('wasm-pack', ['build', '--release', '--target', 'web', '--out-dir', OUT, '--out-name', 'modash_flow'], { cwd: ROOT, stdio: 'ignore' });
+execFileSync('wasm-pack', ['build', '--release', '--target', 'web', '--out-dir', OUT, '--out-name', 'modash_flow', '--no-default-features'], { cwd: ROOT, stdio: 'ignore' });
 for (const f of readdirSync(OUT).filter((f) => f.endsWith('.wasm'))) {
   execFileSync(join(ROOT, 'node_modules/.bin/wasm-opt'), ['-Oz', join(OUT, f), '-o', join(OUT, f)]);
 }

@@ -1,26 +1,48 @@
 #!/usr/bin/env bash
-# Builds the npm package twice from one cargo build: pkg/ (wasm-pack's `bundler` target, for
-# Next.js) and pkg-node/ (the `nodejs` target, for Node scripts and the JS tests), then
-# optimises each .wasm with npm's binaryen@132 wasm-opt -Oz (never Debian's: see DESIGN.md).
+# Builds the npm package `modash-flow` (pkg/) and a Node build (pkg-node/):
+#   pkg/          wasm-pack `bundler` target WITHOUT the write path (cargo feature `write-path`
+#                 off): what browsers download (client components import `modash-flow`);
+#   pkg/server/   the same target WITH the write path (`mergeAnalytics`, `slimNotes`), the
+#                 subpath export `modash-flow/server` for route handlers;
+#   pkg-node/     the `nodejs` target with everything, for Node scripts and the JS tests.
+# Each .wasm is optimised with npm's binaryen@132 wasm-opt -Oz (never Debian's: DESIGN.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 WASM_OPT=node_modules/.bin/wasm-opt
+mkdir -p target
 
-for spec in bundler:pkg nodejs:pkg-node; do
-  target=${spec%%:*}; out=${spec#*:}
-  wasm-pack build --release --target "$target" --out-dir "$out" --out-name modash_flow >/dev/null 2>"target/wasm-pack-$target.log" \
+build() { # target, out dir, extra cargo flags
+  local target=$1 out=$2; shift 2
+  wasm-pack build --release --target "$target" --out-dir "$out" --out-name modash_flow "$@" >/dev/null 2>"target/wasm-pack-$target.log" \
     || { cat "target/wasm-pack-$target.log"; exit 1; }
   for w in "$out"/*.wasm; do
     "$WASM_OPT" -Oz "$w" -o "$w.opt" && mv "$w.opt" "$w"
   done
-done
-# The package name the app depends on.
+}
+rm -rf pkg pkg-node
+build bundler target/pkg-server
+build bundler pkg --no-default-features
+build nodejs pkg-node
+mkdir -p pkg/server
+cp -r target/pkg-server/modash_flow.js target/pkg-server/modash_flow_bg.js target/pkg-server/modash_flow_bg.wasm \
+  target/pkg-server/modash_flow.d.ts target/pkg-server/modash_flow_bg.wasm.d.ts pkg/server/
+[ -d target/pkg-server/snippets ] && cp -r target/pkg-server/snippets pkg/server/
+# The package name the app depends on, and the `modash-flow/server` subpath.
 node -e '
 const fs = require("fs");
 for (const dir of ["pkg", "pkg-node"]) {
   const p = JSON.parse(fs.readFileSync(dir + "/package.json", "utf8"));
   p.name = "modash-flow";
+  if (dir === "pkg") {
+    p.files.push("server");
+    p.sideEffects.push("./server/modash_flow.js", "./server/snippets/*");
+    p.exports = {
+      ".": { types: "./modash_flow.d.ts", default: "./modash_flow.js" },
+      "./server": { types: "./server/modash_flow.d.ts", default: "./server/modash_flow.js" },
+    };
+  }
   fs.writeFileSync(dir + "/package.json", JSON.stringify(p, null, 2) + "\n");
 }'
 node scripts/size.mjs pkg
+node scripts/size.mjs pkg/server

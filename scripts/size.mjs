@@ -1,5 +1,6 @@
 // Prints raw and gzipped bytes of what a browser downloads from the package: the .wasm and
-// the JS glue (every .js file, snippets included). Usage: node scripts/size.mjs [pkg] [--json]
+// the JS glue (every .js file, snippets included; not the `server/` subpath, which only route
+// handlers import). Usage: node scripts/size.mjs [pkg] [--json]
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,7 +10,7 @@ const files = [];
 (function walk(d) {
   for (const f of readdirSync(d)) {
     const p = join(d, f);
-    if (statSync(p).isDirectory()) walk(p);
+    if (statSync(p).isDirectory()) { if (!(d === dir && f === 'server')) walk(p); }
     else if (/\.(wasm|js)$/.test(f)) files.push(p);
   }
 })(dir);

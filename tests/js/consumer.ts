@@ -1,9 +1,10 @@
-// Compiled with `tsc --noEmit` against pkg/'s generated .d.ts: the types a TS user sees must be
+// Compiled with `tsc --noEmit` against pkg/'s (and pkg/server/'s) generated .d.ts: the types a TS user sees must be
 // precise (no `any`), and misuse must not compile (the @ts-expect-error lines).
 import {
   normalizePlatform, resolveUserId, ttlConfigFromEnv, resolveTtl, analyticsProgressBatch, cacheAgeLabel,
   type Platform, type UserIdResolution, type TtlConfig, type AnalyticsProgress, type ModashFlowError,
 } from 'modash-flow';
+import * as browser from 'modash-flow';
 
 const p: Platform = normalizePlatform('ig');
 const r: UserIdResolution = resolveUserId({ modash_data: {} }, p);
@@ -27,6 +28,9 @@ analyticsProgressBatch([{ notes: null, platforms: 'ig' }]);
 // @ts-expect-error: the style is a closed set
 cacheAgeLabel(null, { style: 'tiny' });
 
+// @ts-expect-error: the browser build has no write path (it is in `modash-flow/server`)
+void browser.mergeAnalytics;
+
 void [id, src, warnings, ms, rows, label, code];
 
 import { retryRequest, type RetryResult, type RetryInfo } from 'modash-flow';
@@ -41,7 +45,8 @@ async function typedRetry(): Promise<void> {
 }
 void typedRetry;
 
-import { mergeAnalytics, slimNotes, type MergeResult, type SlimResult } from 'modash-flow';
+// The write path is in the server build only: route handlers import `modash-flow/server`.
+import { mergeAnalytics, slimNotes, type MergeResult, type SlimResult } from 'modash-flow/server';
 const m1: MergeResult<string> = mergeAnalytics('{"modash_data":{}}', 'tiktok', { userId: '1', followers: 10 }, { refreshedBy: 'me' });
 const m2: MergeResult<object> = mergeAnalytics({ modash_data: {} }, 'ig', { username: 'ana' });
 const s1: SlimResult<string> = slimNotes('{}', { cacheIds: { tiktok: 'c1', legacy: 'c2' } });

@@ -3,7 +3,8 @@
 // in modash_profile_cache and the slim entry in notes with mergeAnalytics (the userId is always
 // stored). Modash's 429 and its Retry-After pass through to the client.
 import { NextResponse } from 'next/server';
-import { mergeAnalytics, normalizePlatform, resolveUserId } from 'modash-flow';
+// The write path lives in the server build (the browser's module leaves it out).
+import { mergeAnalytics, normalizePlatform, resolveUserId } from 'modash-flow/server';
 import { db } from '@/lib/server/db';
 import { errorResponse, fetchProfile, summary } from '@/lib/server/modash';
 
