@@ -80,67 +80,151 @@ pub fn last_refreshed(view: &NotesView, p: Platform) -> Option<f64> {
     }
 }
 
+/// One listed platform's state, borrowed (see [`Sink`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RowRef<'a> {
+    /// The normalised name, or the name as listed (trimmed, lower case) when unsupported.
+    pub name: &'a str,
+    pub platform: Option<Platform>,
+    pub user_id: Option<&'a str>,
+    pub last_refreshed: Option<f64>,
+    pub age_ms: Option<f64>,
+    pub fresh: bool,
+    pub age_label: Option<&'a str>,
+}
+
+/// The badge totals, borrowed (see [`Sink`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BadgeRef<'a> {
+    pub synced: u32,
+    pub total: u32,
+    pub label: &'a str,
+    pub tooltip: &'a str,
+    pub newest_refresh: Option<f64>,
+    pub unreadable: bool,
+}
+
+/// Receives a badge as it is computed: each listed platform in order, then the totals. The
+/// roster batch writes them straight into its output buffer (no allocation per row).
+pub trait Sink {
+    fn row(&mut self, row: RowRef<'_>);
+    fn badge(&mut self, badge: BadgeRef<'_>);
+}
+
+/// Reusable buffers for [`progress_into`]: keep one across the rows of a batch.
+#[derive(Default)]
+pub struct Scratch {
+    seen: Vec<String>,
+    name: String,
+    age: String,
+    label: String,
+    tooltip: String,
+}
+
 /// Computes the badge for one influencer. `platforms` are the names the app lists (`None`
 /// for a value that is not a string); duplicates after normalisation count once, unsupported
 /// names are listed, counted in `total` and never fresh.
 pub fn progress(notes: &NotesRead, platforms: &[Option<&str>], opts: &Options) -> Progress {
-    let mut rows: Vec<PlatformFreshness> = Vec::with_capacity(platforms.len());
-    for name in platforms {
-        let parsed = name.and_then(Platform::parse);
-        let shown = match parsed {
-            Some(p) => p.as_str().to_string(),
-            None => name.unwrap_or("").trim().to_ascii_lowercase(),
-        };
-        if rows.iter().any(|r| r.name == shown) {
-            continue;
+    struct Collect(Progress);
+    impl Sink for Collect {
+        fn row(&mut self, r: RowRef<'_>) {
+            self.0.platforms.push(PlatformFreshness {
+                name: r.name.to_string(),
+                platform: r.platform,
+                user_id: r.user_id.map(str::to_string),
+                last_refreshed: r.last_refreshed,
+                age_ms: r.age_ms,
+                fresh: r.fresh,
+                age_label: r.age_label.map(str::to_string),
+            });
         }
-        let mut row = PlatformFreshness {
-            name: shown,
-            platform: parsed,
-            user_id: None,
-            last_refreshed: None,
-            age_ms: None,
-            fresh: false,
-            age_label: None,
+        fn badge(&mut self, b: BadgeRef<'_>) {
+            let p = &mut self.0;
+            (p.synced, p.total, p.newest_refresh, p.unreadable) = (b.synced, b.total, b.newest_refresh, b.unreadable);
+            (p.label, p.tooltip) = (b.label.to_string(), b.tooltip.to_string());
+        }
+    }
+    let mut out = Collect(Progress {
+        synced: 0,
+        total: 0,
+        label: String::new(),
+        tooltip: String::new(),
+        platforms: Vec::with_capacity(platforms.len()),
+        newest_refresh: None,
+        unreadable: false,
+    });
+    progress_into(notes, platforms, opts, &mut Scratch::default(), &mut out);
+    out.0
+}
+
+/// [`progress`], handing the rows and the totals to `sink` instead of building them.
+pub fn progress_into(notes: &NotesRead, platforms: &[Option<&str>], opts: &Options, scratch: &mut Scratch, sink: &mut impl Sink) {
+    let Scratch { seen, name, age, label: badge_label, tooltip } = scratch;
+    seen.clear();
+    let mut seen_platforms = [false; 3];
+    let (mut synced, mut total, mut newest) = (0u32, 0u32, None::<f64>);
+    for listed in platforms {
+        let parsed = listed.and_then(Platform::parse);
+        let shown: &str = match parsed {
+            Some(p) => {
+                if std::mem::replace(&mut seen_platforms[p.index()], true) {
+                    continue;
+                }
+                p.as_str()
+            }
+            None => {
+                name.clear();
+                name.push_str(listed.unwrap_or("").trim());
+                name.make_ascii_lowercase();
+                if seen.iter().any(|s| s == name) {
+                    continue;
+                }
+                seen.push(name.clone());
+                name.as_str()
+            }
         };
+        let mut row = RowRef { name: shown, platform: parsed, user_id: None, last_refreshed: None, age_ms: None, fresh: false, age_label: None };
+        let id;
         if let (Some(p), Some(view)) = (parsed, notes.view()) {
-            row.user_id = user_id::resolve(notes, p).user_id;
+            id = user_id::user_id_for(view, p).0;
+            row.user_id = id.as_deref();
             if let Some(t) = last_refreshed(view, p) {
                 row.age_ms = time::age(t, opts.now);
                 if let Some(a) = row.age_ms {
                     row.last_refreshed = Some(t);
-                    row.age_label = Some(label::short(a));
+                    age.clear();
+                    label::push_short(age, a);
+                    row.age_label = Some(age.as_str());
                     row.fresh = time::is_fresh(Some(a), opts.ttl.for_platform(opts.use_case, p));
+                    newest = Some(newest.map_or(t, |m: f64| m.max(t)));
                 }
             }
         }
-        rows.push(row);
+        synced += row.fresh as u32;
+        total += 1;
+        sink.row(row);
     }
-    let synced = rows.iter().filter(|r| r.fresh).count() as u32;
-    let total = rows.len() as u32;
-    let newest = rows.iter().filter_map(|r| r.last_refreshed).fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
-    let mut label = String::with_capacity(8);
-    num::push_uint(&mut label, synced as u64);
-    label.push('/');
-    num::push_uint(&mut label, total as u64);
-    let mut tooltip = String::with_capacity(64);
+    badge_label.clear();
+    num::push_uint(badge_label, synced as u64);
+    badge_label.push('/');
+    num::push_uint(badge_label, total as u64);
+    tooltip.clear();
     tooltip.push_str("Analytics synced for ");
-    tooltip.push_str(&label);
+    tooltip.push_str(badge_label);
     tooltip.push_str(" platform(s)");
     if let Some(t) = newest {
         tooltip.push_str(" (refreshed ");
-        label::push_short(&mut tooltip, time::age(t, opts.now).unwrap_or(0.0));
+        label::push_short(tooltip, time::age(t, opts.now).unwrap_or(0.0));
         tooltip.push(')');
     }
-    Progress {
+    sink.badge(BadgeRef {
         synced,
         total,
-        label,
+        label: badge_label,
         tooltip,
-        platforms: rows,
         newest_refresh: newest,
         unreadable: notes.view().is_none(),
-    }
+    });
 }
 
 #[cfg(test)]

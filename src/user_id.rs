@@ -2,6 +2,7 @@
 
 use crate::notes::{Leaf, NotesRead, NotesView};
 use crate::platform::Platform;
+use std::borrow::Cow;
 
 /// 2^53 - 1: the largest integer a JS number holds exactly.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -9,13 +10,18 @@ pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 /// A usable userId: a trimmed non-empty string, or a safe integer as its decimal string.
 /// Everything else (empty, boolean, object, float, beyond 2^53) is absent.
 pub fn usable(leaf: &Leaf) -> Option<String> {
+    usable_ref(leaf).map(Cow::into_owned)
+}
+
+/// [`usable`] without copying a string id (it is borrowed, trimmed, from the leaf).
+pub fn usable_ref<'v>(leaf: &'v Leaf) -> Option<Cow<'v, str>> {
     match leaf {
         Leaf::Str(s) => {
             let t = s.trim();
-            (!t.is_empty()).then(|| t.to_string())
+            (!t.is_empty()).then_some(Cow::Borrowed(t))
         }
         Leaf::Number(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => {
-            Some(format!("{}", *n as i64))
+            Some(Cow::Owned(format!("{}", *n as i64)))
         }
         _ => None,
     }
@@ -132,50 +138,51 @@ impl Resolution {
 
 /// The usable legacy id: `modash_data.userId`, else `modash_data.modash_user_id`.
 pub fn legacy_id(view: &NotesView) -> Option<String> {
-    usable(&view.legacy_user_id).or_else(|| usable(&view.legacy_modash_user_id))
+    legacy_id_ref(view).map(Cow::into_owned)
+}
+
+fn legacy_id_ref<'v>(view: &'v NotesView) -> Option<Cow<'v, str>> {
+    usable_ref(&view.legacy_user_id).or_else(|| usable_ref(&view.legacy_modash_user_id))
+}
+
+/// The resolution order alone: the per-platform entry's id, else the legacy id where the
+/// legacy rule lets it apply, else none; borrowed from the view where it can be.
+pub fn user_id_for<'v>(view: &'v NotesView, platform: Platform) -> (Option<Cow<'v, str>>, Source) {
+    if let Some(id) = usable_ref(&view.entry(platform).user_id) {
+        return (Some(id), Source::Platform);
+    }
+    if LegacyPlatform::from_leaf(&view.legacy_platform).applies_to(platform) {
+        if let Some(id) = legacy_id_ref(view) {
+            return (Some(id), Source::Legacy);
+        }
+    }
+    (None, Source::None)
 }
 
 /// Resolves the userId for `platform`: the per-platform entry first, then the legacy fields
 /// where the legacy rule lets them apply, else none.
 pub fn resolve(notes: &NotesRead, platform: Platform) -> Resolution {
-    let mut out = Resolution {
-        platform,
-        user_id: None,
-        source: Source::None,
-        rejected_legacy: None,
-        unreadable: false,
-    };
     let Some(view) = notes.view() else {
-        out.unreadable = true;
-        return out;
+        return Resolution { platform, user_id: None, source: Source::None, rejected_legacy: None, unreadable: true };
     };
-    if let Some(id) = usable(&view.entry(platform).user_id) {
-        out.user_id = Some(id);
-        out.source = Source::Platform;
-    }
-    if let Some(legacy) = legacy_id(view) {
-        let lp = LegacyPlatform::from_leaf(&view.legacy_platform);
-        if lp.applies_to(platform) {
-            if out.source == Source::None {
-                out.user_id = Some(legacy);
-                out.source = Source::Legacy;
-            }
-        } else {
-            out.rejected_legacy = Some(RejectedLegacy {
-                user_id: legacy,
-                legacy_platform: match &view.legacy_platform {
-                    Leaf::Str(s) if !s.trim().is_empty() => Some(s.clone()),
-                    _ => None,
-                },
-                reason: if lp == LegacyPlatform::Unknown {
-                    RejectReason::UnknownPlatform
-                } else {
-                    RejectReason::PlatformMismatch
-                },
-            });
-        }
-    }
-    out
+    let (user_id, source) = user_id_for(view, platform);
+    let lp = LegacyPlatform::from_leaf(&view.legacy_platform);
+    let rejected_legacy = match legacy_id(view) {
+        Some(legacy) if !lp.applies_to(platform) => Some(RejectedLegacy {
+            user_id: legacy,
+            legacy_platform: match &view.legacy_platform {
+                Leaf::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
+                _ => None,
+            },
+            reason: if lp == LegacyPlatform::Unknown {
+                RejectReason::UnknownPlatform
+            } else {
+                RejectReason::PlatformMismatch
+            },
+        }),
+        _ => None,
+    };
+    Resolution { platform, user_id: user_id.map(Cow::into_owned), source, rejected_legacy, unreadable: false }
 }
 
 #[cfg(test)]
@@ -276,7 +283,7 @@ mod tests {
 
         #[test]
         fn strings_are_trimmed_or_absent(s in "\\s{0,2}[a-zA-Z0-9_]{0,8}\\s{0,2}") {
-            let got = usable(&Leaf::Str(s.clone()));
+            let got = usable(&Leaf::Str(s.as_str().into()));
             let t = s.trim();
             prop_assert_eq!(got, (!t.is_empty()).then(|| t.to_string()));
         }

@@ -111,7 +111,7 @@ impl<'a> Obj<'a> {
         }
     }
 
-    fn leaf(&self, key: &str) -> Leaf {
+    fn leaf(&self, key: &str) -> Leaf<'_> {
         match self.last(key) {
             None => Leaf::Missing,
             Some(Val::Obj(_)) => Leaf::Other,
@@ -210,7 +210,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The read view (from the last occurrence of each key).
-    pub fn view(&self) -> NotesView {
+    pub fn view(&self) -> NotesView<'_> {
         let mut v = NotesView::default();
         let Some(md) = self.root.obj("modash_data") else { return v };
         v.legacy_user_id = md.leaf("userId");
@@ -333,7 +333,7 @@ pub fn payload_facts(raw: &str) -> PayloadFacts {
                 p.skip_value()?;
                 profile = Some(p.slice(start, p.pos));
             } else if key == "userId" {
-                level.user_id = leaf(p)?;
+                level.user_id = leaf(p)?.into_owned();
             } else if let Some(i) = METRICS.iter().position(|m| *m == key) {
                 level.metrics[i] = match p.scalar()? {
                     Scalar::Number(t) => Some(Num { value: t.parse().unwrap_or(f64::NAN), text: t.to_string() }),

@@ -9,10 +9,11 @@ pub mod write;
 pub use text::read_text;
 
 use crate::platform::Platform;
+use std::borrow::Cow;
 
 /// A field of notes as found: only what the rules need to tell apart.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub enum Leaf {
+pub enum Leaf<'a> {
     /// The key is not there (or `undefined`).
     #[default]
     Missing,
@@ -20,14 +21,28 @@ pub enum Leaf {
     Bool(bool),
     /// A JSON or JS number (may be non-finite in text: `1e400` reads as infinity).
     Number(f64),
-    Str(String),
+    /// Borrowed from the text or the collected strings where it can be (no allocation).
+    Str(Cow<'a, str>),
     /// A JS `Date`, as epoch milliseconds (NaN for an invalid date).
     Date(f64),
     /// Anything else: an object, array, bigint, symbol or function.
     Other,
 }
 
-impl Leaf {
+impl Leaf<'_> {
+    /// The same leaf, owning its string.
+    pub fn into_owned(self) -> Leaf<'static> {
+        match self {
+            Leaf::Missing => Leaf::Missing,
+            Leaf::Null => Leaf::Null,
+            Leaf::Bool(b) => Leaf::Bool(b),
+            Leaf::Number(n) => Leaf::Number(n),
+            Leaf::Str(s) => Leaf::Str(Cow::Owned(s.into_owned())),
+            Leaf::Date(t) => Leaf::Date(t),
+            Leaf::Other => Leaf::Other,
+        }
+    }
+
     /// True for `Missing` and `Null`.
     pub fn is_absent(&self) -> bool {
         matches!(self, Leaf::Missing | Leaf::Null)
@@ -36,9 +51,9 @@ impl Leaf {
 
 /// The per-platform entry `notes.modash_data.platforms[platform]`, as far as reads need it.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct EntryView {
-    pub user_id: Leaf,
-    pub last_refreshed: Leaf,
+pub struct EntryView<'a> {
+    pub user_id: Leaf<'a>,
+    pub last_refreshed: Leaf<'a>,
     /// Which core metrics are present (not undefined), in [`METRICS`] order.
     pub has_metric: [bool; 3],
     /// A `cached_payload` is present.
@@ -50,39 +65,74 @@ pub const METRICS: [&str; 3] = ["followers", "engagementRate", "avgViews"];
 
 /// The fields of `notes` the read path uses.
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct NotesView {
+pub struct NotesView<'a> {
     /// Indexed by [`Platform::index`].
-    pub platforms: [EntryView; 3],
+    pub platforms: [EntryView<'a>; 3],
     /// Legacy `modash_data.userId`.
-    pub legacy_user_id: Leaf,
+    pub legacy_user_id: Leaf<'a>,
     /// Legacy `modash_data.modash_user_id`.
-    pub legacy_modash_user_id: Leaf,
+    pub legacy_modash_user_id: Leaf<'a>,
     /// Legacy `modash_data.platform`.
-    pub legacy_platform: Leaf,
+    pub legacy_platform: Leaf<'a>,
     /// Legacy `modash_data.last_refreshed`.
-    pub legacy_last_refreshed: Leaf,
+    pub legacy_last_refreshed: Leaf<'a>,
     /// A legacy `modash_data.cached_payload` is present.
     pub legacy_payload: bool,
 }
 
-impl NotesView {
+impl EntryView<'_> {
+    /// The same entry, owning its strings.
+    pub fn into_owned(self) -> EntryView<'static> {
+        EntryView {
+            user_id: self.user_id.into_owned(),
+            last_refreshed: self.last_refreshed.into_owned(),
+            has_metric: self.has_metric,
+            has_payload: self.has_payload,
+        }
+    }
+}
+
+impl NotesView<'_> {
+    /// The same view, owning its strings.
+    pub fn into_owned(self) -> NotesView<'static> {
+        let [a, b, c] = self.platforms;
+        NotesView {
+            platforms: [a.into_owned(), b.into_owned(), c.into_owned()],
+            legacy_user_id: self.legacy_user_id.into_owned(),
+            legacy_modash_user_id: self.legacy_modash_user_id.into_owned(),
+            legacy_platform: self.legacy_platform.into_owned(),
+            legacy_last_refreshed: self.legacy_last_refreshed.into_owned(),
+            legacy_payload: self.legacy_payload,
+        }
+    }
+}
+
+impl<'a> NotesView<'a> {
     /// The entry for one platform.
-    pub fn entry(&self, p: Platform) -> &EntryView {
+    pub fn entry(&self, p: Platform) -> &EntryView<'a> {
         &self.platforms[p.index()]
     }
 }
 
 /// Notes as read: a view, or the fact that they could not be read.
 #[derive(Clone, Debug, PartialEq)]
-pub enum NotesRead {
-    Ok(NotesView),
+pub enum NotesRead<'a> {
+    Ok(NotesView<'a>),
     /// A string that is not JSON, or a value that is not an object.
     Unreadable,
 }
 
-impl NotesRead {
+impl<'a> NotesRead<'a> {
+    /// The same read, owning its strings.
+    pub fn into_owned(self) -> NotesRead<'static> {
+        match self {
+            NotesRead::Ok(v) => NotesRead::Ok(v.into_owned()),
+            NotesRead::Unreadable => NotesRead::Unreadable,
+        }
+    }
+
     /// The view, or an empty one when unreadable.
-    pub fn view(&self) -> Option<&NotesView> {
+    pub fn view(&self) -> Option<&NotesView<'a>> {
         match self {
             NotesRead::Ok(v) => Some(v),
             NotesRead::Unreadable => None,

@@ -8,7 +8,7 @@ use crate::platform::Platform;
 
 /// Reads notes from JSON text; `Unreadable` unless the text is valid JSON with an object at
 /// the top.
-pub fn read_text(text: &str) -> NotesRead {
+pub fn read_text(text: &str) -> NotesRead<'_> {
     let mut p = Parser::new(text);
     p.ws();
     if p.peek() != Some(b'{') {
@@ -29,13 +29,13 @@ pub fn read_text(text: &str) -> NotesRead {
     }
 }
 
-pub(crate) fn leaf(p: &mut Parser<'_>) -> Result<Leaf, JsonError> {
+pub(crate) fn leaf<'a>(p: &mut Parser<'a>) -> Result<Leaf<'a>, JsonError> {
     Ok(match p.scalar()? {
         Scalar::Null => Leaf::Null,
         Scalar::Bool(b) => Leaf::Bool(b),
         // The grammar was checked, so Rust's float parser accepts it (overflow gives inf).
         Scalar::Number(n) => Leaf::Number(n.parse().unwrap_or(f64::NAN)),
-        Scalar::String(s) => Leaf::Str(s.into_owned()),
+        Scalar::String(s) => Leaf::Str(s),
         Scalar::Container => Leaf::Other,
     })
 }
@@ -45,7 +45,7 @@ fn is_object(p: &mut Parser<'_>) -> bool {
     p.peek() == Some(b'{')
 }
 
-fn read_modash(p: &mut Parser<'_>) -> Result<NotesView, JsonError> {
+fn read_modash<'a>(p: &mut Parser<'a>) -> Result<NotesView<'a>, JsonError> {
     let mut view = NotesView::default();
     if !is_object(p) {
         p.skip_value()?;
@@ -69,7 +69,7 @@ fn read_modash(p: &mut Parser<'_>) -> Result<NotesView, JsonError> {
     Ok(view)
 }
 
-fn read_platforms(p: &mut Parser<'_>) -> Result<[EntryView; 3], JsonError> {
+fn read_platforms<'a>(p: &mut Parser<'a>) -> Result<[EntryView<'a>; 3], JsonError> {
     let mut out: [EntryView; 3] = Default::default();
     if !is_object(p) {
         p.skip_value()?;
@@ -86,7 +86,7 @@ fn read_platforms(p: &mut Parser<'_>) -> Result<[EntryView; 3], JsonError> {
     Ok(out)
 }
 
-fn read_entry(p: &mut Parser<'_>) -> Result<EntryView, JsonError> {
+fn read_entry<'a>(p: &mut Parser<'a>) -> Result<EntryView<'a>, JsonError> {
     let mut entry = EntryView::default();
     if !is_object(p) {
         p.skip_value()?;

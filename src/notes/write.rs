@@ -50,7 +50,7 @@ impl fmt::Display for Unreadable {
 /// What a Modash fetch returned, as far as notes keep it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fetched {
-    pub user_id: Leaf,
+    pub user_id: Leaf<'static>,
     pub username: Option<String>,
     /// In [`METRICS`] order; only finite numbers are kept.
     pub metrics: [Option<Num>; 3],
@@ -139,7 +139,7 @@ pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts:
 /// Fields read from a Modash payload to fill a slim entry.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayloadFacts {
-    pub user_id: Leaf,
+    pub user_id: Leaf<'static>,
     /// In [`METRICS`] order.
     pub metrics: [Option<Num>; 3],
 }
@@ -147,7 +147,7 @@ pub struct PayloadFacts {
 /// The fields of one level of a payload: its top, or its `profile` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PayloadLevel {
-    pub user_id: Leaf,
+    pub user_id: Leaf<'static>,
     /// In [`METRICS`] order; `None` unless a finite number.
     pub metrics: [Option<Num>; 3],
 }
@@ -261,7 +261,7 @@ mod tests {
     use super::*;
     use crate::notes::read_text;
 
-    fn view(text: &str) -> NotesView {
+    fn view(text: &str) -> NotesView<'_> {
         read_text(text).view().cloned().expect("readable")
     }
 

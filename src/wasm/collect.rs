@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 //     2|3 -> index into the texts, byte capacity needed
 //   leaf: tag (0 missing, 1 null, 2 string + UTF-16 length, 3 number + value,
 //          4 bool + 0|1, 5 Date + time, 6 other)
-//   row (batches): notes, then the platform list: count, then per name a leaf
+//   row (batches): the platform list (count, then per name a leaf), then the notes
 // The metric names are `notes::METRICS`, in that order.
 // Header of a collected batch: error kind, row index, UTF-16 length of all strings, rows.
 #[wasm_bindgen(inline_js = r#"
@@ -95,11 +95,11 @@ export function collectNotes(v) {
 }
 export function collectOne(v, list) {
   const w = new W(1);
-  w.notes(v);
   try {
     if (!Array.isArray(list)) return refused(2, 0, list);
     w.names(list);
   } catch (_) { return refused(3, 0); }
+  w.notes(v);
   return w.done();
 }
 export function collectRows(rows) {
@@ -111,24 +111,38 @@ export function collectRows(rows) {
     if (!rec(row)) return refused(1, i, row);
     let v;
     try { v = row.notes; } catch (_) { v = Symbol(); }
-    w.notes(v);
     try { list = row.platforms; } catch (_) { return refused(3, i); }
     try {
       if (!Array.isArray(list)) return refused(2, i, list);
       w.names(list);
     } catch (_) { return refused(3, i); }
+    w.notes(v);
   }
   return w.done();
 }
 export function nums(b) { return b.n; }
 export function bad(b) { return b.bad; }
+// UTF-8 into wasm memory: for short text a plain loop while it is ASCII (Chromium's
+// encodeInto costs more there), encodeInto for the rest and for long text (measured in
+// Chromium 156: the loop wins on the joined strings, encodeInto on 50 KB notes).
+function utf8Into(str, view, loop) {
+  const len = str.length;
+  if (!loop) return enc.encodeInto(str, view).written;
+  let i = 0;
+  for (; i < len; i++) {
+    const c = str.charCodeAt(i);
+    if (c > 0x7f) break;
+    view[i] = c;
+  }
+  return i === len ? i : i + enc.encodeInto(str.slice(i), view.subarray(i)).written;
+}
 export function stringsInto(b, mem, ptr, cap) {
-  return b.s.length === 0 ? 0 : enc.encodeInto(b.s, new Uint8Array(mem.buffer, ptr, cap)).written;
+  return b.s.length === 0 ? 0 : utf8Into(b.s, new Uint8Array(mem.buffer, ptr, cap), true);
 }
 export function textInto(b, k, mem, ptr, cap) {
   const v = b.t[k];
   const view = new Uint8Array(mem.buffer, ptr, cap);
-  if (typeof v === 'string') return enc.encodeInto(v, view).written;
+  if (typeof v === 'string') return utf8Into(v, view, v.length <= 4096);
   view.set(v);
   return v.length;
 }
@@ -139,8 +153,7 @@ export function buildProgress(n, s, single) {
   const count = n[i++];
   const out = new Array(count);
   for (let r = 0; r < count; r++) {
-    const synced = n[i++], total = n[i++], newest = n[i++], unreadable = n[i++], k = n[i++];
-    const label = str(), tooltip = str();
+    const k = n[i++];
     const platforms = new Array(k);
     for (let j = 0; j < k; j++) {
       const code = n[i++];
@@ -150,6 +163,8 @@ export function buildProgress(n, s, single) {
       const ageLabel = n[i++] ? str() : null;
       platforms[j] = { platform, userId, lastRefreshed, ageMs, fresh, ageLabel, problem: code < 3 ? null : 'unsupported-platform' };
     }
+    const synced = n[i++], total = n[i++], newest = n[i++], unreadable = n[i++];
+    const label = str(), tooltip = str();
     out[r] = { synced, total, label, tooltip, platforms, newestRefresh: orNull(newest), problem: unreadable ? 'notes-unreadable' : null };
   }
   return single ? out[0] : out;
@@ -216,9 +231,9 @@ impl Collected {
     }
 
     /// Reads one notes value (any of object, text, bytes, null/undefined).
-    pub fn notes(v: &JsValue) -> NotesRead {
+    pub fn notes(v: &JsValue) -> NotesRead<'static> {
         match Collected::take(collect_notes(v)) {
-            Ok(c) => c.reader().notes(),
+            Ok(c) => c.reader().notes().into_owned(),
             Err(_) => NotesRead::Unreadable,
         }
     }
@@ -245,14 +260,15 @@ impl Collected {
 }
 
 /// Reads collected values in order. Malformed input (it never is) reads as missing values.
-pub struct Reader<'a> {
-    c: &'a Collected,
+/// Strings are borrowed from the collected buffer, JSON text from the reader's own buffer.
+pub struct Reader<'c> {
+    c: &'c Collected,
     i: usize,
     s: usize,
     text: Vec<u8>,
 }
 
-impl Reader<'_> {
+impl<'c> Reader<'c> {
     #[inline]
     fn num(&mut self) -> f64 {
         let v = self.c.nums.get(self.i).copied().unwrap_or(0.0);
@@ -266,7 +282,7 @@ impl Reader<'_> {
     }
 
     /// The next string, `units` UTF-16 code units long.
-    fn string(&mut self, units: usize) -> String {
+    fn string(&mut self, units: usize) -> &'c str {
         let rest = self.c.strings.get(self.s..).unwrap_or("");
         let bytes = if rest.as_bytes().iter().take(units).all(u8::is_ascii) {
             units.min(rest.len())
@@ -279,16 +295,16 @@ impl Reader<'_> {
             }).map_or(rest.len(), |(b, _)| b)
         };
         self.s += bytes;
-        rest.get(..bytes).unwrap_or("").to_string()
+        rest.get(..bytes).unwrap_or("")
     }
 
-    fn leaf(&mut self) -> Leaf {
+    fn leaf(&mut self) -> Leaf<'c> {
         match self.num() as u32 {
             0 => Leaf::Missing,
             1 => Leaf::Null,
             2 => {
                 let n = self.num() as usize;
-                Leaf::Str(self.string(n))
+                Leaf::Str(self.string(n).into())
             }
             3 => Leaf::Number(self.num()),
             4 => Leaf::Bool(self.flag()),
@@ -297,8 +313,9 @@ impl Reader<'_> {
         }
     }
 
-    /// The next notes value.
-    pub fn notes(&mut self) -> NotesRead {
+    /// The next notes value (JSON text is read from the reader's buffer: read the row's
+    /// platform list first).
+    pub fn notes(&mut self) -> NotesRead<'_> {
         match self.num() as u32 {
             0 | 5 => NotesRead::Ok(NotesView::default()),
             1 => {
@@ -341,17 +358,16 @@ impl Reader<'_> {
         }
     }
 
-    /// The next platform list (`None` for a value that is not a string).
-    pub fn names(&mut self) -> Vec<Option<String>> {
+    /// The next platform list (`None` for a value that is not a string), into `out`.
+    pub fn names(&mut self, out: &mut Vec<Option<&'c str>>) {
+        out.clear();
         let n = self.num() as usize;
-        let mut out = Vec::with_capacity(n.min(64));
         for _ in 0..n {
             out.push(match self.leaf() {
-                Leaf::Str(s) => Some(s),
+                Leaf::Str(std::borrow::Cow::Borrowed(s)) => Some(s),
                 _ => None,
             });
         }
-        out
     }
 }
 
@@ -366,6 +382,18 @@ pub struct Out {
 impl Out {
     pub fn num(&mut self, v: f64) {
         self.nums.push(v);
+    }
+
+    /// A slot to fill later with [`Out::set`]; returns its index.
+    pub fn reserve(&mut self) -> usize {
+        self.nums.push(0.0);
+        self.nums.len() - 1
+    }
+
+    pub fn set(&mut self, at: usize, v: f64) {
+        if let Some(slot) = self.nums.get_mut(at) {
+            *slot = v;
+        }
     }
 
     /// `None` as NaN (the JS builder turns NaN into null).

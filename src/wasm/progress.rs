@@ -3,7 +3,7 @@
 use super::collect::{Collected, Out, Refused};
 use super::js::{array_arg, describe, invalid, now_arg, option};
 use super::ttl::{ttl_spec, use_case_arg};
-use crate::progress::{self, Options, Progress};
+use crate::progress::{self, BadgeRef, Options, RowRef, Scratch, Sink};
 use wasm_bindgen::prelude::*;
 
 fn options(v: &JsValue) -> Result<Options, JsValue> {
@@ -14,28 +14,41 @@ fn options(v: &JsValue) -> Result<Options, JsValue> {
     })
 }
 
-/// Writes one badge for the JS builder (field order as in `AnalyticsProgress`).
-fn write(out: &mut Out, p: &Progress) {
-    out.num(p.synced as f64);
-    out.num(p.total as f64);
-    out.opt(p.newest_refresh);
-    out.num(if p.unreadable { 1.0 } else { 0.0 });
-    out.num(p.platforms.len() as f64);
-    out.string(&p.label);
-    out.string(&p.tooltip);
-    for r in &p.platforms {
+/// Writes badges for the JS builder, straight from the core's sink: per badge a row count
+/// (patched when the badge ends), the rows, then the totals (see `buildProgress`).
+struct Badges {
+    out: Out,
+    count_at: usize,
+    rows: u32,
+}
+
+impl Sink for Badges {
+    fn row(&mut self, r: RowRef<'_>) {
+        let out = &mut self.out;
         match r.platform {
-            Some(pl) => out.num(pl.index() as f64),
+            Some(p) => out.num(p.index() as f64),
             None => {
                 out.num(3.0);
-                out.string(&r.name);
+                out.string(r.name);
             }
         }
-        out.opt_string(r.user_id.as_deref());
+        out.opt_string(r.user_id);
         out.opt(r.last_refreshed);
         out.opt(r.age_ms);
         out.num(if r.fresh { 1.0 } else { 0.0 });
-        out.opt_string(r.age_label.as_deref());
+        out.opt_string(r.age_label);
+        self.rows += 1;
+    }
+
+    fn badge(&mut self, b: BadgeRef<'_>) {
+        let out = &mut self.out;
+        out.set(self.count_at, self.rows as f64);
+        out.num(b.synced as f64);
+        out.num(b.total as f64);
+        out.opt(b.newest_refresh);
+        out.num(if b.unreadable { 1.0 } else { 0.0 });
+        out.string(b.label);
+        out.string(b.tooltip);
     }
 }
 
@@ -51,16 +64,19 @@ fn refused(r: Refused, batch: bool) -> JsValue {
 
 /// Reads every collected row, computes its badge, builds the objects in one JS call.
 fn run(c: &Collected, opts: &Options, single: bool) -> JsValue {
-    let mut out = Out::default();
-    out.num(c.len() as f64);
+    let mut sink = Badges { out: Out::default(), count_at: 0, rows: 0 };
+    sink.out.num(c.len() as f64);
     let mut rows = c.reader();
+    let mut names = Vec::new();
+    let mut scratch = Scratch::default();
     for _ in 0..c.len() {
+        rows.names(&mut names);
         let notes = rows.notes();
-        let names = rows.names();
-        let refs: Vec<Option<&str>> = names.iter().map(|n| n.as_deref()).collect();
-        write(&mut out, &progress::progress(&notes, &refs, opts));
+        sink.count_at = sink.out.reserve();
+        sink.rows = 0;
+        progress::progress_into(&notes, &names, opts, &mut scratch, &mut sink);
     }
-    out.progress(single)
+    sink.out.progress(single)
 }
 
 /// Badge of one influencer: which listed platforms have fresh analytics.

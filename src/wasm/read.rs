@@ -7,13 +7,13 @@ use js_sys::Date;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// One JS value as a core leaf.
-pub fn leaf(v: &JsValue) -> Leaf {
+pub fn leaf(v: &JsValue) -> Leaf<'static> {
     if v.is_undefined() {
         Leaf::Missing
     } else if v.is_null() {
         Leaf::Null
     } else if let Some(s) = v.as_string() {
-        Leaf::Str(s)
+        Leaf::Str(s.into())
     } else if let Some(n) = v.as_f64() {
         Leaf::Number(n)
     } else if let Some(b) = v.as_bool() {
@@ -28,6 +28,6 @@ pub fn leaf(v: &JsValue) -> Leaf {
 /// Reads notes; never throws (a throwing getter or Proxy makes the notes unreadable).
 /// Objects are read by the JS reader in `collect` (only the needed properties), text and
 /// bytes are copied into wasm memory once and read by the core.
-pub fn notes(v: &JsValue) -> NotesRead {
+pub fn notes(v: &JsValue) -> NotesRead<'static> {
     Collected::notes(v)
 }
