@@ -37,7 +37,7 @@ try {
     const startupMs = performance.now() - t0;
     const js = await import('/bench/seed-logic.mjs');
     const cases = await import('/bench/cases.mjs');
-    return { runtime: navigator.userAgent.match(/Chrome\/[\d.]+/)[0], startupMs: +startupMs.toFixed(2), perCall: cases.perCall(glue, js), rosterBatch: cases.rosterBatch(glue, js) };
+    return { runtime: navigator.userAgent.match(/Chrome\/[\d.]+/)[0], startupMs: +startupMs.toFixed(2), perCall: cases.perCall(glue, js), timestampBatch: cases.timestampBatch(glue, js), rosterBatch: cases.rosterBatch(glue, js) };
   });
   console.log(process.argv.includes('--json') ? JSON.stringify(result) : JSON.stringify(result, null, 2));
 } finally {

@@ -54,6 +54,17 @@ export function perCall(mf, js) {
   return out;
 }
 
+/** 1,000 varied RFC 3339 timestamps: `parseTimestamps` (one call) against `Date.parse` on each. */
+export function timestampBatch(mf, js) {
+  const base = Date.UTC(2025, 0, 15, 10);
+  const values = Array.from({ length: 1000 }, (_, i) => {
+    const t = new Date(base - i * 3_600_123).toISOString();
+    return i % 3 === 0 ? t : i % 3 === 1 ? t.replace('Z', '+00:00') : t.slice(0, 19) + 'Z';
+  });
+  const r = bench({ wasm: () => mf.parseTimestamps(values), js: () => values.map(js.parseTimestamp) }, { reps: 20, rounds: 9 });
+  return { values: values.length, wasmNsPerTimestamp: Math.round(r.wasm / values.length), jsNsPerTimestamp: Math.round(r.js / values.length), speedup: +(r.js / r.wasm).toFixed(2) };
+}
+
 export function rosterBatch(mf, js) {
   const NOW = Date.UTC(2025, 0, 15, 10);
   const objects = makeRoster(2000);

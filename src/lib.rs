@@ -23,6 +23,7 @@ pub mod num;
 pub mod platform;
 pub mod progress;
 pub mod retry;
+pub mod text;
 pub mod time;
 pub mod ttl;
 pub mod user_id;

@@ -33,7 +33,7 @@ impl Platform {
 
     /// Parses a non-empty name or alias (trimmed, any ASCII case); `None` when it is not one.
     pub fn parse(value: &str) -> Option<Platform> {
-        let v = value.trim();
+        let v = crate::text::trim(value);
         // Aliases are short ASCII words: avoid allocating for the common exact forms.
         // Every alias is ASCII, so ASCII case folding is enough (and keeps Unicode tables
         // out of the wasm).

@@ -29,7 +29,7 @@ fn in_range(ms: f64) -> Option<f64> {
 /// at 23:59 UTC and maps to the next second. Surrounding white space is ignored. Strings
 /// without an offset are refused: they would mean the reader's local time.
 pub fn parse_str(s: &str) -> Option<f64> {
-    let b = s.trim().as_bytes();
+    let b = crate::text::trim(s).as_bytes();
     let num = |at: usize, len: usize| -> Option<i64> {
         let d = b.get(at..at + len)?;
         d.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64))

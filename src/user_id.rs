@@ -17,7 +17,7 @@ pub fn usable(leaf: &Leaf) -> Option<String> {
 pub fn usable_ref<'v>(leaf: &'v Leaf) -> Option<Cow<'v, str>> {
     match leaf {
         Leaf::Str(s) => {
-            let t = s.trim();
+            let t = crate::text::trim(s);
             (!t.is_empty()).then_some(Cow::Borrowed(t))
         }
         Leaf::Number(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => {

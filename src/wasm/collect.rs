@@ -120,6 +120,15 @@ export function collectRows(rows) {
   }
   return w.done();
 }
+export function collectValues(list) {
+  const len = list.length;
+  const w = new W(Math.ceil(len / 8));
+  try {
+    w.put(len);
+    for (let k = 0; k < len; k++) w.leaf(list[k]);
+  } catch (_) { return refused(4, 0); }
+  return w.done();
+}
 export function nums(b) { return b.n; }
 export function bad(b) { return b.bad; }
 // UTF-8 into wasm memory: for short text a plain loop while it is ASCII (Chromium's
@@ -177,6 +186,8 @@ extern "C" {
     fn collect_one(notes: &JsValue, platforms: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = collectRows)]
     fn collect_rows(rows: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = collectValues)]
+    fn collect_values(list: &JsValue) -> JsValue;
     fn nums(b: &JsValue) -> Float64Array;
     fn bad(b: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = stringsInto)]
@@ -246,6 +257,11 @@ impl Collected {
     /// Reads `rows` (must be an array) of `{ notes, platforms }`.
     pub fn rows(rows: &JsValue) -> Result<Collected, Refused> {
         Collected::take(collect_rows(rows))
+    }
+
+    /// Reads the values of an array (must be an array) as leaves: a count, then each.
+    pub fn values(list: &JsValue) -> Result<Collected, Refused> {
+        Collected::take(collect_values(list))
     }
 
     /// Number of rows collected.
@@ -356,6 +372,16 @@ impl<'c> Reader<'c> {
             }
             _ => NotesRead::Unreadable,
         }
+    }
+
+    /// The next count (of values collected by `Collected::values`).
+    pub fn count(&mut self) -> usize {
+        self.num() as usize
+    }
+
+    /// The next value, as a leaf.
+    pub fn value(&mut self) -> Leaf<'c> {
+        self.leaf()
     }
 
     /// The next platform list (`None` for a value that is not a string), into `out`.

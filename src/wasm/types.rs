@@ -137,6 +137,13 @@ export function resolveTtl(config: TtlConfig, useCase?: UseCase, platform?: stri
 export function parseTimestamp(value: unknown): number | null;
 
 /**
+ * `parseTimestamp` on each value, in one call: epoch ms, NaN where `parseTimestamp` gives
+ * null. For a column of timestamps (one crossing into wasm instead of one per value).
+ * @throws ModashFlowError `INVALID_ARGUMENT` when `values` is not an array (or a Proxy throws).
+ */
+export function parseTimestamps(values: ReadonlyArray<unknown>): Float64Array;
+
+/**
  * `now - lastRefreshed` in ms; up to 5 minutes in the future counts as 0 (clock skew);
  * unreadable or further in the future gives null.
  * @throws ModashFlowError `INVALID_ARGUMENT` when `now` is given but not a finite number.

@@ -294,3 +294,25 @@ fn object_notes_read_like_their_json_text() {
     let list_throws = js("[{ notes: null, platforms: new Proxy([], { get() { throw new Error('x'); } }) }]");
     assert_error(progress::analytics_progress_batch(list_throws, opts), "INVALID_ARGUMENT", "rows[0].platforms could not be read");
 }
+
+#[wasm_bindgen_test]
+fn timestamps_in_one_call_equal_one_by_one() {
+    let values = js(r#"['2025-01-15T10:00:00Z', '2025-01-15T11:00:00.500+01:00', '2025-01-15 10:00:00.123456+00',
+        new Date(Date.UTC(2025, 0, 15, 10)), 1736935200000, '2025-02-30T00:00:00Z', new Date('nope'), NaN, null,
+        undefined, {}, true, '2025-01-15T10:00:00', 'ünïcode', '2025-01-15T10:00:00Z\u0000', '', 12.5]"#);
+    let all = time::parse_timestamps(values.clone()).unwrap();
+    let list = js_sys::Array::from(&values);
+    assert_eq!(all.len(), list.length() as usize);
+    for (i, v) in list.iter().enumerate() {
+        let one = time::parse_timestamp(v).as_f64();
+        match one {
+            Some(t) => assert_eq!(all[i], t, "value {i}"),
+            None => assert!(all[i].is_nan(), "value {i}: NaN where parseTimestamp gives null"),
+        }
+    }
+    assert_eq!(all[0], NOW);
+    assert!(time::parse_timestamps(js("[]")).unwrap().is_empty());
+    assert_error(time::parse_timestamps(js("'2025-01-15T10:00:00Z'")), "INVALID_ARGUMENT", "values must be an array");
+    let throws = js("new Proxy(['x'], { get(t, k) { if (k === '0') throw new Error('x'); return t[k]; } })");
+    assert_error(time::parse_timestamps(throws), "INVALID_ARGUMENT", "values could not be read");
+}
