@@ -119,7 +119,7 @@ async function run(name, open, events) {
   const inf = Array.from({ length: ROSTER }, (_, i) => influencer(i, NOW));
   const state = { inf, notes: inf.map((x) => (typeof x.notes === 'string' ? null : structuredClone(x.notes))), cache: new Map() };
   const m = { lookup: 0, report: 0, rateLimited: 0, notFound: 0, reopenLookups: 0 };
-  const times = [], storedTimes = [], freshTimes = [], storedFreshTimes = [];
+  const times = [], storedTimes = [], freshTimes = [], storedFreshTimes = [], byKind = {};
   let ok = 0, next = 0;
   const done = new Set(); // (influencer, platform) pairs with a successful fetch behind them
   async function lane() {
@@ -145,6 +145,7 @@ async function run(name, open, events) {
       times.push(openMs);
       freshTimes.push(ms);
       if (had) { storedTimes.push(openMs); storedFreshTimes.push(ms); }
+      (byKind[`${kind}${had ? ', userId stored' : ''}`] ??= []).push(openMs);
       if (wasDone) m.reopenLookups += mine.lookup;
     }
   }
@@ -160,6 +161,7 @@ async function run(name, open, events) {
     reopens: events.filter((e) => e[2].startsWith('re-open')).length,
     p50OpenMs: Math.round(median(times)), p95OpenMs: Math.round(p95(times)),
     p95OpenMsWithStoredUserId: storedTimes.length ? Math.round(p95(storedTimes)) : null,
+    p95OpenMsByKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, { opens: v.length, p50: Math.round(median(v)), p95: Math.round(p95(v)) }])),
     p95UntilFreshMs: Math.round(p95(freshTimes)),
     p95UntilFreshMsWithStoredUserId: storedFreshTimes.length ? Math.round(p95(storedFreshTimes)) : null,
     successRate: +(ok / events.length).toFixed(4),

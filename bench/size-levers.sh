@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What each size lever is worth: builds the bundler package with a few settings side by side
-# (into target/size-levers/) and prints the gzipped wasm + JS glue of each.
+# (into target/size-levers/) and prints the gzipped wasm + JS glue of each (the browser
+# module, then the server build with the write path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/size-levers
@@ -11,9 +12,10 @@ build() { # name, opt-level, wasm-opt args ("" = none); EXTRA: more wasm-pack/ca
   if [ $# -gt 0 ]; then node_modules/.bin/wasm-opt "$@" "$out/$name/modash_flow_bg.wasm" -o "$out/$name/modash_flow_bg.wasm"; fi
   printf '%-34s %s\n' "$name" "$(node scripts/size.mjs "$out/$name" | sed 's/^size [^:]*: //')"
 }
-build "opt-level z, no wasm-opt" z
-build "opt-level z, wasm-opt -Oz (shipped)" z -Oz
-build "opt-level z, wasm-opt -O3" z -O3
-build "opt-level s, wasm-opt -Oz" s -Oz
-build "opt-level 3, wasm-opt -Oz" 3 -Oz
-EXTRA=--no-default-features build "browser-only: no write path" z -Oz
+# What browsers download is the build without the write path (pkg/): the levers on it.
+EXTRA=--no-default-features build "opt-level z, no wasm-opt" z
+EXTRA=--no-default-features build "opt-level z, wasm-opt -Oz (shipped)" z -Oz
+EXTRA=--no-default-features build "opt-level z, wasm-opt -O3" z -O3
+EXTRA=--no-default-features build "opt-level s, wasm-opt -Oz" s -Oz
+EXTRA=--no-default-features build "opt-level 3, wasm-opt -Oz" 3 -Oz
+build "with the write path (pkg/server/)" z -Oz
