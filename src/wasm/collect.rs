@@ -1,6 +1,7 @@
 //! The typed crossing for notes: a small JS reader walks the few properties the core needs
 //! (never a payload) and hands them over as one `Float64Array` plus one UTF-8 buffer; JSON
-//! text and bytes are written straight into wasm memory (`TextEncoder.encodeInto`, one copy).
+//! text and bytes are written straight into wasm memory (one copy: an ASCII loop for short
+//! text, `TextEncoder.encodeInto` for long text and the rest).
 //! Results come back the same way and a JS builder makes the plain objects. One wasm-to-JS
 //! call per batch instead of one per property: see BENCHMARKS.md for what it changed.
 //!
@@ -27,6 +28,11 @@ use wasm_bindgen::prelude::*;
 const NAMES = ['instagram', 'tiktok', 'youtube'];
 const enc = new TextEncoder();
 const rec = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+// A Date's time (NaN when invalid), undefined for anything else; never throws (instanceof on
+// a revoked Proxy does).
+export function dateTime(v) {
+  try { return v instanceof Date ? v.getTime() : undefined; } catch (_) { return undefined; }
+}
 // One writer per call (a getter may call the module again while a batch is collected).
 class W {
   constructor(rows) { this.n = new Float64Array(64 + Math.min(rows, 4096) * 40); this.i = 4; this.s = []; this.t = []; this.units = 0; this.n[3] = rows; }
@@ -42,9 +48,9 @@ class W {
       case 'number': this.put(3); this.put(v); return;
       case 'boolean': this.put(4); this.put(v ? 1 : 0); return;
     }
-    if (v === null) this.put(1);
-    else if (v instanceof Date) { this.put(5); this.put(v.getTime()); }
-    else this.put(6);
+    if (v === null) { this.put(1); return; }
+    const t = dateTime(v);
+    if (t === undefined) this.put(6); else { this.put(5); this.put(t); }
   }
   entry(e) {
     if (!rec(e)) { this.put(0); return; }
@@ -103,12 +109,14 @@ export function collectOne(v, list) {
   return w.done();
 }
 export function collectRows(rows) {
-  const len = rows.length;
-  const w = new W(len);
+  let len, w;
+  try { len = rows.length; w = new W(len); } catch (_) { return refused(4, 0); }
   for (let i = 0; i < len; i++) {
     let row, list;
-    try { row = rows[i]; } catch (_) { return refused(4, i); }
-    if (!rec(row)) return refused(1, i, row);
+    try {
+      row = rows[i];
+      if (!rec(row)) return refused(1, i, row);
+    } catch (_) { return refused(4, i); }
     let v;
     try { v = row.notes; } catch (_) { v = Symbol(); }
     try { list = row.platforms; } catch (_) { return refused(3, i); }
@@ -121,9 +129,10 @@ export function collectRows(rows) {
   return w.done();
 }
 export function collectValues(list) {
-  const len = list.length;
-  const w = new W(Math.ceil(len / 8));
+  let w;
   try {
+    const len = list.length;
+    w = new W(Math.ceil(len / 8));
     w.put(len);
     for (let k = 0; k < len; k++) w.leaf(list[k]);
   } catch (_) { return refused(4, 0); }
@@ -180,6 +189,9 @@ export function buildProgress(n, s, single) {
 }
 "#)]
 extern "C" {
+    /// The time of a `Date` (NaN when invalid), `None` for anything else; never throws.
+    #[wasm_bindgen(js_name = dateTime)]
+    pub fn date_time(v: &JsValue) -> Option<f64>;
     #[wasm_bindgen(js_name = collectNotes)]
     fn collect_notes(v: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = collectOne)]

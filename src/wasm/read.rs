@@ -1,10 +1,9 @@
 //! Reads the core's `NotesView` from whatever JS hands over: an object (only the needed
 //! properties are read, payloads are never touched), JSON text, UTF-8 bytes, null/undefined.
 
-use super::collect::Collected;
+use super::collect::{date_time, Collected};
 use crate::notes::{Leaf, NotesRead};
-use js_sys::Date;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// One JS value as a core leaf.
 pub fn leaf(v: &JsValue) -> Leaf<'static> {
@@ -18,8 +17,8 @@ pub fn leaf(v: &JsValue) -> Leaf<'static> {
         Leaf::Number(n)
     } else if let Some(b) = v.as_bool() {
         Leaf::Bool(b)
-    } else if let Some(d) = v.dyn_ref::<Date>() {
-        Leaf::Date(d.get_time())
+    } else if let Some(t) = date_time(v) {
+        Leaf::Date(t)
     } else {
         Leaf::Other
     }

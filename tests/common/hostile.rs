@@ -140,3 +140,29 @@ fn the_module_still_works_after_all_of_this() {
     let p = progress::analytics_progress(JsValue::from_str(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"2025-01-15T09:00:00Z"}}}}"#), js("['ig']"), js(&format!("{{ now: {NOW} }}"))).unwrap();
     assert_eq!(prop(&p, "label").as_string().as_deref(), Some("1/1"));
 }
+
+/// Revoked Proxies and throwing `length` getters anywhere the typed crossing reads: clear
+/// errors or unreadable notes, never an exception from inside the module's JS reader.
+#[wasm_bindgen_test]
+fn revoked_proxies_and_throwing_lengths_in_the_typed_crossing() {
+    let revoked = || js("(() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; })()");
+    let bad_length = || js("new Proxy([], { get(t, k) { if (k === 'length') throw new Error('x'); return t[k]; } })");
+    // Notes: unreadable, never a throw.
+    assert_eq!(prop(&resolve(revoked(), "ig"), "problem").as_string().as_deref(), Some("notes-unreadable"));
+    let p = progress::analytics_progress(revoked(), js("['ig']"), JsValue::NULL).unwrap();
+    assert_eq!(prop(&p, "problem").as_string().as_deref(), Some("notes-unreadable"));
+    // Rows and lists: INVALID_ARGUMENT naming what could not be read.
+    let rows = js_sys::Array::new();
+    rows.push(&revoked());
+    assert_error(progress::analytics_progress_batch(rows.into(), JsValue::NULL), "INVALID_ARGUMENT", "rows[0] could not be read");
+    assert_error(progress::analytics_progress_batch(bad_length(), JsValue::NULL), "INVALID_ARGUMENT", "could not be read");
+    assert_error(progress::analytics_progress(JsValue::NULL, bad_length(), JsValue::NULL), "INVALID_ARGUMENT", "platforms could not be read");
+    assert_error(time::parse_timestamps(bad_length()), "INVALID_ARGUMENT", "values could not be read");
+    let list = js_sys::Array::new();
+    list.push(&revoked());
+    // A revoked Proxy as a timestamp is not a timestamp (instanceof on it throws in JS).
+    assert!(time::parse_timestamps(list.into()).unwrap()[0].is_nan());
+    assert_eq!(time::parse_timestamp(revoked()), JsValue::NULL);
+    // The module still answers afterwards.
+    assert_eq!(prop(&resolve(js("{ modash_data: { platforms: { instagram: { userId: '9' } } } }"), "ig"), "userId").as_string().as_deref(), Some("9"));
+}
