@@ -26,6 +26,13 @@ export function relativeTime(locale, value, unit) {
     return f.format(value, unit);
   } catch (_) { return undefined; }
 }
+// Array.isArray throws on a revoked Proxy: these two never throw (a revoked Proxy is neither).
+export function isRecord(v) {
+  try { return typeof v === 'object' && v !== null && !Array.isArray(v); } catch (_) { return false; }
+}
+export function isArray(v) {
+  try { return Array.isArray(v); } catch (_) { return false; }
+}
 export function processEnv() {
   try {
     return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
@@ -39,6 +46,10 @@ extern "C" {
     /// when Intl is missing or the locale is refused.
     #[wasm_bindgen(js_name = relativeTime)]
     pub fn relative_time(locale: &str, value: f64, unit: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = isRecord)]
+    fn is_record_js(v: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = isArray)]
+    fn is_array_js(v: &JsValue) -> bool;
     /// `process.env` where it exists.
     #[wasm_bindgen(js_name = processEnv)]
     pub fn process_env() -> JsValue;
@@ -58,7 +69,12 @@ pub fn invalid(message: &str) -> JsValue {
 
 /// True for a non-null object that is not an array (functions are not objects here).
 pub fn is_record(v: &JsValue) -> bool {
-    v.is_object() && !Array::is_array(v)
+    is_record_js(v)
+}
+
+/// `Array.isArray`, false for a revoked Proxy instead of a throw.
+pub fn is_array(v: &JsValue) -> bool {
+    is_array_js(v)
 }
 
 thread_local! {
@@ -142,7 +158,7 @@ pub fn now_arg(v: &JsValue, what: &str) -> Result<f64, JsValue> {
 
 /// Casts to a JS array or fails with a message naming the argument.
 pub fn array_arg(v: &JsValue, what: &str) -> Result<Array, JsValue> {
-    v.dyn_ref::<Array>()
-        .cloned()
+    is_array(v)
+        .then(|| v.clone().unchecked_into::<Array>())
         .ok_or_else(|| invalid(&format!("{what} must be an array, got {}", describe(v))))
 }

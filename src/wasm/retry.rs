@@ -1,6 +1,6 @@
 //! Export: `retryRequest` (options conversion; the loop is `crate::retry::run`).
 
-use super::js::{describe, error, invalid};
+use super::js::{describe, error, invalid, is_array, is_record};
 use crate::retry::policy::{InvalidOption, Jitter, Policy, RawOptions};
 use crate::retry::run;
 use js_sys::{Array, Function, Reflect};
@@ -35,7 +35,7 @@ struct Parsed {
 }
 
 fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
-    if !(options.is_undefined() || options.is_null() || (options.is_object() && !Array::is_array(options))) {
+    if !(options.is_undefined() || options.is_null() || is_record(options)) {
         return Err(invalid(&format!("options must be an object, got {}", describe(options))));
     }
     let jitter = read(options, "jitter")?;
@@ -50,9 +50,10 @@ fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
     let retryable_statuses = if statuses.is_undefined() {
         None
     } else {
-        let list = statuses
-            .dyn_ref::<Array>()
-            .ok_or_else(|| option_error("retryableStatuses", format!("{} is not an array", describe(&statuses))))?;
+        if !is_array(&statuses) {
+            return Err(option_error("retryableStatuses", format!("{} is not an array", describe(&statuses))));
+        }
+        let list = statuses.clone().unchecked_into::<Array>();
         let mut out = Vec::with_capacity(list.length() as usize);
         for s in list.iter() {
             out.push(s.as_f64().ok_or_else(|| {

@@ -163,6 +163,12 @@ fn revoked_proxies_and_throwing_lengths_in_the_typed_crossing() {
     // A revoked Proxy as a timestamp is not a timestamp (instanceof on it throws in JS).
     assert!(time::parse_timestamps(list.into()).unwrap()[0].is_nan());
     assert_eq!(time::parse_timestamp(revoked()), JsValue::NULL);
+    // Everywhere else an argument is checked: a clear error, not a TypeError from JS.
+    assert_error(progress::analytics_progress_batch(revoked(), JsValue::NULL), "INVALID_ARGUMENT", "rows must be an array");
+    assert_error(write::merge_analytics(revoked(), "ig".into(), js("{ userId: '1' }"), JsValue::UNDEFINED), "NOTES_UNREADABLE", "not an object");
+    assert_error(write::merge_analytics(JsValue::NULL, "ig".into(), revoked(), JsValue::UNDEFINED), "INVALID_ARGUMENT", "fetched must be an object");
+    assert_error(write::slim_notes(revoked(), JsValue::UNDEFINED), "NOTES_UNREADABLE", "not an object");
+    assert_error(ttl::resolve_ttl(revoked(), "roster".into(), JsValue::UNDEFINED), "INVALID_TTL", "config");
     // The module still answers afterwards.
     assert_eq!(prop(&resolve(js("{ modash_data: { platforms: { instagram: { userId: '9' } } } }"), "ig"), "userId").as_string().as_deref(), Some("9"));
 }
