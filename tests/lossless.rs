@@ -98,6 +98,27 @@ proptest! {
         prop_assert_eq!(before, after);
     }
 
+    /// Storing ids only (a backfill, a lookup whose report failed) must never drop a payload:
+    /// nothing replaces it.
+    #[test]
+    fn storing_ids_only_keeps_every_payload(n in notes(), p in 0usize..3) {
+        let platform = Platform::ALL[p];
+        let text = serde_json::to_string(&n).unwrap();
+        let fetched = Fetched { user_id: Leaf::Str("F1".into()), ..Default::default() };
+        let opts = MergeOptions { now: 1.7e12, refreshed_by: None, cache_id: None, mark_refreshed: false };
+        let (out, plan, dropped) = merge_text(&text, platform, &fetched, &opts).unwrap();
+        let after: Value = serde_json::from_str(&out).unwrap();
+        prop_assert_eq!(dropped, 0);
+        prop_assert_eq!(plan.user_id_stored.as_deref(), Some("F1"));
+        for q in Platform::ALL {
+            for key in ["cached_payload", "last_refreshed", "refreshed_by"] {
+                let ptr = format!("/modash_data/platforms/{}/{key}", q.as_str());
+                prop_assert_eq!(after.pointer(&ptr), n.pointer(&ptr), "{}", ptr);
+            }
+        }
+        prop_assert_eq!(after.pointer("/modash_data/cached_payload"), n.pointer("/modash_data/cached_payload"));
+    }
+
     #[test]
     fn slim_removes_payloads_and_nothing_else(n in notes()) {
         let text = serde_json::to_string(&n).unwrap();

@@ -64,8 +64,10 @@ pub struct MergeOptions {
     pub refreshed_by: Option<String>,
     /// `None`: not given (left as is); `Some(None)`: written as null.
     pub cache_id: Option<Option<String>>,
-    /// Write `last_refreshed` and `refreshed_by` (true after a report fetch; false when only a
-    /// userId is stored, e.g. by a backfill, so nothing claims fresh analytics).
+    /// True after a report fetch: write `last_refreshed` and `refreshed_by`, and drop the
+    /// entry's `cached_payload` (the fetch replaces it; the caller stores the new one in the
+    /// cache table). False when only ids are stored (a backfill, a lookup whose report failed):
+    /// nothing claims fresh analytics and the payload stays (nothing replaces it).
     pub mark_refreshed: bool,
 }
 
@@ -124,7 +126,7 @@ pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts:
     if let Some(c) = &opts.cache_id {
         set.push(("cache_id", c.clone().map_or(Value::Null, Value::Str)));
     }
-    let mut edits = vec![EntryEdit { platform, set, remove_payload: true }];
+    let mut edits = vec![EntryEdit { platform, set, remove_payload: opts.mark_refreshed }];
 
     // Migrate a legacy id into its own platform's entry when that entry has none.
     if let (Some(l), Some(id)) = (owner, &legacy) {
@@ -305,9 +307,11 @@ mod tests {
         // Same platform, fetch without id: the legacy id is stored.
         let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts());
         assert_eq!((plan.user_id_stored.as_deref(), plan.migrated_legacy, plan.edits.len()), (Some("L"), true, 1));
-        // Storing a userId only: no freshness claimed.
+        // Storing a userId only: no freshness claimed, and the payload stays (nothing replaces it).
         let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &MergeOptions { mark_refreshed: false, ..opts() });
         assert_eq!(plan.edits[0].set, vec![("userId", Value::Str("L".into()))]);
+        assert!(!plan.edits[0].remove_payload);
+        assert!(plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts()).edits[0].remove_payload);
         // Unknown legacy platform: never migrated.
         let v = view(r#"{"modash_data":{"userId":"L","platform":"vine"}}"#);
         let plan = plan_merge(&v, Platform::Instagram, &Fetched::default(), &opts());

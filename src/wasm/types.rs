@@ -251,7 +251,12 @@ export interface MergeOptions {
   refreshedBy?: string | null;
   /** The `modash_profile_cache` row id; written when given (null included). */
   cacheId?: string | null;
-  /** Default true: write `last_refreshed` and `refreshed_by`. False stores ids and metrics without claiming fresh analytics (backfills). */
+  /**
+   * Default true (after a report fetch): write `last_refreshed` and `refreshed_by` and drop the
+   * entry's `cached_payload` (the new payload belongs in the cache table). False stores ids and
+   * metrics without claiming fresh analytics and keeps any payload (backfills, a lookup whose
+   * report failed).
+   */
   markRefreshed?: boolean;
 }
 export interface MergeResult<N = object | string> {

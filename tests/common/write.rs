@@ -202,3 +202,24 @@ fn objects_keep_every_unowned_path() {
         .unwrap();
     assert_eq!(out.as_string().as_deref(), Some("ok"), "{out:?}");
 }
+
+/// Storing an id without a report (`markRefreshed: false`: a backfill, a lookup whose report
+/// failed) keeps the entry's payload and claims no freshness, on objects and on text.
+#[wasm_bindgen_test]
+fn storing_an_id_only_keeps_the_payload() {
+    let notes = js("({ modash_data: { platforms: { instagram: { last_refreshed: 'old', cached_payload: { profile: { followers: 5 } } } } } })");
+    let o = js("{ markRefreshed: false }");
+    let r = merge_analytics(notes.clone(), "ig".into(), js("{ userId: '42' }"), o.clone()).unwrap();
+    assert_eq!(
+        json(&prop(&r, "notes")),
+        r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"old","cached_payload":{"profile":{"followers":5}},"userId":"42"}}}}"#
+    );
+    assert_eq!(prop(&r, "droppedPayloadBytes").as_f64(), Some(0.0));
+    let text = js_sys::JSON::stringify(&notes).unwrap();
+    let r = merge_analytics(text.into(), "ig".into(), js("{ userId: '42' }"), o).unwrap();
+    assert_eq!(
+        prop(&r, "notes").as_string().as_deref(),
+        Some(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"old","cached_payload":{"profile":{"followers":5}},"userId":"42"}}}}"#)
+    );
+    assert_eq!(prop(&r, "droppedPayloadBytes").as_f64(), Some(0.0));
+}

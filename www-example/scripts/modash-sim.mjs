@@ -14,6 +14,7 @@ export function createSim(options = {}) {
     rate429: Number(options.rate429 ?? process.env.MODASH_SIM_429_RATE ?? 0),
     retryAfter: Number(options.retryAfter ?? process.env.MODASH_SIM_RETRY_AFTER ?? 1),
     force429: 0,          // the next N report/lookup answers are 429
+    force429Kind: null,   // 'report' or 'lookup': force429 applies to that kind only
     burstLimit: 0,        // > 0: answer 429 when more than this many calls started in the last second
   };
   const byId = new Map(), byName = new Map();
@@ -60,9 +61,10 @@ export function createSim(options = {}) {
     while (starts.length && starts[0] < now - 1000) starts.shift();
     const [lo, hi] = kind === 'lookup' ? [500, 1500] : [200, 500];
     await sleep((lo + random() * (hi - lo)) * config.latency);
-    const limited = config.force429 > 0 || (config.burstLimit > 0 && starts.length > config.burstLimit) || random() < config.rate429;
+    const forced = config.force429 > 0 && (!config.force429Kind || config.force429Kind === kind);
+    const limited = forced || (config.burstLimit > 0 && starts.length > config.burstLimit) || random() < config.rate429;
     if (limited) {
-      if (config.force429 > 0) config.force429--;
+      if (forced) config.force429--;
       stats.rateLimited++;
       entry.status = 429;
       return send(res, 429, { error: true, code: 'rate_limited', message: 'Too many requests' }, { 'Retry-After': String(config.retryAfter) });

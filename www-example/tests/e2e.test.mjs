@@ -121,6 +121,20 @@ test('a username-only influencer costs one lookup on first open and none on the 
   await page.close();
 });
 
+test('a lookup whose report is rate limited is stored: the retry does not look up again', async () => {
+  const { page, errors } = await roster();
+  const id = idOf('username-only', 3);
+  await sim.reset();
+  await sim.config({ force429: 1, force429Kind: 'report', retryAfter: 1 });
+  await openPanel(page, id);
+  await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, { timeout: 20000 });
+  const s = await sim.stats();
+  assert.deepEqual(s.log.map((c) => `${c.kind}:${c.status}`), ['lookup:200', 'report:429', 'report:200'], 'one lookup, then the report retried by the stored id');
+  await sim.config({ force429: 0, force429Kind: null, retryAfter: 1 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the legacy TikTok id is never sent for Instagram', async () => {
   const { page, errors } = await roster();
   const id = idOf('legacy-tiktok-trap');

@@ -6,6 +6,8 @@ const BASE = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\
 const KEY = process.env.MODASH_API_KEY ?? 'simulated';
 
 export class ModashError extends Error {
+  /** Set when a username lookup succeeded before this error: the id is worth storing. */
+  lookedUpUserId: string | null = null;
   constructor(message: string, readonly status: number, readonly retryAfter: string | null, readonly code: string | null) {
     super(message);
   }
@@ -51,7 +53,14 @@ export async function fetchProfile(platform: string, userId: string | null, user
     id = await lookupUserId(platform, username);
     lookedUp = true;
   }
-  const report = await fetchReport(platform, id);
+  let report;
+  try {
+    report = await fetchReport(platform, id);
+  } catch (e) {
+    // The lookup cost a call: let the caller store its answer even though the report failed.
+    if (lookedUp && e instanceof ModashError) e.lookedUpUserId = id;
+    throw e;
+  }
   return { userId: String(report.profile?.userId ?? id), report, lookedUp };
 }
 

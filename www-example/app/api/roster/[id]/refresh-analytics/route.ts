@@ -1,12 +1,13 @@
 // POST /api/roster/:id/refresh-analytics { platform }: fetches the Modash report (by the stored
 // userId, or by username through one lookup), then in one transaction stores the full payload
 // in modash_profile_cache and the slim entry in notes with mergeAnalytics (the userId is always
-// stored). Modash's 429 and its Retry-After pass through to the client.
+// stored). Modash's 429 and its Retry-After pass through to the client; a username lookup whose
+// report then failed still stores the id (no freshness claimed), so a retry does not look up again.
 import { NextResponse } from 'next/server';
 // The write path lives in the server build (the browser's module leaves it out).
 import { mergeAnalytics, normalizePlatform, resolveUserId } from 'modash-flow/server';
 import { db } from '@/lib/server/db';
-import { errorResponse, fetchProfile, summary } from '@/lib/server/modash';
+import { errorResponse, fetchProfile, ModashError, summary } from '@/lib/server/modash';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -49,6 +50,22 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
     return NextResponse.json({ success: true, userId, lookedUp, cacheId: out.cacheId, notes: out.text, warnings: out.warnings,
       migratedLegacy: out.migratedLegacy, profile: summary(p), rejectedLegacy: resolved.rejectedLegacy });
   } catch (e) {
+    if (e instanceof ModashError && e.lookedUpUserId) {
+      // The username lookup succeeded but the report did not (a 429 after the retries, say):
+      // store the id without claiming fresh analytics, so the next attempt (the client's
+      // retry included) goes straight to the report instead of looking up again.
+      const userId = e.lookedUpUserId;
+      try {
+        db().transaction(() => {
+          const current = db().prepare('SELECT notes FROM influencers WHERE id = ?').get(id) as { notes: string | null };
+          const merged = mergeAnalytics(current.notes, platform, { userId }, { markRefreshed: false });
+          const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
+          db().prepare('UPDATE influencers SET notes = ? WHERE id = ?').run(text, id);
+        })();
+      } catch {
+        // Notes that became unreadable meanwhile are refused, not replaced: report the Modash error.
+      }
+    }
     return errorResponse(e);
   }
 }
