@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 //     1 -> 4 leaves (userId, modash_user_id, platform, last_refreshed), payload flag,
 //          then per platform (instagram, tiktok, youtube): present flag, and when present
 //          2 leaves (userId, last_refreshed), 3 metric flags, payload flag
-//     2|3 -> index into the texts, byte capacity needed
+//     2|3 -> index into the texts, then the text's UTF-16 length (2) or byte length (3)
 //   leaf: tag (0 missing, 1 null, 2 string + UTF-16 length, 3 number + value,
 //          4 bool + 0|1, 5 Date + time, 6 other)
 //   row (batches): the platform list (count, then per name a leaf), then the notes
@@ -75,7 +75,7 @@ class W {
     const mark = this.i, smark = this.s.length, umark = this.units;
     try {
       if (v === undefined || v === null) this.put(0);
-      else if (typeof v === 'string') { this.put(2); this.put(this.t.length); this.put(v.length * 3); this.t.push(v); }
+      else if (typeof v === 'string') { this.put(2); this.put(this.t.length); this.put(v.length); this.t.push(v); }
       else if (v instanceof Uint8Array) { this.put(3); this.put(this.t.length); this.put(v.length); this.t.push(v); }
       else if (!rec(v)) this.put(4);
       else this.object(v);
@@ -143,16 +143,20 @@ export function bad(b) { return b.bad; }
 // UTF-8 into wasm memory: for short text a plain loop while it is ASCII (Chromium's
 // encodeInto costs more there), encodeInto for the rest and for long text (measured in
 // Chromium 156: the loop wins on the joined strings, encodeInto on 50 KB notes).
+// Returns the bytes written, or -1 when the view was too small (the caller retries bigger).
 function utf8Into(str, view, loop) {
   const len = str.length;
-  if (!loop) return enc.encodeInto(str, view).written;
+  if (len > view.length) return -1;
+  if (!loop) { const r = enc.encodeInto(str, view); return r.read < len ? -1 : r.written; }
   let i = 0;
   for (; i < len; i++) {
     const c = str.charCodeAt(i);
     if (c > 0x7f) break;
     view[i] = c;
   }
-  return i === len ? i : i + enc.encodeInto(str.slice(i), view.subarray(i)).written;
+  if (i === len) return i;
+  const r = enc.encodeInto(str.slice(i), view.subarray(i));
+  return r.read < len - i ? -1 : i + r.written;
 }
 export function stringsInto(b, mem, ptr, cap) {
   return b.s.length === 0 ? 0 : utf8Into(b.s, new Uint8Array(mem.buffer, ptr, cap), true);
@@ -203,9 +207,9 @@ extern "C" {
     fn nums(b: &JsValue) -> Float64Array;
     fn bad(b: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = stringsInto)]
-    fn strings_into(b: &JsValue, mem: &JsValue, ptr: u32, cap: u32) -> u32;
+    fn strings_into(b: &JsValue, mem: &JsValue, ptr: u32, cap: u32) -> i32;
     #[wasm_bindgen(js_name = textInto)]
-    fn text_into(b: &JsValue, k: u32, mem: &JsValue, ptr: u32, cap: u32) -> u32;
+    fn text_into(b: &JsValue, k: u32, mem: &JsValue, ptr: u32, cap: u32) -> i32;
     #[wasm_bindgen(js_name = buildProgress)]
     fn build_progress(n: &[f64], s: &str, single: bool) -> JsValue;
 }
@@ -242,12 +246,8 @@ impl Collected {
             3 => return Err(Refused::PlatformsThrew(row)),
             _ => return Err(Refused::RowThrew(row)),
         }
-        // Every UTF-16 unit takes at most 3 UTF-8 bytes.
-        let cap = (at(2) as usize).saturating_mul(3);
-        let mut buf: Vec<u8> = Vec::with_capacity(cap);
-        let written = if cap == 0 { 0 } else { strings_into(&batch, &wasm_bindgen::memory(), buf.as_mut_ptr() as u32, cap as u32) };
-        // SAFETY: JS wrote `written` (at most `cap`) bytes into the spare capacity.
-        unsafe { buf.set_len((written as usize).min(cap)) };
+        let mut buf = Vec::new();
+        fill_utf8(&mut buf, at(2) as usize, |ptr, cap| strings_into(&batch, &wasm_bindgen::memory(), ptr, cap));
         // encodeInto writes well-formed UTF-8 (lone surrogates become U+FFFD); checked anyway.
         let strings = String::from_utf8(buf).unwrap_or_default();
         Ok(Collected { batch, rows: at(3) as usize, nums, strings })
@@ -284,6 +284,28 @@ impl Collected {
     /// A cursor over the collected rows.
     pub fn reader(&self) -> Reader<'_> {
         Reader { c: self, i: 4, s: 0, text: Vec::new() }
+    }
+}
+
+/// Lets JS write into `buf`'s spare capacity (`copy(ptr, cap)` returns the bytes written, or
+/// -1 when `cap` was too small); `buf` ends up holding exactly what was written.
+fn fill(buf: &mut Vec<u8>, cap: usize, copy: impl Fn(u32, u32) -> i32) -> bool {
+    buf.clear();
+    buf.reserve(cap);
+    let written = if cap == 0 { 0 } else { copy(buf.as_mut_ptr() as u32, cap as u32) };
+    if written < 0 {
+        return false;
+    }
+    // SAFETY: JS wrote `written` (at most `cap`, the view's length) bytes into the spare capacity.
+    unsafe { buf.set_len((written as usize).min(cap)) };
+    true
+}
+
+/// UTF-8 of a JS string of `units` UTF-16 units into `buf`: first with room for mostly-ASCII
+/// text (so a 50 MB string does not reserve 150 MB), then with the worst case (3 bytes a unit).
+fn fill_utf8(buf: &mut Vec<u8>, units: usize, copy: impl Fn(u32, u32) -> i32) {
+    if !fill(buf, units.saturating_add(units / 8).saturating_add(16), &copy) {
+        fill(buf, units.saturating_mul(3), &copy);
     }
 }
 
@@ -369,12 +391,14 @@ impl<'c> Reader<'c> {
                 NotesRead::Ok(view)
             }
             kind @ (2 | 3) => {
-                let (k, cap) = (self.num() as u32, self.num() as usize);
-                self.text.clear();
-                self.text.reserve(cap);
-                let written = text_into(&self.c.batch, k, &wasm_bindgen::memory(), self.text.as_mut_ptr() as u32, cap as u32);
-                // SAFETY: JS wrote `written` (at most `cap`) bytes into the spare capacity.
-                unsafe { self.text.set_len((written as usize).min(cap)) };
+                let (k, len) = (self.num() as u32, self.num() as usize);
+                let batch = &self.c.batch;
+                let copy = |ptr, cap| text_into(batch, k, &wasm_bindgen::memory(), ptr, cap);
+                if kind == 2 {
+                    fill_utf8(&mut self.text, len, copy);
+                } else {
+                    fill(&mut self.text, len, copy);
+                }
                 match std::str::from_utf8(&self.text) {
                     Ok(s) => read_text(s),
                     Err(_) if kind == 3 => NotesRead::Unreadable,

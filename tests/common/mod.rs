@@ -268,7 +268,8 @@ fn object_notes_read_like_their_json_text() {
         { modash_data: { userId: '  ', platforms: [] } },
         { modash_data: [] },
         { other: 'x' },
-        { modash_data: { platforms: { instagram: { userId: true, last_refreshed: null }, tiktok: [], youtube: 'no' } } }
+        { modash_data: { platforms: { instagram: { userId: true, last_refreshed: null }, tiktok: [], youtube: 'no' } } },
+        { modash_data: { userId: 'ユ'.repeat(100), platforms: { tiktok: { userId: '界'.repeat(5000) } } } }
     ]"#);
     let lists = js(r#"['instagram', 'tt', 'Façebook😀', 'x\ud83d', 42, null, 'yt']"#);
     for (i, notes) in js_sys::Array::from(&cases).iter().enumerate() {
@@ -281,6 +282,16 @@ fn object_notes_read_like_their_json_text() {
             let b = user_id::resolve_user_id(text.clone().into(), p.into()).unwrap();
             assert_eq!(json(&a), json(&b), "case {i} {p}");
         }
+    }
+    // Mostly non-ASCII text needs the second, worst-case buffer (short: the ASCII loop path;
+    // long: the encodeInto path), as object strings and as JSON text.
+    let cjk = js_sys::Array::from(&cases).get(6);
+    let text: JsValue = js_sys::JSON::stringify(&cjk).unwrap().into();
+    for notes in [cjk, text] {
+        let tt = user_id::resolve_user_id(notes.clone(), "tiktok".into()).unwrap();
+        assert_eq!(prop(&tt, "userId").as_string(), Some("界".repeat(5000)));
+        let ig = user_id::resolve_user_id(notes, "ig".into()).unwrap();
+        assert_eq!(prop(&ig, "userId").as_string(), Some("ユ".repeat(100)));
     }
     let p = progress::analytics_progress(js_sys::Array::from(&cases).get(0), lists, opts.clone()).unwrap();
     let rows = js_sys::Array::from(&prop(&p, "platforms"));
