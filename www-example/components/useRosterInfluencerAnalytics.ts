@@ -76,8 +76,9 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       const cacheId = entry?.cache_id;
       if (typeof cacheId === 'string' && cacheId) {
         const res = await fetch(`/api/modash/cache/${encodeURIComponent(cacheId)}`, { signal: controller.signal }).catch(() => null);
-        if (res?.ok) {
-          const body = await res.json();
+        // A body cut short (the panel closed mid-read) is no data, not an unhandled rejection.
+        const body = res?.ok ? await res.json().catch(() => null) : null;
+        if (body) {
           const pr = body.data?.profile ?? {};
           known('cache', { userId: pr.userId ?? resolution.userId, username: pr.username ?? null, fullname: pr.fullname ?? null, followers: num(pr.followers), engagementRate: num(pr.engagementRate), avgViews: num(pr.avgViews), posts: Array.isArray(pr.recentPosts) ? pr.recentPosts.length : null });
         }
