@@ -35,7 +35,8 @@ export function dateTime(v) {
 }
 // One writer per call (a getter may call the module again while a batch is collected).
 class W {
-  constructor(rows) { this.n = new Float64Array(64 + Math.min(rows, 4096) * 40); this.i = 4; this.s = []; this.t = []; this.units = 0; this.n[3] = rows; }
+  // rows: the header's row count; slots: a first size for the numbers (they grow on demand).
+  constructor(rows, slots = 64 + Math.min(rows, 4096) * 40) { this.n = new Float64Array(slots); this.i = 4; this.s = []; this.t = []; this.units = 0; this.n[3] = rows; }
   put(x) {
     if (this.i === this.n.length) { const m = new Float64Array(this.n.length * 2); m.set(this.n); this.n = m; }
     this.n[this.i++] = x;
@@ -132,7 +133,7 @@ export function collectValues(list) {
   let w;
   try {
     const len = list.length;
-    w = new W(Math.ceil(len / 8));
+    w = new W(0, 64 + Math.min(len, 65536) * 2);
     w.put(len);
     for (let k = 0; k < len; k++) w.leaf(list[k]);
   } catch (_) { return refused(4, 0); }
@@ -229,6 +230,8 @@ pub enum Refused {
 /// Values collected by the JS reader: numbers, strings, and the JS texts still to copy.
 pub struct Collected {
     batch: JsValue,
+    /// The module's `WebAssembly.Memory`, fetched once per batch (JS writes text into it).
+    memory: JsValue,
     nums: Vec<f64>,
     strings: String,
     rows: usize,
@@ -246,11 +249,12 @@ impl Collected {
             3 => return Err(Refused::PlatformsThrew(row)),
             _ => return Err(Refused::RowThrew(row)),
         }
+        let memory = wasm_bindgen::memory();
         let mut buf = Vec::new();
-        fill_utf8(&mut buf, at(2) as usize, |ptr, cap| strings_into(&batch, &wasm_bindgen::memory(), ptr, cap));
+        fill_utf8(&mut buf, at(2) as usize, |ptr, cap| strings_into(&batch, &memory, ptr, cap));
         // encodeInto writes well-formed UTF-8 (lone surrogates become U+FFFD); checked anyway.
         let strings = String::from_utf8(buf).unwrap_or_default();
-        Ok(Collected { batch, rows: at(3) as usize, nums, strings })
+        Ok(Collected { batch, memory, rows: at(3) as usize, nums, strings })
     }
 
     /// Reads one notes value (any of object, text, bytes, null/undefined).
@@ -392,8 +396,8 @@ impl<'c> Reader<'c> {
             }
             kind @ (2 | 3) => {
                 let (k, len) = (self.num() as u32, self.num() as usize);
-                let batch = &self.c.batch;
-                let copy = |ptr, cap| text_into(batch, k, &wasm_bindgen::memory(), ptr, cap);
+                let (batch, memory) = (&self.c.batch, &self.c.memory);
+                let copy = |ptr, cap| text_into(batch, k, memory, ptr, cap);
                 if kind == 2 {
                     fill_utf8(&mut self.text, len, copy);
                 } else {
