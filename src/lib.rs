@@ -15,8 +15,9 @@
 //! assert_eq!(resolve(&notes, Platform::Tiktok).user_id.as_deref(), Some("7000000000000000001"));
 //! ```
 
-pub mod json;
+pub mod decimal;
 pub mod gate;
+pub mod json;
 pub mod label;
 pub mod notes;
 pub mod num;

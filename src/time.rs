@@ -29,72 +29,67 @@ fn in_range(ms: f64) -> Option<f64> {
 /// at 23:59 UTC and maps to the next second. Surrounding white space is ignored. Strings
 /// without an offset are refused: they would mean the reader's local time.
 pub fn parse_str(s: &str) -> Option<f64> {
-    let b = crate::text::trim(s).as_bytes();
-    let num = |at: usize, len: usize| -> Option<i64> {
-        let d = b.get(at..at + len)?;
-        d.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64))
-    };
-    let year = num(0, 4)?;
-    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+    parse_trimmed(crate::text::trim(s).as_bytes())
+}
+
+/// [`parse_str`] on UTF-8 bytes (a column of timestamps copied from JS as one buffer); `None`
+/// when they are not UTF-8.
+pub fn parse_utf8(b: &[u8]) -> Option<f64> {
+    match (b.first(), b.last()) {
+        // Nothing to trim (the `text::trim` fast path), and non-ASCII bytes fail the parse.
+        (Some(&a), Some(&z)) if a > b' ' && a < 0x7f && z > b' ' && z < 0x7f => parse_trimmed(b),
+        _ => parse_str(std::str::from_utf8(b).ok()?),
+    }
+}
+
+fn parse_trimmed(b: &[u8]) -> Option<f64> {
+    // The fixed part `YYYY-MM-DDTHH:MM:SS` as an array: no bounds checks below. A pair with a
+    // non-digit reads as 1000, which every range check refuses.
+    let h: &[u8; 19] = b.get(..19)?.try_into().ok()?;
+    if h[4] != b'-' || h[7] != b'-' || !matches!(h[10], b'T' | b't' | b' ') || h[13] != b':' || h[16] != b':' {
         return None;
     }
-    let (month, day) = (num(5, 2)?, num(8, 2)?);
-    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+    let (hi, lo) = (pair(h[0], h[1]), pair(h[2], h[3]));
+    let (month, day) = (pair(h[5], h[6]), pair(h[8], h[9]));
+    let (hour, minute, second) = (pair(h[11], h[12]), pair(h[14], h[15]), pair(h[17], h[18]));
+    if hi > 99 || lo > 99 || !(1..=12).contains(&month) || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+    let year = hi * 100 + lo;
+    if day < 1 || day > days_in_month(year, month) {
         return None;
     }
-    if hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    let mut i = 19;
+    let rest = &b[19..];
+    let mut i = 0;
     let mut millis = 0i64;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            if i - start < 3 {
-                millis = millis * 10 + (b[i] - b'0') as i64;
-            }
+    if rest.first() == Some(&b'.') {
+        i = 1;
+        let mut scale = 100;
+        while let Some(&c) = rest.get(i).filter(|c| c.is_ascii_digit()) {
+            millis += (c - b'0') as i64 * scale;
+            scale /= 10;
             i += 1;
         }
-        if i == start {
+        if i == 1 {
             return None;
         }
-        for _ in (i - start)..3 {
-            millis *= 10;
-        }
     }
-    let offset_min = match b.get(i)? {
-        b'Z' | b'z' => {
-            i += 1;
-            0
-        }
-        sign @ (b'+' | b'-') => {
-            let oh = num(i + 1, 2)?;
-            i += 3;
-            let om = if b.get(i) == Some(&b':') {
-                i += 3;
-                num(i - 2, 2)?
-            } else if b.len() >= i + 2 {
-                i += 2;
-                num(i - 2, 2)?
-            } else {
-                0
+    let offset_min = match *rest.get(i..)? {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), ref tail @ ..] => {
+            let (oh, om) = match *tail {
+                [a, b] => (pair(a, b), 0),
+                [a, b, c, d] => (pair(a, b), pair(c, d)),
+                [a, b, b':', c, d] => (pair(a, b), pair(c, d)),
+                _ => return None,
             };
             if oh > 23 || om > 59 {
                 return None;
             }
-            let m = oh * 60 + om;
-            if *sign == b'-' { -m } else { m }
+            if sign == b'-' { -(oh * 60 + om) } else { oh * 60 + om }
         }
         _ => return None,
     };
-    if i != b.len() {
-        return None;
-    }
     let local_min = hour * 60 + minute;
     if second == 60 && (local_min - offset_min).rem_euclid(1440) != 23 * 60 + 59 {
         return None;
@@ -102,6 +97,13 @@ pub fn parse_str(s: &str) -> Option<f64> {
     let days = days_from_civil(year, month, day);
     let ms = ((days * 1440 + local_min - offset_min) * 60 + second) * 1000 + millis;
     in_range(ms as f64)
+}
+
+/// Two ASCII digits as a number; 1000 when either is not a digit.
+#[inline(always)]
+fn pair(a: u8, b: u8) -> i64 {
+    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+    if a > 9 || b > 9 { 1000 } else { (a * 10 + b) as i64 }
 }
 
 fn is_leap(y: i64) -> bool {
@@ -117,15 +119,16 @@ fn days_in_month(y: i64, m: i64) -> i64 {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+/// Days since 1970-01-01 of a proleptic Gregorian date, years 0 to 9999 (H. Hinnant's
+/// algorithm on a March-based year, one 400-year era later so that everything is unsigned:
+/// `u32` divisions by constants compile to multiplications on wasm, `i64` ones do not).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    // Day of the March-based year on which each month starts, January first.
+    const MARCH_DOY: [u32; 12] = [306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275];
+    let y = (y.clamp(0, 9999) as u32) + 400 - u32::from(m <= 2);
+    let doy = MARCH_DOY[(m.clamp(1, 12) - 1) as usize] + d.clamp(1, 31) as u32 - 1;
+    let days = 365 * y + y / 4 - y / 100 + y / 400 + doy;
+    days as i64 - 719_468 - 146_097
 }
 
 /// Civil date-time of epoch ms: (year, month, day, hour, minute, second, millisecond).
@@ -201,7 +204,42 @@ mod tests {
             }
             assert_eq!(parse_str(bad), None, "{bad:?}");
         }
-        assert_eq!(parse_str("2024-02-29T00:00:00Z").is_some(), true);
+        assert!(parse_str("2024-02-29T00:00:00Z").is_some());
+    }
+
+    #[test]
+    fn every_day_of_years_0_to_9999_maps_back() {
+        let first = days_from_civil(0, 1, 1);
+        assert_eq!(first, -719_528);
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        for days in first..=days_from_civil(9999, 12, 31) {
+            let (y, m, d, ..) = civil(days * 86_400_000);
+            assert!(d <= days_in_month(y, m));
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn bytes_parse_as_their_text(s in "\\PC{0,30}|[ \\t]?[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,4})?(Z|[+-][0-2][0-9](:?[0-5][0-9])?)[ \\n]?") {
+            let parsed = parse_str(&s);
+            prop_assert_eq!(parse_utf8(s.as_bytes()), parsed);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn generated_date_times_parse(s in "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,4})?(Z|[+-](0[0-9]|1[0-9]|2[0-3])(:?[0-5][0-9])?)") {
+            prop_assert!(parse_utf8(s.as_bytes()).is_some(), "{s}");
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_no_timestamp() {
+        assert_eq!(parse_utf8(b"2025-01-15T10:00:00Z"), Some(T));
+        assert_eq!(parse_utf8(b" 2025-01-15T10:00:00Z\n"), Some(T));
+        assert_eq!(parse_utf8(b"\xff2025-01-15T10:00:00Z"), None);
+        assert_eq!(parse_utf8(b""), None);
     }
 
     #[test]

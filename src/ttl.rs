@@ -151,11 +151,7 @@ pub fn all_var_names() -> Vec<String> {
 /// Parses a number of hours: a decimal number (as Rust parses it: `1.5`, `0`, `2e1`), finite,
 /// 0 to 8760. Words such as `inf` or `NaN` are refused.
 pub fn parse_hours(text: &str) -> Option<f64> {
-    let t = text.trim();
-    if t.is_empty() || t.bytes().any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') {
-        return None;
-    }
-    let h: f64 = t.parse().ok()?;
+    let h = crate::decimal::parse(text.trim())?;
     (h.is_finite() && (0.0..=MAX_HOURS).contains(&h)).then_some(h + 0.0)
 }
 

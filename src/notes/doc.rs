@@ -318,7 +318,7 @@ fn value_text(v: &Value) -> String {
 /// [`PayloadFacts::from_levels`]. Numbers keep their exact text.
 pub fn payload_facts(raw: &str) -> PayloadFacts {
     /// One object level; with `nested`, also the raw text of its `profile` member.
-    fn read_level<'a>(raw: &'a str, nested: bool) -> (PayloadLevel, Option<&'a str>) {
+    fn read_level(raw: &str, nested: bool) -> (PayloadLevel, Option<&str>) {
         let mut level = PayloadLevel::default();
         let mut profile = None;
         let mut p = Parser::new(raw);
@@ -336,7 +336,7 @@ pub fn payload_facts(raw: &str) -> PayloadFacts {
                 level.user_id = leaf(p)?.into_owned();
             } else if let Some(i) = METRICS.iter().position(|m| *m == key) {
                 level.metrics[i] = match p.scalar()? {
-                    Scalar::Number(t) => Some(Num { value: t.parse().unwrap_or(f64::NAN), text: t.to_string() }),
+                    Scalar::Number(t) => Some(Num { value: crate::decimal::parse(t).unwrap_or(f64::NAN), text: t.to_string() }),
                     _ => None,
                 };
             } else {

@@ -33,8 +33,8 @@ pub(crate) fn leaf<'a>(p: &mut Parser<'a>) -> Result<Leaf<'a>, JsonError> {
     Ok(match p.scalar()? {
         Scalar::Null => Leaf::Null,
         Scalar::Bool(b) => Leaf::Bool(b),
-        // The grammar was checked, so Rust's float parser accepts it (overflow gives inf).
-        Scalar::Number(n) => Leaf::Number(n.parse().unwrap_or(f64::NAN)),
+        // The grammar was checked, so the decimal parser accepts it (overflow gives inf).
+        Scalar::Number(n) => Leaf::Number(crate::decimal::parse(n).unwrap_or(f64::NAN)),
         Scalar::String(s) => Leaf::Str(s),
         Scalar::Container => Leaf::Other,
     })

@@ -392,7 +392,7 @@ mod tests {
         fn decide_never_waits_beyond_the_timer_or_the_caps(p in policy(), k in 0u32..10, status in 100u16..600, ra in proptest::option::of(0.0f64..1e9), r in 0.0f64..1.0) {
             let f = Failure { status: Some(status), network: false, retry_after_ms: ra };
             if let Decision::Retry { delay_ms } = decide(&p, &f, k, r) {
-                prop_assert!(delay_ms >= 0.0 && delay_ms <= MAX_TIMER_MS);
+                prop_assert!((0.0..=MAX_TIMER_MS).contains(&delay_ms));
                 prop_assert!(delay_ms <= p.max_delay_ms.max(p.max_retry_after_ms));
                 prop_assert!(p.retryable_statuses.contains(&status) && k < p.max_retries);
             }

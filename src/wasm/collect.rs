@@ -139,6 +139,31 @@ export function collectValues(list) {
   } catch (_) { return refused(4, 0); }
   return w.done();
 }
+// A column of timestamps, the common case: strings of under 64 ASCII characters, null and
+// undefined. Writes into wasm memory the count (4 bytes, little endian), a byte per value (its
+// length, or 64 for null/undefined), then all the strings' bytes (one encodeInto of their
+// concatenation: far faster in Node than a byte loop, as fast in Chromium). Returns the bytes
+// written; -1 for any other value, non-ASCII text or a getter that threw (the caller then
+// takes the general path, which reports it); -2 - list.length when `cap` is too small.
+export function timestampsInto(list, mem, ptr, cap) {
+  try {
+    const len = list.length;
+    if (!(len + 4 <= cap)) return len >= 0 ? -2 - len : -1;
+    const view = new Uint8Array(mem.buffer, ptr, cap);
+    let s = '';
+    for (let k = 0; k < len; k++) {
+      const v = list[k];
+      if (typeof v === 'string' && v.length < 64) { view[4 + k] = v.length; s += v; }
+      else if (v === null || v === undefined) view[4 + k] = 64;
+      else return -1;
+    }
+    const r = enc.encodeInto(s, view.subarray(4 + len));
+    if (r.read < s.length) return -2 - len;
+    if (r.written !== s.length) return -1;
+    view[0] = len; view[1] = len >>> 8; view[2] = len >>> 16; view[3] = len >>> 24;
+    return 4 + len + r.written;
+  } catch (_) { return -1; }
+}
 export function nums(b) { return b.n; }
 export function bad(b) { return b.bad; }
 // UTF-8 into wasm memory: for short text a plain loop while it is ASCII (Chromium's
@@ -203,6 +228,8 @@ extern "C" {
     fn collect_one(notes: &JsValue, platforms: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = collectRows)]
     fn collect_rows(rows: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = timestampsInto)]
+    fn timestamps_into(list: &JsValue, mem: &JsValue, ptr: u32, cap: u32) -> f64;
     #[wasm_bindgen(js_name = collectValues)]
     fn collect_values(list: &JsValue) -> JsValue;
     fn nums(b: &JsValue) -> Float64Array;
@@ -288,6 +315,57 @@ impl Collected {
     /// A cursor over the collected rows.
     pub fn reader(&self) -> Reader<'_> {
         Reader { c: self, i: 4, s: 0, text: Vec::new() }
+    }
+}
+
+/// The common shape of a timestamp column, copied in one pass without the general reader:
+/// every value a string of under 64 ASCII characters, `null` or `undefined`. `None` when the
+/// column has any other value (use [`Collected::values`]).
+pub fn ascii_column(list: &JsValue) -> Option<AsciiColumn> {
+    let memory = wasm_bindgen::memory();
+    let mut buf = Vec::new();
+    // A timestamp is about 25 bytes, and at most 63 here (plus its length byte).
+    let mut cap = 4096;
+    for per_value in [32, 65, 0] {
+        // A column too long for the memory left takes the general path (which reports it).
+        buf.try_reserve_exact(cap).ok()?;
+        let written = timestamps_into(list, &memory, buf.as_mut_ptr() as u32, cap as u32);
+        if written >= 0.0 {
+            // SAFETY: JS wrote `written` (at most `cap`, the view's length) bytes into the spare capacity.
+            unsafe { buf.set_len((written as usize).min(cap)) };
+            let count = u32::from_le_bytes(buf.get(..4)?.try_into().ok()?) as usize;
+            return (buf.len() >= 4 + count).then_some(AsciiColumn { buf, count });
+        }
+        let len = -2.0 - written;
+        if per_value == 0 || !(0.0..=(u32::MAX as f64)).contains(&len) {
+            return None;
+        }
+        cap = (len as usize).saturating_mul(per_value).saturating_add(64);
+    }
+    None
+}
+
+/// What [`ascii_column`] copied: per value its UTF-8 bytes, or `None` for null/undefined.
+pub struct AsciiColumn {
+    buf: Vec<u8>,
+    count: usize,
+}
+
+impl AsciiColumn {
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = Option<&[u8]>> {
+        let (lens, mut text) = self.buf.get(4..).unwrap_or(&[]).split_at(self.count);
+        lens.iter().map(move |&n| {
+            if n == 64 {
+                return None;
+            }
+            let (value, rest) = text.split_at((n as usize).min(text.len()));
+            text = rest;
+            Some(value)
+        })
     }
 }
 

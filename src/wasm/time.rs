@@ -1,9 +1,10 @@
 //! Exports: `parseTimestamp`, `parseTimestamps`, `cacheAge`, `isFresh`, `cacheAgeLabel`.
 
-use super::collect::Collected;
+use super::collect::{self, Collected};
 use super::js::{self, array_arg, describe, invalid, now_arg, num_or_null, option};
 use super::read::leaf;
 use super::ttl::ttl_ms;
+use crate::notes::Leaf;
 use crate::{label, time};
 use wasm_bindgen::prelude::*;
 
@@ -21,6 +22,12 @@ pub fn parse_timestamp(value: JsValue) -> JsValue {
 #[wasm_bindgen(js_name = parseTimestamps, skip_typescript)]
 pub fn parse_timestamps(values: JsValue) -> Result<Vec<f64>, JsValue> {
     array_arg(&values, "values")?;
+    if let Some(column) = collect::ascii_column(&values) {
+        let none = time::parse_leaf(&Leaf::Null).unwrap_or(f64::NAN);
+        let mut out = Vec::with_capacity(column.len());
+        out.extend(column.values().map(|v| v.map_or(none, |b| time::parse_utf8(b).unwrap_or(f64::NAN))));
+        return Ok(out);
+    }
     let c = Collected::values(&values).map_err(|_| invalid("values could not be read (a getter or Proxy trap threw)"))?;
     let mut r = c.reader();
     let n = r.count();

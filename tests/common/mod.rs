@@ -323,7 +323,85 @@ fn timestamps_in_one_call_equal_one_by_one() {
     }
     assert_eq!(all[0], NOW);
     assert!(time::parse_timestamps(js("[]")).unwrap().is_empty());
+
+    // Columns of only strings, null and undefined take the one-copy path: the same answers,
+    // whatever the size of the column and however its strings end the fast path.
+    let column = |extra: &str| {
+        js(&format!(r#"(() => {{
+            const base = Date.UTC(2025, 0, 15, 10), out = [];
+            for (let i = 0; i < 5000; i++) {{
+                const t = new Date(base - i * 3600123).toISOString();
+                out.push(i % 7 === 0 ? null : i % 11 === 0 ? undefined : i % 3 === 0 ? t.replace('Z', '+01:00')
+                    : i % 5 === 0 ? ' ' + t.slice(0, 19) + 'z\n' : i % 13 === 0 ? '2025-02-29T00:00:00Z' : t);
+            }}
+            out.push({extra});
+            return out;
+        }})()"#))
+    };
+    for extra in [
+        "'2025-01-15T10:00:00Z'",                                    // all fast
+        r"'\u00a02025-01-15T10:00:00Z\u00a0'",                     // not ASCII: trimmed, valid
+        "'2025-01-15T10:00:00.' + '1'.repeat(43) + 'Z'",             // 64 characters
+        "'2025-01-15T10:00:00.' + '1'.repeat(42) + 'Z'",             // 63 characters
+        r"'2025-01-15T10:00:00Z\ud800'",                            // a lone surrogate
+        "new Date(Date.UTC(2025, 0, 15, 10))",                       // not a string
+    ] {
+        let values = column(extra);
+        let all = time::parse_timestamps(values.clone()).unwrap();
+        let list = js_sys::Array::from(&values);
+        assert_eq!(all.len(), 5001, "{extra}");
+        for (i, v) in list.iter().enumerate() {
+            match time::parse_timestamp(v).as_f64() {
+                Some(t) => assert_eq!(all[i], t, "{extra}: value {i}"),
+                None => assert!(all[i].is_nan(), "{extra}: value {i}"),
+            }
+        }
+        assert_eq!(all[1], NOW - 3_600_123.0, "{extra}");
+        assert!(all[0].is_nan() && all[7].is_nan() && all[11].is_nan(), "{extra}: null, undefined");
+        assert_eq!(all[5000].is_nan(), extra.contains("ud800"), "{extra}");
+    }
+    // An array claiming more values than memory can hold is read as it is, not allocated for.
+    let huge = js("new Proxy([], { get(t, k) { return k === 'length' ? 2 ** 31 : k === '0' ? 'x' : (() => { throw new Error('stop'); })(); } })");
+    assert_error(time::parse_timestamps(huge), "INVALID_ARGUMENT", "values could not be read");
     assert_error(time::parse_timestamps(js("'2025-01-15T10:00:00Z'")), "INVALID_ARGUMENT", "values must be an array");
     let throws = js("new Proxy(['x'], { get(t, k) { if (k === '0') throw new Error('x'); return t[k]; } })");
     assert_error(time::parse_timestamps(throws), "INVALID_ARGUMENT", "values could not be read");
+}
+
+/// The decimal parser's slow path is JS's `parseFloat` in wasm: every answer, fast or slow
+/// path, is the nearest f64, the same as JS `Number` gives (hard halfway cases, subnormals,
+/// overflow, more digits than a u64 holds).
+#[wasm_bindgen_test]
+fn decimal_text_parses_as_js_number() {
+    let mut cases: Vec<String> = [
+        "0", "-0", "1", "1.", ".5", "+1.5", "0.0345", "1736935200000", "9007199254740993",
+        "0.1", "1e22", "1e23", "1e-23", "123456789012345678901234567890", "1e400", "-1e400",
+        "1e-400", "4.9e-324", "2.4703282292062328e-324", "2.2250738585072011e-308",
+        "1.7976931348623157e308", "1.7976931348623158e308", "9007199254740992.5",
+        "7.3177701707893310e15", "1.00000000000000011102230246251565404236316680908203125",
+        "1.00000000000000011102230246251565404236316680908203124", "1e99999999999999999999",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // Deterministic random decimal texts: up to 30 digits around a point, exponents to ±330.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for _ in 0..3000 {
+        let digits: String = (0..1 + next(30)).map(|_| char::from(b'0' + next(10) as u8)).collect();
+        let point = next(digits.len() as u64 + 1) as usize;
+        let exp = next(661) as i64 - 330;
+        cases.push(format!("{}.{}e{exp}", &digits[..point], &digits[point..]).replace(".e", "e").trim_start_matches('.').to_string());
+    }
+    for t in cases {
+        let t = if t.starts_with('e') { format!("0{t}") } else { t };
+        let want = js(&format!("Number('{t}')")).as_f64().unwrap();
+        let got = modash_flow::decimal::parse(&t).unwrap_or_else(|| panic!("{t} did not parse"));
+        assert_eq!(got.to_bits(), want.to_bits(), "{t}: {got} vs {want}");
+    }
 }
