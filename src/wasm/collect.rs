@@ -261,6 +261,8 @@ pub struct Collected {
     memory: JsValue,
     nums: Vec<f64>,
     strings: String,
+    /// Every collected string is ASCII.
+    ascii: bool,
     rows: usize,
 }
 
@@ -281,7 +283,10 @@ impl Collected {
         fill_utf8(&mut buf, at(2) as usize, |ptr, cap| strings_into(&batch, &memory, ptr, cap));
         // encodeInto writes well-formed UTF-8 (lone surrogates become U+FFFD); checked anyway.
         let strings = String::from_utf8(buf).unwrap_or_default();
-        Ok(Collected { batch, memory, rows: at(3) as usize, nums, strings })
+        // As many bytes as UTF-16 units: every string is ASCII, and a string of n units is
+        // its next n bytes (no per-string scan in `Reader::string`).
+        let ascii = strings.len() == at(2) as usize;
+        Ok(Collected { batch, memory, rows: at(3) as usize, nums, strings, ascii })
     }
 
     /// Reads one notes value (any of object, text, bytes, null/undefined).
@@ -416,7 +421,7 @@ impl<'c> Reader<'c> {
     /// The next string, `units` UTF-16 code units long.
     fn string(&mut self, units: usize) -> &'c str {
         let rest = self.c.strings.get(self.s..).unwrap_or("");
-        let bytes = if rest.as_bytes().iter().take(units).all(u8::is_ascii) {
+        let bytes = if self.c.ascii || rest.as_bytes().iter().take(units).all(u8::is_ascii) {
             units.min(rest.len())
         } else {
             let mut seen = 0;

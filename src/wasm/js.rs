@@ -1,7 +1,9 @@
 //! Small helpers for JS values: errors with codes, property reads that never throw into
 //! wasm, plain result objects.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -33,6 +35,21 @@ export function isRecord(v) {
 export function isArray(v) {
   try { return Array.isArray(v); } catch (_) { return false; }
 }
+// A plain copy of an array's values: undefined when a getter or Proxy trap threw, null when
+// it claims more than `max` values.
+export function arrayItems(v, max) {
+  try {
+    const n = v.length;
+    if (!(n <= max)) return null;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = v[i];
+    return out;
+  } catch (_) { return undefined; }
+}
+// Object.assign(target, source), false when a getter or Proxy trap of source threw.
+export function assignFrom(target, source) {
+  try { Object.assign(target, source); return true; } catch (_) { return false; }
+}
 export function processEnv() {
   try {
     return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
@@ -50,6 +67,13 @@ extern "C" {
     fn is_record_js(v: &JsValue) -> bool;
     #[wasm_bindgen(js_name = isArray)]
     fn is_array_js(v: &JsValue) -> bool;
+    /// A plain copy of an array's values (reads it once, never throws): undefined when a read
+    /// threw, null when it has more than `max` values.
+    #[wasm_bindgen(js_name = arrayItems)]
+    pub fn array_items(v: &JsValue, max: u32) -> JsValue;
+    /// `Object.assign(target, source)`; false (never a throw) when reading `source` threw.
+    #[wasm_bindgen(js_name = assignFrom)]
+    pub fn assign_from(target: &JsValue, source: &JsValue) -> bool;
     /// `process.env` where it exists.
     #[wasm_bindgen(js_name = processEnv)]
     pub fn process_env() -> JsValue;
@@ -161,4 +185,11 @@ pub fn array_arg(v: &JsValue, what: &str) -> Result<Array, JsValue> {
     is_array(v)
         .then(|| v.clone().unchecked_into::<Array>())
         .ok_or_else(|| invalid(&format!("{what} must be an array, got {}", describe(v))))
+}
+
+/// A `Promise` settled by a Rust future. The future is boxed so that every caller shares one
+/// copy of the spawning code (one per future type otherwise: about 1 KB of wasm each).
+pub fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    let f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(f);
+    wasm_bindgen_futures::future_to_promise(f)
 }

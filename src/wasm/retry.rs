@@ -1,6 +1,6 @@
 //! Export: `retryRequest` (options conversion; the loop is `crate::retry::run`).
 
-use super::js::{describe, error, invalid, is_array, is_record};
+use super::js::{array_items, describe, error, invalid, is_array, is_record};
 use crate::retry::policy::{InvalidOption, Jitter, Policy, RawOptions};
 use crate::retry::run;
 use js_sys::{Array, Function, Reflect};
@@ -53,7 +53,13 @@ fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
         if !is_array(&statuses) {
             return Err(option_error("retryableStatuses", format!("{} is not an array", describe(&statuses))));
         }
-        let list = statuses.clone().unchecked_into::<Array>();
+        // A copy made in JS: a throwing getter or Proxy trap in the list is an option error,
+        // never an exception through the module.
+        let list = match array_items(&statuses, 1000) {
+            v if v.is_undefined() => return Err(option_error("retryableStatuses", "could not be read".into())),
+            v if v.is_null() => return Err(option_error("retryableStatuses", "has more than 1000 values".into())),
+            v => v.unchecked_into::<Array>(),
+        };
         let mut out = Vec::with_capacity(list.length() as usize);
         for s in list.iter() {
             out.push(s.as_f64().ok_or_else(|| {
@@ -95,6 +101,11 @@ fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
 }
 
 #[wasm_bindgen(js_name = retryRequest, skip_typescript)]
+pub fn retry_request_export(request: JsValue, options: JsValue) -> js_sys::Promise {
+    super::js::promise(retry_request(request, options))
+}
+
+/// `retryRequest` as a Rust future (the request gate awaits it too).
 pub async fn retry_request(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let request = request
         .dyn_into::<Function>()

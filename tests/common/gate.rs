@@ -189,4 +189,15 @@ async fn options_listeners_and_errors() {
     assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_ARGUMENT"));
     let e = JsFuture::from(g.run(JsValue::NULL, js("() => 1"), js("{ maxRetries: -1 }"))).await.unwrap_err();
     assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_OPTION"));
+    // Options whose getters throw are a rejected promise with a clear error, not a throw.
+    let hostile = js("{ maxRetries: 1, get onRetry() { throw new Error('x'); } }");
+    let e = JsFuture::from(g.run(JsValue::NULL, js("() => 1"), hostile)).await.unwrap_err();
+    assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_OPTION"));
+    let e = JsFuture::from(g.run(JsValue::NULL, js("() => 1"), js("new Proxy({}, { ownKeys() { throw new Error('x'); } })"))).await.unwrap_err();
+    assert!(prop(&e, "message").as_string().unwrap().contains("options could not be read"));
+    let g = gate("{ retry: new Proxy({}, { ownKeys() { throw new Error('x'); } }) }");
+    let e = JsFuture::from(g.run(JsValue::NULL, js("() => 1"), JsValue::UNDEFINED)).await.unwrap_err();
+    assert!(prop(&e, "message").as_string().unwrap().contains("retry options could not be read"));
+    // And the gate still works afterwards.
+    assert!(settle(gate("{}").run(JsValue::NULL, js("() => 7"), JsValue::UNDEFINED)).await.is_object());
 }

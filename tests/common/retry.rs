@@ -256,6 +256,9 @@ async fn invalid_options_reject_before_any_call() {
         ("{ signal: {} }", "signal"),
         ("{ maxRetryAfterMs: -5 }", "maxRetryAfterMs"),
         ("{ maxRetries: '3' }", "maxRetries"),
+        // Lists whose reads throw, or that claim billions of values: option errors, at once.
+        ("{ retryableStatuses: new Proxy([429], { get(t, k) { if (k === '0') throw new Error('x'); return t[k]; } }) }", "retryableStatuses: could not be read"),
+        ("{ retryableStatuses: new Proxy([], { get(t, k) { return k === 'length' ? 2 ** 32 - 1 : t[k]; } }) }", "more than 1000 values"),
     ] {
         let e = retry_request(prop(&s, "fn"), js(options)).await.expect_err(options);
         assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_OPTION"), "{options}");
