@@ -1,6 +1,6 @@
 //! Native timings of the pure core (no JS boundary): `cargo bench --bench core`.
 //! Medians of 15 rounds; what the wasm exports cost beyond these is the boundary.
-use modash_flow::notes::read_text;
+use modash_flow::notes::{read_text, read_utf8};
 use modash_flow::platform::{normalize, Platform};
 use modash_flow::progress::{progress, Options, TtlSpec};
 use modash_flow::time::parse_str;
@@ -30,12 +30,13 @@ fn main() {
         vec![r#"{"id":"p1","text":"A caption long enough to look like one #ad #collab","likes":7}"#; 600].join(",")
     );
     let opts = Options { ttl: TtlSpec::Config(TtlConfig::default()), use_case: UseCase::Roster, now: 1_736_935_200_000.0 };
-    let rows: [(&str, f64); 5] = [
+    let rows: [(&str, f64); 6] = [
         ("parse_str (RFC 3339 timestamp)", ns_per_call(|| { black_box(parse_str(black_box("2025-01-15T07:00:00.123Z"))); }, 200_000)),
         ("normalize (platform alias)", ns_per_call(|| { black_box(normalize(black_box(Some(" TikTok ")))).ok(); }, 200_000)),
         ("read_text + resolve (slim notes, 260 B)", ns_per_call(|| { black_box(resolve(&read_text(black_box(notes)), Platform::Tiktok)); }, 100_000)),
         ("read_text + progress (slim notes, 2 platforms)", ns_per_call(|| { black_box(progress(&read_text(black_box(notes)), &[Some("instagram"), Some("tiktok")], &opts)); }, 100_000)),
         ("read_text (50 KB payload skipped)", ns_per_call(|| { black_box(read_text(black_box(&heavy))); }, 2_000)),
+        ("read_utf8 (the same as bytes, UTF-8 checked in the pass)", ns_per_call(|| { black_box(read_utf8(black_box(heavy.as_bytes()))); }, 2_000)),
     ];
     println!("| core function (native, release) | ns per call |\n|---|---|");
     for (name, ns) in rows {

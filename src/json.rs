@@ -37,7 +37,8 @@ pub enum Scalar<'a> {
 
 /// A cursor over JSON text.
 pub struct Parser<'a> {
-    text: &'a str,
+    /// The input when it is known to be UTF-8 (`None`: bytes, checked as they are read).
+    text: Option<&'a str>,
     bytes: &'a [u8],
     /// Current byte offset.
     pub pos: usize,
@@ -45,7 +46,24 @@ pub struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     pub fn new(text: &'a str) -> Self {
-        Parser { text, bytes: text.as_bytes(), pos: 0 }
+        Parser { text: Some(text), bytes: text.as_bytes(), pos: 0 }
+    }
+
+    /// A parser over bytes that may not be UTF-8: the check is part of the one pass (outside
+    /// strings only ASCII is valid JSON anyway; inside strings every non-ASCII sequence is
+    /// checked where it stands), so invalid UTF-8 anywhere is an error, as with [`validate_bytes`].
+    pub fn from_utf8(bytes: &'a [u8]) -> Self {
+        Parser { text: None, bytes, pos: 0 }
+    }
+
+    /// The text between two offsets (both on token boundaries, so on char boundaries).
+    #[inline]
+    fn str_at(&self, start: usize, end: usize) -> &'a str {
+        match self.text {
+            Some(t) => t.get(start..end).unwrap_or(""),
+            // Checked while scanning; checked again here (short tokens) rather than trusted.
+            None => std::str::from_utf8(self.bytes.get(start..end).unwrap_or(&[])).unwrap_or(""),
+        }
     }
 
     fn err<T>(&self, what: &'static str) -> Result<T, JsonError> {
@@ -62,7 +80,7 @@ impl<'a> Parser<'a> {
 
     /// The text between two offsets of this parser's input.
     pub fn slice(&self, start: usize, end: usize) -> &'a str {
-        self.text.get(start..end).unwrap_or("")
+        self.str_at(start, end)
     }
 
     /// The next byte, if any.
@@ -96,10 +114,11 @@ impl<'a> Parser<'a> {
         let start = self.pos + 1;
         let escaped = self.skip_string()?;
         // The token was checked: its content ends right before the closing quote.
-        Ok((self.text.get(start..self.pos - 1).unwrap_or(""), escaped))
+        Ok((self.str_at(start, self.pos - 1), escaped))
     }
 
     /// Checks and skips a string token at the cursor; returns whether it has escapes.
+    #[inline(always)]
     fn skip_string(&mut self) -> Result<bool, JsonError> {
         self.expect(b'"', "expected a string")?;
         let mut escaped = false;
@@ -132,6 +151,20 @@ impl<'a> Parser<'a> {
                     }
                 }
                 0..=0x1f => return self.err("control character in string"),
+                0x80.. if self.text.is_none() => {
+                    // One UTF-8 sequence, checked by the standard library (overlong forms,
+                    // surrogates and out-of-range code points are refused).
+                    let len = match b {
+                        0xC2..=0xDF => 2,
+                        0xE0..=0xEF => 3,
+                        0xF0..=0xF4 => 4,
+                        _ => 0,
+                    };
+                    match self.bytes.get(self.pos..self.pos + len) {
+                        Some(seq) if len > 0 && std::str::from_utf8(seq).is_ok() => self.pos += len,
+                        _ => return self.err("invalid UTF-8"),
+                    }
+                }
                 _ => self.pos += 1,
             }
         }
@@ -141,9 +174,12 @@ impl<'a> Parser<'a> {
     /// eight at a time: payload text is mostly long strings.
     #[inline(always)]
     fn skip_plain(&mut self) {
+        // Unchecked bytes also stop at any non-ASCII byte (its sequence is checked one by one).
+        let high = if self.text.is_none() { HIGHS } else { 0 };
         while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
             let Ok(word) = <[u8; 8]>::try_from(chunk) else { return };
-            let m = special_bytes(u64::from_le_bytes(word));
+            let word = u64::from_le_bytes(word);
+            let m = special_bytes(word) | (word & high);
             if m != 0 {
                 // The lowest flagged byte is exact (borrows only flag bytes above it).
                 self.pos += (m.trailing_zeros() / 8) as usize;
@@ -162,6 +198,13 @@ impl<'a> Parser<'a> {
     /// Reads a number token; returns its text.
     pub fn number(&mut self) -> Result<&'a str, JsonError> {
         let start = self.pos;
+        self.skip_number()?;
+        Ok(self.str_at(start, self.pos))
+    }
+
+    /// Checks and skips a number token.
+    #[inline(always)]
+    fn skip_number(&mut self) -> Result<(), JsonError> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
@@ -187,7 +230,7 @@ impl<'a> Parser<'a> {
             }
             self.digits();
         }
-        Ok(self.text.get(start..self.pos).unwrap_or(""))
+        Ok(())
     }
 
     #[inline(always)]
@@ -255,10 +298,11 @@ impl<'a> Parser<'a> {
                         continue 'value;
                     }
                 }
-                // Skipped strings are checked, never decoded.
+                // Skipped strings and numbers are checked, never decoded or sliced.
                 Some(b'"') => {
                     self.skip_string()?;
                 }
+                Some(b'-' | b'0'..=b'9') => self.skip_number()?,
                 _ => {
                     self.scalar_token()?;
                 }
@@ -287,6 +331,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads `"key" :` (cursor on the key's quote).
+    #[inline(always)]
     fn member_key(&mut self) -> Result<(), JsonError> {
         self.skip_string()?;
         self.ws();
@@ -426,11 +471,11 @@ pub fn validate(text: &str) -> Result<(), JsonError> {
     p.finish()
 }
 
-/// Validates JSON given as bytes: they must be UTF-8 first.
+/// Validates JSON given as bytes, UTF-8 included (in the same pass).
 pub fn validate_bytes(bytes: &[u8]) -> Result<(), JsonError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| JsonError { offset: e.valid_up_to(), what: "invalid UTF-8" })?;
-    validate(text)
+    let mut p = Parser::from_utf8(bytes);
+    p.skip_value()?;
+    p.finish()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use modash_flow::json::{validate, validate_bytes};
-use modash_flow::notes::{read_text, NotesRead};
+use modash_flow::notes::{read_text, read_utf8, NotesRead};
 use modash_flow::time::parse_str;
 use proptest::prelude::*;
 use std::path::Path;
@@ -88,5 +88,33 @@ proptest! {
         let ours = validate(&text).is_ok();
         let oracle = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
         prop_assert_eq!(ours, oracle, "{}", text);
+    }
+}
+
+/// Byte sequences that are not UTF-8 (lone continuation, overlong, surrogate, past U+10FFFF,
+/// truncated) and some that are, to splice into JSON text.
+fn odd_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(vec![0x80]), Just(vec![0xFF]), Just(vec![0xC0, 0x80]), Just(vec![0xC3]),
+        Just(vec![0xED, 0xA0, 0x80]), Just(vec![0xF4, 0x90, 0x80, 0x80]), Just(vec![0xE2, 0x82]),
+        Just(vec![0xF0, 0x9F, 0x98]), Just("é".into()), Just("€".into()), Just("😀".into()),
+        Just(vec![0xE0, 0x9F, 0xBF]), Just(vec![0xF0, 0x8F, 0xBF, 0xBF]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    /// Bytes are read in one pass with the UTF-8 check folded in: the same answers as checking
+    /// UTF-8 first and reading the text.
+    #[test]
+    fn bytes_read_as_utf8_first_then_text(text in json_like(), odd in odd_bytes(), at in 0usize..200, notes in proptest::bool::ANY) {
+        let text = if notes { format!(r#"{{"modash_data":{{"userId":{text},"platforms":{{"tiktok":{{"userId":"a{text}"}}}}}}}}"#) } else { text };
+        let mut bytes = text.into_bytes();
+        let at = at.min(bytes.len());
+        bytes.splice(at..at, odd);
+        let text = std::str::from_utf8(&bytes).ok();
+        prop_assert_eq!(validate_bytes(&bytes).is_ok(), text.is_some_and(|t| validate(t).is_ok()));
+        let expected = text.map_or(NotesRead::Unreadable, read_text);
+        prop_assert_eq!(read_utf8(&bytes), expected);
     }
 }

@@ -1,10 +1,11 @@
-//! Notes JSON text through every reader and writer: the strict reader agrees with serde_json,
+//! Notes JSON text through every reader and writer: the strict reader agrees with serde_json
+//! (and reads bytes as it reads their text),
 //! resolution and badges never panic, merge/slim either refuse or keep every unowned path.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use modash_flow::json;
 use modash_flow::notes::doc::{merge_text, slim_text};
-use modash_flow::notes::read_text;
+use modash_flow::notes::{read_text, read_utf8, NotesRead};
 use modash_flow::notes::write::{Fetched, MergeOptions, PayloadSource};
 use modash_flow::notes::Leaf;
 use modash_flow::platform::Platform;
@@ -30,7 +31,13 @@ const OWNED: [&str; 9] = ["userId", "username", "followers", "engagementRate", "
 
 fuzz_target!(|data: &[u8]| {
     let ours = json::validate_bytes(data).is_ok();
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    // Bytes are read with the UTF-8 check folded into the one pass: as if checked first.
+    let Ok(text) = std::str::from_utf8(data) else {
+        assert!(!ours, "bytes that are not UTF-8 validated");
+        assert!(read_utf8(data) == NotesRead::Unreadable);
+        return;
+    };
+    assert!(read_utf8(data) == read_text(text));
     // The oracle, where serde_json's own recursion limit (128) does not decide.
     match serde_json::from_str::<serde::de::IgnoredAny>(text) {
         Ok(_) => assert!(ours, "serde_json accepts, we refuse: {text:?}"),

@@ -6,7 +6,7 @@ pub mod doc;
 mod text;
 pub mod write;
 
-pub use text::read_text;
+pub use text::{read_text, read_utf8};
 
 use crate::platform::Platform;
 use std::borrow::Cow;

@@ -9,7 +9,16 @@ use crate::platform::Platform;
 /// Reads notes from JSON text; `Unreadable` unless the text is valid JSON with an object at
 /// the top.
 pub fn read_text(text: &str) -> NotesRead<'_> {
-    let mut p = Parser::new(text);
+    read(Parser::new(text))
+}
+
+/// [`read_text`] on bytes (a `Uint8Array` column): `Unreadable` unless they are UTF-8, checked
+/// in the same pass.
+pub fn read_utf8(bytes: &[u8]) -> NotesRead<'_> {
+    read(Parser::from_utf8(bytes))
+}
+
+fn read(mut p: Parser<'_>) -> NotesRead<'_> {
     p.ws();
     if p.peek() != Some(b'{') {
         return NotesRead::Unreadable;

@@ -8,7 +8,7 @@
 //! The JS reader never throws: a getter or Proxy trap that throws makes that notes value
 //! unreadable, as before; a bad row is reported back as an error code and index.
 
-use crate::notes::{read_text, EntryView, Leaf, NotesRead, NotesView};
+use crate::notes::{read_utf8, EntryView, Leaf, NotesRead, NotesView};
 use crate::platform::Platform;
 use js_sys::Float64Array;
 use wasm_bindgen::prelude::*;
@@ -170,10 +170,14 @@ export function bad(b) { return b.bad; }
 // encodeInto costs more there), encodeInto for the rest and for long text (measured in
 // Chromium 156: the loop wins on the joined strings, encodeInto on 50 KB notes).
 // Returns the bytes written, or -1 when the view was too small (the caller retries bigger).
-function utf8Into(str, view, loop) {
+function utf8Into(str, mem, ptr, cap, loop) {
   const len = str.length;
-  if (len > view.length) return -1;
-  if (!loop) { const r = enc.encodeInto(str, view); return r.read < len ? -1 : r.written; }
+  if (len > cap) return -1;
+  if (!loop) {
+    const r = enc.encodeInto(str, new Uint8Array(mem.buffer, ptr, cap));
+    return r.read < len ? -1 : r.written;
+  }
+  const view = new Uint8Array(mem.buffer, ptr, cap);
   let i = 0;
   for (; i < len; i++) {
     const c = str.charCodeAt(i);
@@ -185,13 +189,16 @@ function utf8Into(str, view, loop) {
   return r.read < len - i ? -1 : i + r.written;
 }
 export function stringsInto(b, mem, ptr, cap) {
-  return b.s.length === 0 ? 0 : utf8Into(b.s, new Uint8Array(mem.buffer, ptr, cap), true);
+  return b.s.length === 0 ? 0 : utf8Into(b.s, mem, ptr, cap, true);
 }
+// One view of the whole memory per batch for the byte copies (made again if memory grew).
 export function textInto(b, k, mem, ptr, cap) {
   const v = b.t[k];
-  const view = new Uint8Array(mem.buffer, ptr, cap);
-  if (typeof v === 'string') return utf8Into(v, view, v.length <= 4096);
-  view.set(v);
+  if (typeof v === 'string') return utf8Into(v, mem, ptr, cap, v.length <= 4096);
+  if (v.length > cap) return -1;
+  let all = b.all;
+  if (all === undefined || all.buffer !== mem.buffer) all = b.all = new Uint8Array(mem.buffer);
+  all.set(v, ptr);
   return v.length;
 }
 export function buildProgress(n, s, single) {
@@ -486,12 +493,9 @@ impl<'c> Reader<'c> {
                 } else {
                     fill(&mut self.text, len, copy);
                 }
-                match std::str::from_utf8(&self.text) {
-                    Ok(s) => read_text(s),
-                    Err(_) if kind == 3 => NotesRead::Unreadable,
-                    // encodeInto output is always UTF-8; unreachable, read as unreadable.
-                    Err(_) => NotesRead::Unreadable,
-                }
+                // UTF-8 is checked in the reader's one pass (bytes may not be UTF-8; text from
+                // encodeInto always is, and costs nothing extra while it is ASCII).
+                read_utf8(&self.text)
             }
             _ => NotesRead::Unreadable,
         }
