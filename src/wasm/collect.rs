@@ -24,10 +24,18 @@ use wasm_bindgen::prelude::*;
 //   row (batches): the platform list (count, then per name a leaf), then the notes
 // The metric names are `notes::METRICS`, in that order.
 // Header of a collected batch: error kind, row index, UTF-16 length of all strings, rows.
+// Error kinds: 1 row not an object, 2 platforms not an array, 3 platforms unreadable, 4 a
+// row (or the list) unreadable, 5 the list too long, 6 platforms too long.
+/// Longest row or value list read, and longest platform list (as `MAX_ROWS`/`MAX_NAMES` in JS).
+pub const MAX_ROWS: u32 = 16_777_216;
+pub const MAX_NAMES: u32 = 65_536;
 #[wasm_bindgen(inline_js = r#"
 const NAMES = ['instagram', 'tiktok', 'youtube'];
 const enc = new TextEncoder();
 const rec = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+// Longest lists read (an array-like Proxy can claim 2^32 - 1 values: refused, not looped over).
+const MAX_ROWS = 16777216, MAX_NAMES = 65536;
+const TOO_LONG = {};
 // A Date's time (NaN when invalid), undefined for anything else; never throws (instanceof on
 // a revoked Proxy does).
 export function dateTime(v) {
@@ -86,6 +94,7 @@ class W {
   }
   names(list) {
     const len = list.length;
+    if (!(len <= MAX_NAMES)) throw TOO_LONG;
     this.put(len);
     for (let k = 0; k < len; k++) {
       const v = list[k];
@@ -105,13 +114,14 @@ export function collectOne(v, list) {
   try {
     if (!Array.isArray(list)) return refused(2, 0, list);
     w.names(list);
-  } catch (_) { return refused(3, 0); }
+  } catch (e) { return refused(e === TOO_LONG ? 6 : 3, 0); }
   w.notes(v);
   return w.done();
 }
 export function collectRows(rows) {
   let len, w;
   try { len = rows.length; w = new W(len); } catch (_) { return refused(4, 0); }
+  if (!(len <= MAX_ROWS)) return refused(5, 0);
   for (let i = 0; i < len; i++) {
     let row, list;
     try {
@@ -124,7 +134,7 @@ export function collectRows(rows) {
     try {
       if (!Array.isArray(list)) return refused(2, i, list);
       w.names(list);
-    } catch (_) { return refused(3, i); }
+    } catch (e) { return refused(e === TOO_LONG ? 6 : 3, i); }
     w.notes(v);
   }
   return w.done();
@@ -133,6 +143,7 @@ export function collectValues(list) {
   let w;
   try {
     const len = list.length;
+    if (!(len <= MAX_ROWS)) return refused(5, 0);
     w = new W(0, 64 + Math.min(len, 65536) * 2);
     w.put(len);
     for (let k = 0; k < len; k++) w.leaf(list[k]);
@@ -259,6 +270,10 @@ pub enum Refused {
     PlatformsThrew(u32),
     /// Reading `rows[i]` threw.
     RowThrew(u32),
+    /// The rows (or values) claim more than `MAX_ROWS` entries, or a length that is no number.
+    TooLong,
+    /// `platforms` (or `rows[i].platforms`) claims more than `MAX_NAMES` entries.
+    PlatformsTooLong(u32),
 }
 
 /// Values collected by the JS reader: numbers, strings, and the JS texts still to copy.
@@ -283,6 +298,8 @@ impl Collected {
             1 => return Err(Refused::RowNotObject(row, bad(&batch))),
             2 => return Err(Refused::NotArray(row, bad(&batch))),
             3 => return Err(Refused::PlatformsThrew(row)),
+            5 => return Err(Refused::TooLong),
+            6 => return Err(Refused::PlatformsTooLong(row)),
             _ => return Err(Refused::RowThrew(row)),
         }
         let memory = wasm_bindgen::memory();

@@ -1,6 +1,6 @@
 //! Exports: `analyticsProgress`, `analyticsProgressBatch`.
 
-use super::collect::{Collected, Out, Refused};
+use super::collect::{Collected, Out, Refused, MAX_NAMES, MAX_ROWS};
 use super::js::{array_arg, describe, invalid, now_arg, option};
 use super::ttl::{ttl_spec, use_case_arg};
 use crate::progress::{self, BadgeRef, Options, RowRef, Scratch, Sink};
@@ -59,6 +59,8 @@ fn refused(r: Refused, batch: bool) -> JsValue {
         Refused::RowThrew(i) => invalid(&format!("rows[{i}] could not be read")),
         Refused::NotArray(i, v) => invalid(&format!("{} must be an array, got {}", at(i, "platforms"), describe(&v))),
         Refused::PlatformsThrew(i) => invalid(&format!("{} could not be read", at(i, "platforms"))),
+        Refused::TooLong => invalid(&format!("rows must be an array of at most {MAX_ROWS} rows")),
+        Refused::PlatformsTooLong(i) => invalid(&format!("{} must be an array of at most {MAX_NAMES} names", at(i, "platforms"))),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Exports: `parseTimestamp`, `parseTimestamps`, `cacheAge`, `isFresh`, `cacheAgeLabel`.
 
-use super::collect::{self, Collected};
+use super::collect::{self, Collected, Refused, MAX_ROWS};
 use super::js::{self, array_arg, describe, invalid, now_arg, num_or_null, option};
 use super::read::leaf;
 use super::ttl::ttl_ms;
@@ -28,7 +28,10 @@ pub fn parse_timestamps(values: JsValue) -> Result<Vec<f64>, JsValue> {
         out.extend(column.values().map(|v| v.map_or(none, |b| time::parse_utf8(b).unwrap_or(f64::NAN))));
         return Ok(out);
     }
-    let c = Collected::values(&values).map_err(|_| invalid("values could not be read (a getter or Proxy trap threw)"))?;
+    let c = Collected::values(&values).map_err(|r| match r {
+        Refused::TooLong => invalid(&format!("values must be an array of at most {MAX_ROWS} values")),
+        _ => invalid("values could not be read (a getter or Proxy trap threw)"),
+    })?;
     let mut r = c.reader();
     let n = r.count();
     Ok((0..n).map(|_| time::parse_leaf(&r.value()).unwrap_or(f64::NAN)).collect())

@@ -20,8 +20,9 @@ pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
 }
 
 #[wasm_bindgen(js_name = normalizePlatform, skip_typescript)]
-pub fn normalize_platform(value: JsValue) -> Result<String, JsValue> {
-    platform_arg(&value).map(|p| p.as_str().to_string())
+pub fn normalize_platform(value: JsValue) -> Result<JsValue, JsValue> {
+    // A cached JS string: no UTF-8 decode on the way out.
+    platform_arg(&value).map(|p| word(p.as_str()))
 }
 
 #[wasm_bindgen(js_name = legacyUserIdApplies, skip_typescript)]
