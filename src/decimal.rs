@@ -41,35 +41,30 @@ pub fn parse(text: &str) -> Option<f64> {
     let (mut mantissa, mut digits, mut dropped) = (0u64, 0u32, false);
     let mut exp10: i64 = 0;
     let mut seen_digit = false;
-    let mut take = |c: u8, after_point: bool, exp10: &mut i64| {
-        if mantissa == 0 && c == b'0' {
-            if after_point {
-                *exp10 -= 1;
+    // A digit before the point scales by ten unless it is kept; one after it by a tenth when
+    // it is kept (leading zeros count as kept: they only move the point).
+    let mut take = |c: u8, after_point: bool| {
+        let leading_zero = mantissa == 0 && c == b'0';
+        if leading_zero || digits < 19 {
+            if !leading_zero {
+                mantissa = mantissa * 10 + (c - b'0') as u64;
+                digits += 1;
             }
-            return;
-        }
-        if digits < 19 {
-            mantissa = mantissa * 10 + (c - b'0') as u64;
-            digits += 1;
-            if after_point {
-                *exp10 -= 1;
-            }
+            exp10 -= i64::from(after_point);
         } else {
             dropped |= c != b'0';
-            if !after_point {
-                *exp10 += 1;
-            }
+            exp10 += i64::from(!after_point);
         }
     };
     while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
-        take(c, false, &mut exp10);
+        take(c, false);
         seen_digit = true;
         i += 1;
     }
     if b.get(i) == Some(&b'.') {
         i += 1;
         while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
-            take(c, true, &mut exp10);
+            take(c, true);
             seen_digit = true;
             i += 1;
         }

@@ -380,20 +380,19 @@ pub fn ascii_column(list: &JsValue) -> Option<AsciiColumn> {
     // then room for 32 bytes a value (a timestamp is about 25), then for the most (63 + 1).
     let mut cap = 0;
     for per_value in [32, 65, 0] {
-        // A column too long for the memory left takes the general path (which reports it).
-        buf.try_reserve_exact(cap).ok()?;
-        let written = timestamps_into(list, &memory, buf.as_mut_ptr() as u32, cap as u32);
-        if written >= 0.0 {
-            // SAFETY: JS wrote `written` (at most `cap`, the view's length) bytes into the spare capacity.
-            unsafe { buf.set_len((written as usize).min(cap)) };
-            let count = u32::from_le_bytes(buf.get(..4)?.try_into().ok()?) as usize;
-            return (buf.len() >= 4 + count).then_some(AsciiColumn { buf, count });
+        match write_into(&mut buf, cap, |ptr, cap| timestamps_into(list, &memory, ptr, cap)) {
+            Ok(()) => {
+                let count = u32::from_le_bytes(buf.get(..4)?.try_into().ok()?) as usize;
+                return (buf.len() >= 4 + count).then_some(AsciiColumn { buf, count });
+            }
+            Err(code) => {
+                let len = -2.0 - code;
+                if per_value == 0 || !(0.0..=(u32::MAX as f64)).contains(&len) {
+                    return None;
+                }
+                cap = (len as usize).saturating_mul(per_value).saturating_add(64);
+            }
         }
-        let len = -2.0 - written;
-        if per_value == 0 || !(0.0..=(u32::MAX as f64)).contains(&len) {
-            return None;
-        }
-        cap = (len as usize).saturating_mul(per_value).saturating_add(64);
     }
     None
 }
@@ -422,18 +421,29 @@ impl AsciiColumn {
     }
 }
 
-/// Lets JS write into `buf`'s spare capacity (`copy(ptr, cap)` returns the bytes written, or
-/// -1 when `cap` was too small); `buf` ends up holding exactly what was written.
-fn fill(buf: &mut Vec<u8>, cap: usize, copy: impl Fn(u32, u32) -> i32) -> bool {
+/// Lets JS write into `buf`'s spare capacity: `copy(ptr, cap)` returns the bytes written, or
+/// a negative code (passed back as `Err`). On success `buf` holds exactly what was written.
+/// Room that cannot be had (a column too long for the memory left) is `Err(-1.0)`.
+fn write_into(buf: &mut Vec<u8>, cap: usize, copy: impl Fn(u32, u32) -> f64) -> Result<(), f64> {
     buf.clear();
-    buf.reserve(cap);
-    let written = if cap == 0 { 0 } else { copy(buf.as_mut_ptr() as u32, cap as u32) };
-    if written < 0 {
-        return false;
+    buf.try_reserve_exact(cap).map_err(|_| -1.0)?;
+    let written = copy(buf.as_mut_ptr() as u32, cap as u32);
+    if written < 0.0 {
+        return Err(written);
     }
     // SAFETY: JS wrote `written` (at most `cap`, the view's length) bytes into the spare capacity.
     unsafe { buf.set_len((written as usize).min(cap)) };
-    true
+    Ok(())
+}
+
+/// [`write_into`] for the text copies (no JS call for empty text): `false` when `cap` was too
+/// small.
+fn fill(buf: &mut Vec<u8>, cap: usize, copy: impl Fn(u32, u32) -> i32) -> bool {
+    if cap == 0 {
+        buf.clear();
+        return true;
+    }
+    write_into(buf, cap, |ptr, cap| copy(ptr, cap) as f64).is_ok()
 }
 
 /// UTF-8 of a JS string of `units` UTF-16 units into `buf`: first with room for mostly-ASCII

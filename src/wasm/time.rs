@@ -4,7 +4,6 @@ use super::collect::{self, Collected, Refused, MAX_ROWS};
 use super::js::{self, array_arg, describe, invalid, now_arg, num_or_null, option};
 use super::read::leaf;
 use super::ttl::ttl_ms;
-use crate::notes::Leaf;
 use crate::{label, time};
 use wasm_bindgen::prelude::*;
 
@@ -23,9 +22,9 @@ pub fn parse_timestamp(value: JsValue) -> JsValue {
 pub fn parse_timestamps(values: JsValue) -> Result<Vec<f64>, JsValue> {
     array_arg(&values, "values")?;
     if let Some(column) = collect::ascii_column(&values) {
-        let none = time::parse_leaf(&Leaf::Null).unwrap_or(f64::NAN);
         let mut out = Vec::with_capacity(column.len());
-        out.extend(column.values().map(|v| v.map_or(none, |b| time::parse_utf8(b).unwrap_or(f64::NAN))));
+        // null/undefined and strings that do not parse are NaN, as in the general path.
+        out.extend(column.values().map(|v| v.and_then(time::parse_utf8).unwrap_or(f64::NAN)));
         return Ok(out);
     }
     let c = Collected::values(&values).map_err(|r| match r {
