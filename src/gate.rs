@@ -13,18 +13,20 @@ pub struct GateOptions {
     pub requests_per_second: f64,
     pub burst: f64,
     pub max_concurrent: u32,
+    /// Requests that may wait at once; `run` beyond it answers `QUEUE_FULL` at once.
+    pub max_queued: u32,
 }
 
 impl Default for GateOptions {
-    /// Modash's documented pace: 2 requests a second, a burst of 2, 4 at once.
+    /// Modash's documented pace: 2 requests a second, a burst of 2, 4 at once, 1,000 waiting.
     fn default() -> Self {
-        GateOptions { requests_per_second: 2.0, burst: 2.0, max_concurrent: 4 }
+        GateOptions { requests_per_second: 2.0, burst: 2.0, max_concurrent: 4, max_queued: 1000 }
     }
 }
 
 impl GateOptions {
     /// Validates raw options (None = default).
-    pub fn from_raw(rps: Option<f64>, burst: Option<f64>, max_concurrent: Option<f64>) -> Result<GateOptions, InvalidOption> {
+    pub fn from_raw(rps: Option<f64>, burst: Option<f64>, max_concurrent: Option<f64>, max_queued: Option<f64>) -> Result<GateOptions, InvalidOption> {
         let d = GateOptions::default();
         let bad = |option: &'static str, problem: String| InvalidOption { option, problem };
         let requests_per_second = match rps {
@@ -42,15 +44,21 @@ impl GateOptions {
             Some(x) if x.is_finite() && x >= 1.0 && x <= u32::MAX as f64 => x as u32,
             Some(x) => return Err(bad("maxConcurrent", format!("{} is not a whole number >= 1", fmt_num(x)))),
         };
-        Ok(GateOptions { requests_per_second, burst, max_concurrent })
+        let max_queued = match max_queued {
+            None => d.max_queued,
+            Some(x) if x.is_finite() && x >= 0.0 && x <= u32::MAX as f64 => x as u32,
+            Some(x) => return Err(bad("maxQueued", format!("{} is not a whole number >= 0", fmt_num(x)))),
+        };
+        Ok(GateOptions { requests_per_second, burst, max_concurrent, max_queued })
     }
 }
 
 /// The shared cooldown an attempt's outcome calls for: a 429 with a Retry-After pauses the
-/// whole gate that long (ms); anything else, none.
-pub fn cooldown_after(outcome: &Failure) -> Option<f64> {
+/// whole gate that long (ms), at most `cap_ms` (the retry policy's `maxRetryAfterMs`: a
+/// server asking for three years must not freeze every queued request); anything else, none.
+pub fn cooldown_after(outcome: &Failure, cap_ms: f64) -> Option<f64> {
     if outcome.status == Some(429) {
-        outcome.retry_after_ms
+        outcome.retry_after_ms.map(|ms| ms.min(cap_ms).max(0.0))
     } else {
         None
     }
@@ -97,6 +105,11 @@ impl Gate {
         } else {
             self.queue.push_back(id);
         }
+    }
+
+    /// Whether a new request may wait (the queue holds fewer than `maxQueued`).
+    pub fn has_room(&self) -> bool {
+        self.queue.len() < self.opts.max_queued as usize
     }
 
     /// Removes a queued request (aborted); false when it was not queued.
@@ -167,25 +180,39 @@ mod tests {
 
     #[test]
     fn options() {
-        assert_eq!(GateOptions::from_raw(None, None, None).unwrap(), GateOptions::default());
-        for (r, b, m, name) in [
-            (Some(0.0), None, None, "requestsPerSecond"),
-            (Some(f64::INFINITY), None, None, "requestsPerSecond"),
-            (None, Some(0.5), None, "burst"),
-            (None, None, Some(0.0), "maxConcurrent"),
-            (None, None, Some(f64::NAN), "maxConcurrent"),
+        assert_eq!(GateOptions::from_raw(None, None, None, None).unwrap(), GateOptions::default());
+        for (r, b, m, q, name) in [
+            (Some(0.0), None, None, None, "requestsPerSecond"),
+            (Some(f64::INFINITY), None, None, None, "requestsPerSecond"),
+            (None, Some(0.5), None, None, "burst"),
+            (None, None, Some(0.0), None, "maxConcurrent"),
+            (None, None, Some(f64::NAN), None, "maxConcurrent"),
+            (None, None, None, Some(-1.0), "maxQueued"),
+            (None, None, None, Some(f64::INFINITY), "maxQueued"),
         ] {
-            assert_eq!(GateOptions::from_raw(r, b, m).unwrap_err().option, name);
+            assert_eq!(GateOptions::from_raw(r, b, m, q).unwrap_err().option, name);
         }
     }
 
     #[test]
-    fn only_a_429_with_retry_after_pauses() {
+    fn only_a_429_with_retry_after_pauses_and_never_longer_than_the_cap() {
         let f = |status, ra| Failure { status, network: false, retry_after_ms: ra };
-        assert_eq!(cooldown_after(&f(Some(429), Some(4000.0))), Some(4000.0));
-        assert_eq!(cooldown_after(&f(Some(429), None)), None);
-        assert_eq!(cooldown_after(&f(Some(503), Some(4000.0))), None);
-        assert_eq!(cooldown_after(&f(None, Some(1.0))), None);
+        assert_eq!(cooldown_after(&f(Some(429), Some(4000.0)), 60_000.0), Some(4000.0));
+        assert_eq!(cooldown_after(&f(Some(429), Some(99_999_999_000.0)), 60_000.0), Some(60_000.0));
+        assert_eq!(cooldown_after(&f(Some(429), None), 60_000.0), None);
+        assert_eq!(cooldown_after(&f(Some(503), Some(4000.0)), 60_000.0), None);
+        assert_eq!(cooldown_after(&f(None, Some(1.0)), 60_000.0), None);
+    }
+
+    #[test]
+    fn the_queue_is_bounded() {
+        let mut g = Gate::new(GateOptions { max_queued: 2, ..GateOptions::default() }, 0.0);
+        assert!(g.has_room());
+        g.push(1, false);
+        g.push(2, false);
+        assert!(!g.has_room());
+        g.poll(0.0); // two admitted (burst 2): the queue empties
+        assert!(g.has_room());
     }
 
     #[test]
@@ -217,7 +244,7 @@ mod tests {
         /// than burst + rps in any one-second window, FIFO, never more than maxConcurrent.
         #[test]
         fn rate_order_and_concurrency(rps in 0.5f64..10.0, burst in 1.0f64..6.0, max in 1u32..6, arrivals in proptest::collection::vec((0u32..3000, 1u32..900), 1..60)) {
-            let opts = GateOptions { requests_per_second: rps, burst: burst.floor(), max_concurrent: max };
+            let opts = GateOptions { requests_per_second: rps, burst: burst.floor(), max_concurrent: max, ..GateOptions::default() };
             let mut g = Gate::new(opts.clone(), 0.0);
             let mut arrivals = arrivals;
             arrivals.sort();

@@ -19,6 +19,7 @@ pub mod decimal;
 pub mod gate;
 pub mod json;
 pub mod label;
+pub mod lookup;
 pub mod notes;
 pub mod num;
 pub mod platform;

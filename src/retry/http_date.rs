@@ -27,8 +27,29 @@ fn to_ms(y: i64, mo: i64, d: i64, (h, mi, s): (i64, i64, i64)) -> Option<f64> {
     crate::time::parse_str(&stamp).map(|t| if leap { t + 1000.0 } else { t })
 }
 
-/// Parses an HTTP-date; `None` for anything else.
-pub fn parse(s: &str) -> Option<f64> {
+/// Milliseconds in 50 years of 365.2425 days (RFC 9110's window for two-digit years).
+const FIFTY_YEARS_MS: f64 = 50.0 * 365.2425 * 86_400_000.0;
+
+/// The four-digit year of an RFC 850 two-digit year `yy`, seen at `now_ms` (RFC 9110 section
+/// 5.6.7): never more than 50 years in the future (such a year means the most recent past
+/// year with the same last two digits), else the nearest year with those digits.
+fn rfc850_year(yy: i64, mo: i64, d: i64, t: (i64, i64, i64), now_ms: f64) -> Option<f64> {
+    let now_year = if now_ms.is_finite() { crate::time::civil(now_ms as i64).0 } else { 2000 };
+    let y = now_year - now_year.rem_euclid(100) + yy;
+    let ms = to_ms(y, mo, d, t)?;
+    if ms - now_ms > FIFTY_YEARS_MS {
+        to_ms(y - 100, mo, d, t)
+    } else if now_ms - ms > FIFTY_YEARS_MS {
+        // Early in a century: `44` seen in 1994 is 2044 (not more than 50 years ahead).
+        to_ms(y + 100, mo, d, t).filter(|&next| next - now_ms <= FIFTY_YEARS_MS).or(Some(ms))
+    } else {
+        Some(ms)
+    }
+}
+
+/// Parses an HTTP-date seen at `now_ms` (which RFC 850's two-digit years need); `None` for
+/// anything else.
+pub fn parse(s: &str, now_ms: f64) -> Option<f64> {
     let s = s.trim();
     let parts: Vec<&str> = s.split_ascii_whitespace().collect();
     match parts.as_slice() {
@@ -36,16 +57,14 @@ pub fn parse(s: &str) -> Option<f64> {
         [wd, d, mo, y, t, "GMT"] if wd.strip_suffix(',').is_some_and(|w| DAYS.contains(&w)) => {
             to_ms(digits(y, 4)?, month(mo)?, digits(d, 2)?, clock(t)?)
         }
-        // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT (two-digit years: RFC 9110 says a year
-        // more than 50 years ahead means the past century; relative to 2000 here).
+        // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT.
         [wd, date, t, "GMT"] if wd.strip_suffix(',').is_some_and(|w| LONG_DAYS.contains(&w)) => {
             let mut it = date.split('-');
             let (d, mo, yy) = (digits(it.next()?, 2)?, month(it.next()?)?, digits(it.next()?, 2)?);
             if it.next().is_some() {
                 return None;
             }
-            let y = if yy >= 70 { 1900 + yy } else { 2000 + yy };
-            to_ms(y, mo, d, clock(t)?)
+            rfc850_year(yy, mo, d, clock(t)?, now_ms)
         }
         // asctime: Sun Nov  6 08:49:37 1994
         [wd, mo, d, t, y] if DAYS.contains(wd) => {
@@ -61,17 +80,33 @@ mod tests {
     use super::*;
 
     const T: f64 = 784_111_777_000.0; // 1994-11-06T08:49:37Z
+    const NOW: f64 = 1_795_000_000_000.0; // 2026-11-18
 
     #[test]
     fn the_three_forms() {
-        assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT"), Some(T));
-        assert_eq!(parse("Sunday, 06-Nov-94 08:49:37 GMT"), Some(T));
-        assert_eq!(parse("Sun Nov  6 08:49:37 1994"), Some(T));
+        assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT", NOW), Some(T));
+        assert_eq!(parse("Sunday, 06-Nov-94 08:49:37 GMT", NOW), Some(T));
+        assert_eq!(parse("Sun Nov  6 08:49:37 1994", NOW), Some(T));
         for bad in [
             "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 31 Feb 1994 08:49:37 GMT", "06 Nov 1994 08:49:37 GMT",
             "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "tomorrow", "", "120",
         ] {
-            assert_eq!(parse(bad), None, "{bad}");
+            assert_eq!(parse(bad, NOW), None, "{bad}");
         }
+    }
+
+    /// RFC 9110: a two-digit year is this century's unless that is more than 50 years ahead.
+    #[test]
+    fn rfc850_two_digit_years_follow_the_clock() {
+        let year = |s: &str, now: f64| parse(s, now).map(|t| crate::time::civil(t as i64).0);
+        // In 2026, 75 is 49 years ahead (2075), 77 is 51 years ahead (1977), 26 is this year.
+        assert_eq!(year("Monday, 06-Nov-75 08:49:37 GMT", NOW), Some(2075));
+        assert_eq!(year("Saturday, 06-Nov-77 08:49:37 GMT", NOW), Some(1977));
+        assert_eq!(year("Friday, 06-Nov-26 08:49:37 GMT", NOW), Some(2026));
+        assert_eq!(year("Monday, 06-Nov-00 08:49:37 GMT", NOW), Some(2000));
+        // In 1994, 94 is this year, 44 is 50 years ahead (kept), 45 means 1945.
+        assert_eq!(year("Sunday, 06-Nov-94 08:49:37 GMT", T), Some(1994));
+        assert_eq!(year("Sunday, 06-Nov-44 08:49:37 GMT", T + 86_400_000.0 * 30.0), Some(2044));
+        assert_eq!(year("Tuesday, 06-Nov-45 08:49:37 GMT", T), Some(1945));
     }
 }

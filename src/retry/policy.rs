@@ -216,7 +216,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
         let secs = v.bytes().fold(0f64, |acc, b| acc * 10.0 + (b - b'0') as f64);
         return Some(secs * 1000.0);
     }
-    super::http_date::parse(v).map(|t| (t - now_ms).max(0.0))
+    super::http_date::parse(v, now_ms).map(|t| (t - now_ms).max(0.0))
 }
 
 /// Retry-After given as a number of seconds (`error.retryAfter`): finite and >= 0.
@@ -316,6 +316,13 @@ mod tests {
         for bad in ["-1", "1.5", "soon", "", "1e3", "+5"] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }
+        // RFC 850's two-digit year 75, seen in 2026, is 2075 (RFC 9110), not 1975: a wait of
+        // 49 years, which stops at the cap instead of being retried at once.
+        let now_2026 = 1_795_000_000_000.0;
+        let ra = parse_retry_after("Wednesday, 06-Nov-75 08:49:37 GMT", now_2026).unwrap();
+        assert!(ra > 48.0 * 365.0 * 86_400_000.0, "{ra}");
+        let f = Failure { status: Some(429), network: false, retry_after_ms: Some(ra) };
+        assert_eq!(decide(&Policy::default(), &f, 0, 0.0), Decision::RetryAfterTooLong { wait_ms: ra });
         assert_eq!(retry_after_seconds(2.0), Some(2000.0));
         assert_eq!(retry_after_seconds(-2.0), None);
     }

@@ -94,7 +94,7 @@ class W {
   }
   names(list) {
     const len = list.length;
-    if (!(len <= MAX_NAMES)) throw TOO_LONG;
+    if (!count(len, MAX_NAMES)) throw TOO_LONG;
     this.put(len);
     for (let k = 0; k < len; k++) {
       const v = list[k];
@@ -103,6 +103,9 @@ class W {
   }
   done() { this.n[2] = this.units; return { n: this.n.subarray(0, this.i), s: this.s.join(''), t: this.t }; }
 }
+// A length every reader accepts: a whole number from 0 to `max` (a Proxy or an array-like can
+// claim 1.5, -1, NaN or 2^53; Number.isSafeInteger refuses them all in every engine).
+const count = (len, max) => Number.isSafeInteger(len) && len >= 0 && len <= max;
 const refused = (kind, row, bad) => ({ n: new Float64Array([kind, row, 0, 0]), s: '', t: [], bad });
 export function collectNotes(v) {
   const w = new W(1);
@@ -120,8 +123,7 @@ export function collectOne(v, list) {
 }
 export function collectRows(rows) {
   let len, w;
-  try { len = rows.length; w = new W(len); } catch (_) { return refused(4, 0); }
-  if (!(len <= MAX_ROWS)) return refused(5, 0);
+  try { len = rows.length; if (!count(len, MAX_ROWS)) return refused(5, 0); w = new W(len); } catch (_) { return refused(4, 0); }
   for (let i = 0; i < len; i++) {
     let row, list;
     try {
@@ -143,7 +145,7 @@ export function collectValues(list) {
   let w;
   try {
     const len = list.length;
-    if (!(len <= MAX_ROWS)) return refused(5, 0);
+    if (!count(len, MAX_ROWS)) return refused(5, 0);
     w = new W(0, 64 + Math.min(len, 65536) * 2);
     w.put(len);
     for (let k = 0; k < len; k++) w.leaf(list[k]);
@@ -163,7 +165,8 @@ const SIMD_ENCODE_INTO = typeof process === 'object' && process !== null && !!pr
 export function timestampsInto(list, mem, ptr, cap) {
   try {
     const len = list.length;
-    if (!(len + 4 <= cap)) return len >= 0 ? -2 - len : -1;
+    if (!count(len, MAX_ROWS)) return -1;
+    if (!(len + 4 <= cap)) return -2 - len;
     const view = new Uint8Array(mem.buffer, ptr, cap);
     let j = 4 + len;
     if (SIMD_ENCODE_INTO) {
@@ -427,12 +430,15 @@ impl AsciiColumn {
 fn write_into(buf: &mut Vec<u8>, cap: usize, copy: impl Fn(u32, u32) -> f64) -> Result<(), f64> {
     buf.clear();
     buf.try_reserve_exact(cap).map_err(|_| -1.0)?;
+    // Zeroed first (a memset: cheap next to the copy), so that a count JS got wrong can only
+    // ever expose zeros, never bytes of an earlier batch; no `unsafe`.
+    buf.resize(cap, 0);
     let written = copy(buf.as_mut_ptr() as u32, cap as u32);
     if written < 0.0 {
+        buf.clear();
         return Err(written);
     }
-    // SAFETY: JS wrote `written` (at most `cap`, the view's length) bytes into the spare capacity.
-    unsafe { buf.set_len((written as usize).min(cap)) };
+    buf.truncate(if written.is_finite() { written as usize } else { 0 });
     Ok(())
 }
 

@@ -5,6 +5,11 @@
 use super::js::{assign_from, describe, error, invalid, option, promise, Obj};
 use crate::gate::{cooldown_after, Gate, GateOptions};
 use crate::retry::policy::{Failure, InvalidOption};
+
+/// Error code of a run refused because `maxQueued` requests are already waiting.
+const QUEUE_FULL: &str = "QUEUE_FULL";
+/// Error code of a run that did not settle within its `timeoutMs`.
+const TIMEOUT: &str = "TIMEOUT";
 use crate::retry::run::{as_response, failure_from_error, header_retry_after, safe_get, unless_aborted};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise};
@@ -165,7 +170,7 @@ async fn acquire(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>, signal: O
 
 /// The callback handed to retryRequest: every attempt passes through the gate; a 429 with a
 /// Retry-After pauses the whole gate; a retry after the first attempt goes to the front.
-fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation: Reservation) -> Function {
+fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation: Reservation, cooldown_cap_ms: f64) -> Function {
     let f = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |ctx: JsValue| {
         let inner = inner.clone();
         let request = request.clone();
@@ -176,9 +181,18 @@ fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation
             let reserved = reservation.borrow_mut().take();
             let waited = acquire(&inner, reserved, signal.as_ref()).await?;
             queued.set(queued.get() + waited);
+            // Raced against the signal: a request that never settles gives its place back as
+            // soon as every caller has aborted (or the run timed out).
             let out = match request.call1(&JsValue::NULL, &ctx) {
                 Err(e) => Err(e),
-                Ok(v) => JsFuture::from(Promise::resolve(&v)).await,
+                Ok(v) => match unless_aborted(JsFuture::from(Promise::resolve(&v)), signal.as_ref()).await {
+                    Ok(r) => r,
+                    Err(s) => {
+                        inner.gate.borrow_mut().release();
+                        pump(&inner);
+                        return Err(s.reason());
+                    }
+                },
             };
             let now = js_sys::Date::now();
             let outcome = match &out {
@@ -189,7 +203,7 @@ fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation
                 }),
                 Err(e) => Some(failure_from_error(e, now)),
             };
-            let cooldown = outcome.as_ref().and_then(cooldown_after);
+            let cooldown = outcome.as_ref().and_then(|o| cooldown_after(o, cooldown_cap_ms));
             inner.gate.borrow_mut().release();
             if let Some(ms) = cooldown {
                 inner.gate.borrow_mut().pause_until(now + ms);
@@ -259,6 +273,7 @@ pub fn create_request_gate(options: JsValue) -> Result<RequestGate, JsValue> {
         gate_number(&options, "requestsPerSecond")?,
         gate_number(&options, "burst")?,
         gate_number(&options, "maxConcurrent")?,
+        gate_number(&options, "maxQueued")?,
     )
     .map_err(|e| error(InvalidOption::CODE, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
     let retry = option(&options, "retry", "options")?;
@@ -312,6 +327,27 @@ impl RequestGate {
                 return Ok(promise(wait_caller(shared, signal, true)));
             }
         }
+        if !inner.gate.borrow().has_room() {
+            let r = Obj::new()
+                .set("success", false)
+                .set("error", error(QUEUE_FULL, "The request gate's queue is full (maxQueued); try again later"))
+                .set("status", JsValue::NULL)
+                .set("retriesUsed", 0)
+                .set("waitTimeMs", JsValue::NULL)
+                .set("aborted", false)
+                .set("deduplicated", false)
+                .set("queuedMs", 0)
+                .build();
+            return Ok(Promise::resolve(&r));
+        }
+        let timeout_ms = option(&options, "timeoutMs", "options")?;
+        let timeout_ms = if timeout_ms.is_undefined() || timeout_ms.is_null() {
+            None
+        } else {
+            Some(timeout_ms.as_f64().filter(|t| t.is_finite() && *t > 0.0).ok_or_else(|| {
+                error(InvalidOption::CODE, &format!("Invalid gate option timeoutMs: {} is not a finite number > 0", describe(&timeout_ms)))
+            })?)
+        };
         let controller = AbortController::new()?;
         let merged: JsValue = Object::new().into();
         let unreadable = |what: &str| error(InvalidOption::CODE, &format!("Invalid retry option: {what} could not be read"));
@@ -322,13 +358,32 @@ impl RequestGate {
             return Err(unreadable("options"));
         }
         js_sys::Reflect::set(&merged, &"signal".into(), controller.signal().as_ref())?;
+        // The same validation retryRequest makes; the gate needs the cap on Retry-After.
+        let cooldown_cap_ms = super::retry::parse(&merged)?.policy.max_retry_after_ms;
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = timeout_ms.map(|ms| {
+            let (c, flag) = (controller.clone(), timed_out.clone());
+            Timeout::new(ms.ceil().min(2_147_483_647.0) as u32, move || {
+                flag.set(true);
+                c.abort_with_reason(&error(TIMEOUT, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
+            })
+        });
         let shared = Rc::new(Shared { controller, callers: Cell::new(1), promise: RefCell::new(None), queued_ms: Rc::new(Cell::new(0.0)) });
-        let reservation: Reservation = Rc::default();
-        let gated_request = gated(inner.clone(), request, shared.queued_ms.clone(), reservation.clone());
+        // The first place is taken now, so that `maxQueued` counts this run at once.
+        let reservation: Reservation = Rc::new(RefCell::new(Some(reserve(&inner, false))));
+        let gated_request = gated(inner.clone(), request, shared.queued_ms.clone(), reservation.clone(), cooldown_cap_ms);
         let inner2 = inner.clone();
         let key2 = key.clone();
         let settled = promise(async move {
             let r = crate::wasm::retry::retry_request(gated_request.into(), merged).await;
+            drop(timer);
+            if timed_out.get() {
+                // Not the callers' abort: a failure they should see as one.
+                if let Ok(o) = &r {
+                    let _ = js_sys::Reflect::set(o, &"aborted".into(), &JsValue::FALSE);
+                    let _ = js_sys::Reflect::set(o, &"timedOut".into(), &JsValue::TRUE);
+                }
+            }
             // A retry that never came (given up, too long a wait, aborted) frees its place.
             let unused = reservation.borrow_mut().take();
             cancel_reservation(&inner2, unused);

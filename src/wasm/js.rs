@@ -36,11 +36,11 @@ export function isArray(v) {
   try { return Array.isArray(v); } catch (_) { return false; }
 }
 // A plain copy of an array's values: undefined when a getter or Proxy trap threw, null when
-// it claims more than `max` values.
+// it claims more than `max` values or a length that is no whole number (a Proxy can).
 export function arrayItems(v, max) {
   try {
     const n = v.length;
-    if (!(n <= max)) return null;
+    if (!(Number.isSafeInteger(n) && n >= 0 && n <= max)) return null;
     const out = new Array(n);
     for (let i = 0; i < n; i++) out[i] = v[i];
     return out;

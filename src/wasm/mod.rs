@@ -4,6 +4,7 @@
 pub mod collect;
 pub mod gate;
 pub mod js;
+pub mod lookup;
 pub mod progress;
 pub mod read;
 pub mod retry;

@@ -28,13 +28,13 @@ fn number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     v.as_f64().map(Some).ok_or_else(|| option_error(key, format!("{} is not a number", describe(&v))))
 }
 
-struct Parsed {
-    policy: Policy,
+pub(crate) struct Parsed {
+    pub(crate) policy: Policy,
     signal: Option<AbortSignal>,
     on_retry: Option<Function>,
 }
 
-fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
+pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
     if !(options.is_undefined() || options.is_null() || is_record(options)) {
         return Err(invalid(&format!("options must be an object, got {}", describe(options))));
     }
@@ -57,7 +57,7 @@ fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
         // never an exception through the module.
         let list = match array_items(&statuses, 1000) {
             v if v.is_undefined() => return Err(option_error("retryableStatuses", "could not be read".into())),
-            v if v.is_null() => return Err(option_error("retryableStatuses", "has more than 1000 values".into())),
+            v if v.is_null() => return Err(option_error("retryableStatuses", "has more than 1000 values or no whole-number length".into())),
             v => v.unchecked_into::<Array>(),
         };
         let mut out = Vec::with_capacity(list.length() as usize);

@@ -12,7 +12,7 @@ export type UseCase = 'roster' | 'discovery' | 'bulkRefresh';
 /** Errors thrown by this module are `Error`s with one of these stable codes. */
 export type ModashFlowErrorCode =
   | 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT'
-  | 'INVALID_OPTION' | 'NOTES_UNREADABLE';
+  | 'INVALID_OPTION' | 'NOTES_UNREADABLE' | 'QUEUE_FULL' | 'TIMEOUT';
 export interface ModashFlowError extends Error { code: ModashFlowErrorCode }
 
 /** The answer of `resolveUserId`. */
@@ -274,7 +274,12 @@ export interface MergeResult<N = object | string> {
 export interface SlimResult<N = object | string> {
   notes: N;
   /** Removed payloads, for the caller to insert into the cache table first. */
-  payloads: Array<{ platform: Platform; userId: string | null; source: 'platform' | 'legacy'; payload: unknown }>;
+  payloads: Array<{
+    platform: Platform; userId: string | null; source: 'platform' | 'legacy'; payload: unknown;
+    /** Notes given as text: the payload's exact JSON text, byte for byte (store this, not
+     * `JSON.stringify(payload)`, which rewrites big numbers, `1.50`, `-0` and escapes). */
+    payloadText: string | null;
+  }>;
   /** UTF-8 bytes of the JSON text before and after. */
   bytesBefore: number;
   bytesAfter: number;
@@ -302,6 +307,24 @@ export function slimNotes<N extends object | string>(notes: N | null | undefined
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
+const TS_LOOKUP: &'static str = r#"
+/** One account of a Modash username search (`GET /v1/{platform}/users?query=…`). */
+export interface SearchedUser { userId: string | number; username: string; [field: string]: unknown }
+/** The verdict of `pickExactMatch`. */
+export type ExactMatch<U = SearchedUser> =
+  | { userId: string; username: string; index: number; user: U; reason: null; closest: [] }
+  | { userId: null; username: null; index: null; user: null; reason: 'no-exact-match'; closest: string[] };
+/**
+ * The account of a search answer whose username equals `username` (ASCII case ignored, a
+ * leading `@` and surrounding blanks ignored), else none with `reason: 'no-exact-match'` and
+ * up to five distinct usernames seen, closest first. Modash's search lists look-alikes
+ * (`anna.b.official` for `anna.b`): never store `users[0]`.
+ * @throws ModashFlowError `INVALID_ARGUMENT` when `users` is not an array or `username` not a string.
+ */
+export function pickExactMatch<U extends SearchedUser>(users: readonly U[], username: string): ExactMatch<U>;
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
 const TS_GATE: &'static str = r#"
 export interface GateOptions {
   /** Token-bucket refill rate; default 2 (Modash's documented pace). */
@@ -310,8 +333,16 @@ export interface GateOptions {
   burst?: number;
   /** Never more than this many in flight; default 4. */
   maxConcurrent?: number;
+  /** At most this many requests wait at once; beyond it `run` resolves at once with a
+   * `QUEUE_FULL` error. Default 1,000. */
+  maxQueued?: number;
   /** Retry options for every run (merged with each run's own). */
   retry?: RetryOptions;
+}
+export interface GateRunOptions extends RetryOptions {
+  /** Gives up (and frees the request's place) when the run has not settled after this many ms:
+   * the result has `timedOut: true` and an error with code `TIMEOUT`. */
+  timeoutMs?: number;
 }
 export interface GateStats { queued: number; inFlight: number; admitted: number; deduplicated: number; pausedUntil: number | null }
 export interface RequestGate {
@@ -321,7 +352,7 @@ export interface RequestGate {
    * (`deduplicated: true` for the joiners). A caller's `signal` removes only that caller; the
    * shared request is cancelled when every caller has aborted.
    */
-  run<T>(key: string | null, request: (ctx: RetryContext) => Promise<T> | T, options?: RetryOptions): Promise<RetryResult<T> & { deduplicated: boolean; queuedMs: number }>;
+  run<T>(key: string | null, request: (ctx: RetryContext) => Promise<T> | T, options?: GateRunOptions): Promise<RetryResult<T> & { deduplicated: boolean; queuedMs: number; timedOut?: boolean }>;
   stats(): GateStats;
   /** Pauses admissions for `ms` (merged with any current pause). */
   pause(ms: number): void;
@@ -331,7 +362,9 @@ export interface RequestGate {
 /**
  * A shared request gate: a token bucket on the event loop's timers (first in, first out, at
  * most `maxConcurrent` at once), a shared cooldown when any request sees a 429 with a
- * Retry-After (its retry goes first), and in-flight de-duplication by key.
+ * Retry-After (its retry goes first; the pause never exceeds the retry policy's
+ * `maxRetryAfterMs`), and in-flight de-duplication by key. An aborted or timed-out request
+ * frees its place at once, even when its callback never settles.
  * @throws ModashFlowError `INVALID_OPTION` naming a bad option.
  */
 export function createRequestGate(options?: GateOptions): RequestGate;

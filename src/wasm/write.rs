@@ -244,13 +244,16 @@ fn payload_facts_js(payload: &JsValue) -> PayloadFacts {
     PayloadFacts::from_levels(payload_level(&profile), payload_level(payload))
 }
 
-fn payload_js(p: Platform, user_id: Option<&str>, source: PayloadSource, payload: &JsValue) -> JsValue {
+/// A removed payload; `text` is its exact JSON text when notes came as text (so the cache row
+/// keeps the payload byte for byte: no number or escape rewritten by a parse and a stringify).
+fn payload_js(p: Platform, user_id: Option<&str>, source: PayloadSource, payload: &JsValue, text: Option<&str>) -> JsValue {
     let o: JsValue = js_sys::Object::new().into();
     let _ = Reflect::set(&o, &"platform".into(), &JsValue::from_str(p.as_str()));
     let _ = Reflect::set(&o, &"userId".into(), &user_id.map_or(JsValue::NULL, JsValue::from_str));
     let src = if source == PayloadSource::Legacy { "legacy" } else { "platform" };
     let _ = Reflect::set(&o, &"source".into(), &JsValue::from_str(src));
     let _ = Reflect::set(&o, &"payload".into(), payload);
+    let _ = Reflect::set(&o, &"payloadText".into(), &text.map_or(JsValue::NULL, JsValue::from_str));
     o
 }
 
@@ -265,7 +268,7 @@ pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
             for (sl, raw) in &s.payloads {
                 // Only the payloads are parsed into JS values, by the engine's own parser.
                 let payload = js_sys::JSON::parse(raw).map_err(|_| refuse("a payload could not be parsed".into()))?;
-                payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload));
+                payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload, Some(raw)));
             }
             (JsValue::from_str(&s.text), text_bytes(&t), text_bytes(&s.text))
         }
@@ -283,7 +286,7 @@ pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
             let plan = write::plan_slim(&view, |p| payload_facts_js(&entry_payload(p)), || payload_facts_js(&legacy_payload()), id_for);
             for sl in &plan.slimmed {
                 let payload = if sl.source == PayloadSource::Legacy { legacy_payload() } else { entry_payload(sl.platform) };
-                payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload));
+                payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload, None));
             }
             let too_big = |e: JsValue| refuse(format!("notes cannot be written as JSON: {}", describe(&e)));
             let before = json_bytes(&o).map_err(too_big)?;

@@ -201,3 +201,81 @@ async fn options_listeners_and_errors() {
     // And the gate still works afterwards.
     assert!(settle(gate("{}").run(JsValue::NULL, js("() => 7"), JsValue::UNDEFINED)).await.is_object());
 }
+
+async fn sleep(ms: u32) {
+    JsFuture::from(js(&format!("new Promise((r) => setTimeout(r, {ms}))")).unchecked_into::<Promise>()).await.unwrap();
+}
+
+/// A 429 asking for three years pauses the gate no longer than `maxRetryAfterMs`.
+#[wasm_bindgen_test]
+async fn a_huge_retry_after_pauses_no_longer_than_the_cap() {
+    let g = gate("{ retry: { maxRetryAfterMs: 2000 } }");
+    let t0 = js_sys::Date::now();
+    let r = settle(g.run(JsValue::NULL, js("() => ({ ok: false, status: 429, headers: { get: () => '99999999' } })"), JsValue::UNDEFINED)).await;
+    assert_eq!(prop(&r, "success"), JsValue::FALSE);
+    assert_eq!(num(&r, "waitTimeMs"), 99_999_999_000.0, "the caller is told what Modash asked for");
+    let paused = num(&g.stats(), "pausedUntil");
+    assert!(paused <= js_sys::Date::now() + 2000.0 && paused >= t0 + 1900.0, "paused until {} ms from now", paused - js_sys::Date::now());
+}
+
+/// maxConcurrent 1, a callback that never settles, then abort: the slot comes back at once.
+#[wasm_bindgen_test]
+async fn a_never_settling_request_frees_its_slot_on_abort() {
+    let g = gate("{ requestsPerSecond: 1000, burst: 10, maxConcurrent: 1 }");
+    let c = js("new AbortController()");
+    let o = js("({})");
+    Reflect::set(&o, &"signal".into(), &prop(&c, "signal")).unwrap();
+    let stuck = g.run(JsValue::NULL, js("() => new Promise(() => {})"), o);
+    sleep(10).await;
+    assert_eq!(num(&g.stats(), "inFlight"), 1.0);
+    js_sys::Function::new_with_args("c", "c.abort('closed')").call1(&JsValue::NULL, &c).unwrap();
+    assert_eq!(prop(&settle(stuck).await, "aborted"), JsValue::TRUE);
+    sleep(0).await;
+    assert_eq!(num(&g.stats(), "inFlight"), 0.0, "the slot was released");
+    let next = settle(g.run(JsValue::NULL, js("() => 'next'"), JsValue::UNDEFINED)).await;
+    assert_eq!(prop(&next, "data").as_string().as_deref(), Some("next"));
+}
+
+/// `timeoutMs` ends a run that never settles, frees its slot, and says so.
+#[wasm_bindgen_test]
+async fn timeout_ms_ends_a_stuck_run() {
+    let g = gate("{ requestsPerSecond: 1000, burst: 10, maxConcurrent: 1 }");
+    let t0 = js_sys::Date::now();
+    let r = settle(g.run("k".into(), js("() => new Promise(() => {})"), js("{ timeoutMs: 50 }"))).await;
+    assert!(js_sys::Date::now() - t0 >= 45.0);
+    assert_eq!((prop(&r, "success"), prop(&r, "aborted"), prop(&r, "timedOut")), (JsValue::FALSE, JsValue::FALSE, JsValue::TRUE));
+    assert_eq!(prop(&prop(&r, "error"), "code").as_string().as_deref(), Some("TIMEOUT"));
+    sleep(0).await;
+    assert_eq!(num(&g.stats(), "inFlight"), 0.0);
+    assert_eq!(prop(&settle(g.run("k".into(), js("() => 2"), JsValue::UNDEFINED)).await, "data").as_f64(), Some(2.0), "the key is free again");
+}
+
+/// Beyond `maxQueued` waiting requests, `run` answers QUEUE_FULL at once; joiners of a
+/// queued key do not count.
+#[wasm_bindgen_test]
+async fn the_queue_is_bounded() {
+    let g = gate("{ maxQueued: 2 }");
+    g.pause(js("60000")).unwrap();
+    let c = js("new AbortController()");
+    let o = || {
+        let o = js("({})");
+        Reflect::set(&o, &"signal".into(), &prop(&c, "signal")).unwrap();
+        o
+    };
+    let a = g.run("a".into(), js("() => 1"), o());
+    let b = g.run("b".into(), js("() => 1"), o());
+    let joiner = g.run("a".into(), js("() => 1"), o());
+    let full = settle(g.run("c".into(), js("() => 1"), o())).await;
+    assert_eq!((prop(&full, "success"), prop(&full, "aborted")), (JsValue::FALSE, JsValue::FALSE));
+    assert_eq!(prop(&prop(&full, "error"), "code").as_string().as_deref(), Some("QUEUE_FULL"));
+    assert_eq!(num(&g.stats(), "queued"), 2.0);
+    js_sys::Function::new_with_args("c", "c.abort('done')").call1(&JsValue::NULL, &c).unwrap();
+    for p in [a, b, joiner] {
+        assert_eq!(prop(&settle(p).await, "aborted"), JsValue::TRUE);
+    }
+    for (o, name) in [("{ maxQueued: -1 }", "maxQueued"), ("{ maxQueued: 'x' }", "maxQueued")] {
+        assert_error(create_request_gate(js(o)).map(|_| ()), "INVALID_OPTION", name);
+    }
+    let e = JsFuture::from(gate("{}").run(JsValue::NULL, js("() => 1"), js("{ timeoutMs: 0 }"))).await.unwrap_err();
+    assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_OPTION"));
+}

@@ -172,3 +172,56 @@ fn revoked_proxies_and_throwing_lengths_in_the_typed_crossing() {
     // The module still answers afterwards.
     assert_eq!(prop(&resolve(js("{ modash_data: { platforms: { instagram: { userId: '9' } } } }"), "ig"), "userId").as_string().as_deref(), Some("9"));
 }
+
+/// Array-likes whose `length` is fractional, negative, NaN or beyond 2^53 are refused with
+/// INVALID_ARGUMENT by every reader (the rows, platform lists, timestamp columns, retryable
+/// statuses and search answers), never looped over.
+#[wasm_bindgen_test]
+async fn lengths_that_are_no_whole_number_are_refused_everywhere() {
+    use modash_flow::wasm::{gate, lookup};
+    for len in ["1.5", "-1", "NaN", "2 ** 53", "2 ** 32", "'2'"] {
+        let list = || js(&format!("new Proxy(['ig', 'ig'], {{ get(t, k) {{ return k === 'length' ? {len} : t[k]; }} }})"));
+        assert_error(progress::analytics_progress_batch(list(), JsValue::NULL), "INVALID_ARGUMENT", "rows must be an array of at most");
+        assert_error(progress::analytics_progress(JsValue::NULL, list(), JsValue::NULL), "INVALID_ARGUMENT", "platforms must be an array of at most");
+        let rows = js_sys::Array::new();
+        rows.push(&js("({ notes: null, platforms: [] })"));
+        let row = js("({ notes: null })");
+        js_sys::Reflect::set(&row, &"platforms".into(), &list()).unwrap();
+        rows.push(&row);
+        assert_error(progress::analytics_progress_batch(rows.into(), JsValue::NULL), "INVALID_ARGUMENT", "rows[1].platforms must be an array of at most");
+        let stamps = js(&format!("new Proxy(['2025-01-15T10:00:00Z'], {{ get(t, k) {{ return k === 'length' ? {len} : t[k]; }} }})"));
+        assert_error(time::parse_timestamps(stamps), "INVALID_ARGUMENT", "at most 16777216 values");
+        let statuses = js(&format!("{{ retryableStatuses: new Proxy([429], {{ get(t, k) {{ return k === 'length' ? {len} : t[k]; }} }}) }}"));
+        let e = wasm_bindgen_futures::JsFuture::from(retry::retry_request_export(js("() => 1"), statuses)).await.unwrap_err();
+        assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_OPTION"), "an option list is an option error");
+        assert!(prop(&e, "message").as_string().unwrap().contains("retryableStatuses: has more than 1000 values or no whole-number length"));
+        let users = js(&format!("new Proxy([{{ userId: '1', username: 'a' }}], {{ get(t, k) {{ return k === 'length' ? {len} : t[k]; }} }})"));
+        assert_error(lookup::pick_exact_match(users, "a".into()), "INVALID_ARGUMENT", "no valid length");
+    }
+    // Whole lengths still read normally.
+    let ok = js("new Proxy(['ig'], { get(t, k) { return k === 'length' ? 1 : t[k]; } })");
+    assert_eq!(prop(&progress::analytics_progress(JsValue::NULL, ok, JsValue::NULL).unwrap(), "label").as_string().as_deref(), Some("0/1"));
+    let _ = gate::create_request_gate(JsValue::UNDEFINED).unwrap();
+}
+
+/// `pickExactMatch` through JS values: the look-alike listed first is never taken.
+#[wasm_bindgen_test]
+fn pick_exact_match_through_js() {
+    use modash_flow::wasm::lookup::pick_exact_match;
+    let users = js("[{ userId: '1', username: 'anna.b.official', followers: 900 }, { userId: 2, username: 'Anna.B' }, { userId: 3 }, null, 'x']");
+    let r = pick_exact_match(users.clone(), " @anna.b".into()).unwrap();
+    assert_eq!(prop(&r, "userId").as_string().as_deref(), Some("2"), "a safe-integer id becomes its text");
+    assert_eq!(prop(&r, "index").as_f64(), Some(1.0));
+    assert_eq!(prop(&r, "reason"), JsValue::NULL);
+    let r = pick_exact_match(users, "anna".into()).unwrap();
+    assert_eq!(prop(&r, "userId"), JsValue::NULL);
+    assert_eq!(prop(&r, "reason").as_string().as_deref(), Some("no-exact-match"));
+    assert_eq!(json(&prop(&r, "closest")), r#"["anna.b","anna.b.official"]"#);
+    // An id beyond 2^53 as a number has lost digits: no candidate.
+    let r = pick_exact_match(js("[{ userId: 2 ** 60, username: 'tt' }]"), "tt".into()).unwrap();
+    assert_eq!(prop(&r, "reason").as_string().as_deref(), Some("no-exact-match"));
+    let revoked = js("(() => { const r = Proxy.revocable({}, {}); r.revoke(); return [r.proxy, { get userId() { throw new Error('x'); }, username: 'a' }]; })()");
+    assert_eq!(prop(&pick_exact_match(revoked, "a".into()).unwrap(), "reason").as_string().as_deref(), Some("no-exact-match"));
+    assert_error(pick_exact_match(js("({ users: [] })"), "a".into()), "INVALID_ARGUMENT", "users must be an array");
+    assert_error(pick_exact_match(js("[]"), js("42")), "INVALID_ARGUMENT", "username must be a string");
+}

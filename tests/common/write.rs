@@ -95,8 +95,8 @@ fn slim_twice_like_a_migration() {
     let first = slim_notes(text.into(), JsValue::UNDEFINED).unwrap();
     let payloads = js_sys::Array::from(&prop(&first, "payloads"));
     assert_eq!(payloads.length(), 2);
-    assert_eq!(json(&payloads.get(0)), r#"{"platform":"instagram","userId":"77","source":"legacy","payload":{"profile":{"followers":5}}}"#);
-    assert_eq!(json(&payloads.get(1)), r#"{"platform":"tiktok","userId":"T9","source":"platform","payload":{"profile":{"userId":"T9","avgViews":3}}}"#);
+    assert_eq!(json(&payloads.get(0)), r#"{"platform":"instagram","userId":"77","source":"legacy","payload":{"profile":{"followers":5}},"payloadText":"{\"profile\":{\"followers\":5}}"}"#);
+    assert_eq!(json(&payloads.get(1)), r#"{"platform":"tiktok","userId":"T9","source":"platform","payload":{"profile":{"userId":"T9","avgViews":3}},"payloadText":"{\"profile\":{\"userId\":\"T9\",\"avgViews\":3}}"}"#);
     assert_eq!(prop(&first, "bytesBefore").as_f64(), Some(text.len() as f64));
     let second = slim_notes(text.into(), js("{ cacheIds: { tiktok: 'c-t', legacy: 'c-l' } }")).unwrap();
     assert_eq!(
@@ -108,8 +108,19 @@ fn slim_twice_like_a_migration() {
     let obj = js_sys::JSON::parse(text).unwrap();
     let s = slim_notes(obj.clone(), js("{ cacheIds: { tiktok: 'c-t', legacy: 'c-l' } }")).unwrap();
     assert_eq!(json(&prop(&s, "notes")), prop(&second, "notes").as_string().unwrap());
-    let same = js_sys::Function::new_with_args("o,r", "return r.payloads[1].payload === o.modash_data.platforms.tiktok.cached_payload");
+    let same = js_sys::Function::new_with_args("o,r", "return r.payloads[1].payload === o.modash_data.platforms.tiktok.cached_payload && r.payloads[1].payloadText === null");
     assert_eq!(same.call2(&JsValue::NULL, &obj, &s).unwrap(), JsValue::TRUE);
+}
+
+/// From text, each payload's exact text comes back: numbers and escapes that a parse and a
+/// stringify would rewrite survive byte for byte.
+#[wasm_bindgen_test]
+fn slim_hands_back_each_payload_byte_for_byte() {
+    let payload = r#"{ "big": 12345678901234567890, "huge": 1e400, "negz": -0, "dec": 1.50, "name": "\u00e9" }"#;
+    let text = format!(r#"{{"modash_data":{{"platforms":{{"instagram":{{"userId":"1","cached_payload":{payload}}}}}}}}}"#);
+    let s = slim_notes(text.into(), JsValue::UNDEFINED).unwrap();
+    let p = js_sys::Array::from(&prop(&s, "payloads")).get(0);
+    assert_eq!(prop(&p, "payloadText").as_string().as_deref(), Some(payload));
 }
 
 #[wasm_bindgen_test]

@@ -1,0 +1,65 @@
+//! Export: `pickExactMatch` (the rule is `crate::lookup`).
+
+use super::js::{array_items, describe, get, invalid, is_array, is_record, Obj};
+use crate::lookup::{pick_exact, Candidate, Pick};
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Most accounts read from one answer (Modash answers at most a few dozen).
+const MAX_USERS: u32 = 1000;
+
+/// A userId as Modash sends it: a string, or a number that is still exact (a safe integer).
+fn id_text(v: &JsValue) -> Option<String> {
+    if let Some(s) = v.as_string() {
+        return Some(s);
+    }
+    v.as_f64()
+        .filter(|n| n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0)
+        .and_then(|n| js_sys::Number::from(n).to_string_with_radix(10).ok())
+        .map(String::from)
+}
+
+#[wasm_bindgen(js_name = pickExactMatch, skip_typescript)]
+pub fn pick_exact_match(users: JsValue, username: JsValue) -> Result<JsValue, JsValue> {
+    let username = username.as_string().ok_or_else(|| invalid(&format!("username must be a string, got {}", describe(&username))))?;
+    if !is_array(&users) {
+        return Err(invalid(&format!("users must be an array (the search answer's `users`), got {}", describe(&users))));
+    }
+    let list = match array_items(&users, MAX_USERS) {
+        v if v.is_undefined() => return Err(invalid("users could not be read")),
+        v if v.is_null() => return Err(invalid(&format!("users has more than {MAX_USERS} entries or no valid length (a whole number)"))),
+        v => v.unchecked_into::<Array>(),
+    };
+    // An entry that is not an object, or whose fields cannot be read, is no candidate.
+    let read: Vec<(String, String, JsValue)> = list
+        .iter()
+        .map(|u| {
+            if !is_record(&u) {
+                return (String::new(), String::new(), u);
+            }
+            let id = get(&u, "userId").ok().as_ref().and_then(id_text).unwrap_or_default();
+            let name = get(&u, "username").ok().and_then(|n| n.as_string()).unwrap_or_default();
+            (id, name, u)
+        })
+        .collect();
+    let candidates: Vec<Candidate> = read.iter().map(|(id, name, _)| Candidate { user_id: id, username: name }).collect();
+    Ok(match pick_exact(&candidates, &username) {
+        Pick::Exact { index } => Obj::new()
+            .set("userId", read[index].0.as_str())
+            .set("username", read[index].1.as_str())
+            .set("index", index as u32)
+            .set("user", read[index].2.clone())
+            .set("reason", JsValue::NULL)
+            .set("closest", Array::new())
+            .build(),
+        Pick::NoExactMatch { closest } => Obj::new()
+            .set("userId", JsValue::NULL)
+            .set("username", JsValue::NULL)
+            .set("index", JsValue::NULL)
+            .set("user", JsValue::NULL)
+            .set("reason", "no-exact-match")
+            .set("closest", closest.iter().map(|s| JsValue::from_str(s)).collect::<Array>())
+            .build(),
+    })
+}
