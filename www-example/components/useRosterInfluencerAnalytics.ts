@@ -101,8 +101,10 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         return;
       }
       const status = r.status;
+      const code = (r.error as { code?: string } | null)?.code;
       const error: AnalyticsState['error'] =
-        status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
+        code === 'NO_EXACT_MATCH' ? { kind: 'not-found', message: `${(r.error as Error).message}. No account was stored: check the username.` }
+        : status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
         : status === 404 ? { kind: 'not-found', message: `No ${p} account found on Modash for this influencer.` }
         : status === 422 ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }
         : status === null ? { kind: 'network', message: `Network error: ${(r.error as Error)?.message ?? 'unreachable'}` }

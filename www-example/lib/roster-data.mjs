@@ -34,6 +34,28 @@ export function account(i, platform) {
   };
 }
 
+/**
+ * Accounts whose usernames contain influencer i's (Modash's search lists them too, most
+ * followers first): `<username>.official` with more followers than the real one, so that
+ * taking the first search result stores the wrong account, and `<username>_fanpage`.
+ */
+export function lookAlikes(i, platform) {
+  const real = account(i, platform);
+  return [['.official', 3, 1], ['_fanpage', 0.5, 2]].map(([suffix, factor, k]) => ({
+    ...real,
+    userId: platform === 'youtube' ? `UC${k}${real.userId.slice(3)}` : `${k}9${real.userId.slice(2)}`,
+    username: `${real.username}${suffix}`,
+    fullname: `${real.fullname} (${suffix.slice(1)})`,
+    followers: Math.round(real.followers * factor) + 1000,
+  }));
+}
+
+/**
+ * Influencers whose own account Modash no longer has (one username-only influencer in 36):
+ * a search for their username finds only the look-alikes, never an exact match.
+ */
+export const goneFromModash = (i) => i % 36 === 29;
+
 /** A Modash-like profile report (about 50 KB with the recent posts). */
 export function report(acc) {
   const r = rng(acc.userId.length * 97 + acc.followers);

@@ -14,16 +14,32 @@ CREATE TABLE IF NOT EXISTS modash_profile_cache (
 `;
 
 /** Tables the migrations keep (created on first use, on both backends). */
+// notes_backup.written_digest and modash_backfill_log.written_digest: sha256 of the notes
+// text the migration wrote (as the store gives it back), so a rollback can tell whether the
+// row changed since (a refresh, a backfill) and skip it instead of overwriting newer data.
+// modash_backfill_log.notes_before: the notes before the backfill changed the row.
 const MIGRATION_SCHEMA = (json) => `
 CREATE TABLE IF NOT EXISTS notes_backup (
-  influencer_id INTEGER PRIMARY KEY, notes ${json}, cache_ids TEXT NOT NULL DEFAULT '[]', migrated_at TEXT NOT NULL);
+  influencer_id INTEGER PRIMARY KEY, notes ${json}, cache_ids TEXT NOT NULL DEFAULT '[]', migrated_at TEXT NOT NULL,
+  written_digest TEXT);
 CREATE TABLE IF NOT EXISTS modash_backfill_log (
-  influencer_platform_id INTEGER PRIMARY KEY, status TEXT NOT NULL, detail TEXT, at TEXT NOT NULL);
+  influencer_platform_id INTEGER PRIMARY KEY, status TEXT NOT NULL, detail TEXT, at TEXT NOT NULL,
+  influencer_id INTEGER, notes_before TEXT, written_digest TEXT);
 `;
+/** Columns added after a store was first created (older stores get them on open). */
+const ADDED_COLUMNS = [
+  ['notes_backup', 'written_digest', 'TEXT'],
+  ['modash_backfill_log', 'influencer_id', 'INTEGER'],
+  ['modash_backfill_log', 'notes_before', 'TEXT'],
+  ['modash_backfill_log', 'written_digest', 'TEXT'],
+];
 
 function sqlite(file) {
   const db = openDb(file);
   db.exec(MIGRATION_SCHEMA('TEXT'));
+  for (const [table, col, type] of ADDED_COLUMNS) {
+    if (!db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).get(col)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${col} ${type}`);
+  }
   return {
     kind: 'sqlite',
     where: file,
@@ -63,6 +79,7 @@ async function postgres(url) {
   };
   await client.query(PG_SCHEMA);
   await client.query(MIGRATION_SCHEMA('JSONB'));
+  for (const [table, col, type] of ADDED_COLUMNS) await client.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${col} ${type}`);
   return store;
 }
 

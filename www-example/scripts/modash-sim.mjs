@@ -6,7 +6,15 @@
 // Test hooks: GET /__sim/stats (call counters and a log), POST /__sim/config, POST /__sim/reset.
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { account, influencer, report, rng, ROSTER_SIZE, PLATFORMS } from '../lib/roster-data.mjs';
+import { account, goneFromModash, influencer, lookAlikes, report, rng, ROSTER_SIZE, PLATFORMS } from '../lib/roster-data.mjs';
+
+/**
+ * A report's JSON text as Modash sends it. Besides the profile it carries values that a parse
+ * and a stringify would rewrite (a 20-digit number, 1e400, -0, 1.50, an escaped é): whoever
+ * stores the report must store this text, not its re-serialisation.
+ */
+export const EXACT_FIELDS = '"exact":{"big":12345678901234567890,"huge":1e400,"negz":-0,"dec":1.50,"e":"\\u00e9"}';
+export const reportText = (acc) => `{${EXACT_FIELDS},${JSON.stringify(report(acc)).slice(1)}`;
 
 export function createSim(options = {}) {
   const config = {
@@ -17,14 +25,18 @@ export function createSim(options = {}) {
     force429Kind: null,   // 'report' or 'lookup': force429 applies to that kind only
     burstLimit: 0,        // > 0: answer 429 when more than this many calls started in the last second
   };
-  const byId = new Map(), byName = new Map();
+  // Every account by id, and per platform the list a search walks (most followers first).
+  const byId = new Map(), searchable = Object.fromEntries(PLATFORMS.map((p) => [p, []]));
   for (let i = 0; i < Number(options.size ?? ROSTER_SIZE); i++) {
     for (const p of influencer(i, 0).platforms) {
-      const a = account(i, p);
-      byId.set(`${p}:${a.userId}`, a);
-      byName.set(`${p}:${a.username.toLowerCase()}`, a);
+      const accounts = [...(goneFromModash(i) ? [] : [account(i, p)]), ...lookAlikes(i, p)];
+      for (const a of accounts) {
+        byId.set(`${p}:${a.userId}`, a);
+        searchable[p].push(a);
+      }
     }
   }
+  for (const p of PLATFORMS) searchable[p].sort((a, b) => b.followers - a.followers);
   let stats, random;
   const reset = () => {
     stats = { report: 0, lookup: 0, rateLimited: 0, notFound: 0, ok: 0, log: [] };
@@ -73,19 +85,24 @@ export function createSim(options = {}) {
       const acc = byId.get(`${platform}:${key}`);
       if (!acc) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'account_not_found', message: `No ${platform} account ${key}` }); }
       stats.ok++; entry.status = 200;
-      return send(res, 200, report(acc));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return res.end(reportText(acc));
     }
-    const acc = byName.get(`${platform}:${key.replace(/^@/, '').toLowerCase()}`);
-    if (!acc) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'handle_not_found', message: `No ${platform} user ${key}` }); }
+    // A search, as Modash's: every account whose username contains the query, most followers
+    // first, `limit` of them (default 5, at most 50).
+    const q = key.trim().replace(/^@/, '').toLowerCase();
+    const limit = Math.min(50, Math.max(1, Number(url.searchParams.get('limit')) || 5));
+    const users = q ? searchable[platform].filter((a) => a.username.toLowerCase().includes(q)).slice(0, limit) : [];
+    if (!users.length) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'handle_not_found', message: `No ${platform} user ${key}` }); }
     stats.ok++; entry.status = 200;
-    return send(res, 200, { error: false, users: [{ userId: acc.userId, username: acc.username, followers: acc.followers, isVerified: false }].slice(0, Number(url.searchParams.get('limit') ?? 1)) });
+    return send(res, 200, { error: false, users: users.map((a) => ({ userId: a.userId, username: a.username, followers: a.followers, isVerified: false })) });
   });
   // Longer than clients' idle pools, so a pooled connection is never closed under a request.
   server.keepAliveTimeout = 120000;
   return { server, config, stats: () => stats };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.env.MODASH_SIM_PORT ?? 4010);
   const { server, config } = createSim();
   server.listen(port, '127.0.0.1', () => {

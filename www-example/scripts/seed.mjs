@@ -1,14 +1,41 @@
-// Creates and seeds the store with the deterministic roster (ROSTER_SIZE, default 240):
-// SQLite (DATABASE_FILE, default data/staff.db), or PostgreSQL when DATABASE_URL is set.
+// Seeds an EMPTY store with the deterministic roster (ROSTER_SIZE, default 240): SQLite
+// (DATABASE_FILE, default data/staff.db), or PostgreSQL when DATABASE_URL is set. A store that
+// already holds influencers is left exactly as it is: the main command runs this on every
+// start, and staff work (refreshes, migrations) must survive a restart.
+//
+// Starting over is explicit: `--reset` (or SEED_RESET=1) deletes the SQLite file; on
+// PostgreSQL every table of the app is emptied, so the database must be named:
+// `--reset=DBNAME` (or SEED_RESET=DBNAME), and it must be the one DATABASE_URL points at.
 import { rmSync } from 'node:fs';
 import { DEFAULT_DB } from '../lib/db.mjs';
 import { openStore, resetStore } from '../lib/store.mjs';
 import { influencer, report, ROSTER_SIZE } from '../lib/roster-data.mjs';
 
 const file = process.env.DATABASE_FILE || DEFAULT_DB;
-if (!process.env.DATABASE_URL) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-const store = await openStore({ file });
-await resetStore(store);
+const url = process.env.DATABASE_URL || '';
+const flag = process.argv.slice(2).find((a) => a === '--reset' || a.startsWith('--reset='));
+const envReset = process.env.SEED_RESET && process.env.SEED_RESET !== '0' ? process.env.SEED_RESET : null;
+const reset = flag ? (flag.includes('=') ? flag.slice('--reset='.length) : '') : envReset === null ? null : envReset === '1' ? '' : envReset;
+
+if (reset !== null) {
+  if (url) {
+    const dbName = decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
+    if (reset !== dbName) {
+      console.error(`[seed] refusing to reset PostgreSQL without naming the database: this would empty every table of "${dbName}". Run with --reset=${dbName} (or SEED_RESET=${dbName}) to start over.`);
+      process.exit(2);
+    }
+  } else {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  }
+}
+const store = await openStore({ file, url: url || undefined });
+if (reset !== null && url) await resetStore(store);
+const { n } = await store.get('SELECT COUNT(*) AS n FROM influencers');
+if (Number(n) > 0) {
+  console.log(`[seed] ${store.kind} ${store.where} already holds ${n} influencers: kept as they are (start over with --reset${url ? '=DBNAME' : ''})`);
+  await store.close();
+  process.exit(0);
+}
 const now = Date.now();
 const j = store.jsonParam();
 const counts = {};

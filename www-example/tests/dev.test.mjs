@@ -12,7 +12,7 @@ const PORT = 3218, SIM_PORT = 4218, DB = join(ROOT, 'data', 'dev-test.db');
 let procs = [], browser;
 
 before(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: { ...process.env, DATABASE_FILE: DB, ROSTER_SIZE: '24' }, stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, DATABASE_FILE: DB, ROSTER_SIZE: '24' }, stdio: 'ignore' });
   procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.05' }, { quiet: true }));
   procs.push(start('next-dev', join(ROOT, 'node_modules/.bin/next'), ['dev', '-p', String(PORT)], { DATABASE_FILE: DB, MODASH_API_BASE: `http://127.0.0.1:${SIM_PORT}` }, { quiet: true }));
   await waitForHttp(`http://127.0.0.1:${SIM_PORT}/__sim/stats`);

@@ -8,7 +8,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
-import { influencer, CASES } from '../lib/roster-data.mjs';
+import Database from 'better-sqlite3';
+import { influencer, goneFromModash, CASES } from '../lib/roster-data.mjs';
 
 const APP_PORT = 3217, SIM_PORT = 4217;
 const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
@@ -26,7 +27,7 @@ const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 before(async () => {
   mkdirSync(ART, { recursive: true });
   seededAt = Date.now();
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: { ...process.env, DATABASE_FILE: DB }, stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, DATABASE_FILE: DB }, stdio: 'ignore' });
   procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.2', MODASH_SIM_429_RATE: '0' }, { quiet: true }));
   procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(APP_PORT)], { DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
   await waitForHttp(`${SIM}/__sim/stats`);
@@ -107,6 +108,12 @@ test('a username-only influencer costs one lookup on first open and none on the 
   let s = await sim.stats();
   assert.deepEqual([s.lookup, s.report], [1, 1]);
   assert.equal(await page.locator(`[data-testid=badge-${id}]`).textContent(), '1/1', 'badge updated from the stored notes');
+  // The search listed a look-alike with more followers first (`….official`): the account
+  // stored and reported on is the one whose username is exactly the influencer's.
+  const real = influencer(id - 1, seededAt).accounts.instagram;
+  assert.equal(s.log[1].key, real.userId, 'the report asked for the exact account');
+  const stored = new Database(DB, { readonly: true }).prepare('SELECT notes FROM influencers WHERE id = ?').get(id).notes;
+  assert.equal(JSON.parse(stored).modash_data.platforms.instagram.userId, real.userId);
   await page.click('[data-testid=panel-close]');
   await openPanel(page, id);
   await metricsOrError(page);
@@ -117,6 +124,26 @@ test('a username-only influencer costs one lookup on first open and none on the 
   await page.reload();
   await page.waitForSelector(`[data-testid=badge-${id}]`);
   assert.equal(await page.locator(`[data-testid=badge-${id}]`).textContent(), '1/1');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a username Modash only has look-alikes of: no id stored, the panel names the closest accounts', async () => {
+  const { page, errors } = await roster();
+  const id = 30; // influencer 29: goneFromModash
+  const inf = influencer(id - 1, seededAt);
+  assert.ok(goneFromModash(id - 1) && inf.kase === 'username-only');
+  const before = new Database(DB, { readonly: true }).prepare('SELECT notes FROM influencers WHERE id = ?').get(id).notes;
+  await sim.reset();
+  await openPanel(page, id);
+  await page.waitForSelector('[data-testid=panel-error]', { timeout: 20000 });
+  const text = await page.locator('[data-testid=panel-error]').textContent();
+  const u = inf.accounts.instagram.username;
+  assert.ok(text.startsWith(`Modash has no instagram account named @${u}; closest: @${u}_fanpage, @${u}.official`), text);
+  const s = await sim.stats();
+  assert.deepEqual(s.log.map((c) => `${c.kind}:${c.status}`), ['lookup:200'], 'one search, no report for a look-alike');
+  assert.equal(new Database(DB, { readonly: true }).prepare('SELECT notes FROM influencers WHERE id = ?').get(id).notes, before, 'nothing stored');
+  await page.screenshot({ path: join(ART, 'panel-no-exact-match.png') });
   assert.deepEqual(errors, []);
   await page.close();
 });

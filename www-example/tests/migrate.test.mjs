@@ -2,13 +2,16 @@
 // MIGRATE_TEST_PG_URL points at a server, as scripts/test.sh arranges) on PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../lib/store.mjs';
 import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
-import { CASES } from '../lib/roster-data.mjs';
+import { account, CASES, goneFromModash } from '../lib/roster-data.mjs';
+
+const mf = createRequire(import.meta.url)('../../pkg-node/modash_flow.js');
 
 const SIM_PORT = 4221, SIM = `http://127.0.0.1:${SIM_PORT}`;
 const DATA = join(ROOT, 'data', 'migrate-test');
@@ -142,6 +145,52 @@ for (const backend of backends) {
       assert.equal(Number(restored.backups), 0);
     });
 
+    test('payload text moves byte for byte; a rollback skips (and names) a row refreshed since', async () => {
+      await backend.copy(orig, 'mf_exact');
+      const payload = '{"exact":{"big":12345678901234567890,"huge":1e400,"negz":-0,"dec":1.50,"e":"\\u00e9"},"profile":{"userId":"777","followers":5}}';
+      const notes = `{"crm":{"owner":"sam"},"modash_data":{"platforms":{"instagram":{"userId":"777","cached_payload":${payload}}}}}`;
+      // On PostgreSQL notes are jsonb: the payload's text is PostgreSQL's own text of that value.
+      const [want, notesBefore] = await withStore(backend, 'mf_exact', async (s) => {
+        await s.run(`UPDATE influencers SET notes = ${s.jsonParam()} WHERE id = 1`, [notes]);
+        const text = (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 1`)).n;
+        if (s.kind !== 'postgres') return [payload, text];
+        return [(await s.get("SELECT (notes->'modash_data'->'platforms'->'instagram'->'cached_payload')::text AS t FROM influencers WHERE id = 1")).t, text];
+      });
+      const r = migrate(backend, 'mf_exact', ['move-payloads']);
+      assert.equal(r.changed, 168);
+      const after = await dump(backend, 'mf_exact');
+      const cacheId = JSON.parse(after.notes.get(1)).modash_data.platforms.instagram.cache_id;
+      assert.equal(after.cache.get(cacheId), want, 'the cache row holds the payload text byte for byte');
+      if (backend.name === 'sqlite') assert.ok(after.cache.get(cacheId).includes('12345678901234567890,"huge":1e400,"negz":-0,"dec":1.50,"e":"\\u00e9"'));
+      // Every other moved payload too: the exact slice of its notes text.
+      for (const [id, text] of original.notes) {
+        if (!text || !text.includes('cached_payload') || id === 1) continue;
+        for (const [p, e] of Object.entries(JSON.parse(text).modash_data?.platforms ?? {})) {
+          if (!e.cached_payload) continue;
+          const stored = after.cache.get(JSON.parse(after.notes.get(id)).modash_data.platforms[p].cache_id);
+          assert.ok(text.includes(stored), `influencer ${id} ${p}: the stored payload is a slice of the notes text`);
+        }
+      }
+      // A refresh of influencer 1 after the migration (the route's write: mergeAnalytics).
+      const refreshed = await withStore(backend, 'mf_exact', async (s) => {
+        const cur = (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 1`)).n;
+        const m = mf.mergeAnalytics(cur, 'instagram', { userId: '777', followers: 6 }, { refreshedBy: 'refresh-test', cacheId: cacheId });
+        await s.run(`UPDATE influencers SET notes = ${s.jsonParam()} WHERE id = 1`, [m.notes]);
+        return (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 1`)).n;
+      });
+      const rb = migrate(backend, 'mf_exact', ['move-payloads', '--rollback']);
+      assert.deepEqual(rb.skippedChanged, [1], 'the refreshed row is named');
+      assert.equal(rb.restored, 167);
+      const back = await dump(backend, 'mf_exact');
+      assert.equal(back.notes.get(1), refreshed, 'the refresh survives the rollback');
+      for (const [id, text] of original.notes) if (id !== 1) assert.equal(back.notes.get(id), text, `row ${id} restored`);
+      assert.equal(back.cache.get(cacheId), want, 'the cache row the refreshed notes point to is kept');
+      // --force restores it anyway.
+      const forced = migrate(backend, 'mf_exact', ['move-payloads', '--rollback', '--force']);
+      assert.equal(forced.restored, 1);
+      assert.equal((await dump(backend, 'mf_exact')).notes.get(1), notesBefore);
+    });
+
     test('killed with SIGKILL mid-run, a re-run ends row for row like an uninterrupted run', async () => {
       await backend.copy(orig, 'mf_ref');
       migrate(backend, 'mf_ref', ['move-payloads']);
@@ -181,7 +230,26 @@ for (const backend of backends) {
       const r = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)]);
       const stats = await (await fetch(`${SIM}/__sim/stats`)).json();
       assert.equal(stats.lookup, r.apiCalls, 'every API call counted by the service');
-      assert.equal(r.fromLookup + 1, stats.lookup, 'one lookup per row without an id, plus the 404');
+      // Searches that found only look-alikes (goneFromModash) are recorded, not stored.
+      const noExact = r.skipped['no exact match on Modash (recorded)'] ?? 0;
+      assert.ok(noExact >= 2, JSON.stringify(r.skipped));
+      assert.equal(r.fromLookup + 1 + noExact, stats.lookup, 'one lookup per row without an id, plus the 404 and the look-alike-only searches');
+      const logged = await withStore(backend, 'mf_backfill', (s) => s.all("SELECT influencer_id AS id, detail FROM modash_backfill_log WHERE status = 'no-exact-match'"));
+      assert.equal(logged.length, noExact);
+      for (const l of logged) {
+        assert.ok(goneFromModash(l.id - 1), `influencer ${l.id}`);
+        const d = JSON.parse(l.detail);
+        assert.deepEqual(d.closest, [`${d.username}_fanpage`, `${d.username}.official`], "closest first (edit distance)");
+      }
+      // Every id found by a search is the account with exactly that username, never the
+      // look-alike with more followers that the search lists first.
+      const stored = await withStore(backend, 'mf_backfill', (s) => s.all(
+        `SELECT ip.influencer_id AS id, ip.platform, ${s.notesText('i.notes')} AS notes FROM modash_backfill_log l JOIN influencer_platforms ip ON ip.id = l.influencer_platform_id JOIN influencers i ON i.id = ip.influencer_id WHERE l.status = 'stored' AND l.detail = 'lookup'`));
+      assert.equal(stored.length, r.fromLookup);
+      for (const row of stored) {
+        if (row.id === 6) continue; // renamed above
+        assert.equal(JSON.parse(row.notes).modash_data.platforms[row.platform].userId, account(row.id - 1, row.platform).userId, `influencer ${row.id} ${row.platform}`);
+      }
       assert.ok(r.fromLegacy > 0);
       assert.equal(stats.report, 0);
       // The legacy-covered rows never reached the service.
@@ -209,6 +277,40 @@ for (const backend of backends) {
       assert.equal(again.apiCalls, 0);
       assert.equal(again.changed, 0);
       assert.equal(again.skipped['not found on Modash (recorded earlier)'], 1);
+      assert.equal(again.skipped['no exact match on Modash (recorded earlier)'], noExact);
+
+      // Rollback: every changed row gets its previous notes back, except one changed since.
+      const refreshed = await withStore(backend, 'mf_backfill', async (s) => {
+        const cur = (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 11`)).n;
+        const m = mf.mergeAnalytics(cur, 'instagram', { followers: 42 }, { refreshedBy: 'refresh-test' });
+        await s.run(`UPDATE influencers SET notes = ${s.jsonParam()} WHERE id = 11`, [m.notes]);
+        return (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 11`)).n;
+      });
+      const rb = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--rollback']);
+      assert.deepEqual([...new Set(rb.skippedChanged)], [11], JSON.stringify(rb));
+      assert.equal(rb.restored, r.changed - rb.skippedChanged.length);
+      const back = await dump(backend, 'mf_backfill');
+      assert.equal(back.notes.get(11), refreshed, 'the refresh survives');
+      for (const [id, text] of original.notes) if (id !== 11) assert.equal(back.notes.get(id), text, `row ${id} restored`);
     });
+
+    if (backend.name === 'postgres') {
+      test('seeding never empties a PostgreSQL database it was not told to by name', async () => {
+        const count = () => withStore(backend, orig, async (s) => Number((await s.get('SELECT COUNT(*) AS n FROM influencers')).n));
+        const before = await count();
+        const seed = (args) => spawnSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), ...args], { env: { ...process.env, ...backend.env(orig) }, encoding: 'utf8' });
+        let r = seed([]);
+        assert.equal(r.status, 0);
+        assert.match(r.stdout, /already holds 2000 influencers: kept/);
+        for (const args of [['--reset'], ['--reset=postgres']]) {
+          r = seed(args);
+          assert.equal(r.status, 2, args.join(' '));
+          assert.match(r.stderr, new RegExp(`--reset=${orig}`));
+        }
+        r = spawnSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: { ...process.env, ...backend.env(orig), SEED_RESET: '1' }, encoding: 'utf8' });
+        assert.equal(r.status, 2, 'SEED_RESET=1 must name the database too');
+        assert.equal(await count(), before, 'nothing emptied');
+      });
+    }
   });
 }

@@ -34,7 +34,7 @@ export function refreshRequest(id: number, platform: string) {
     });
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
-      throw Object.assign(new Error(body.error ?? `refresh failed (${res.status})`), { status: res.status, retryAfter: res.headers.get('retry-after') });
+      throw Object.assign(new Error(body.error ?? `refresh failed (${res.status})`), { status: res.status, code: body.code ?? null, retryAfter: res.headers.get('retry-after') });
     }
     return res.json();
   };

@@ -1,13 +1,24 @@
 // The server's Modash client: the simulated service by default, the real API when
-// MODASH_API_BASE and MODASH_API_KEY are set. Errors carry the status and Retry-After.
+// MODASH_API_BASE and MODASH_API_KEY are set. Every call has a timeout (MODASH_TIMEOUT_MS,
+// default 15 s) and ends when the caller's request does. Errors carry the status, the capped
+// Retry-After and a stable code; what reaches the browser is decided by `errorResponse`.
+import 'server-only';
 import { NextResponse } from 'next/server';
+import { pickExactMatch } from 'modash-flow/server';
 
 const BASE = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
 const KEY = process.env.MODASH_API_KEY ?? 'simulated';
+const TIMEOUT_MS = Number(process.env.MODASH_TIMEOUT_MS) > 0 ? Number(process.env.MODASH_TIMEOUT_MS) : 15000;
+/** The longest Retry-After passed on to a client (seconds): Modash asking for days must not freeze the app. */
+export const MAX_RETRY_AFTER_S = Number(process.env.MODASH_MAX_RETRY_AFTER_S) > 0 ? Number(process.env.MODASH_MAX_RETRY_AFTER_S) : 60;
+/** How many accounts a username search asks for: the exact one is often not the first. */
+export const SEARCH_LIMIT = 5;
 
 export class ModashError extends Error {
   /** Set when a username lookup succeeded before this error: the id is worth storing. */
   lookedUpUserId: string | null = null;
+  /** For NO_EXACT_MATCH: the usernames Modash offered instead. */
+  closest: string[] = [];
   constructor(message: string, readonly status: number, readonly retryAfter: string | null, readonly code: string | null) {
     super(message);
   }
@@ -19,49 +30,79 @@ export interface ModashProfile {
 }
 export interface ModashReport { error: false; profile: ModashProfile }
 
-async function call<T>(path: string): Promise<T> {
+/** One GET to Modash; the body as received (text) and parsed. */
+async function call<T>(path: string, signal?: AbortSignal): Promise<{ body: T; text: string }> {
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
   let res: Response;
+  let text: string;
   try {
-    res = await fetch(`${BASE}${path}`, { headers: { Authorization: `Bearer ${KEY}` }, cache: 'no-store' });
+    res = await fetch(`${BASE}${path}`, {
+      headers: { Authorization: `Bearer ${KEY}` }, cache: 'no-store', signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    text = await res.text();
   } catch (e) {
-    throw new ModashError(`Modash unreachable: ${(e as Error).message}`, 503, null, 'unreachable');
+    if (timeout.aborted) throw new ModashError(`Modash did not answer within ${TIMEOUT_MS} ms`, 504, null, 'UPSTREAM_TIMEOUT');
+    if (signal?.aborted) throw new ModashError('The client went away', 499, null, 'CLIENT_CLOSED');
+    throw new ModashError(`Modash unreachable: ${(e as Error).message}`, 503, null, 'UPSTREAM_UNREACHABLE');
   }
   if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+    let body: { code?: string; message?: string } = {};
+    try { body = JSON.parse(text); } catch { /* not JSON */ }
+    if (res.status === 401 || res.status === 403) {
+      throw new ModashError(`Modash refused the server's key (${res.status}): ${body.message ?? body.code ?? text.slice(0, 200)}`, 502, null, 'UPSTREAM_AUTH');
+    }
     throw new ModashError(`Modash API error (${res.status}): ${body.message ?? body.code ?? ''}`, res.status, res.headers.get('retry-after'), body.code ?? null);
   }
-  return (await res.json()) as T;
+  try {
+    return { body: JSON.parse(text) as T, text };
+  } catch {
+    throw new ModashError('Modash answered with text that is not JSON', 502, null, 'UPSTREAM_BAD_ANSWER');
+  }
 }
 
-export async function lookupUserId(platform: string, username: string): Promise<string> {
-  const body = await call<{ users: { userId: string }[] }>(`/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=1`);
-  const id = body.users?.[0]?.userId;
-  if (!id) throw new ModashError(`No ${platform} user ${username}`, 404, null, 'handle_not_found');
-  return String(id);
+/**
+ * The userId of `username`: Modash's search lists look-alikes (`anna.b.official` for
+ * `anna.b`), so only an account whose username equals it is taken (pickExactMatch).
+ */
+export async function lookupUserId(platform: string, username: string, signal?: AbortSignal): Promise<string> {
+  const { body } = await call<{ users?: { userId: string; username: string }[] }>(
+    `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${SEARCH_LIMIT}`, signal);
+  const pick = pickExactMatch(Array.isArray(body.users) ? body.users : [], username);
+  if (pick.userId === null) {
+    const handle = username.trim().replace(/^@/, '');
+    const e = new ModashError(
+      `Modash has no ${platform} account named @${handle}${pick.closest.length ? `; closest: ${pick.closest.map((n) => `@${n}`).join(', ')}` : ''}`,
+      404, null, 'NO_EXACT_MATCH');
+    e.closest = pick.closest;
+    throw e;
+  }
+  return pick.userId;
 }
 
-export function fetchReport(platform: string, userId: string): Promise<ModashReport> {
-  return call<ModashReport>(`/v1/${platform}/profile/${encodeURIComponent(userId)}/report`);
+/** A report, with its JSON text exactly as Modash sent it (stored as is: no re-serialisation). */
+export async function fetchReport(platform: string, userId: string, signal?: AbortSignal): Promise<{ report: ModashReport; text: string }> {
+  const { body, text } = await call<ModashReport>(`/v1/${platform}/profile/${encodeURIComponent(userId)}/report`, signal);
+  return { report: body, text };
 }
 
 /** A report by userId, or by username through one lookup first. */
-export async function fetchProfile(platform: string, userId: string | null, username: string | null) {
+export async function fetchProfile(platform: string, userId: string | null, username: string | null, signal?: AbortSignal) {
   let id = userId;
   let lookedUp = false;
   if (!id) {
-    if (!username) throw new ModashError('Neither a userId nor a username is known', 404, null, 'no_identity');
-    id = await lookupUserId(platform, username);
+    if (!username) throw new ModashError('Neither a userId nor a username is known', 404, null, 'NO_IDENTITY');
+    id = await lookupUserId(platform, username, signal);
     lookedUp = true;
   }
-  let report;
+  let fetched;
   try {
-    report = await fetchReport(platform, id);
+    fetched = await fetchReport(platform, id, signal);
   } catch (e) {
     // The lookup cost a call: let the caller store its answer even though the report failed.
     if (lookedUp && e instanceof ModashError) e.lookedUpUserId = id;
     throw e;
   }
-  return { userId: String(report.profile?.userId ?? id), report, lookedUp };
+  return { userId: String(fetched.report.profile?.userId ?? id), report: fetched.report, reportText: fetched.text, lookedUp };
 }
 
 export function summary(p: ModashProfile) {
@@ -71,13 +112,30 @@ export function summary(p: ModashProfile) {
   };
 }
 
-/** Passes Modash's status (and Retry-After on 429) through to the client. */
+/** Retry-After as at most MAX_RETRY_AFTER_S seconds (delta-seconds or an HTTP-date in). */
+export function cappedRetryAfter(value: string | null): string | null {
+  if (value === null) return null;
+  const v = value.trim();
+  const secs = /^\d+$/.test(v) ? Number(v) : Math.ceil((Date.parse(v) - Date.now()) / 1000);
+  if (!Number.isFinite(secs)) return null;
+  return String(Math.min(MAX_RETRY_AFTER_S, Math.max(0, secs)));
+}
+
+/** What the browser may see of a Modash failure: a stable code and a sentence; details go to the log. */
 export function errorResponse(e: unknown) {
   if (e instanceof ModashError) {
     const headers: Record<string, string> = {};
-    if (e.retryAfter) headers['Retry-After'] = e.retryAfter;
-    return NextResponse.json({ success: false, error: e.message, code: e.code }, { status: e.status, headers });
+    const retryAfter = cappedRetryAfter(e.retryAfter);
+    if (retryAfter) headers['Retry-After'] = retryAfter;
+    if (e.code === 'UPSTREAM_AUTH') {
+      console.error(`[modash] ${e.message}`);
+      return NextResponse.json({ success: false, error: "The server's Modash key was refused", code: 'UPSTREAM_AUTH' }, { status: 502 });
+    }
+    if (e.code === 'UPSTREAM_TIMEOUT') return NextResponse.json({ success: false, error: e.message, code: e.code }, { status: 504 });
+    const body: Record<string, unknown> = { success: false, error: e.message, code: e.code ?? `MODASH_${e.status}` };
+    if (e.code === 'NO_EXACT_MATCH') body.closest = e.closest;
+    return NextResponse.json(body, { status: e.status >= 400 && e.status <= 599 ? e.status : 502, headers });
   }
-  const err = e as { code?: string; message?: string };
-  return NextResponse.json({ success: false, error: err?.message ?? String(e), code: err?.code ?? null }, { status: 500 });
+  console.error('[modash] unexpected error', e);
+  return NextResponse.json({ success: false, error: 'Something went wrong on the server', code: 'INTERNAL' }, { status: 500 });
 }
