@@ -21,7 +21,11 @@ export function Roster() {
   useEffect(() => {
     const c = new AbortController();
     fetch(`/api/roster?page=${pageNo}&pageSize=${pageSize}`, { signal: c.signal })
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`roster ${r.status}`))))
+      .then((r) => {
+        // A session that ended (expired, signed out in another tab): sign in again, then back here.
+        if (r.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+        return r.ok ? r.json() : Promise.reject(new Error(`roster ${r.status}`));
+      })
       .then((p: Page) => { setPage(p); setError(null); })
       .catch((e) => { if (!c.signal.aborted) setError(String(e.message ?? e)); });
     return () => c.abort();

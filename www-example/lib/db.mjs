@@ -1,7 +1,7 @@
 // The app's store: SQLite through better-sqlite3 (version 12, which runs on Node 20).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +29,12 @@ CREATE TABLE IF NOT EXISTS modash_profile_cache (
   fetched_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cache_by_platform_row ON modash_profile_cache (influencer_platform_id);
+CREATE TABLE IF NOT EXISTS staff (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  password_hash TEXT NOT NULL       -- lib/passwords.mjs: scrypt$N$r$p$salt$hash
+);
 `;
 
 export function openDb(file = process.env.DATABASE_FILE || DEFAULT_DB) {
@@ -38,4 +44,13 @@ export function openDb(file = process.env.DATABASE_FILE || DEFAULT_DB) {
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   return db;
+}
+
+/**
+ * Where the seed writes the demo staff passwords: next to the SQLite file, named after it
+ * (data/staff.db -> data/staff-credentials.txt), or data/<database>-credentials.txt on PostgreSQL.
+ */
+export function credentialsFile({ file = process.env.DATABASE_FILE || DEFAULT_DB, url = process.env.DATABASE_URL || '' } = {}) {
+  if (url) return join(dirname(DEFAULT_DB), `${decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres'}-credentials.txt`);
+  return join(dirname(file), `${basename(file).replace(/\.db$/, '')}-credentials.txt`);
 }

@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS influencer_platforms (
 CREATE TABLE IF NOT EXISTS modash_profile_cache (
   id SERIAL PRIMARY KEY, influencer_platform_id INTEGER NOT NULL REFERENCES influencer_platforms(id),
   modash_user_id TEXT NOT NULL, platform TEXT NOT NULL, payload TEXT NOT NULL, fetched_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staff (id SERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, password_hash TEXT NOT NULL);
 `;
 
 /** Tables the migrations keep (created on first use, on both backends). */
@@ -89,7 +90,7 @@ export async function openStore({ url = process.env.DATABASE_URL, file = process
 
 /** Empties every table (for seeding). */
 export async function resetStore(store) {
-  const tables = ['notes_backup', 'modash_backfill_log', 'modash_profile_cache', 'influencer_platforms', 'influencers'];
+  const tables = ['notes_backup', 'modash_backfill_log', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
   if (store.kind === 'postgres') await store.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
   else for (const t of tables) await store.exec(`DELETE FROM ${t}`);
 }

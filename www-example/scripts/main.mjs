@@ -5,8 +5,10 @@
 // ROSTER_SIZE (240), DATABASE_FILE (data/staff.db), NEXT_PUBLIC_MODASH_CACHE_TTL_* (TTLs),
 // HOST (127.0.0.1). The store is seeded only when empty; `--reset` (SEED_RESET=1) starts over.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { credentialsFile, DEFAULT_DB } from '../lib/db.mjs';
 import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -19,13 +21,26 @@ if (!existsSync(join(ROOT, '.next', 'BUILD_ID')) || process.env.REBUILD !== '0')
   console.log('[main] next build');
   execFileSync(join(ROOT, 'node_modules/.bin/next'), ['build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
 }
+// The session cookie's secret: SESSION_SECRET, else one made on first run and kept in the
+// data folder (so sessions survive a restart), readable by this user only.
+const secretFile = join(dirname(process.env.DATABASE_FILE || DEFAULT_DB), 'session-secret');
+let sessionSecret = process.env.SESSION_SECRET;
+if (!sessionSecret) {
+  if (!existsSync(secretFile)) {
+    mkdirSync(dirname(secretFile), { recursive: true });
+    writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+    console.log(`[main] session secret created in ${secretFile}`);
+  }
+  sessionSecret = readFileSync(secretFile, 'utf8').trim();
+}
 const procs = [];
 if (!useReal) {
   procs.push(start('modash-sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), MODASH_SIM_429_RATE: process.env.MODASH_SIM_429_RATE ?? '0.1' }));
 }
 // Bound to 127.0.0.1 unless HOST opens it up (e.g. HOST=0.0.0.0 behind a proxy).
 const host = process.env.HOST || '127.0.0.1';
-procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', host, '-p', String(port)], useReal ? {} : { MODASH_API_BASE: `http://127.0.0.1:${simPort}` }));
+procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', host, '-p', String(port)],
+  { SESSION_SECRET: sessionSecret, ...(useReal ? {} : { MODASH_API_BASE: `http://127.0.0.1:${simPort}` }) }));
 let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
@@ -42,4 +57,7 @@ process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 for (const p of procs) p.child.on('exit', (code) => { console.log(`[main] ${p.name} exited (${code}); stopping`); shutdown(); });
 await waitForHttp(`http://127.0.0.1:${port}/api/roster?pageSize=1`);
-console.log(`\n[main] Staff app ready: http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/staff/roster  (Modash: ${useReal ? process.env.MODASH_API_BASE : `simulated on http://127.0.0.1:${simPort}`}; Ctrl-C stops both)\n`);
+const credentials = credentialsFile();
+const logins = existsSync(credentials) ? readFileSync(credentials, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')) : [];
+console.log(`\n[main] Sign in with one of the demo staff accounts (email, password; kept in ${credentials}):\n${logins.map((l) => `         ${l}`).join('\n') || '         (no credentials file: the accounts were made with SEED_STAFF_PASSWORD)'}`);
+console.log(`[main] Staff app ready: http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/staff/roster  (Modash: ${useReal ? process.env.MODASH_API_BASE : `simulated on http://127.0.0.1:${simPort}`}; Ctrl-C stops both)\n`);

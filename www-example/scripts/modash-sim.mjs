@@ -24,6 +24,8 @@ export function createSim(options = {}) {
     force429: 0,          // the next N report/lookup answers are 429
     force429Kind: null,   // 'report' or 'lookup': force429 applies to that kind only
     burstLimit: 0,        // > 0: answer 429 when more than this many calls started in the last second
+    authStatus: 0,        // 401 or 403: refuse the API key on every call (as Modash does for a bad key)
+    hang: false,          // true: accept calls and never answer (a hung upstream)
   };
   // Every account by id, and per platform the list a search walks (most followers first).
   const byId = new Map(), searchable = Object.fromEntries(PLATFORMS.map((p) => [p, []]));
@@ -71,6 +73,11 @@ export function createSim(options = {}) {
     const now = Date.now();
     starts.push(now);
     while (starts.length && starts[0] < now - 1000) starts.shift();
+    if (config.hang) { entry.status = -1; return; }
+    if (config.authStatus) {
+      entry.status = config.authStatus;
+      return send(res, config.authStatus, { error: true, code: 'api_token_invalid', message: 'The API token is invalid or has no access (internal detail: key ****ated)' });
+    }
     const [lo, hi] = kind === 'lookup' ? [500, 1500] : [200, 500];
     await sleep((lo + random() * (hi - lo)) * config.latency);
     const forced = config.force429 > 0 && (!config.force429Kind || config.force429Kind === kind);

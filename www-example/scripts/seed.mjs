@@ -6,10 +6,41 @@
 // Starting over is explicit: `--reset` (or SEED_RESET=1) deletes the SQLite file; on
 // PostgreSQL every table of the app is emptied, so the database must be named:
 // `--reset=DBNAME` (or SEED_RESET=DBNAME), and it must be the one DATABASE_URL points at.
-import { rmSync } from 'node:fs';
-import { DEFAULT_DB } from '../lib/db.mjs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { credentialsFile, DEFAULT_DB } from '../lib/db.mjs';
 import { openStore, resetStore } from '../lib/store.mjs';
 import { influencer, report, ROSTER_SIZE } from '../lib/roster-data.mjs';
+import { hashPassword, randomPassword } from '../lib/passwords.mjs';
+
+/** The two demo staff accounts (the real app brings its own: README, "Plug in your own sign-in"). */
+export const DEMO_STAFF = [
+  { email: 'ana@agency.example', name: 'Ana Silva' },
+  { email: 'ben@agency.example', name: 'Ben Okafor' },
+];
+
+/**
+ * Creates the demo accounts when the store has no staff: passwords from SEED_STAFF_PASSWORD
+ * (tests) or random, written to data/demo-credentials.txt (mode 600) and printed once; later
+ * starts print where they are.
+ */
+async function seedStaff(store) {
+  const credentials = credentialsFile({ file, url });
+  const { n } = await store.get('SELECT COUNT(*) AS n FROM staff');
+  if (Number(n) > 0) {
+    console.log(`[seed] sign in as ${DEMO_STAFF.map((s) => s.email).join(' or ')}${existsSync(credentials) ? ` (passwords in ${credentials})` : ''}`);
+    return;
+  }
+  const lines = [];
+  for (const s of DEMO_STAFF) {
+    const password = process.env.SEED_STAFF_PASSWORD || randomPassword();
+    await store.run('INSERT INTO staff (email, name, password_hash) VALUES (?, ?, ?)', [s.email, s.name, await hashPassword(password)]);
+    lines.push(`${s.email}  ${password}`);
+  }
+  mkdirSync(dirname(credentials), { recursive: true });
+  writeFileSync(credentials, `# Demo staff accounts of the example app (email, password)\n${lines.join('\n')}\n`, { mode: 0o600 });
+  console.log(`[seed] staff accounts created; sign in with:\n${lines.map((l) => `         ${l}`).join('\n')}\n       (also in ${credentials})`);
+}
 
 const file = process.env.DATABASE_FILE || DEFAULT_DB;
 const url = process.env.DATABASE_URL || '';
@@ -30,6 +61,7 @@ if (reset !== null) {
 }
 const store = await openStore({ file, url: url || undefined });
 if (reset !== null && url) await resetStore(store);
+await seedStaff(store);
 const { n } = await store.get('SELECT COUNT(*) AS n FROM influencers');
 if (Number(n) > 0) {
   console.log(`[seed] ${store.kind} ${store.where} already holds ${n} influencers: kept as they are (start over with --reset${url ? '=DBNAME' : ''})`);

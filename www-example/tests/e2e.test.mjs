@@ -8,6 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
+import { AUTH_ENV, signedInContext, STAFF } from './helpers.mjs';
 import Database from 'better-sqlite3';
 import { influencer, goneFromModash, CASES } from '../lib/roster-data.mjs';
 
@@ -27,9 +28,9 @@ const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 before(async () => {
   mkdirSync(ART, { recursive: true });
   seededAt = Date.now();
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, DATABASE_FILE: DB }, stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB }, stdio: 'ignore' });
   procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.2', MODASH_SIM_429_RATE: '0' }, { quiet: true }));
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(APP_PORT)], { DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
+  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)], { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
   await waitForHttp(`${SIM}/__sim/stats`);
   await waitForHttp(`${APP}/api/roster?pageSize=1`);
   browser = await chromium.launch({
@@ -42,11 +43,12 @@ after(async () => {
   await browser?.close();
   procs.forEach(stop);
   for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
+  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
 });
 
 /** A page on the roster that records JS errors (HTTP error statuses the app handles are not errors). */
 async function roster() {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await (await signedInContext(browser, APP, STAFF, { viewport: { width: 1280, height: 900 } })).newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (404|422|429)/.test(m.text())) errors.push(m.text()); });

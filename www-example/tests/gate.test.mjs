@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
+import { AUTH_ENV, signedInContext, STAFF } from './helpers.mjs';
 import { CASES } from '../lib/roster-data.mjs';
 
 const APP_PORT = 3219, SIM_PORT = 4219;
@@ -23,9 +24,9 @@ const sim = {
 const idsOf = (kase, n) => Array.from({ length: n }, (_, k) => CASES.indexOf(kase) + 1 + k * CASES.length);
 
 before(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, DATABASE_FILE: DB }, stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB }, stdio: 'ignore' });
   procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.2' }, { quiet: true }));
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(APP_PORT)], { DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
+  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)], { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
   await waitForHttp(`${SIM}/__sim/stats`);
   await waitForHttp(`${APP}/api/roster?pageSize=1`);
   await sim.config({ burstLimit: 2, retryAfter: 1 });
@@ -36,10 +37,11 @@ after(async () => {
   await browser?.close();
   procs.forEach(stop);
   for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
+  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
 });
 
 async function bulk(query, ids) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await (await signedInContext(browser, APP, STAFF, { viewport: { width: 1280, height: 900 } })).newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${APP}/staff/roster?pageSize=200${query}`);

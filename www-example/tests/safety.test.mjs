@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
+import { AUTH_ENV, sessionCookie, staffFetch } from './helpers.mjs';
 import { account, CASES } from '../lib/roster-data.mjs';
 import { EXACT_FIELDS, reportText } from '../scripts/modash-sim.mjs';
 
@@ -23,21 +24,22 @@ const sim = {
 };
 const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 const db = () => new Database(DB);
-const refresh = (id, platform = 'instagram') => fetch(`${APP}/api/roster/${id}/refresh-analytics`, {
-  method: 'POST', headers: { 'Content-Type': 'application/json', Origin: APP }, body: JSON.stringify({ platform }),
-});
+let api;
+const refresh = (id, platform = 'instagram') => api(`/api/roster/${id}/refresh-analytics`, { body: { platform } });
 
 before(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, DATABASE_FILE: DB, ROSTER_SIZE: '48' }, stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB, ROSTER_SIZE: '48' }, stdio: 'ignore' });
   procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.02', ROSTER_SIZE: '48' }, { quiet: true }));
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)], { DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
+  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)], { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
   await waitForHttp(`${SIM}/__sim/stats`);
   await waitForHttp(`${APP}/api/roster?pageSize=1`);
+  api = staffFetch(APP, await sessionCookie(APP));
 });
 
 after(() => {
   procs.forEach(stop);
   for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
+  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
 });
 
 test('a refresh stores the report exactly as Modash sent it (big numbers, 1e400, -0, 1.50, escapes)', async () => {
@@ -49,7 +51,7 @@ test('a refresh stores the report exactly as Modash sent it (big numbers, 1e400,
   assert.ok(row.payload.includes(EXACT_FIELDS), 'the exact bytes are there');
   assert.equal(row.payload, reportText(account(id - 1, 'instagram')), 'the whole body, byte for byte');
   // And the cache route serves those bytes as they are.
-  const served = await (await fetch(`${APP}/api/modash/cache/${body.cacheId}`)).text();
+  const served = await (await api(`/api/modash/cache/${body.cacheId}`)).text();
   assert.ok(served.includes(EXACT_FIELDS));
 });
 
@@ -104,9 +106,10 @@ test("Modash's Retry-After of three years reaches the browser capped at 60 s", a
 });
 
 test('the main command keeps the store across restarts (a refresh made before is still there)', async () => {
-  const file = join(ROOT, 'data', 'main-restart-test.db');
-  for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
-  const env = { ...process.env, DATABASE_FILE: file, ROSTER_SIZE: '24', PORT: '3223', MODASH_SIM_PORT: '4223', MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0', REBUILD: '0', NEXT_TELEMETRY_DISABLED: '1' };
+  const dir = join(ROOT, 'data', 'main-restart-test');
+  const file = join(dir, 'staff.db');
+  rmSync(dir, { recursive: true, force: true });
+  const env = { ...process.env, SEED_STAFF_PASSWORD: AUTH_ENV.SEED_STAFF_PASSWORD, DATABASE_FILE: file, ROSTER_SIZE: '24', PORT: '3223', MODASH_SIM_PORT: '4223', MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0', REBUILD: '0', NEXT_TELEMETRY_DISABLED: '1' };
   const runMain = async () => {
     const child = spawn(process.execPath, ['scripts/main.mjs'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -129,9 +132,8 @@ test('the main command keeps the store across restarts (a refresh made before is
     let m = await runMain();
     assert.match(m.out(), /\[seed\] 24 influencers/);
     const id = idOf('stale');
-    const r = await fetch(`http://127.0.0.1:3223/api/roster/${id}/refresh-analytics`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'http://127.0.0.1:3223' }, body: JSON.stringify({ platform: 'instagram' }),
-    });
+    const main = 'http://127.0.0.1:3223';
+    const r = await staffFetch(main, await sessionCookie(main))(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram' } });
     const body = await r.json();
     assert.equal(r.status, 200, JSON.stringify(body));
     await stopMain(m);
@@ -141,6 +143,6 @@ test('the main command keeps the store across restarts (a refresh made before is
     assert.equal(JSON.parse(notes).modash_data.platforms.instagram.cache_id, body.cacheId, 'the refresh survived the restart');
     await stopMain(m);
   } finally {
-    for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -81,6 +81,8 @@ export async function lookupUserId(platform: string, username: string, signal?: 
 
 /** A report, with its JSON text exactly as Modash sent it (stored as is: no re-serialisation). */
 export async function fetchReport(platform: string, userId: string, signal?: AbortSignal): Promise<{ report: ModashReport; text: string }> {
+  // Never a path segment of another shape: `..` or `a/b` would reach another endpoint with our key.
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(userId)) throw new ModashError(`Not a Modash id: ${JSON.stringify(userId.slice(0, 80))}`, 422, null, 'INVALID_USER_ID');
   const { body, text } = await call<ModashReport>(`/v1/${platform}/profile/${encodeURIComponent(userId)}/report`, signal);
   return { report: body, text };
 }

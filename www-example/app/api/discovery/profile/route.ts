@@ -1,25 +1,26 @@
 // POST /api/discovery/profile { platform, userId?, username? }: a Modash profile by userId, or
-// by username through a lookup; the answer always carries the userId so callers store it.
+// by username through an exact-match lookup; the answer always carries the userId.
 import { NextResponse } from 'next/server';
-import { normalizePlatform } from 'modash-flow';
+import { z } from 'zod';
 import { errorResponse, fetchProfile, summary } from '@/lib/server/modash';
+import { jsonBody, route, USER_ID, USERNAME } from '@/lib/server/http';
+import { platformOf } from '@/lib/server/platform';
 
-export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export async function POST(req: Request) {
-  const body = (await req.json().catch(() => ({}))) as { platform?: string; userId?: string | number; username?: string };
-  let platform: string;
+const Body = z.object({
+  platform: z.string().max(32),
+  userId: z.union([z.string().regex(USER_ID, 'must be a Modash id (letters, digits, _ and -)'), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]).optional(),
+  username: z.string().regex(USERNAME, 'must be a username (letters, digits, . and _)').optional(),
+}).strict().refine((b) => b.userId !== undefined || b.username !== undefined, 'a userId or a username is needed');
+
+export const POST = route(async (req) => {
+  const body = await jsonBody(req, Body);
+  const platform = platformOf(body.platform);
   try {
-    platform = normalizePlatform(body.platform);
-  } catch (e) {
-    return NextResponse.json({ success: false, error: (e as Error).message, code: (e as { code?: string }).code }, { status: 400 });
-  }
-  try {
-    const userId = body.userId != null && String(body.userId).trim() ? String(body.userId).trim() : null;
-    const { userId: id, report, lookedUp } = await fetchProfile(platform, userId, body.username ?? null);
+    const { userId: id, report, lookedUp } = await fetchProfile(platform, body.userId ?? null, body.username ?? null, req.signal);
     return NextResponse.json({ success: true, data: { ...summary(report.profile), userId: id, platform, lookedUp } });
   } catch (e) {
     return errorResponse(e);
   }
-}
+}, { write: true });

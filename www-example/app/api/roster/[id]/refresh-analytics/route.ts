@@ -5,13 +5,22 @@
 // A paid report is never lost: if notes cannot be written, the report stays in the cache table
 // and the answer carries it; the next refresh takes it from there instead of calling Modash.
 import { NextResponse } from 'next/server';
+import { z } from 'zod';
 // The write path lives in the server build (the browser's module leaves it out).
-import { analyticsProgress, mergeAnalytics, normalizePlatform, parseTimestamp, resolveUserId } from 'modash-flow/server';
+import { analyticsProgress, mergeAnalytics, parseTimestamp, resolveUserId } from 'modash-flow/server';
 import { db } from '@/lib/server/db';
+import { fail, jsonBody, parse, route, USER_ID, wholeNumber } from '@/lib/server/http';
 import { errorResponse, fetchProfile, ModashError, summary, type ModashReport } from '@/lib/server/modash';
+import { platformOf } from '@/lib/server/platform';
 
-export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
+
+const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
+const Body = z.object({
+  platform: z.string().max(32),
+  useCase: z.enum(['roster', 'bulkRefresh', 'discovery']).optional(),
+  force: z.boolean().optional(),
+}).strict();
 
 /** Cache rows kept per influencer platform (the one notes point to is never pruned). */
 const KEEP_CACHE_ROWS = 3;
@@ -33,28 +42,24 @@ function pruneCache(ipId: number, notes: string | null): number {
   return n;
 }
 
-function writeNotes(id: string, text: string) {
+function writeNotes(id: number, text: string) {
   db().prepare('UPDATE influencers SET notes = ? WHERE id = ?').run(text, id);
 }
 
-export async function POST(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const body = (await req.json().catch(() => ({}))) as { platform?: string };
-  let platform: string;
-  try {
-    platform = normalizePlatform(body?.platform);
-  } catch (e) {
-    return NextResponse.json({ success: false, error: (e as Error).message, code: (e as { code?: string }).code }, { status: 400 });
-  }
+export const POST = route<{ id: string }>(async (req, { staff, params }) => {
+  const { id } = parse(Params, params);
+  const body = await jsonBody(req, Body);
+  const platform = platformOf(body.platform);
   const row = db().prepare('SELECT id, notes FROM influencers WHERE id = ?').get(id) as Row | undefined;
-  if (!row) return NextResponse.json({ success: false, error: 'No such influencer', code: 'NOT_FOUND' }, { status: 404 });
+  if (!row) return fail(404, 'NOT_FOUND', 'No such influencer');
   const ip = db().prepare('SELECT id, username FROM influencer_platforms WHERE influencer_id = ? AND platform = ?').get(id, platform) as
     | { id: number; username: string } | undefined;
-  if (!ip) return NextResponse.json({ success: false, error: `${platform} is not listed for this influencer`, code: 'PLATFORM_NOT_LISTED' }, { status: 404 });
+  if (!ip) return fail(404, 'PLATFORM_NOT_LISTED', `${platform} is not listed for this influencer`);
   const resolved = resolveUserId(row.notes, platform);
-  if (resolved.problem) {
-    // The write would be refused anyway: spend no Modash credit.
-    return NextResponse.json({ success: false, error: 'Notes are unreadable; fix them before refreshing', code: 'NOTES_UNREADABLE' }, { status: 422 });
+  // The write would be refused anyway: spend no Modash credit.
+  if (resolved.problem) return fail(422, 'NOTES_UNREADABLE', 'Notes are unreadable; fix them before refreshing');
+  if (resolved.userId !== null && !USER_ID.test(resolved.userId)) {
+    return fail(422, 'INVALID_STORED_USER_ID', 'The userId stored in notes is not a Modash id; fix it before refreshing');
   }
 
   // A report paid for earlier whose notes write failed: newer than the entry's last refresh.
@@ -85,7 +90,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
       );
       const merged = mergeAnalytics(current.notes, platform, {
         userId, username: p.username, followers: p.followers, engagementRate: p.engagementRate, avgViews: p.avgViews,
-      }, { refreshedBy: 'staff-demo', cacheId });
+      }, { refreshedBy: staff.email, cacheId });
       const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
       writeNotes(id, text);
       const pruned = pruneCache(ip.id, text);
@@ -109,7 +114,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ id: str
   }
   return NextResponse.json({ success: true, notesWritten: true, userId, lookedUp, cacheId: out.cacheId, notes: out.text, warnings: out.warnings,
     migratedLegacy: out.migratedLegacy, profile: summary(p), rejectedLegacy: resolved.rejectedLegacy, fromEarlierFetch: Boolean(fetched.cacheId) });
-}
+}, { write: true });
 
 /** The platform's last refresh in notes is older than `at` (or unknown). */
 function isNewerThanEntry(notes: string | null, platform: string, at: number): boolean {
@@ -121,7 +126,7 @@ function isNewerThanEntry(notes: string | null, platform: string, at: number): b
  * The username lookup succeeded but the report did not (a 429 after the retries, say): store
  * the id without claiming fresh analytics, so the next attempt goes straight to the report.
  */
-function storeLookedUpId(id: string, platform: string, userId: string) {
+function storeLookedUpId(id: number, platform: string, userId: string) {
   try {
     db().transaction(() => {
       const current = db().prepare('SELECT notes FROM influencers WHERE id = ?').get(id) as { notes: string | null };
