@@ -93,8 +93,11 @@ async function newOpen(state, i, p, m, shown) {
     let userId = r.userId;
     if (!userId) {
       m.lookup++;
-      const found = await call(`/v1/${p}/users?query=${encodeURIComponent(state.inf[i].accounts[p].username)}&limit=1`);
-      userId = found.users[0].userId;
+      // A search lists look-alikes first: only the exact username counts (the old flow takes users[0]).
+      const username = state.inf[i].accounts[p].username;
+      const found = await call(`/v1/${p}/users?query=${encodeURIComponent(username)}&limit=5`);
+      userId = mf.pickExactMatch(found.users ?? [], username).userId;
+      if (!userId) throw Object.assign(new Error(`no exact match for @${username}`), { status: 404 });
       r.userId = userId; // a retry after a 429 on the report does not look up again
     }
     m.report++;

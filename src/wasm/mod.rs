@@ -8,6 +8,8 @@ pub mod lookup;
 pub mod progress;
 pub mod read;
 pub mod retry;
+#[cfg(feature = "server-gate")]
+pub mod shared_gate;
 pub mod time;
 pub mod ttl;
 pub mod types;

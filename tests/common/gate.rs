@@ -1,7 +1,7 @@
 //! `createRequestGate` through JS values, on the real event loop.
 
 use super::retry::pending_timers;
-use super::{assert_error, js, prop};
+use super::{assert_error, js, json, prop};
 use js_sys::{Array, Function, Promise, Reflect};
 use modash_flow::wasm::gate::{create_request_gate, RequestGate};
 use wasm_bindgen::{JsCast, JsValue};
@@ -278,4 +278,38 @@ async fn the_queue_is_bounded() {
     }
     let e = JsFuture::from(gate("{}").run(JsValue::NULL, js("() => 1"), js("{ timeoutMs: 0 }"))).await.unwrap_err();
     assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_OPTION"));
+}
+
+/// `gateStep` through JS values: the state is a plain object that survives JSON (a server
+/// stores it in a row), and bad input is a clear error.
+#[wasm_bindgen_test]
+fn gate_step_through_js() {
+    use modash_flow::wasm::shared_gate::gate_step;
+    let opts = js("{ requestsPerSecond: 1.5, burst: 1, dailyCredits: 10 }");
+    let a = gate_step(JsValue::NULL, js("{ op: 'acquire', id: 'a', priority: 'bulk', cost: 1 }"), 1000.0.into(), opts.clone()).unwrap();
+    assert_eq!(prop(&a, "admit"), JsValue::TRUE);
+    // Stored as JSON text and read back, as a server does.
+    let stored = js_sys::JSON::parse(&json(&prop(&a, "state"))).unwrap();
+    let b = gate_step(stored, js("{ op: 'acquire', id: 'b', priority: 'interactive', cost: 1 }"), 1100.0.into(), opts.clone()).unwrap();
+    assert_eq!((prop(&b, "admit"), prop(&b, "blocked").as_string().as_deref()), (JsValue::FALSE, Some("rate")));
+    assert!((num(&b, "waitMs") - (1000.0 / 1.5 - 100.0)).abs() < 1e-6);
+    let st = prop(&b, "state");
+    assert_eq!(num(&st, "creditsSpent"), 1.0);
+    assert_eq!(js_sys::Array::from(&prop(&st, "waiting")).length(), 1);
+    let r = gate_step(st, js("{ op: 'release', id: 'a', retryAfterMs: 5000, charged: false }"), 1200.0.into(), opts.clone()).unwrap();
+    let st = prop(&r, "state");
+    assert_eq!((num(&st, "pausedUntil"), num(&st, "creditsSpent")), (6200.0, 0.0));
+    for (req, needle) in [
+        ("{ op: 'acquire', id: 'x', priority: 'urgent' }", "priority"),
+        ("{ op: 'acquire', id: 'x', priority: 'bulk', cost: -1 }", "cost"),
+        ("{ op: 'fly', id: 'x' }", "request could not be read"),
+        ("{ op: 'acquire', priority: 'bulk' }", "request could not be read"),
+        ("null", "request could not be read"),
+    ] {
+        assert_error(gate_step(JsValue::NULL, js(req), 0.0.into(), JsValue::UNDEFINED), "INVALID_ARGUMENT", needle);
+    }
+    assert_error(gate_step(js("{ tokens: 'many' }"), js("{ op: 'cancel', id: 'x' }"), 0.0.into(), JsValue::UNDEFINED), "INVALID_ARGUMENT", "state could not be read");
+    assert_error(gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), js("NaN"), JsValue::UNDEFINED), "INVALID_ARGUMENT", "now");
+    assert_error(gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), 0.0.into(), js("{ burst: 0 }")), "INVALID_OPTION", "burst");
+    assert_error(gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), 0.0.into(), js("{ burst: 'two' }")), "INVALID_ARGUMENT", "options could not be read");
 }

@@ -1,0 +1,88 @@
+//! Export (server build): `gateStep`, one step of the team-scale gate (`crate::shared_gate`).
+//! The state, the request and the options cross through serde-wasm-bindgen: the state comes
+//! back as a plain JSON-compatible object the server stores as it is.
+
+use super::js::{describe, error, invalid};
+use crate::retry::policy::InvalidOption;
+use crate::shared_gate::{self, Op, Options, Priority, RawOptions, State};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[derive(Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+enum Request {
+    Acquire { id: String, priority: String, #[serde(default)] cost: Option<f64> },
+    Release {
+        id: String,
+        #[serde(default, rename = "retryAfterMs")]
+        retry_after_ms: Option<f64>,
+        #[serde(default)]
+        charged: Option<bool>,
+    },
+    Cancel { id: String },
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct OptionsIn {
+    requests_per_second: Option<f64>,
+    burst: Option<f64>,
+    max_concurrent: Option<f64>,
+    lease_ms: Option<f64>,
+    waiter_ttl_ms: Option<f64>,
+    max_retry_after_ms: Option<f64>,
+    max_waiting: Option<f64>,
+    daily_credits: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer {
+    state: State,
+    admit: bool,
+    wait_ms: f64,
+    blocked: Option<&'static str>,
+    ahead: u32,
+}
+
+fn read<T: for<'de> Deserialize<'de>>(v: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| invalid(&format!("{what} could not be read: {e}")))
+}
+
+#[wasm_bindgen(js_name = gateStep, skip_typescript)]
+pub fn gate_step(state: JsValue, request: JsValue, now: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let now = now.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(&format!("now must be a finite number of epoch milliseconds, got {}", describe(&now))))?;
+    let mut state: State = if state.is_null() || state.is_undefined() { State::default() } else { read(state, "state")? };
+    let request: Request = read(request, "request")?;
+    let raw: OptionsIn = if options.is_null() || options.is_undefined() { OptionsIn::default() } else { read(options, "options")? };
+    let opts = Options::from_raw(&RawOptions {
+        requests_per_second: raw.requests_per_second,
+        burst: raw.burst,
+        max_concurrent: raw.max_concurrent,
+        lease_ms: raw.lease_ms,
+        waiter_ttl_ms: raw.waiter_ttl_ms,
+        max_retry_after_ms: raw.max_retry_after_ms,
+        max_waiting: raw.max_waiting,
+        daily_credits: raw.daily_credits,
+    })
+    .map_err(|e| error(InvalidOption::CODE, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
+    let op = match &request {
+        Request::Acquire { id, priority, cost } => Op::Acquire {
+            id,
+            priority: Priority::parse(priority).ok_or_else(|| invalid(&format!("request.priority must be 'interactive', 'bulk' or 'backfill', got {priority:?}")))?,
+            cost: match cost {
+                None => 0.0,
+                Some(c) if c.is_finite() && *c >= 0.0 => *c,
+                Some(c) => return Err(invalid(&format!("request.cost must be a finite number >= 0, got {c}"))),
+            },
+        },
+        Request::Release { id, retry_after_ms, charged } => Op::Release { id, retry_after_ms: *retry_after_ms, charged: charged.unwrap_or(true) },
+        Request::Cancel { id } => Op::Cancel { id },
+    };
+    let out = shared_gate::step(&mut state, op, now, &opts);
+    let answer = Answer { state, admit: out.admit, wait_ms: out.wait_ms, blocked: out.blocked.map(|b| b.as_str()), ahead: out.ahead };
+    answer
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| invalid(&format!("the gate's answer could not be built: {e}")))
+}
+
