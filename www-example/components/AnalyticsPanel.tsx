@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import type { GateStats } from 'modash-flow';
-import { gateEnabled, pageGate } from '@/lib/client/gate';
+import { gateEnabled, panelGate } from '@/lib/client/gate';
 import { useRosterInfluencerAnalytics, type Influencer } from './useRosterInfluencerAnalytics';
 
 const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n * 100).toFixed(2)} %` : n.toLocaleString('en'));
@@ -10,7 +10,7 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
   const [platform, setPlatform] = useState(influencer.platforms[0]?.platform ?? 'instagram');
   const s = useRosterInfluencerAnalytics(influencer, platform, onNotes);
   const [gate, setGate] = useState<GateStats | null>(null);
-  useEffect(() => (gateEnabled() ? pageGate().onChange(setGate) : undefined), []);
+  useEffect(() => (gateEnabled() ? panelGate().onChange(setGate) : undefined), []);
   const waiting = gate && (gate.queued > 0 || gate.pausedUntil)
     ? ` (requests queued: ${gate.queued}${gate.pausedUntil ? `; Modash asked us to wait ${Math.max(0, Math.ceil((gate.pausedUntil - Date.now()) / 1000))} s` : ''})`
     : '';

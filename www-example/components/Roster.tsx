@@ -6,6 +6,7 @@ import { analyticsProgressBatch } from 'modash-flow';
 import { browserTtl } from '@/lib/client/ttl';
 import { AnalyticsPanel } from './AnalyticsPanel';
 import { BulkRefresh } from './BulkRefresh';
+import { ModashStatus } from './ModashStatus';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 
 interface Page { total: number; page: number; pages: number; rows: Influencer[] }
@@ -48,6 +49,7 @@ export function Roster() {
       {page && (
         <>
           <p className="muted">{page.total} influencers · page {page.page} of {page.pages}</p>
+          <ModashStatus />
           <BulkRefresh rows={page.rows} selected={selected} onNotes={onNotes} />
           <table>
             <thead><tr><th /><th>Influencer</th><th>Platforms</th><th>Analytics</th><th /></tr></thead>

@@ -25,7 +25,7 @@ export interface AnalyticsState {
   stale: boolean;
   /** A refresh from Modash is running while (stale) data is shown. */
   refreshing: boolean;
-  error: { kind: 'rate-limit' | 'not-found' | 'network' | 'notes' | 'other'; message: string } | null;
+  error: { kind: 'rate-limit' | 'budget' | 'not-found' | 'network' | 'notes' | 'other'; message: string } | null;
 }
 
 const initial: AnalyticsState = { phase: 'loading', progress: null, metrics: null, source: null, lastRefreshed: null, ageLabel: null, resolution: null, stale: false, refreshing: false, error: null };
@@ -88,7 +88,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       }
       if (shown && freshness.fresh) return;
       if (controller.signal.aborted) return;
-      const r = await refresh(influencer.id, p, {
+      const r = await refresh(influencer.id, p, 'roster', {
         signal: controller.signal,
         onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status ? `Modash error ${i.status}` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
       });
@@ -97,13 +97,16 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         const body = r.data;
         onNotesRef.current(influencer.id, body.notes);
         const now = Date.now();
-        set({ phase: 'ready', progress: null, source: 'modash', stale: false, refreshing: false, error: null, lastRefreshed: now, ageLabel: cacheAgeLabel(now, { style: 'long' }), metrics: { ...(body.profile as unknown as Metrics) } });
+        // Fetched now, by a colleague's request this one joined, or fresh already on the server.
+        const at = body.source === 'modash' ? now : (analyticsProgress(body.notes, [p], { ttl: config }).platforms[0]?.lastRefreshed ?? now);
+        set({ phase: 'ready', progress: null, source: body.source === 'store' ? 'cache' : 'modash', stale: false, refreshing: false, error: null, lastRefreshed: at, ageLabel: cacheAgeLabel(at, { style: 'long' }), metrics: { ...(body.profile as unknown as Metrics) } });
         return;
       }
       const status = r.status;
       const code = (r.error as { code?: string } | null)?.code;
       const error: AnalyticsState['error'] =
         code === 'NO_EXACT_MATCH' ? { kind: 'not-found', message: `${(r.error as Error).message}. No account was stored: check the username.` }
+        : code === 'BUDGET_EXHAUSTED' ? { kind: 'budget', message: "Today's Modash credit budget is spent; refreshes resume at midnight UTC." }
         : status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
         : status === 404 ? { kind: 'not-found', message: `No ${p} account found on Modash for this influencer.` }
         : status === 422 ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }

@@ -29,6 +29,11 @@ CREATE TABLE IF NOT EXISTS modash_profile_cache (
   fetched_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS cache_by_platform_row ON modash_profile_cache (influencer_platform_id);
+-- The team-scale gate: one row per Modash API key (sha256 of it), its state as gateStep's JSON.
+CREATE TABLE IF NOT EXISTS modash_gate (api_key TEXT PRIMARY KEY, state TEXT NOT NULL);
+-- Single-flight refreshes: one lease per influencer platform while its report is being fetched.
+CREATE TABLE IF NOT EXISTS refresh_leases (
+  influencer_platform_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, expires_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS staff (
   id INTEGER PRIMARY KEY,
   email TEXT NOT NULL UNIQUE,

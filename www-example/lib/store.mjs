@@ -3,7 +3,7 @@
 // interface; SQL is written with `?` placeholders.
 import { openDb, DEFAULT_DB } from './db.mjs';
 
-const PG_SCHEMA = `
+export const PG_SCHEMA = `
 CREATE TABLE IF NOT EXISTS influencers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, notes JSONB);
 CREATE TABLE IF NOT EXISTS influencer_platforms (
   id SERIAL PRIMARY KEY, influencer_id INTEGER NOT NULL REFERENCES influencers(id),
@@ -12,6 +12,9 @@ CREATE TABLE IF NOT EXISTS modash_profile_cache (
   id SERIAL PRIMARY KEY, influencer_platform_id INTEGER NOT NULL REFERENCES influencer_platforms(id),
   modash_user_id TEXT NOT NULL, platform TEXT NOT NULL, payload TEXT NOT NULL, fetched_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS staff (id SERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, password_hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS cache_by_platform_row ON modash_profile_cache (influencer_platform_id);
+CREATE TABLE IF NOT EXISTS modash_gate (api_key TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS refresh_leases (influencer_platform_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL);
 `;
 
 /** Tables the migrations keep (created on first use, on both backends). */
@@ -90,7 +93,7 @@ export async function openStore({ url = process.env.DATABASE_URL, file = process
 
 /** Empties every table (for seeding). */
 export async function resetStore(store) {
-  const tables = ['notes_backup', 'modash_backfill_log', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
+  const tables = ['notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
   if (store.kind === 'postgres') await store.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
   else for (const t of tables) await store.exec(`DELETE FROM ${t}`);
 }

@@ -64,6 +64,7 @@ const SAMPLE = {
   '/api/roster/[id]/refresh-analytics': { method: 'POST', path: `/api/roster/${idOf('stale')}/refresh-analytics`, body: { platform: 'instagram' } },
   '/api/modash/cache/[id]': { method: 'GET', path: '/api/modash/cache/1' },
   '/api/discovery/profile': { method: 'POST', path: '/api/discovery/profile', body: { platform: 'instagram', username: 'x' } },
+  '/api/modash/status': { method: 'GET', path: '/api/modash/status' },
 };
 const PUBLIC = new Set(['/api/auth/login', '/api/auth/logout']);
 
@@ -210,7 +211,7 @@ test("Modash refusing the server's key is 502 UPSTREAM_AUTH, without Modash's wo
   try {
     for (const status of [403, 401]) {
       await sim.config({ authStatus: status });
-      const res = await api(`/api/roster/${idOf('fresh-no-cache')}/refresh-analytics`, { body: { platform: 'instagram' } });
+      const res = await api(`/api/roster/${idOf('fresh-no-cache')}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
       const json = await res.json();
       assert.equal(res.status, 502);
       assert.equal(json.code, 'UPSTREAM_AUTH');
@@ -226,7 +227,7 @@ test('a Modash that never answers is 504 UPSTREAM_TIMEOUT within the timeout', a
   await sim.config({ hang: true });
   try {
     const t0 = Date.now();
-    const res = await api(`/api/roster/${idOf('fresh-no-cache', 1)}/refresh-analytics`, { body: { platform: 'instagram' } });
+    const res = await api(`/api/roster/${idOf('fresh-no-cache', 1)}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
     const ms = Date.now() - t0;
     assert.equal(res.status, 504);
     assert.equal((await res.json()).code, 'UPSTREAM_TIMEOUT');

@@ -25,7 +25,8 @@ const sim = {
 const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 const db = () => new Database(DB);
 let api;
-const refresh = (id, platform = 'instagram') => api(`/api/roster/${id}/refresh-analytics`, { body: { platform } });
+/** The deliberate "refresh now" (force): a report each time, fresh or not. */
+const refresh = (id, platform = 'instagram') => api(`/api/roster/${id}/refresh-analytics`, { body: { platform, force: true } });
 
 before(async () => {
   execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB, ROSTER_SIZE: '48' }, stdio: 'ignore' });

@@ -1,36 +1,50 @@
-// One request gate for the whole page: the bulk refresh and the analytics panel share it, so a
-// panel opened on a row the bulk refresh is already fetching joins that request (same key).
-// Pace: NEXT_PUBLIC_MODASH_GATE_RPS (default 1.5, under Modash's ~2/s) and a burst of 1, so the
-// service never sees more than 2 requests in any second.
+// The page's request gates. The server paces Modash for the whole team (its shared gate);
+// these only keep a page's own requests in order: the bulk refresh runs through `pageGate()`
+// (de-duplicated by row, at most NEXT_PUBLIC_MODASH_GATE_CONCURRENCY at once, default 4, so
+// the page shows progress and a cancel button), and a panel goes through `panelGate()`, never
+// behind the bulk refresh's queue (the server puts interactive calls first, and joins a
+// panel's request to a bulk job refreshing the same row). A 429 from the route (Modash's own,
+// the server's queue, a spent budget) carries Retry-After: the gate pauses that long (capped).
 import { createRequestGate, retryRequest, type RequestGate, type RetryOptions, type RetryResult } from 'modash-flow';
 
-let gate: RequestGate | null = null;
+let bulk: RequestGate | null = null;
+let panel: RequestGate | null = null;
+
+const make = (maxConcurrent: number) => createRequestGate({
+  requestsPerSecond: Number(process.env.NEXT_PUBLIC_MODASH_GATE_RPS ?? 20),
+  burst: maxConcurrent,
+  maxConcurrent,
+  retry: { maxRetries: 3, maxRetryAfterMs: 60000 },
+});
 
 export function pageGate(): RequestGate {
-  if (!gate) {
-    gate = createRequestGate({
-      requestsPerSecond: Number(process.env.NEXT_PUBLIC_MODASH_GATE_RPS ?? 1.5),
-      burst: 1,
-      maxConcurrent: 4,
-    });
-  }
-  return gate;
+  bulk ??= make(Number(process.env.NEXT_PUBLIC_MODASH_GATE_CONCURRENCY ?? 4));
+  return bulk;
 }
 
-/** `?gate=off` in the URL runs requests without the gate (for comparison). */
+export function panelGate(): RequestGate {
+  panel ??= make(2);
+  return panel;
+}
+
+/** `?gate=off` in the URL runs the page's requests without its gates (for comparison; the server's gate stays). */
 export function gateEnabled(): boolean {
   return typeof window === 'undefined' || new URLSearchParams(window.location.search).get('gate') !== 'off';
 }
 
 export const refreshKey = (id: number, platform: string) => `${id}:${platform}`;
 
-export interface RefreshBody { success: true; userId: string; notes: string; cacheId: string; profile: Record<string, unknown>; lookedUp: boolean }
+export interface RefreshBody {
+  success: true; source: 'modash' | 'joined' | 'store'; userId: string; notes: string; cacheId: string;
+  profile: Record<string, unknown>; lookedUp: boolean; waitedMs: number;
+}
+export type UseCase = 'roster' | 'bulkRefresh';
 
-/** POST refresh-analytics; a not-ok answer throws an error carrying status and Retry-After. */
-export function refreshRequest(id: number, platform: string) {
+/** POST refresh-analytics; a not-ok answer throws an error carrying status, code and Retry-After. */
+export function refreshRequest(id: number, platform: string, useCase: UseCase, force = false) {
   return async ({ signal }: { signal: AbortSignal | null }): Promise<RefreshBody> => {
     const res = await fetch(`/api/roster/${id}/refresh-analytics`, {
-      method: 'POST', signal: signal ?? undefined, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ platform }),
+      method: 'POST', signal: signal ?? undefined, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ platform, useCase, force }),
     });
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
@@ -40,8 +54,9 @@ export function refreshRequest(id: number, platform: string) {
   };
 }
 
-/** Refreshes one platform of one influencer: through the gate, or directly with `?gate=off`. */
-export function refresh(id: number, platform: string, options: RetryOptions): Promise<RetryResult<RefreshBody> & { deduplicated?: boolean }> {
-  const request = refreshRequest(id, platform);
-  return gateEnabled() ? pageGate().run(refreshKey(id, platform), request, options) : retryRequest(request, options);
+/** Refreshes one platform of one influencer: the bulk refresh through the page gate, a panel through its own. */
+export function refresh(id: number, platform: string, useCase: UseCase, options: RetryOptions & { force?: boolean }): Promise<RetryResult<RefreshBody> & { deduplicated?: boolean }> {
+  const request = refreshRequest(id, platform, useCase, options.force);
+  if (!gateEnabled()) return retryRequest(request, options);
+  return (useCase === 'bulkRefresh' ? pageGate() : panelGate()).run(refreshKey(id, platform), request, options);
 }

@@ -4,7 +4,7 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { getIronSession } from 'iron-session';
 import { verifyPassword } from '../passwords.mjs';
-import { db } from './db';
+import { store } from './store';
 import { isHttps, sessionOptions, SESSION_TTL_S, type SessionData } from './session';
 
 export interface Staff { id: number; email: string; name: string }
@@ -30,14 +30,13 @@ export async function currentStaff(): Promise<Staff | null> {
     return null;
   }
   if (!s.staffId || !s.issuedAt || Date.now() - s.issuedAt > SESSION_TTL_S * 1000) return null;
-  const row = db().prepare('SELECT id, email, name FROM staff WHERE id = ?').get(s.staffId) as Staff | undefined;
+  const row = await store().db.selectFrom('staff').select(['id', 'email', 'name']).where('id', '=', s.staffId).executeTakeFirst();
   return row ?? null;
 }
 
 /** Checks a password and starts a session; null when the email or password is wrong. */
 export async function signIn(email: string, password: string): Promise<Staff | null> {
-  const row = db().prepare('SELECT id, email, name, password_hash FROM staff WHERE email = ?').get(email.trim().toLowerCase()) as
-    | (Staff & { password_hash: string }) | undefined;
+  const row = await store().db.selectFrom('staff').select(['id', 'email', 'name', 'password_hash']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
   // A wrong email costs the same scrypt as a wrong password (no account enumeration by timing).
   const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
   if (!row || !ok) return null;

@@ -4,7 +4,9 @@
 // Retry-After and a stable code; what reaches the browser is decided by `errorResponse`.
 import 'server-only';
 import { NextResponse } from 'next/server';
-import { pickExactMatch } from 'modash-flow/server';
+import { pickExactMatch, type GatePriority } from 'modash-flow/server';
+import { GateRefused } from '../shared-gate.mjs';
+import { modashGate } from './gate';
 
 const BASE = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
 const KEY = process.env.MODASH_API_KEY ?? 'simulated';
@@ -17,6 +19,8 @@ export const SEARCH_LIMIT = 5;
 export class ModashError extends Error {
   /** Set when a username lookup succeeded before this error: the id is worth storing. */
   lookedUpUserId: string | null = null;
+  /** A 429's Retry-After in ms: pauses every caller of the shared gate. */
+  retryAfterMs: number | null = null;
   /** For NO_EXACT_MATCH: the usernames Modash offered instead. */
   closest: string[] = [];
   constructor(message: string, readonly status: number, readonly retryAfter: string | null, readonly code: string | null) {
@@ -30,8 +34,40 @@ export interface ModashProfile {
 }
 export interface ModashReport { error: false; profile: ModashProfile }
 
+/** How one request reaches Modash: who waits for it (priority) and when it stops waiting. */
+export interface CallContext { priority: GatePriority; signal?: AbortSignal; maxWaitMs?: number }
+
+/** Milliseconds of a Retry-After (delta-seconds or an HTTP-date), or null. */
+function retryAfterMs(value: string | null): number | null {
+  if (value === null) return null;
+  const v = value.trim();
+  const ms = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, ms) : null;
+}
+
+/**
+ * One Modash call through the team-scale gate (every process shares its pace, cooldown and
+ * budget). The gate off (MODASH_SERVER_GATE=off) is for comparisons only.
+ */
+async function call<T>(kind: 'lookup' | 'report', path: string, ctx: CallContext): Promise<{ body: T; text: string }> {
+  if (process.env.MODASH_SERVER_GATE === 'off') return send<T>(path, ctx.signal);
+  try {
+    const { value } = await modashGate().run(kind, ctx.priority, async () => ({ value: await send<T>(path, ctx.signal), charged: true }), {
+      signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? (ctx.priority === 'interactive' ? 30000 : 90000),
+    });
+    return value;
+  } catch (e) {
+    if (e instanceof GateRefused) {
+      if (e.code === 'BUDGET_EXHAUSTED') throw new ModashError(e.message, 429, String(Math.ceil(e.retryAfterMs / 1000)), 'BUDGET_EXHAUSTED');
+      if (e.code === 'CLIENT_CLOSED') throw new ModashError(e.message, 499, null, 'CLIENT_CLOSED');
+      throw new ModashError('Modash calls are queued beyond this request\'s wait; try again shortly', 429, String(Math.ceil(e.retryAfterMs / 1000)), 'GATE_BUSY');
+    }
+    throw e;
+  }
+}
+
 /** One GET to Modash; the body as received (text) and parsed. */
-async function call<T>(path: string, signal?: AbortSignal): Promise<{ body: T; text: string }> {
+async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; text: string }> {
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   let res: Response;
   let text: string;
@@ -51,7 +87,9 @@ async function call<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
     if (res.status === 401 || res.status === 403) {
       throw new ModashError(`Modash refused the server's key (${res.status}): ${body.message ?? body.code ?? text.slice(0, 200)}`, 502, null, 'UPSTREAM_AUTH');
     }
-    throw new ModashError(`Modash API error (${res.status}): ${body.message ?? body.code ?? ''}`, res.status, res.headers.get('retry-after'), body.code ?? null);
+    const e = new ModashError(`Modash API error (${res.status}): ${body.message ?? body.code ?? ''}`, res.status, res.headers.get('retry-after'), body.code ?? null);
+    if (res.status === 429) e.retryAfterMs = retryAfterMs(e.retryAfter) ?? 1000;
+    throw e;
   }
   try {
     return { body: JSON.parse(text) as T, text };
@@ -64,9 +102,9 @@ async function call<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
  * The userId of `username`: Modash's search lists look-alikes (`anna.b.official` for
  * `anna.b`), so only an account whose username equals it is taken (pickExactMatch).
  */
-export async function lookupUserId(platform: string, username: string, signal?: AbortSignal): Promise<string> {
+export async function lookupUserId(platform: string, username: string, ctx: CallContext): Promise<string> {
   const { body } = await call<{ users?: { userId: string; username: string }[] }>(
-    `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${SEARCH_LIMIT}`, signal);
+    'lookup', `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${SEARCH_LIMIT}`, ctx);
   const pick = pickExactMatch(Array.isArray(body.users) ? body.users : [], username);
   if (pick.userId === null) {
     const handle = username.trim().replace(/^@/, '');
@@ -80,25 +118,25 @@ export async function lookupUserId(platform: string, username: string, signal?: 
 }
 
 /** A report, with its JSON text exactly as Modash sent it (stored as is: no re-serialisation). */
-export async function fetchReport(platform: string, userId: string, signal?: AbortSignal): Promise<{ report: ModashReport; text: string }> {
+export async function fetchReport(platform: string, userId: string, ctx: CallContext): Promise<{ report: ModashReport; text: string }> {
   // Never a path segment of another shape: `..` or `a/b` would reach another endpoint with our key.
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(userId)) throw new ModashError(`Not a Modash id: ${JSON.stringify(userId.slice(0, 80))}`, 422, null, 'INVALID_USER_ID');
-  const { body, text } = await call<ModashReport>(`/v1/${platform}/profile/${encodeURIComponent(userId)}/report`, signal);
+  const { body, text } = await call<ModashReport>('report', `/v1/${platform}/profile/${encodeURIComponent(userId)}/report`, ctx);
   return { report: body, text };
 }
 
 /** A report by userId, or by username through one lookup first. */
-export async function fetchProfile(platform: string, userId: string | null, username: string | null, signal?: AbortSignal) {
+export async function fetchProfile(platform: string, userId: string | null, username: string | null, ctx: CallContext) {
   let id = userId;
   let lookedUp = false;
   if (!id) {
     if (!username) throw new ModashError('Neither a userId nor a username is known', 404, null, 'NO_IDENTITY');
-    id = await lookupUserId(platform, username, signal);
+    id = await lookupUserId(platform, username, ctx);
     lookedUp = true;
   }
   let fetched;
   try {
-    fetched = await fetchReport(platform, id, signal);
+    fetched = await fetchReport(platform, id, ctx);
   } catch (e) {
     // The lookup cost a call: let the caller store its answer even though the report failed.
     if (lookedUp && e instanceof ModashError) e.lookedUpUserId = id;
@@ -127,7 +165,9 @@ export function cappedRetryAfter(value: string | null): string | null {
 export function errorResponse(e: unknown) {
   if (e instanceof ModashError) {
     const headers: Record<string, string> = {};
-    const retryAfter = cappedRetryAfter(e.retryAfter);
+    // Our own budget's Retry-After (hours, until midnight UTC) is passed on as it is: the
+    // browser's retry stops at once instead of retrying into a spent budget.
+    const retryAfter = e.code === 'BUDGET_EXHAUSTED' ? e.retryAfter : cappedRetryAfter(e.retryAfter);
     if (retryAfter) headers['Retry-After'] = retryAfter;
     if (e.code === 'UPSTREAM_AUTH') {
       console.error(`[modash] ${e.message}`);

@@ -18,7 +18,7 @@ export const POST = route(async (req) => {
   const body = await jsonBody(req, Body);
   const platform = platformOf(body.platform);
   try {
-    const { userId: id, report, lookedUp } = await fetchProfile(platform, body.userId ?? null, body.username ?? null, req.signal);
+    const { userId: id, report, lookedUp } = await fetchProfile(platform, body.userId ?? null, body.username ?? null, { priority: 'interactive', signal: req.signal });
     return NextResponse.json({ success: true, data: { ...summary(report.profile), userId: id, platform, lookedUp } });
   } catch (e) {
     return errorResponse(e);

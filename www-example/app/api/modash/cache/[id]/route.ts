@@ -1,17 +1,16 @@
 // GET /api/modash/cache/:id: the cached full payload, as stored (404 when missing).
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { db } from '@/lib/server/db';
 import { fail, parse, route, wholeNumber } from '@/lib/server/http';
+import { store } from '@/lib/server/store';
 
 export const dynamic = 'force-dynamic';
 
 const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
 
-export const GET = route<{ id: string }>((_req, { params }) => {
+export const GET = route<{ id: string }>(async (_req, { params }) => {
   const { id } = parse(Params, params);
-  const row = db().prepare('SELECT id, modash_user_id, platform, payload, fetched_at FROM modash_profile_cache WHERE id = ?').get(id) as
-    | { id: number; modash_user_id: string; platform: string; payload: string; fetched_at: string } | undefined;
+  const row = await store().db.selectFrom('modash_profile_cache').select(['id', 'modash_user_id', 'platform', 'payload', 'fetched_at']).where('id', '=', id).executeTakeFirst();
   if (!row) return fail(404, 'NOT_FOUND', 'No such cached report');
   return new NextResponse(
     `{"success":true,"cacheId":"${row.id}","platform":${JSON.stringify(row.platform)},"userId":${JSON.stringify(row.modash_user_id)},"fetchedAt":${JSON.stringify(row.fetched_at)},"data":${row.payload}}`,

@@ -1,0 +1,211 @@
+// Refreshing one influencer platform for the whole team:
+// - fresh under the caller's use case's TTL (and not `force`): the stored analytics, no call;
+// - single flight: one lease row per influencer platform (with an expiry, so a crashed holder
+//   does not block it for ever); a second caller, from any tab or instance, waits for the
+//   holder's write and answers with it;
+// - the holder fetches through the team-scale gate and writes in one transaction: the report's
+//   body as received into modash_profile_cache, the slim entry into notes (mergeAnalytics), older
+//   cache rows of that platform pruned; a paid report is never lost (kept in the cache table
+//   when notes cannot be written, and used by the next refresh).
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { analyticsProgress, mergeAnalytics, parseTimestamp, resolveUserId, ttlConfigFromEnv, type UseCase } from 'modash-flow/server';
+import type { GatePriority } from 'modash-flow/server';
+import { HttpError, USER_ID } from './http';
+import { fetchProfile, ModashError, summary, type ModashReport } from './modash';
+import { store, type Db } from './store';
+
+/** Cache rows kept per influencer platform (the one notes point to is never pruned). */
+const KEEP_CACHE_ROWS = 3;
+/** A report fetched this recently but not in notes (its notes write failed) is used instead of a new call. */
+const ORPHAN_REUSE_MS = 10 * 60 * 1000;
+/** A lease lasts longer than the longest gate wait (90 s) plus the call's timeout. */
+const LEASE_MS = 150_000;
+const JOIN_POLL_MS = 200;
+
+const serverTtl = ttlConfigFromEnv().config;
+
+export interface RefreshRequest { id: number; platform: string; useCase: UseCase; force: boolean; staffEmail: string; signal: AbortSignal }
+export interface Refreshed {
+  success: true;
+  /** modash: fetched now by this request; joined: fetched by a concurrent request; store: fresh already. */
+  source: 'modash' | 'joined' | 'store';
+  notesWritten: boolean;
+  userId: string | null;
+  lookedUp: boolean;
+  cacheId: string | null;
+  notes: string | null;
+  profile: ReturnType<typeof summary> | null;
+  warnings: string[];
+  migratedLegacy: boolean;
+  rejectedLegacy: unknown;
+  fromEarlierFetch?: boolean;
+  waitedMs: number;
+}
+
+const priorityOf = (useCase: UseCase): GatePriority => (useCase === 'bulkRefresh' ? 'bulk' : 'interactive');
+const referencedCacheIds = (notes: string | null) => new Set([...(notes ?? '').matchAll(/"cache_id"\s*:\s*"?(\d+)/g)].map((m) => Number(m[1])));
+const lastRefreshedOf = (notes: string | null, platform: string) => analyticsProgress(notes, [platform]).platforms[0]?.lastRefreshed ?? null;
+
+async function notesOf(db: Db, id: number, lock = false): Promise<string | null> {
+  const s = store();
+  let q = db.selectFrom('influencers').select(s.notesText.as('notes')).where('id', '=', id);
+  if (lock && s.locking) q = q.forUpdate();
+  return (await q.executeTakeFirst())?.notes ?? null;
+}
+
+/** The stored analytics of a platform: the cached report's profile, else the slim metrics in notes. */
+async function storedAnswer(id: number, platform: string, source: 'joined' | 'store', waitedMs: number): Promise<Refreshed> {
+  const { db } = store();
+  const notes = await notesOf(db, id);
+  let entry: Record<string, unknown> | null = null;
+  try { entry = JSON.parse(notes ?? 'null')?.modash_data?.platforms?.[platform] ?? null; } catch { entry = null; }
+  const cacheId = typeof entry?.cache_id === 'string' ? entry.cache_id : null;
+  let profile: Refreshed['profile'] = null;
+  if (cacheId && /^\d+$/.test(cacheId)) {
+    const row = await db.selectFrom('modash_profile_cache').select('payload').where('id', '=', Number(cacheId)).executeTakeFirst();
+    try { if (row) profile = summary((JSON.parse(row.payload) as ModashReport).profile); } catch { profile = null; }
+  }
+  if (!profile && entry && typeof entry.followers === 'number') {
+    const n = (k: string) => (typeof entry[k] === 'number' ? (entry[k] as number) : null);
+    profile = { userId: String(entry.userId ?? ''), username: String(entry.username ?? ''), fullname: null, followers: n('followers'), engagementRate: n('engagementRate'), avgViews: n('avgViews'), posts: 0 };
+  }
+  const r = resolveUserId(notes, platform);
+  return { success: true, source, notesWritten: false, userId: r.userId, lookedUp: false, cacheId, notes, profile, warnings: [], migratedLegacy: false, rejectedLegacy: r.rejectedLegacy, waitedMs };
+}
+
+async function takeLease(ipId: number, owner: string): Promise<boolean> {
+  const { db } = store();
+  const now = Date.now();
+  await db.insertInto('refresh_leases').values({ influencer_platform_id: ipId, owner, expires_at: now + LEASE_MS })
+    .onConflict((oc) => oc.column('influencer_platform_id').doUpdateSet({ owner, expires_at: now + LEASE_MS }).where('refresh_leases.expires_at', '<', now))
+    .execute();
+  const row = await db.selectFrom('refresh_leases').select('owner').where('influencer_platform_id', '=', ipId).executeTakeFirst();
+  return row?.owner === owner;
+}
+
+async function dropLease(ipId: number, owner: string) {
+  await store().db.deleteFrom('refresh_leases').where('influencer_platform_id', '=', ipId).where('owner', '=', owner).execute().catch(() => {});
+}
+
+const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  const t = setTimeout(resolve, ms);
+  signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+});
+
+export async function refresh(req: RefreshRequest): Promise<Refreshed> {
+  const t0 = Date.now();
+  const { db } = store();
+  const row = await db.selectFrom('influencers').select(['id', store().notesText.as('notes')]).where('id', '=', req.id).executeTakeFirst();
+  if (!row) throw new HttpError(404, 'NOT_FOUND', 'No such influencer');
+  const ip = await db.selectFrom('influencer_platforms').select(['id', 'username']).where('influencer_id', '=', req.id).where('platform', '=', req.platform).executeTakeFirst();
+  if (!ip) throw new HttpError(404, 'PLATFORM_NOT_LISTED', `${req.platform} is not listed for this influencer`);
+  const resolved = resolveUserId(row.notes, req.platform);
+  // The write would be refused anyway: spend no Modash credit.
+  if (resolved.problem) throw new HttpError(422, 'NOTES_UNREADABLE', 'Notes are unreadable; fix them before refreshing');
+  if (resolved.userId !== null && !USER_ID.test(resolved.userId)) {
+    throw new HttpError(422, 'INVALID_STORED_USER_ID', 'The userId stored in notes is not a Modash id; fix it before refreshing');
+  }
+  const fresh = () => analyticsProgress(row.notes, [req.platform], { ttl: serverTtl, useCase: req.useCase }).platforms[0]?.fresh === true;
+  if (!req.force && fresh()) {
+    // Fresh, and something to show for it (a cached report or metrics in notes: a legacy entry
+    // can be fresh with only an id stored).
+    const stored = await storedAnswer(req.id, req.platform, 'store', 0);
+    if (stored.profile) return stored;
+  }
+
+  // Single flight: the lease holder fetches; everyone else waits for its write.
+  const owner = randomUUID();
+  const before = lastRefreshedOf(row.notes, req.platform);
+  while (!(await takeLease(ip.id, owner))) {
+    if (req.signal.aborted) throw new ModashError('The client went away', 499, null, 'CLIENT_CLOSED');
+    if (Date.now() - t0 > LEASE_MS) throw new ModashError('Another refresh of this platform is taking too long', 504, null, 'UPSTREAM_TIMEOUT');
+    await sleep(JOIN_POLL_MS, req.signal);
+    const now = lastRefreshedOf(await notesOf(db, req.id), req.platform);
+    if (now !== null && (before === null || now > before)) return storedAnswer(req.id, req.platform, 'joined', Date.now() - t0);
+  }
+  try {
+    // The holder before us may have written while we took over: then nothing is left to do.
+    const latest = await notesOf(db, req.id);
+    const latestAt = lastRefreshedOf(latest, req.platform);
+    if (latestAt !== null && (before === null || latestAt > before)) return storedAnswer(req.id, req.platform, 'joined', Date.now() - t0);
+    return await fetchAndStore(req, ip, resolved, t0);
+  } finally {
+    await dropLease(ip.id, owner);
+  }
+}
+
+async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: string }, resolved: ReturnType<typeof resolveUserId>, t0: number): Promise<Refreshed> {
+  const s = store();
+  const { db } = s;
+  const current = await notesOf(db, req.id);
+  // A report paid for earlier whose notes write failed: newer than the entry's last refresh.
+  const orphan = await db.selectFrom('modash_profile_cache').select(['id', 'modash_user_id', 'payload', 'fetched_at'])
+    .where('influencer_platform_id', '=', ip.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const orphanAt = orphan ? parseTimestamp(orphan.fetched_at) : null;
+  const lastAt = lastRefreshedOf(current, req.platform);
+  let fetched: { userId: string; report: ModashReport; reportText: string; lookedUp: boolean; cacheId?: string };
+  if (orphan && orphanAt !== null && Date.now() - orphanAt < ORPHAN_REUSE_MS && !referencedCacheIds(current).has(orphan.id) && (lastAt === null || lastAt < orphanAt)) {
+    fetched = { userId: orphan.modash_user_id, report: JSON.parse(orphan.payload) as ModashReport, reportText: orphan.payload, lookedUp: false, cacheId: String(orphan.id) };
+  } else {
+    try {
+      fetched = await fetchProfile(req.platform, resolved.userId, ip.username, { priority: priorityOf(req.useCase), signal: req.signal });
+    } catch (e) {
+      if (e instanceof ModashError && e.lookedUpUserId) await storeLookedUpId(req.id, req.platform, e.lookedUpUserId);
+      throw e;
+    }
+  }
+  const { userId, report, reportText, lookedUp } = fetched;
+  const p = report.profile;
+  const now = new Date().toISOString();
+  const insertCache = (tx: Db) => tx.insertInto('modash_profile_cache')
+    .values({ influencer_platform_id: ip.id, modash_user_id: userId, platform: req.platform, payload: reportText, fetched_at: now })
+    .returning('id').executeTakeFirstOrThrow();
+  try {
+    const out = await s.tx(async (tx) => {
+      const notes = await notesOf(tx, req.id, true);
+      const cacheId = fetched.cacheId ?? String((await insertCache(tx)).id);
+      const merged = mergeAnalytics(notes, req.platform, {
+        userId, username: p.username, followers: p.followers, engagementRate: p.engagementRate, avgViews: p.avgViews,
+      }, { refreshedBy: req.staffEmail, cacheId });
+      const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
+      await tx.updateTable('influencers').set({ notes: s.notesValue(text) as never }).where('id', '=', req.id).execute();
+      // Prune: the newest few rows of this platform and any row notes point to stay.
+      const keep = (await tx.selectFrom('modash_profile_cache').select('id').where('influencer_platform_id', '=', ip.id).orderBy('id', 'desc').limit(KEEP_CACHE_ROWS).execute()).map((r) => r.id);
+      const stays = [...new Set([...keep, ...referencedCacheIds(text)])];
+      await tx.deleteFrom('modash_profile_cache').where('influencer_platform_id', '=', ip.id).where('id', 'not in', stays).execute();
+      return { cacheId, text: await notesOf(tx, req.id), warnings: merged.warnings, migratedLegacy: merged.migratedLegacy };
+    });
+    return { success: true, source: 'modash', notesWritten: true, userId, lookedUp, cacheId: out.cacheId, notes: out.text, warnings: out.warnings,
+      migratedLegacy: out.migratedLegacy, profile: summary(p), rejectedLegacy: resolved.rejectedLegacy, fromEarlierFetch: Boolean(fetched.cacheId), waitedMs: Date.now() - t0 };
+  } catch (e) {
+    // Notes could not be written (a concurrent writer, notes that became unreadable): keep
+    // the paid report in the cache table and answer with it.
+    console.error(`[refresh] notes of influencer ${req.id} not written; keeping the report in the cache table:`, e);
+    let cacheId = fetched.cacheId ?? null;
+    try {
+      cacheId ??= String((await s.tx(insertCache)).id);
+    } catch (e2) {
+      console.error(`[refresh] the report for influencer ${req.id} could not be kept either:`, e2);
+    }
+    return { success: true, source: 'modash', notesWritten: false, userId, lookedUp, cacheId, notes: await notesOf(db, req.id), warnings: [],
+      migratedLegacy: false, profile: summary(p), rejectedLegacy: resolved.rejectedLegacy, waitedMs: Date.now() - t0 };
+  }
+}
+
+/**
+ * The username lookup succeeded but the report did not (a 429 after the retries, say): store
+ * the id without claiming fresh analytics, so the next attempt goes straight to the report.
+ */
+async function storeLookedUpId(id: number, platform: string, userId: string) {
+  const s = store();
+  try {
+    await s.tx(async (tx) => {
+      const merged = mergeAnalytics(await notesOf(tx, id, true), platform, { userId }, { markRefreshed: false });
+      const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
+      await tx.updateTable('influencers').set({ notes: s.notesValue(text) as never }).where('id', '=', id).execute();
+    });
+  } catch {
+    // Notes that became unreadable meanwhile are refused, not replaced: report the Modash error.
+  }
+}

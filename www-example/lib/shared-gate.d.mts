@@ -1,0 +1,15 @@
+import type { SharedGateOptions, SharedGateState, SharedGateStep, SharedGateRequest, GatePriority } from 'modash-flow/server';
+export class GateRefused extends Error {
+  code: 'BUDGET_EXHAUSTED' | 'GATE_BUSY' | 'CLIENT_CLOSED';
+  retryAfterMs: number;
+}
+export interface SharedGate {
+  run<T>(kind: string, priority: GatePriority, call: () => Promise<{ value: T; charged?: boolean }>, options?: { signal?: AbortSignal; maxWaitMs?: number; onWait?: (step: SharedGateStep) => void }): Promise<{ value: T; waitedMs: number }>;
+  peek(): Promise<SharedGateState>;
+}
+export function createSharedGate(args: {
+  gateStep: (state: SharedGateState | null, request: SharedGateRequest, now: number, options?: SharedGateOptions) => SharedGateStep;
+  transact: <R>(fn: (state: SharedGateState | null) => [SharedGateState, R]) => Promise<R>;
+  options?: SharedGateOptions;
+  costs?: Record<string, number>;
+}): SharedGate;
