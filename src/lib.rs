@@ -25,6 +25,7 @@ pub mod num;
 pub mod platform;
 pub mod progress;
 pub mod retry;
+pub mod rollout;
 pub mod shared_gate;
 pub mod text;
 pub mod time;

@@ -325,6 +325,18 @@ export function pickExactMatch<U extends SearchedUser>(users: readonly U[], user
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
+const TS_ROLLOUT: &'static str = r#"
+/** The bucket (0-99) a staff id falls in: the same on every call, process and browser. */
+export function rolloutBucket(id: string): number;
+/**
+ * Whether a staff id is in a rollout to `percent` % of staff (whole buckets): stable per id,
+ * and raising the percentage only adds people.
+ * @throws ModashFlowError `INVALID_ARGUMENT` for an empty id or a percent outside 0-100.
+ */
+export function inRollout(id: string, percent: number): boolean;
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
 const TS_GATE: &'static str = r#"
 export interface GateOptions {
   /** Token-bucket refill rate; default 2 (Modash's documented pace). */

@@ -225,3 +225,16 @@ fn pick_exact_match_through_js() {
     assert_error(pick_exact_match(js("({ users: [] })"), "a".into()), "INVALID_ARGUMENT", "users must be an array");
     assert_error(pick_exact_match(js("[]"), js("42")), "INVALID_ARGUMENT", "username must be a string");
 }
+
+/// The rollout rule through JS: the same buckets as natively, clean errors for bad input.
+#[wasm_bindgen_test]
+fn rollout_through_js() {
+    use modash_flow::wasm::rollout::{in_rollout, rollout_bucket};
+    assert_eq!(rollout_bucket("ana@agency.example".into()).unwrap(), 89);
+    assert!(in_rollout("ana@agency.example".into(), js("90")).unwrap());
+    assert!(!in_rollout("ana@agency.example".into(), js("89")).unwrap());
+    assert_error(rollout_bucket(js("''")), "INVALID_ARGUMENT", "id");
+    assert_error(rollout_bucket(js("42")), "INVALID_ARGUMENT", "id");
+    assert_error(in_rollout("a".into(), js("101")), "INVALID_ARGUMENT", "percent");
+    assert_error(in_rollout("a".into(), js("NaN")), "INVALID_ARGUMENT", "percent");
+}

@@ -9,6 +9,12 @@ import { useEffect, useRef, useState } from 'react';
 import { analyticsProgress, cacheAgeLabel, normalizePlatform, resolveUserId, type UserIdResolution } from 'modash-flow';
 import { refresh } from '@/lib/client/gate';
 import { browserTtl } from '@/lib/client/ttl';
+import { useStaff } from './StaffContext';
+
+/** The panel-open beacon (the metrics page): sent once, when the panel's data is final. */
+function beacon(body: { influencerId: number; platform: string; firstDataMs: number | null; freshDataMs: number | null; source: Source | null; lookup: boolean; outcome: 'fresh' | 'stale' | 'error' }) {
+  void fetch('/api/metrics/panel-open', { method: 'POST', keepalive: true, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).catch(() => {});
+}
 
 export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string }[] }
 export interface Metrics { userId: string | null; username: string | null; fullname: string | null; followers: number | null; engagementRate: number | null; avgViews: number | null; posts: number | null }
@@ -44,6 +50,7 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : n
 
 export function useRosterInfluencerAnalytics(influencer: Influencer, platform: string, onNotes: (id: number, notes: string) => void): AnalyticsState {
   const [state, setState] = useState<AnalyticsState>(initial);
+  const { cohort } = useStaff();
   const notesRef = useRef(influencer.notes);
   notesRef.current = influencer.notes;
   const onNotesRef = useRef(onNotes);
@@ -51,14 +58,28 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
 
   useEffect(() => {
     const controller = new AbortController();
+    const t0 = performance.now();
     const p = normalizePlatform(platform);
+    let firstDataMs: number | null = null;
+    let shownSource: Source | null = null;
+    const report = (outcome: 'fresh' | 'stale' | 'error', freshSource: Source | null) => {
+      if (controller.signal.aborted) return;
+      const now = Math.round(performance.now() - t0);
+      beacon({ influencerId: influencer.id, platform: p, firstDataMs: firstDataMs ?? (outcome === 'fresh' ? now : null), freshDataMs: outcome === 'fresh' ? now : null,
+        source: freshSource ?? shownSource, lookup: lookedUp, outcome });
+    };
+    let resolutionAtStart: string | null = null;
+    // Whether this open needed a username lookup (known from the route's answer).
+    let lookedUp = false;
     const notes = notesRef.current;
     const set = (s: Partial<AnalyticsState>) => { if (!controller.signal.aborted) setState((prev) => ({ ...prev, ...s })); };
     setState(initial);
     const resolution = resolveUserId(notes, p);
+    resolutionAtStart = resolution.userId;
     set({ resolution });
     if (resolution.problem) {
       set({ phase: 'error', error: { kind: 'notes', message: 'The notes of this influencer are unreadable (malformed JSON): analytics cannot be shown or stored.' } });
+      report('error', null);
       return () => controller.abort();
     }
     const { config } = browserTtl();
@@ -70,11 +91,14 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       let shown = false;
       const known = (source: Source, metrics: Metrics) => {
         shown = true;
+        firstDataMs ??= Math.round(performance.now() - t0);
+        shownSource = source;
         set({ phase: 'ready', source, metrics, stale: !freshness.fresh, refreshing: !freshness.fresh, lastRefreshed: freshness.lastRefreshed,
           ageLabel: freshness.lastRefreshed === null ? null : cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }) });
       };
       const cacheId = entry?.cache_id;
-      if (typeof cacheId === 'string' && cacheId) {
+      // The rollout: staff outside it take the old path (no cache table: notes, else Modash).
+      if (cohort === 'cache' && typeof cacheId === 'string' && cacheId) {
         const res = await fetch(`/api/modash/cache/${encodeURIComponent(cacheId)}`, { signal: controller.signal }).catch(() => null);
         // A body cut short (the panel closed mid-read) is no data, not an unhandled rejection.
         const body = res?.ok ? await res.json().catch(() => null) : null;
@@ -86,7 +110,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       if (!shown && entry && num(entry.followers) !== null) {
         known('notes', { userId: resolution.userId, username: (entry.username as string) ?? null, fullname: null, followers: num(entry.followers), engagementRate: num(entry.engagementRate), avgViews: num(entry.avgViews), posts: null });
       }
-      if (shown && freshness.fresh) return;
+      if (shown && freshness.fresh) { report('fresh', shownSource); return; }
       if (controller.signal.aborted) return;
       const r = await refresh(influencer.id, p, 'roster', {
         signal: controller.signal,
@@ -100,6 +124,8 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         // Fetched now, by a colleague's request this one joined, or fresh already on the server.
         const at = body.source === 'modash' ? now : (analyticsProgress(body.notes, [p], { ttl: config }).platforms[0]?.lastRefreshed ?? now);
         set({ phase: 'ready', progress: null, source: body.source === 'store' ? 'cache' : 'modash', stale: false, refreshing: false, error: null, lastRefreshed: at, ageLabel: cacheAgeLabel(at, { style: 'long' }), metrics: { ...(body.profile as unknown as Metrics) } });
+        lookedUp = Boolean(body.lookedUp);
+        report('fresh', body.source === 'store' ? 'cache' : 'modash');
         return;
       }
       const status = r.status;
@@ -114,9 +140,11 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         : { kind: 'other', message: `Modash error ${status}` };
       // Stale data stays on screen with the error; without any, the panel shows the error.
       set(shown ? { progress: null, refreshing: false, error } : { phase: 'error', progress: null, refreshing: false, error });
+      lookedUp = resolutionAtStart === null && status !== 422;
+      report(shown ? 'stale' : 'error', null);
     })();
     return () => controller.abort(new DOMException('panel closed', 'AbortError'));
-  }, [influencer.id, platform]);
+  }, [influencer.id, platform, cohort]);
 
   return state;
 }

@@ -34,6 +34,26 @@ CREATE TABLE IF NOT EXISTS modash_gate (api_key TEXT PRIMARY KEY, state TEXT NOT
 -- Single-flight refreshes: one lease per influencer platform while its report is being fetched.
 CREATE TABLE IF NOT EXISTS refresh_leases (
   influencer_platform_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, expires_at REAL NOT NULL);
+-- The flow's figures (the metrics page): one row per Modash call and per panel open, rolled
+-- up into hourly rows after MODASH_METRICS_RETENTION_DAYS (7).
+CREATE TABLE IF NOT EXISTS modash_calls (
+  id INTEGER PRIMARY KEY, at REAL NOT NULL, kind TEXT NOT NULL, platform TEXT NOT NULL, status INTEGER NOT NULL,
+  latency_ms REAL NOT NULL, waited_ms REAL NOT NULL, waited_429 INTEGER NOT NULL, credits REAL NOT NULL,
+  staff TEXT, use_case TEXT, cohort TEXT);
+CREATE INDEX IF NOT EXISTS modash_calls_at ON modash_calls (at);
+CREATE TABLE IF NOT EXISTS panel_opens (
+  id INTEGER PRIMARY KEY, at REAL NOT NULL, staff TEXT, influencer_id INTEGER NOT NULL, platform TEXT NOT NULL,
+  first_data_ms REAL, fresh_data_ms REAL, source TEXT, lookup INTEGER NOT NULL, reopen INTEGER NOT NULL,
+  outcome TEXT NOT NULL, cohort TEXT);
+CREATE INDEX IF NOT EXISTS panel_opens_at ON panel_opens (at);
+CREATE TABLE IF NOT EXISTS modash_calls_hourly (
+  hour REAL NOT NULL, kind TEXT NOT NULL, platform TEXT NOT NULL, cohort TEXT NOT NULL, calls INTEGER NOT NULL,
+  rate_limited INTEGER NOT NULL, waited_429 INTEGER NOT NULL, failed INTEGER NOT NULL, credits REAL NOT NULL,
+  PRIMARY KEY (hour, kind, platform, cohort));
+CREATE TABLE IF NOT EXISTS panel_opens_hourly (
+  hour REAL NOT NULL, cohort TEXT NOT NULL, opens INTEGER NOT NULL, reopens INTEGER NOT NULL, lookups INTEGER NOT NULL,
+  reopen_lookups INTEGER NOT NULL, fresh INTEGER NOT NULL, first_hist TEXT NOT NULL, fresh_hist TEXT NOT NULL,
+  PRIMARY KEY (hour, cohort));
 CREATE TABLE IF NOT EXISTS staff (
   id INTEGER PRIMARY KEY,
   email TEXT NOT NULL UNIQUE,

@@ -13,3 +13,6 @@ export function createSharedGate(args: {
   options?: SharedGateOptions;
   costs?: Record<string, number>;
 }): SharedGate;
+export function gateKey(env?: Record<string, string | undefined>): string;
+export function gateOptionsFromEnv(env?: Record<string, string | undefined>): SharedGateOptions;
+export function creditCostsFromEnv(env?: Record<string, string | undefined>): Record<string, number>;

@@ -2,7 +2,7 @@
 // and the userId backfill (scripts/migrate.mjs): every Modash call of every process asks the
 // one state row of its API key for a place, sleeps what it is told, and gives the place back.
 // `transact(fn)` runs `fn(state) -> [newState, result]` in one transaction on that row.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 /** The longest sleep between two asks: a waiter must ask again before it loses its turn. */
 const MAX_SLEEP_MS = 1000;
@@ -63,4 +63,52 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
       });
     },
   };
+}
+
+const envNumber = (env, name) => (env[name] === undefined || env[name] === '' ? undefined : Number(env[name]));
+
+/** The state row's key: a digest of the API key (the key itself is never stored). */
+export const gateKey = (env = process.env) => createHash('sha256').update(env.MODASH_API_KEY ?? 'simulated').digest('hex').slice(0, 32);
+
+/**
+ * Options every process of one key must share: MODASH_GATE_RPS / _BURST / _CONCURRENCY (1.5, 1,
+ * 4: never more than 2 calls start in a second), MODASH_MAX_RETRY_AFTER_S (60),
+ * MODASH_DAILY_CREDITS (1,000).
+ */
+export function gateOptionsFromEnv(env = process.env) {
+  return {
+    requestsPerSecond: envNumber(env, 'MODASH_GATE_RPS'),
+    burst: envNumber(env, 'MODASH_GATE_BURST'),
+    maxConcurrent: envNumber(env, 'MODASH_GATE_CONCURRENCY'),
+    maxRetryAfterMs: (envNumber(env, 'MODASH_MAX_RETRY_AFTER_S') ?? 60) * 1000,
+    dailyCredits: envNumber(env, 'MODASH_DAILY_CREDITS') ?? 1000,
+  };
+}
+
+/** Credits per call kind: MODASH_CREDIT_COST_REPORT (1), MODASH_CREDIT_COST_LOOKUP (0). */
+export function creditCostsFromEnv(env = process.env) {
+  return { report: envNumber(env, 'MODASH_CREDIT_COST_REPORT') ?? 1, lookup: envNumber(env, 'MODASH_CREDIT_COST_LOOKUP') ?? 0 };
+}
+
+/**
+ * `transact` over a lib/store.mjs store (the scripts): the key's row, locked for the step
+ * (SQLite: the store's BEGIN IMMEDIATE; PostgreSQL: FOR UPDATE). A row the module cannot
+ * read starts over.
+ */
+export function storeTransact(store, key) {
+  return (fn) => store.tx(async (s) => {
+    await s.run("INSERT INTO modash_gate (api_key, state) VALUES (?, 'null') ON CONFLICT (api_key) DO NOTHING", [key]);
+    const row = await s.get(`SELECT state FROM modash_gate WHERE api_key = ?${s.kind === 'postgres' ? ' FOR UPDATE' : ''}`, [key]);
+    let state = null;
+    try { state = JSON.parse(row?.state ?? 'null'); } catch { state = null; }
+    let out;
+    try {
+      out = fn(state);
+    } catch (e) {
+      if (e?.code !== 'INVALID_ARGUMENT' || state === null) throw e;
+      out = fn(null);
+    }
+    await s.run('UPDATE modash_gate SET state = ? WHERE api_key = ?', [JSON.stringify(out[0]), key]);
+    return out[1];
+  });
 }

@@ -14,6 +14,24 @@ CREATE TABLE IF NOT EXISTS modash_profile_cache (
 CREATE TABLE IF NOT EXISTS staff (id SERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT NOT NULL, password_hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cache_by_platform_row ON modash_profile_cache (influencer_platform_id);
 CREATE TABLE IF NOT EXISTS modash_gate (api_key TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS modash_calls (
+  id SERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, kind TEXT NOT NULL, platform TEXT NOT NULL, status INTEGER NOT NULL,
+  latency_ms DOUBLE PRECISION NOT NULL, waited_ms DOUBLE PRECISION NOT NULL, waited_429 INTEGER NOT NULL, credits DOUBLE PRECISION NOT NULL,
+  staff TEXT, use_case TEXT, cohort TEXT);
+CREATE INDEX IF NOT EXISTS modash_calls_at ON modash_calls (at);
+CREATE TABLE IF NOT EXISTS panel_opens (
+  id SERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, staff TEXT, influencer_id INTEGER NOT NULL, platform TEXT NOT NULL,
+  first_data_ms DOUBLE PRECISION, fresh_data_ms DOUBLE PRECISION, source TEXT, lookup INTEGER NOT NULL, reopen INTEGER NOT NULL,
+  outcome TEXT NOT NULL, cohort TEXT);
+CREATE INDEX IF NOT EXISTS panel_opens_at ON panel_opens (at);
+CREATE TABLE IF NOT EXISTS modash_calls_hourly (
+  hour DOUBLE PRECISION NOT NULL, kind TEXT NOT NULL, platform TEXT NOT NULL, cohort TEXT NOT NULL, calls INTEGER NOT NULL,
+  rate_limited INTEGER NOT NULL, waited_429 INTEGER NOT NULL, failed INTEGER NOT NULL, credits DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (hour, kind, platform, cohort));
+CREATE TABLE IF NOT EXISTS panel_opens_hourly (
+  hour DOUBLE PRECISION NOT NULL, cohort TEXT NOT NULL, opens INTEGER NOT NULL, reopens INTEGER NOT NULL, lookups INTEGER NOT NULL,
+  reopen_lookups INTEGER NOT NULL, fresh INTEGER NOT NULL, first_hist TEXT NOT NULL, fresh_hist TEXT NOT NULL,
+  PRIMARY KEY (hour, cohort));
 CREATE TABLE IF NOT EXISTS refresh_leases (influencer_platform_id INTEGER PRIMARY KEY, owner TEXT NOT NULL, expires_at DOUBLE PRECISION NOT NULL);
 `;
 
@@ -93,7 +111,7 @@ export async function openStore({ url = process.env.DATABASE_URL, file = process
 
 /** Empties every table (for seeding). */
 export async function resetStore(store) {
-  const tables = ['notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
+  const tables = ['notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_calls', 'panel_opens', 'modash_calls_hourly', 'panel_opens_hourly', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
   if (store.kind === 'postgres') await store.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY`);
   else for (const t of tables) await store.exec(`DELETE FROM ${t}`);
 }

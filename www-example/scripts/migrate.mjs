@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { openStore } from '../lib/store.mjs';
+import { createSharedGate, creditCostsFromEnv, gateKey, gateOptionsFromEnv, storeTransact } from '../lib/shared-gate.mjs';
 
 const require = createRequire(import.meta.url);
 const mf = require('../../pkg-node/modash_flow.js');
@@ -181,6 +182,9 @@ async function backfill(store, o) {
   const base = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
   const key = process.env.MODASH_API_KEY ?? 'simulated';
   const gate = mf.createRequestGate({ requestsPerSecond: o.rate, burst: 1, maxConcurrent: 1, retry: { maxRetries: 5, maxRetryAfterMs: 120000 } });
+  // Every lookup also takes its place in the team's shared gate, last in line: the app's
+  // panels and bulk refreshes on the same key go first, and the key's pace holds for all.
+  const shared = createSharedGate({ gateStep: mf.gateStep, transact: storeTransact(store, gateKey()), options: gateOptionsFromEnv(), costs: creditCostsFromEnv() });
   const report = { command: 'backfill-user-ids', backend: store.kind, dryRun: o.dryRun, rowsSeen: 0, changed: 0, fromLegacy: 0, fromLookup: 0, apiCalls: 0, skipped: {} };
   const skip = (why) => { report.skipped[why] = (report.skipped[why] ?? 0) + 1; };
   const total = Math.min(o.limit, Number((await store.get('SELECT COUNT(*) AS n FROM influencer_platforms')).n));
@@ -220,11 +224,14 @@ async function backfill(store, o) {
       }
       if (o.dryRun) { report.changed++; report.fromLookup++; continue; }
       report.apiCalls++;
-      const out = await gate.run(null, async () => {
+      const out = await gate.run(null, async () => (await shared.run('lookup', 'backfill', async () => {
         const res2 = await fetch(`${base}/v1/${r.platform}/users?query=${encodeURIComponent(r.username)}&limit=5`, { headers: { Authorization: `Bearer ${key}` } });
-        if (!res2.ok) throw Object.assign(new Error(`Modash API error (${res2.status})`), { status: res2.status, retryAfter: res2.headers.get('retry-after') });
-        return res2.json();
-      });
+        if (!res2.ok) {
+          const ra = res2.headers.get('retry-after');
+          throw Object.assign(new Error(`Modash API error (${res2.status})`), { status: res2.status, retryAfter: ra, retryAfterMs: res2.status === 429 && /^\d+$/.test(ra ?? '') ? Number(ra) * 1000 : null });
+        }
+        return { value: await res2.json() };
+      }, { maxWaitMs: 10 * 60 * 1000 })).value);
       report.apiCalls += out.retriesUsed;
       // A search lists look-alikes: only the account with exactly this username is stored.
       const pick = out.success ? mf.pickExactMatch(Array.isArray(out.data.users) ? out.data.users : [], r.username) : null;

@@ -227,7 +227,9 @@ for (const backend of backends) {
       await ensureSim();
       await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
       const rate = 10;
-      const r = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)]);
+      // The team's shared gate is set to the same pace here (the app's default is 1.5 a second).
+      const pace = { MODASH_GATE_RPS: String(rate), MODASH_GATE_BURST: '1' };
+      const r = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)], pace);
       const stats = await (await fetch(`${SIM}/__sim/stats`)).json();
       assert.equal(stats.lookup, r.apiCalls, 'every API call counted by the service');
       // Searches that found only look-alikes (goneFromModash) are recorded, not stored.
@@ -273,7 +275,7 @@ for (const backend of backends) {
       assert.match(n11.n, /"instagram":\s*\{"userId":\s*"\d+"/);
       assert.ok(!/last_refreshed/.test(n11.n), n11.n);
       await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
-      const again = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)]);
+      const again = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)], pace);
       assert.equal(again.apiCalls, 0);
       assert.equal(again.changed, 0);
       assert.equal(again.skipped['not found on Modash (recorded earlier)'], 1);

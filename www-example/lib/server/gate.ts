@@ -2,29 +2,14 @@
 // every route handler of every instance (and by the backfill script), stepped by the module's
 // gateStep inside one short transaction per step.
 import 'server-only';
-import { createHash } from 'node:crypto';
 import { gateStep, type SharedGateOptions, type SharedGateState } from 'modash-flow/server';
-import { createSharedGate, type SharedGate } from '../shared-gate.mjs';
+import { createSharedGate, creditCostsFromEnv, gateKey, gateOptionsFromEnv, type SharedGate } from '../shared-gate.mjs';
 import { store } from './store';
 
-const num = (name: string): number | undefined => {
-  const v = process.env[name];
-  return v === undefined || v === '' ? undefined : Number(v);
-};
-
 /** The row's key: a digest of the API key (the key itself is never stored). */
-export const GATE_KEY = createHash('sha256').update(process.env.MODASH_API_KEY ?? 'simulated').digest('hex').slice(0, 32);
-
-/** MODASH_GATE_RPS / _BURST / _CONCURRENCY (1.5, 1, 4: never more than 2 calls start in a second), MODASH_DAILY_CREDITS (1,000). */
-export const GATE_OPTIONS: SharedGateOptions = {
-  requestsPerSecond: num('MODASH_GATE_RPS'),
-  burst: num('MODASH_GATE_BURST'),
-  maxConcurrent: num('MODASH_GATE_CONCURRENCY'),
-  maxRetryAfterMs: (num('MODASH_MAX_RETRY_AFTER_S') ?? 60) * 1000,
-  dailyCredits: num('MODASH_DAILY_CREDITS') ?? 1000,
-};
-/** Credits per call kind: MODASH_CREDIT_COST_REPORT (1), MODASH_CREDIT_COST_LOOKUP (0). */
-export const CREDIT_COSTS = { report: num('MODASH_CREDIT_COST_REPORT') ?? 1, lookup: num('MODASH_CREDIT_COST_LOOKUP') ?? 0 };
+export const GATE_KEY = gateKey();
+export const GATE_OPTIONS: SharedGateOptions = gateOptionsFromEnv();
+export const CREDIT_COSTS = creditCostsFromEnv();
 
 async function transact<R>(fn: (state: SharedGateState | null) => [SharedGateState, R]): Promise<R> {
   const s = store();

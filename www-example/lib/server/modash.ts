@@ -6,7 +6,8 @@ import 'server-only';
 import { NextResponse } from 'next/server';
 import { pickExactMatch, type GatePriority } from 'modash-flow/server';
 import { GateRefused } from '../shared-gate.mjs';
-import { modashGate } from './gate';
+import { CREDIT_COSTS, modashGate } from './gate';
+import { logCall } from './metrics';
 
 const BASE = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
 const KEY = process.env.MODASH_API_KEY ?? 'simulated';
@@ -35,7 +36,11 @@ export interface ModashProfile {
 export interface ModashReport { error: false; profile: ModashProfile }
 
 /** How one request reaches Modash: who waits for it (priority) and when it stops waiting. */
-export interface CallContext { priority: GatePriority; signal?: AbortSignal; maxWaitMs?: number }
+export interface CallContext {
+  priority: GatePriority; signal?: AbortSignal; maxWaitMs?: number;
+  /** For the call log (the metrics page): who and what caused the call. */
+  staff?: string; useCase?: string; cohort?: string;
+}
 
 /** Milliseconds of a Retry-After (delta-seconds or an HTTP-date), or null. */
 function retryAfterMs(value: string | null): number | null {
@@ -50,10 +55,32 @@ function retryAfterMs(value: string | null): number | null {
  * budget). The gate off (MODASH_SERVER_GATE=off) is for comparisons only.
  */
 async function call<T>(kind: 'lookup' | 'report', path: string, ctx: CallContext): Promise<{ body: T; text: string }> {
-  if (process.env.MODASH_SERVER_GATE === 'off') return send<T>(path, ctx.signal);
+  const platform = path.split('/')[2] ?? '';
+  let waitedMs = 0;
+  let waited429 = false;
+  const t0 = Date.now();
+  // Every call that reached Modash is logged, whatever it answered (the metrics page).
+  const sendLogged = async () => {
+    waitedMs = Date.now() - t0;
+    const t1 = Date.now();
+    let status = 200;
+    try {
+      return await send<T>(path, ctx.signal);
+    } catch (e) {
+      status = e instanceof ModashError ? (e.code === 'UPSTREAM_AUTH' ? 401 : e.code === 'UPSTREAM_TIMEOUT' ? 504 : e.status) : 500;
+      throw e;
+    } finally {
+      if (status !== 499) {
+        void logCall({ kind, platform, status, latencyMs: Date.now() - t1, waitedMs, waited429, credits: status === 200 ? CREDIT_COSTS[kind] : 0,
+          staff: ctx.staff ?? null, useCase: ctx.useCase ?? null, cohort: ctx.cohort ?? null });
+      }
+    }
+  };
+  if (process.env.MODASH_SERVER_GATE === 'off') return sendLogged();
   try {
-    const { value } = await modashGate().run(kind, ctx.priority, async () => ({ value: await send<T>(path, ctx.signal), charged: true }), {
+    const { value } = await modashGate().run(kind, ctx.priority, async () => ({ value: await sendLogged(), charged: true }), {
       signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? (ctx.priority === 'interactive' ? 30000 : 90000),
+      onWait: (step) => { if (step.blocked === 'paused') waited429 = true; },
     });
     return value;
   } catch (e) {

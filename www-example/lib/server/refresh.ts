@@ -25,7 +25,7 @@ const JOIN_POLL_MS = 200;
 
 const serverTtl = ttlConfigFromEnv().config;
 
-export interface RefreshRequest { id: number; platform: string; useCase: UseCase; force: boolean; staffEmail: string; signal: AbortSignal }
+export interface RefreshRequest { id: number; platform: string; useCase: UseCase; force: boolean; staffEmail: string; cohort: string; signal: AbortSignal }
 export interface Refreshed {
   success: true;
   /** modash: fetched now by this request; joined: fetched by a concurrent request; store: fresh already. */
@@ -149,7 +149,9 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
     fetched = { userId: orphan.modash_user_id, report: JSON.parse(orphan.payload) as ModashReport, reportText: orphan.payload, lookedUp: false, cacheId: String(orphan.id) };
   } else {
     try {
-      fetched = await fetchProfile(req.platform, resolved.userId, ip.username, { priority: priorityOf(req.useCase), signal: req.signal });
+      fetched = await fetchProfile(req.platform, resolved.userId, ip.username, {
+        priority: priorityOf(req.useCase), signal: req.signal, staff: req.staffEmail, useCase: req.useCase, cohort: req.cohort,
+      });
     } catch (e) {
       if (e instanceof ModashError && e.lookedUpUserId) await storeLookedUpId(req.id, req.platform, e.lookedUpUserId);
       throw e;

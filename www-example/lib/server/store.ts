@@ -16,6 +16,16 @@ export interface Tables {
   staff: { id: Generated<number>; email: string; name: string; password_hash: string };
   modash_gate: { api_key: string; state: string };
   refresh_leases: { influencer_platform_id: number; owner: string; expires_at: number };
+  modash_calls: {
+    id: Generated<number>; at: number; kind: string; platform: string; status: number; latency_ms: number; waited_ms: number;
+    waited_429: number; credits: number; staff: string | null; use_case: string | null; cohort: string | null;
+  };
+  panel_opens: {
+    id: Generated<number>; at: number; staff: string | null; influencer_id: number; platform: string; first_data_ms: number | null;
+    fresh_data_ms: number | null; source: string | null; lookup: number; reopen: number; outcome: string; cohort: string | null;
+  };
+  modash_calls_hourly: { hour: number; kind: string; platform: string; cohort: string; calls: number; rate_limited: number; waited_429: number; failed: number; credits: number };
+  panel_opens_hourly: { hour: number; cohort: string; opens: number; reopens: number; lookups: number; reopen_lookups: number; fresh: number; first_hist: string; fresh_hist: string };
 }
 export type Db = Kysely<Tables>;
 

@@ -14,11 +14,11 @@ const Body = z.object({
   username: z.string().regex(USERNAME, 'must be a username (letters, digits, . and _)').optional(),
 }).strict().refine((b) => b.userId !== undefined || b.username !== undefined, 'a userId or a username is needed');
 
-export const POST = route(async (req) => {
+export const POST = route(async (req, { staff }) => {
   const body = await jsonBody(req, Body);
   const platform = platformOf(body.platform);
   try {
-    const { userId: id, report, lookedUp } = await fetchProfile(platform, body.userId ?? null, body.username ?? null, { priority: 'interactive', signal: req.signal });
+    const { userId: id, report, lookedUp } = await fetchProfile(platform, body.userId ?? null, body.username ?? null, { priority: 'interactive', signal: req.signal, staff: staff.email, useCase: 'discovery' });
     return NextResponse.json({ success: true, data: { ...summary(report.profile), userId: id, platform, lookedUp } });
   } catch (e) {
     return errorResponse(e);

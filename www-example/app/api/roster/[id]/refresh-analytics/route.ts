@@ -9,6 +9,7 @@ import { jsonBody, parse, route, wholeNumber } from '@/lib/server/http';
 import { errorResponse, ModashError } from '@/lib/server/modash';
 import { platformOf } from '@/lib/server/platform';
 import { refresh } from '@/lib/server/refresh';
+import { cohortOf } from '@/lib/server/rollout';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,7 +25,7 @@ export const POST = route<{ id: string }>(async (req, { staff, params }) => {
   const body = await jsonBody(req, Body);
   const platform = platformOf(body.platform);
   try {
-    return NextResponse.json(await refresh({ id, platform, useCase: body.useCase, force: body.force, staffEmail: staff.email, signal: req.signal }));
+    return NextResponse.json(await refresh({ id, platform, useCase: body.useCase, force: body.force, staffEmail: staff.email, cohort: cohortOf(staff.email), signal: req.signal }));
   } catch (e) {
     if (e instanceof ModashError) return errorResponse(e);
     throw e;
