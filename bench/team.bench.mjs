@@ -23,10 +23,10 @@ for (const [name, o] of runs.filter(([n]) => !only || n.includes(only))) {
 }
 if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2));
 else {
-  console.log('| setup | Modash calls (lookups + reports) | share answered 429 | reports repeated for the same (platform, userId) | refreshes per minute | panel wait under bulk load, p50 / p95 | bulk jobs done / total | wall time |');
+  console.log('| setup | Modash calls (lookups + reports) | share answered 429 | reports repeated for the same (platform, userId) | refreshes per minute | panel wait under bulk load, p50 / p95 (same tab) | bulk jobs done / total | wall time |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const done = r.bulk.reduce((n, b) => n + b.done, 0), total = r.bulk.reduce((n, b) => n + b.total, 0);
-    console.log(`| ${r.name} | ${r.calls} (${r.lookups} + ${r.reports}) | ${(100 * r.share429).toFixed(1)}% | ${r.repeatedReports} | ${r.refreshesPerMinute.toFixed(1)} | ${r.panelP50 ?? '-'} / ${r.panelP95 ?? '-'} ms${r.panelFailures ? ` (${r.panelFailures} of 6 never fresh)` : ''} | ${done} / ${total} | ${r.seconds.toFixed(0)} s |`);
+    console.log(`| ${r.name} | ${r.calls} (${r.lookups} + ${r.reports}) | ${(100 * r.share429).toFixed(1)}% | ${r.repeatedReports} | ${r.refreshesPerMinute.toFixed(1)} | ${r.panelP50 ?? '-'} / ${r.panelP95 ?? '-'} ms (${r.sameTabWait ?? 'never fresh'}${r.sameTabWait === null ? '' : ' ms'})${r.panelFailures ? `, ${r.panelFailures} of 6 never fresh` : ''} | ${done} / ${total} | ${r.seconds.toFixed(0)} s |`);
   }
 }

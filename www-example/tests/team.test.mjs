@@ -23,6 +23,7 @@ test('a team on one Modash key, three instances on PostgreSQL: no 429 from our p
   }
   assert.equal(r.panelFailures, 0);
   assert.ok(Math.max(...r.panelWaits) < 3000, `panels under bulk load showed fresh data in ${r.panelWaits.join(', ')} ms`);
+  assert.ok(r.sameTabWait !== null && r.sameTabWait < 3000, `a panel in the bulk refresh's own tab: ${r.sameTabWait} ms`);
 });
 
 test('the embedded default (SQLite, one next start) with six tabs: no 429 from our pace, no report twice', async () => {
