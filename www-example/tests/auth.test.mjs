@@ -65,6 +65,7 @@ const SAMPLE = {
   '/api/modash/cache/[id]': { method: 'GET', path: '/api/modash/cache/1' },
   '/api/discovery/profile': { method: 'POST', path: '/api/discovery/profile', body: { platform: 'instagram', username: 'x' } },
   '/api/modash/status': { method: 'GET', path: '/api/modash/status' },
+  '/api/metrics/panel-open': { method: 'POST', path: '/api/metrics/panel-open', body: { influencerId: 1, platform: 'instagram', firstDataMs: 1, freshDataMs: 1, source: 'cache', lookup: false, outcome: 'fresh' } },
 };
 const PUBLIC = new Set(['/api/auth/login', '/api/auth/logout']);
 
