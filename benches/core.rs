@@ -31,12 +31,60 @@ fn main() {
     );
     let opts = Options { ttl: TtlSpec::Config(TtlConfig::default()), use_case: UseCase::Roster, now: 1_736_935_200_000.0 };
     let rows: [(&str, f64); 6] = [
-        ("parse_str (RFC 3339 timestamp)", ns_per_call(|| { black_box(parse_str(black_box("2025-01-15T07:00:00.123Z"))); }, 200_000)),
-        ("normalize (platform alias)", ns_per_call(|| { black_box(normalize(black_box(Some(" TikTok ")))).ok(); }, 200_000)),
-        ("read_text + resolve (slim notes, 260 B)", ns_per_call(|| { black_box(resolve(&read_text(black_box(notes)), Platform::Tiktok)); }, 100_000)),
-        ("read_text + progress (slim notes, 2 platforms)", ns_per_call(|| { black_box(progress(&read_text(black_box(notes)), &[Some("instagram"), Some("tiktok")], &opts)); }, 100_000)),
-        ("read_text (50 KB payload skipped)", ns_per_call(|| { black_box(read_text(black_box(&heavy))); }, 2_000)),
-        ("read_utf8 (the same as bytes, UTF-8 checked in the pass)", ns_per_call(|| { black_box(read_utf8(black_box(heavy.as_bytes()))); }, 2_000)),
+        (
+            "parse_str (RFC 3339 timestamp)",
+            ns_per_call(
+                || {
+                    black_box(parse_str(black_box("2025-01-15T07:00:00.123Z")));
+                },
+                200_000,
+            ),
+        ),
+        (
+            "normalize (platform alias)",
+            ns_per_call(
+                || {
+                    black_box(normalize(black_box(Some(" TikTok ")))).ok();
+                },
+                200_000,
+            ),
+        ),
+        (
+            "read_text + resolve (slim notes, 260 B)",
+            ns_per_call(
+                || {
+                    black_box(resolve(&read_text(black_box(notes)), Platform::Tiktok));
+                },
+                100_000,
+            ),
+        ),
+        (
+            "read_text + progress (slim notes, 2 platforms)",
+            ns_per_call(
+                || {
+                    black_box(progress(&read_text(black_box(notes)), &[Some("instagram"), Some("tiktok")], &opts));
+                },
+                100_000,
+            ),
+        ),
+        (
+            "read_text (50 KB payload skipped)",
+            ns_per_call(
+                || {
+                    black_box(read_text(black_box(&heavy)));
+                },
+                2_000,
+            ),
+        ),
+        (
+            "read_utf8 (the same as bytes, UTF-8 checked in the pass)",
+            ns_per_call(
+                || {
+                    black_box(read_utf8(black_box(heavy.as_bytes())));
+                },
+                2_000,
+            ),
+        ),
     ];
     println!("| core function (native, release) | ns per call |\n|---|---|");
     for (name, ns) in rows {
@@ -47,5 +95,10 @@ fn main() {
 }
 
 fn rows_ns_heavy(heavy: &str) -> f64 {
-    ns_per_call(|| { black_box(read_text(black_box(heavy))); }, 2_000)
+    ns_per_call(
+        || {
+            black_box(read_text(black_box(heavy)));
+        },
+        2_000,
+    )
 }

@@ -5,7 +5,7 @@
 #   pkg/server/   the same target WITH the write path (`mergeAnalytics`, `slimNotes`), the
 #                 subpath export `modash-flow/server` for route handlers;
 #   pkg-node/     the `nodejs` target with everything, for Node scripts and the JS tests.
-# Each .wasm is optimised with npm's binaryen@132 wasm-opt -Oz (never Debian's: DESIGN.md).
+# Each .wasm is optimised with npm's binaryen@132 wasm-opt -Oz (never Debian's: ARCHITECTURE.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -39,6 +39,16 @@ run() {
 }
 
 status=0
+# Habits: one format (rustfmt.toml) and no lint warnings, natively and for wasm (the browser
+# build without the default features, the server build and the wasm test suites).
+lint() {
+  cargo fmt --check &&
+  cargo clippy --all-targets -- -D warnings &&
+  cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings &&
+  cargo clippy --target wasm32-unknown-unknown --lib --test node --test browser -- -D warnings &&
+  echo "# pass 1"
+}
+run format-and-lint lint || status=1
 run native cargo test --all-targets || status=1
 run doctests cargo test --doc || status=1
 

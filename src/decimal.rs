@@ -13,10 +13,7 @@
 const EXACT_INT: u64 = 1 << 53;
 
 /// The powers of ten that are exact `f64`s.
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
+const POW10: [f64; 23] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /// Parses a finite decimal number as Rust's `f64::from_str` does, minus its words: an
 /// optional sign, digits with an optional `.` (`1.`, `.5` and `1.5` are fine, `.` alone is
@@ -100,11 +97,7 @@ pub fn parse(text: &str) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    let magnitude = if mantissa == 0 {
-        Some(0.0)
-    } else {
-        exact(mantissa, exp10, dropped)
-    };
+    let magnitude = if mantissa == 0 { Some(0.0) } else { exact(mantissa, exp10, dropped) };
     let magnitude = magnitude.unwrap_or_else(|| slow(text.strip_prefix(['-', '+']).unwrap_or(text)));
     Some(if negative { -magnitude } else { magnitude })
 }
@@ -146,18 +139,51 @@ mod tests {
 
     fn rust(t: &str) -> Option<f64> {
         let words = t.bytes().any(|c| c.is_ascii_alphabetic() && c != b'e' && c != b'E');
-        if words { None } else { t.parse().ok() }
+        if words {
+            None
+        } else {
+            t.parse().ok()
+        }
     }
 
     #[test]
     fn forms_and_refusals() {
         for t in [
-            "0", "-0", "+0", "1", "1.", ".5", "-.5", "1.5", "12e3", "1E-3", "1e+2", "0.0345",
-            "1736935200000", "9007199254740992", "9007199254740993", "0.1", "3.14159",
-            "1e22", "1e23", "1e-22", "1e-23", "123456789012345678901234567890", "1e400",
-            "-1e400", "1e-400", "4.9e-324", "2.2250738585072011e-308", "1.7976931348623157e308",
-            "0.000000000000000000000000000000000000001", "00012", "1.00000000000000000000000001",
-            "9999999999999999999", "18446744073709551616", "1e-2147483649", "1e99999999999999999999",
+            "0",
+            "-0",
+            "+0",
+            "1",
+            "1.",
+            ".5",
+            "-.5",
+            "1.5",
+            "12e3",
+            "1E-3",
+            "1e+2",
+            "0.0345",
+            "1736935200000",
+            "9007199254740992",
+            "9007199254740993",
+            "0.1",
+            "3.14159",
+            "1e22",
+            "1e23",
+            "1e-22",
+            "1e-23",
+            "123456789012345678901234567890",
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "4.9e-324",
+            "2.2250738585072011e-308",
+            "1.7976931348623157e308",
+            "0.000000000000000000000000000000000000001",
+            "00012",
+            "1.00000000000000000000000001",
+            "9999999999999999999",
+            "18446744073709551616",
+            "1e-2147483649",
+            "1e99999999999999999999",
         ] {
             assert!(same(parse(t), rust(t)), "{t}: {:?} vs {:?}", parse(t), rust(t));
             assert!(parse(t).is_some(), "{t}");

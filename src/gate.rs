@@ -164,12 +164,7 @@ impl Gate {
     }
 
     pub fn stats(&self, now: f64) -> Stats {
-        Stats {
-            queued: self.queue.len() as u32,
-            in_flight: self.in_flight,
-            admitted: self.admitted,
-            paused_until: self.paused_until.filter(|&p| p > now),
-        }
+        Stats { queued: self.queue.len() as u32, in_flight: self.in_flight, admitted: self.admitted, paused_until: self.paused_until.filter(|&p| p > now) }
     }
 }
 

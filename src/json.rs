@@ -341,10 +341,7 @@ impl<'a> Parser<'a> {
     /// Walks an object at the cursor (after white space), calling `member(parser, key)` with
     /// the cursor on each member's value; `member` must consume that value. The cursor must be
     /// on `{`.
-    pub fn object(
-        &mut self,
-        mut member: impl FnMut(&mut Parser<'a>, Cow<'a, str>) -> Result<(), JsonError>,
-    ) -> Result<(), JsonError> {
+    pub fn object(&mut self, mut member: impl FnMut(&mut Parser<'a>, Cow<'a, str>) -> Result<(), JsonError>) -> Result<(), JsonError> {
         self.ws();
         self.expect(b'{', "expected an object")?;
         self.ws();

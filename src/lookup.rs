@@ -103,10 +103,7 @@ mod tests {
     #[test]
     fn no_exact_match_lists_the_closest() {
         let answer = [c("1", "anna.b.official"), c("3", "anna.bee"), c("4", "zz_top"), c("5", "anna.bee")];
-        assert_eq!(
-            pick_exact(&answer, "anna.b"),
-            Pick::NoExactMatch { closest: vec!["anna.bee".into(), "anna.b.official".into(), "zz_top".into()] }
-        );
+        assert_eq!(pick_exact(&answer, "anna.b"), Pick::NoExactMatch { closest: vec!["anna.bee".into(), "anna.b.official".into(), "zz_top".into()] });
         assert_eq!(pick_exact(&[], "anna.b"), Pick::NoExactMatch { closest: vec![] });
         assert_eq!(pick_exact(&[c("", "anna.b")], "anna.b"), Pick::NoExactMatch { closest: vec!["anna.b".into()] }, "no id, no match");
         assert_eq!(pick_exact(&[c("1", "")], ""), Pick::NoExactMatch { closest: vec![] }, "an empty name matches nothing");

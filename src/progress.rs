@@ -1,8 +1,8 @@
 //! Roster progress badges: how many of an influencer's platforms have fresh analytics.
 
 use crate::label;
-use crate::num;
 use crate::notes::{NotesRead, NotesView};
+use crate::num;
 use crate::platform::Platform;
 use crate::time;
 use crate::ttl::{self, TtlConfig, UseCase};
@@ -217,14 +217,7 @@ pub fn progress_into(notes: &NotesRead, platforms: &[Option<&str>], opts: &Optio
         label::push_short(tooltip, time::age(t, opts.now).unwrap_or(0.0));
         tooltip.push(')');
     }
-    sink.badge(BadgeRef {
-        synced,
-        total,
-        label: badge_label,
-        tooltip,
-        newest_refresh: newest,
-        unreadable: notes.view().is_none(),
-    });
+    sink.badge(BadgeRef { synced, total, label: badge_label, tooltip, newest_refresh: newest, unreadable: notes.view().is_none() });
 }
 
 #[cfg(test)]

@@ -23,13 +23,7 @@ pub struct TtlConfig {
 impl Default for TtlConfig {
     /// 12 h base and roster, 1 h discovery, 24 h bulk refresh, no platform overrides.
     fn default() -> Self {
-        TtlConfig {
-            base: 12.0 * HOUR_MS,
-            roster: 12.0 * HOUR_MS,
-            discovery: HOUR_MS,
-            bulk_refresh: 24.0 * HOUR_MS,
-            platforms: [None; 3],
-        }
+        TtlConfig { base: 12.0 * HOUR_MS, roster: 12.0 * HOUR_MS, discovery: HOUR_MS, bulk_refresh: 24.0 * HOUR_MS, platforms: [None; 3] }
     }
 }
 
@@ -130,11 +124,7 @@ pub const VAR_BASE: &str = "MODASH_CACHE_TTL_HOURS";
 pub const VAR_ROSTER: &str = "MODASH_CACHE_TTL_ROSTER_HOURS";
 pub const VAR_DISCOVERY: &str = "MODASH_CACHE_TTL_DISCOVERY_HOURS";
 pub const VAR_BULK: &str = "MODASH_CACHE_TTL_BULK_HOURS";
-pub const VAR_PLATFORMS: [&str; 3] = [
-    "MODASH_CACHE_TTL_INSTAGRAM_HOURS",
-    "MODASH_CACHE_TTL_TIKTOK_HOURS",
-    "MODASH_CACHE_TTL_YOUTUBE_HOURS",
-];
+pub const VAR_PLATFORMS: [&str; 3] = ["MODASH_CACHE_TTL_INSTAGRAM_HOURS", "MODASH_CACHE_TTL_TIKTOK_HOURS", "MODASH_CACHE_TTL_YOUTUBE_HOURS"];
 /// The prefix Next.js requires for variables that reach the browser bundle.
 pub const PUBLIC_PREFIX: &str = "NEXT_PUBLIC_";
 
@@ -164,12 +154,7 @@ fn fmt_hours(ms: f64) -> String {
 }
 
 /// Reads one variable (both spellings); returns hours or `None`, pushing warnings.
-fn read_var(
-    get: &impl Fn(&str) -> EnvValue,
-    name: &str,
-    default_desc: &str,
-    warnings: &mut Vec<String>,
-) -> Option<f64> {
+fn read_var(get: &impl Fn(&str) -> EnvValue, name: &str, default_desc: &str, warnings: &mut Vec<String>) -> Option<f64> {
     let public = format!("{PUBLIC_PREFIX}{name}");
     let plain_v = get(name);
     let public_v = get(&public);
@@ -179,11 +164,7 @@ fn read_var(
         (v, EnvValue::Unset) => (name, v.clone()),
         (a, b) => {
             if a != b {
-                warnings.push(format!(
-                    "{name}={} and {public}={} differ; using {name}",
-                    show(a),
-                    show(b)
-                ));
+                warnings.push(format!("{name}={} and {public}={} differ; using {name}", show(a), show(b)));
             }
             (name, a.clone())
         }
@@ -193,11 +174,7 @@ fn read_var(
         _ => None,
     };
     if parsed.is_none() {
-        warnings.push(format!(
-            "{used_name}={} is not a valid number of hours (0 to {}); using {default_desc}",
-            show(&used),
-            crate::num::fmt_num(MAX_HOURS)
-        ));
+        warnings.push(format!("{used_name}={} is not a valid number of hours (0 to {}); using {default_desc}", show(&used), crate::num::fmt_num(MAX_HOURS)));
     }
     parsed
 }
@@ -219,10 +196,8 @@ pub fn from_env(get: impl Fn(&str) -> EnvValue) -> (TtlConfig, Vec<String>) {
     let mut parts = TtlParts {
         base,
         roster: read_var(&get, VAR_ROSTER, &base_desc, &mut w).map(hours_to_ms),
-        discovery: read_var(&get, VAR_DISCOVERY, &format!("the default {}", fmt_hours(d.discovery)), &mut w)
-            .map(hours_to_ms),
-        bulk_refresh: read_var(&get, VAR_BULK, &format!("the default {}", fmt_hours(d.bulk_refresh)), &mut w)
-            .map(hours_to_ms),
+        discovery: read_var(&get, VAR_DISCOVERY, &format!("the default {}", fmt_hours(d.discovery)), &mut w).map(hours_to_ms),
+        bulk_refresh: read_var(&get, VAR_BULK, &format!("the default {}", fmt_hours(d.bulk_refresh)), &mut w).map(hours_to_ms),
         platforms: [None; 3],
     };
     for (i, name) in VAR_PLATFORMS.iter().enumerate() {
@@ -257,11 +232,8 @@ mod tests {
 
     #[test]
     fn values_decimals_zero_and_roster_following_base() {
-        let (c, w) = from_env(env(&[
-            ("MODASH_CACHE_TTL_HOURS", "6"),
-            ("MODASH_CACHE_TTL_DISCOVERY_HOURS", "1.5"),
-            ("NEXT_PUBLIC_MODASH_CACHE_TTL_TIKTOK_HOURS", "0"),
-        ]));
+        let (c, w) =
+            from_env(env(&[("MODASH_CACHE_TTL_HOURS", "6"), ("MODASH_CACHE_TTL_DISCOVERY_HOURS", "1.5"), ("NEXT_PUBLIC_MODASH_CACHE_TTL_TIKTOK_HOURS", "0")]));
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(c.base, 6.0 * HOUR_MS);
         assert_eq!(c.roster, 6.0 * HOUR_MS);

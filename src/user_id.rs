@@ -20,9 +20,7 @@ pub fn usable_ref<'v>(leaf: &'v Leaf) -> Option<Cow<'v, str>> {
             let t = crate::text::trim(s);
             (!t.is_empty()).then_some(Cow::Borrowed(t))
         }
-        Leaf::Number(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => {
-            Some(Cow::Owned(format!("{}", *n as i64)))
-        }
+        Leaf::Number(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER => Some(Cow::Owned(format!("{}", *n as i64))),
         _ => None,
     }
 }
@@ -174,11 +172,7 @@ pub fn resolve(notes: &NotesRead, platform: Platform) -> Resolution {
                 Leaf::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
                 _ => None,
             },
-            reason: if lp == LegacyPlatform::Unknown {
-                RejectReason::UnknownPlatform
-            } else {
-                RejectReason::PlatformMismatch
-            },
+            reason: if lp == LegacyPlatform::Unknown { RejectReason::UnknownPlatform } else { RejectReason::PlatformMismatch },
         }),
         _ => None,
     };

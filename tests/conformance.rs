@@ -64,10 +64,19 @@ fn rfc3339_date_times() {
 fn json_like() -> impl Strategy<Value = String> {
     // Fragments that build both valid and broken JSON, kept under serde_json's depth limit.
     let atom = prop_oneof![
-        Just("null".to_string()), Just("true".to_string()), Just("fals".to_string()),
-        Just("0".to_string()), Just("-1.5e3".to_string()), Just("01".to_string()), Just("1.".to_string()),
-        Just("\"a\\n\\u00e9\"".to_string()), Just("\"\\x\"".to_string()), Just("\"\u{7}\"".to_string()),
-        Just("\"é\"".to_string()), Just("1e400".to_string()), Just("-".to_string()),
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("fals".to_string()),
+        Just("0".to_string()),
+        Just("-1.5e3".to_string()),
+        Just("01".to_string()),
+        Just("1.".to_string()),
+        Just("\"a\\n\\u00e9\"".to_string()),
+        Just("\"\\x\"".to_string()),
+        Just("\"\u{7}\"".to_string()),
+        Just("\"é\"".to_string()),
+        Just("1e400".to_string()),
+        Just("-".to_string()),
     ];
     atom.prop_recursive(6, 48, 6, |inner| {
         prop_oneof![
@@ -95,10 +104,19 @@ proptest! {
 /// truncated) and some that are, to splice into JSON text.
 fn odd_bytes() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
-        Just(vec![0x80]), Just(vec![0xFF]), Just(vec![0xC0, 0x80]), Just(vec![0xC3]),
-        Just(vec![0xED, 0xA0, 0x80]), Just(vec![0xF4, 0x90, 0x80, 0x80]), Just(vec![0xE2, 0x82]),
-        Just(vec![0xF0, 0x9F, 0x98]), Just("é".into()), Just("€".into()), Just("😀".into()),
-        Just(vec![0xE0, 0x9F, 0xBF]), Just(vec![0xF0, 0x8F, 0xBF, 0xBF]),
+        Just(vec![0x80]),
+        Just(vec![0xFF]),
+        Just(vec![0xC0, 0x80]),
+        Just(vec![0xC3]),
+        Just(vec![0xED, 0xA0, 0x80]),
+        Just(vec![0xF4, 0x90, 0x80, 0x80]),
+        Just(vec![0xE2, 0x82]),
+        Just(vec![0xF0, 0x9F, 0x98]),
+        Just("é".into()),
+        Just("€".into()),
+        Just("😀".into()),
+        Just(vec![0xE0, 0x9F, 0xBF]),
+        Just(vec![0xF0, 0x8F, 0xBF, 0xBF]),
     ]
 }
 

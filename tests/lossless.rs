@@ -30,13 +30,26 @@ fn any_value() -> impl Strategy<Value = Value> {
 }
 
 fn entry() -> impl Strategy<Value = Value> {
-    (proptest::option::of(prop_oneof!["[0-9]{1,6}".prop_map(Value::String), (1i64..1000).prop_map(|n| json!(n))]), proptest::option::of(any_value()), proptest::option::of(any_value()), any::<bool>())
+    (
+        proptest::option::of(prop_oneof!["[0-9]{1,6}".prop_map(Value::String), (1i64..1000).prop_map(|n| json!(n))]),
+        proptest::option::of(any_value()),
+        proptest::option::of(any_value()),
+        any::<bool>(),
+    )
         .prop_map(|(id, extra, payload, followers)| {
             let mut m = Map::new();
-            if let Some(id) = id { m.insert("userId".into(), id); }
-            if let Some(x) = extra { m.insert("notes_extra".into(), x); }
-            if followers { m.insert("followers".into(), json!(10)); }
-            if let Some(p) = payload { m.insert("cached_payload".into(), json!({ "profile": { "followers": 5, "engagementRate": 0.5 }, "rest": p })); }
+            if let Some(id) = id {
+                m.insert("userId".into(), id);
+            }
+            if let Some(x) = extra {
+                m.insert("notes_extra".into(), x);
+            }
+            if followers {
+                m.insert("followers".into(), json!(10));
+            }
+            if let Some(p) = payload {
+                m.insert("cached_payload".into(), json!({ "profile": { "followers": 5, "engagementRate": 0.5 }, "rest": p }));
+            }
             Value::Object(m)
         })
 }
@@ -53,9 +66,15 @@ fn notes() -> impl Strategy<Value = Value> {
         .prop_map(|(top, platforms, lp, lid, lpayload, md_extra)| {
             let mut md: Map<String, Value> = md_extra.into_iter().collect();
             md.insert("platforms".into(), Value::Object(platforms.into_iter().collect()));
-            if let Some(lp) = lp { md.insert("platform".into(), json!(lp)); }
-            if let Some(id) = lid { md.insert("userId".into(), json!(id)); }
-            if let Some(p) = lpayload { md.insert("cached_payload".into(), json!({ "profile": { "avgViews": 3 }, "rest": p })); }
+            if let Some(lp) = lp {
+                md.insert("platform".into(), json!(lp));
+            }
+            if let Some(id) = lid {
+                md.insert("userId".into(), json!(id));
+            }
+            if let Some(p) = lpayload {
+                md.insert("cached_payload".into(), json!({ "profile": { "avgViews": 3 }, "rest": p }));
+            }
             let mut root: Map<String, Value> = top.into_iter().collect();
             root.insert("modash_data".into(), Value::Object(md));
             Value::Object(root)

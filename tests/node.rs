@@ -23,7 +23,10 @@ mod real_server {
             return s;
         })()"#);
         let port = JsFuture::from(js_sys::Promise::from(prop(&server, "ready"))).await.unwrap();
-        let fetcher = js_sys::Function::new_with_args("port", "return (ctx) => fetch(`http://127.0.0.1:${port}/v1/instagram/profile/173560420/report`, { signal: ctx.signal ?? undefined });");
+        let fetcher = js_sys::Function::new_with_args(
+            "port",
+            "return (ctx) => fetch(`http://127.0.0.1:${port}/v1/instagram/profile/173560420/report`, { signal: ctx.signal ?? undefined });",
+        );
         let request = fetcher.call1(&JsValue::NULL, &port).unwrap();
         let t0 = js_sys::Date::now();
         let r = modash_flow::wasm::retry::retry_request(request, js("{ signal: new AbortController().signal }")).await.unwrap();
@@ -34,11 +37,7 @@ mod real_server {
         assert_eq!(prop(&r, "retriesUsed").as_f64(), Some(1.0));
         assert_eq!(prop(&server, "hits").as_f64(), Some(2.0));
         assert!(elapsed >= 999.0, "waited the server's Retry-After: {elapsed}");
-        let body = JsFuture::from(js_sys::Promise::from(
-            js_sys::Function::from(js("(r) => r.data.json()")).call1(&JsValue::NULL, &r).unwrap(),
-        ))
-        .await
-        .unwrap();
+        let body = JsFuture::from(js_sys::Promise::from(js_sys::Function::from(js("(r) => r.data.json()")).call1(&JsValue::NULL, &r).unwrap())).await.unwrap();
         assert_eq!(prop(&body, "userId").as_string().as_deref(), Some("173560420"));
     }
 }

@@ -141,11 +141,7 @@ mod tests {
 
     #[test]
     fn last_duplicate_wins_and_non_objects_are_unreadable() {
-        let NotesRead::Ok(v) =
-            read_text(r#"{"modash_data":{"userId":"1"},"modash_data":{"userId":"2"}}"#)
-        else {
-            panic!()
-        };
+        let NotesRead::Ok(v) = read_text(r#"{"modash_data":{"userId":"1"},"modash_data":{"userId":"2"}}"#) else { panic!() };
         assert_eq!(v.legacy_user_id, Leaf::Str("2".into()));
         for bad in ["", "null", "[]", "\"{}\"", "{", "{\"a\":1} {}", "not json"] {
             assert_eq!(read_text(bad), NotesRead::Unreadable, "{bad:?}");

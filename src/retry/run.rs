@@ -68,7 +68,7 @@ impl Drop for AbortWait {
 }
 
 /// Runs `fut` unless the signal aborts first (`Err(signal)`); dropping the loser cancels it.
-pub(crate) async fn unless_aborted<'s, F: Future + Unpin>(fut: F, signal: Option<&'s AbortSignal>) -> Result<F::Output, &'s AbortSignal> {
+pub(crate) async fn unless_aborted<F: Future + Unpin>(fut: F, signal: Option<&AbortSignal>) -> Result<F::Output, &AbortSignal> {
     struct Race<'s, F> {
         fut: F,
         abort: Option<(AbortWait, &'s AbortSignal)>,
@@ -136,8 +136,7 @@ pub(crate) fn failure_from_error(e: &JsValue, now: f64) -> Failure {
         .and_then(policy::status_from_number)
         .or_else(|| safe_get(&response, "status").as_f64().and_then(policy::status_from_number))
         .or_else(|| safe_get(e, "message").as_string().and_then(|m| policy::status_from_message(&m)));
-    let retry_after_ms = retry_after_value(&safe_get(e, "retryAfter"), now)
-        .or_else(|| header_retry_after(&safe_get(&response, "headers"), now));
+    let retry_after_ms = retry_after_value(&safe_get(e, "retryAfter"), now).or_else(|| header_retry_after(&safe_get(&response, "headers"), now));
     Failure { status, network: status.is_none() && e.is_instance_of::<js_sys::TypeError>(), retry_after_ms }
 }
 
@@ -218,17 +217,13 @@ pub async fn run(request: Function, policy: Policy, signal: Option<AbortSignal>,
             Ok(v) => match as_response(&v) {
                 Some(r) if r.ok => {
                     let status = r.status;
-                    return Settled { success: true, data: Some(v), error: None, status, retries, wait_ms: None, aborted: false }
-                        .into_js();
+                    return Settled { success: true, data: Some(v), error: None, status, retries, wait_ms: None, aborted: false }.into_js();
                 }
                 Some(r) => {
                     let f = Failure { status: r.status, network: false, retry_after_ms: header_retry_after(&r.headers, now) };
                     (f, None, Some(v))
                 }
-                None => {
-                    return Settled { success: true, data: Some(v), error: None, status: None, retries, wait_ms: None, aborted: false }
-                        .into_js()
-                }
+                None => return Settled { success: true, data: Some(v), error: None, status: None, retries, wait_ms: None, aborted: false }.into_js(),
             },
             Err(e) => {
                 let f = failure_from_error(&e, now);
@@ -243,9 +238,7 @@ pub async fn run(request: Function, policy: Policy, signal: Option<AbortSignal>,
         });
         match decide(&policy, &failure, retries, js_sys::Math::random()) {
             Decision::Stop => return Settled::failed(error, failure.status, retries, None).into_js(),
-            Decision::RetryAfterTooLong { wait_ms } => {
-                return Settled::failed(error, failure.status, retries, Some(wait_ms)).into_js()
-            }
+            Decision::RetryAfterTooLong { wait_ms } => return Settled::failed(error, failure.status, retries, Some(wait_ms)).into_js(),
             Decision::Exhausted { wait_ms } => {
                 if failure.status != Some(429) {
                     return Settled::failed(error, failure.status, retries, None).into_js();

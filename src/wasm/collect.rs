@@ -367,6 +367,10 @@ impl Collected {
         self.rows
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
     /// A cursor over the collected rows.
     pub fn reader(&self) -> Reader<'_> {
         Reader { c: self, i: 4, s: 0, text: Vec::new() }
@@ -409,6 +413,10 @@ pub struct AsciiColumn {
 impl AsciiColumn {
     pub fn len(&self) -> usize {
         self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
     }
 
     pub fn values(&self) -> impl Iterator<Item = Option<&[u8]>> {
@@ -489,11 +497,13 @@ impl<'c> Reader<'c> {
             units.min(rest.len())
         } else {
             let mut seen = 0;
-            rest.char_indices().find(|(_, ch)| {
-                let stop = seen >= units;
-                seen += ch.len_utf16();
-                stop
-            }).map_or(rest.len(), |(b, _)| b)
+            rest.char_indices()
+                .find(|(_, ch)| {
+                    let stop = seen >= units;
+                    seen += ch.len_utf16();
+                    stop
+                })
+                .map_or(rest.len(), |(b, _)| b)
         };
         self.s += bytes;
         rest.get(..bytes).unwrap_or("")

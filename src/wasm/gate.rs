@@ -196,11 +196,9 @@ fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation
             };
             let now = js_sys::Date::now();
             let outcome = match &out {
-                Ok(v) => as_response(v).filter(|r| !r.ok).map(|r| Failure {
-                    status: r.status,
-                    network: false,
-                    retry_after_ms: header_retry_after(&r.headers, now),
-                }),
+                Ok(v) => {
+                    as_response(v).filter(|r| !r.ok).map(|r| Failure { status: r.status, network: false, retry_after_ms: header_retry_after(&r.headers, now) })
+                }
                 Err(e) => Some(failure_from_error(e, now)),
             };
             let cooldown = outcome.as_ref().and_then(|o| cooldown_after(o, cooldown_cap_ms));
@@ -262,9 +260,7 @@ fn gate_number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     if v.is_undefined() {
         return Ok(None);
     }
-    v.as_f64()
-        .map(Some)
-        .ok_or_else(|| error(InvalidOption::CODE, &format!("Invalid gate option {key}: {} is not a number", describe(&v))))
+    v.as_f64().map(Some).ok_or_else(|| error(InvalidOption::CODE, &format!("Invalid gate option {key}: {} is not a number", describe(&v))))
 }
 
 #[wasm_bindgen(js_name = createRequestGate, skip_typescript)]
@@ -315,7 +311,11 @@ impl RequestGate {
         let signal = if signal.is_undefined() || signal.is_null() {
             None
         } else {
-            Some(signal.dyn_into::<AbortSignal>().map_err(|s| error(InvalidOption::CODE, &format!("Invalid retry option signal: {} is not an AbortSignal", describe(&s))))?)
+            Some(
+                signal
+                    .dyn_into::<AbortSignal>()
+                    .map_err(|s| error(InvalidOption::CODE, &format!("Invalid retry option signal: {} is not an AbortSignal", describe(&s))))?,
+            )
         };
         let inner = self.inner.clone();
         if let Some(k) = &key {
@@ -341,13 +341,14 @@ impl RequestGate {
             return Ok(Promise::resolve(&r));
         }
         let timeout_ms = option(&options, "timeoutMs", "options")?;
-        let timeout_ms = if timeout_ms.is_undefined() || timeout_ms.is_null() {
-            None
-        } else {
-            Some(timeout_ms.as_f64().filter(|t| t.is_finite() && *t > 0.0).ok_or_else(|| {
-                error(InvalidOption::CODE, &format!("Invalid gate option timeoutMs: {} is not a finite number > 0", describe(&timeout_ms)))
-            })?)
-        };
+        let timeout_ms =
+            if timeout_ms.is_undefined() || timeout_ms.is_null() {
+                None
+            } else {
+                Some(timeout_ms.as_f64().filter(|t| t.is_finite() && *t > 0.0).ok_or_else(|| {
+                    error(InvalidOption::CODE, &format!("Invalid gate option timeoutMs: {} is not a finite number > 0", describe(&timeout_ms)))
+                })?)
+            };
         let controller = AbortController::new()?;
         let merged: JsValue = Object::new().into();
         let unreadable = |what: &str| error(InvalidOption::CODE, &format!("Invalid retry option: {what} could not be read"));
@@ -407,7 +408,8 @@ impl RequestGate {
 
     #[wasm_bindgen(skip_typescript)]
     pub fn pause(&self, ms: JsValue) -> Result<(), JsValue> {
-        let ms = ms.as_f64().filter(|m| m.is_finite() && *m >= 0.0).ok_or_else(|| invalid(&format!("pause(ms): {} is not a finite number >= 0", describe(&ms))))?;
+        let ms =
+            ms.as_f64().filter(|m| m.is_finite() && *m >= 0.0).ok_or_else(|| invalid(&format!("pause(ms): {} is not a finite number >= 0", describe(&ms))))?;
         self.inner.gate.borrow_mut().pause_until(js_sys::Date::now() + ms);
         pump(&self.inner);
         Ok(())

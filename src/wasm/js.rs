@@ -141,6 +141,12 @@ pub fn option(obj: &JsValue, key: &str, what: &str) -> Result<JsValue, JsValue> 
 /// A plain result object under construction.
 pub struct Obj(Object);
 
+impl Default for Obj {
+    fn default() -> Self {
+        Obj::new()
+    }
+}
+
 impl Obj {
     pub fn new() -> Self {
         Obj(Object::new())
@@ -182,9 +188,7 @@ pub fn now_arg(v: &JsValue, what: &str) -> Result<f64, JsValue> {
 
 /// Casts to a JS array or fails with a message naming the argument.
 pub fn array_arg(v: &JsValue, what: &str) -> Result<Array, JsValue> {
-    is_array(v)
-        .then(|| v.clone().unchecked_into::<Array>())
-        .ok_or_else(|| invalid(&format!("{what} must be an array, got {}", describe(v))))
+    is_array(v).then(|| v.clone().unchecked_into::<Array>()).ok_or_else(|| invalid(&format!("{what} must be an array, got {}", describe(v))))
 }
 
 /// A `Promise` settled by a Rust future. The future is boxed so that every caller shares one

@@ -42,9 +42,13 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
     let jitter = if jitter.is_undefined() {
         None
     } else {
-        Some(jitter.as_string().as_deref().and_then(Jitter::parse).ok_or_else(|| {
-            option_error("jitter", format!("{} is not 'none', 'equal' or 'full'", describe(&jitter)))
-        })?)
+        Some(
+            jitter
+                .as_string()
+                .as_deref()
+                .and_then(Jitter::parse)
+                .ok_or_else(|| option_error("jitter", format!("{} is not 'none', 'equal' or 'full'", describe(&jitter))))?,
+        )
     };
     let statuses = read(options, "retryableStatuses")?;
     let retryable_statuses = if statuses.is_undefined() {
@@ -62,9 +66,7 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
         };
         let mut out = Vec::with_capacity(list.length() as usize);
         for s in list.iter() {
-            out.push(s.as_f64().ok_or_else(|| {
-                option_error("retryableStatuses", format!("{} is not an HTTP status (100-599)", describe(&s)))
-            })?);
+            out.push(s.as_f64().ok_or_else(|| option_error("retryableStatuses", format!("{} is not an HTTP status (100-599)", describe(&s))))?);
         }
         Some(out)
     };
@@ -107,9 +109,7 @@ pub fn retry_request_export(request: JsValue, options: JsValue) -> js_sys::Promi
 
 /// `retryRequest` as a Rust future (the request gate awaits it too).
 pub async fn retry_request(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let request = request
-        .dyn_into::<Function>()
-        .map_err(|r| invalid(&format!("request must be a function, got {}", describe(&r))))?;
+    let request = request.dyn_into::<Function>().map_err(|r| invalid(&format!("request must be a function, got {}", describe(&r))))?;
     let Parsed { policy, signal, on_retry } = parse(&options)?;
     Ok(run::run(request, policy, signal, on_retry).await)
 }

@@ -15,6 +15,9 @@ pub fn rollout_bucket(id: JsValue) -> Result<u8, JsValue> {
 
 #[wasm_bindgen(js_name = inRollout, skip_typescript)]
 pub fn in_rollout(id: JsValue, percent: JsValue) -> Result<bool, JsValue> {
-    let p = percent.as_f64().filter(|p| p.is_finite() && (0.0..=100.0).contains(p)).ok_or_else(|| invalid(&format!("percent must be a number from 0 to 100, got {}", describe(&percent))))?;
+    let p = percent
+        .as_f64()
+        .filter(|p| p.is_finite() && (0.0..=100.0).contains(p))
+        .ok_or_else(|| invalid(&format!("percent must be a number from 0 to 100, got {}", describe(&percent))))?;
     Ok(rollout::in_rollout(&id_arg(&id)?, p))
 }

@@ -11,7 +11,12 @@ use wasm_bindgen::prelude::*;
 #[derive(Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
 enum Request {
-    Acquire { id: String, priority: String, #[serde(default)] cost: Option<f64> },
+    Acquire {
+        id: String,
+        priority: String,
+        #[serde(default)]
+        cost: Option<f64>,
+    },
     Release {
         id: String,
         #[serde(default, rename = "retryAfterMs")]
@@ -19,7 +24,9 @@ enum Request {
         #[serde(default)]
         charged: Option<bool>,
     },
-    Cancel { id: String },
+    Cancel {
+        id: String,
+    },
 }
 
 #[derive(Deserialize, Default)]
@@ -51,7 +58,8 @@ fn read<T: for<'de> Deserialize<'de>>(v: JsValue, what: &str) -> Result<T, JsVal
 
 #[wasm_bindgen(js_name = gateStep, skip_typescript)]
 pub fn gate_step(state: JsValue, request: JsValue, now: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let now = now.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(&format!("now must be a finite number of epoch milliseconds, got {}", describe(&now))))?;
+    let now =
+        now.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(&format!("now must be a finite number of epoch milliseconds, got {}", describe(&now))))?;
     let mut state: State = if state.is_null() || state.is_undefined() { State::default() } else { read(state, "state")? };
     let request: Request = read(request, "request")?;
     let raw: OptionsIn = if options.is_null() || options.is_undefined() { OptionsIn::default() } else { read(options, "options")? };
@@ -69,7 +77,8 @@ pub fn gate_step(state: JsValue, request: JsValue, now: JsValue, options: JsValu
     let op = match &request {
         Request::Acquire { id, priority, cost } => Op::Acquire {
             id,
-            priority: Priority::parse(priority).ok_or_else(|| invalid(&format!("request.priority must be 'interactive', 'bulk' or 'backfill', got {priority:?}")))?,
+            priority: Priority::parse(priority)
+                .ok_or_else(|| invalid(&format!("request.priority must be 'interactive', 'bulk' or 'backfill', got {priority:?}")))?,
             cost: match cost {
                 None => 0.0,
                 Some(c) if c.is_finite() && *c >= 0.0 => *c,
@@ -81,8 +90,5 @@ pub fn gate_step(state: JsValue, request: JsValue, now: JsValue, options: JsValu
     };
     let out = shared_gate::step(&mut state, op, now, &opts);
     let answer = Answer { state, admit: out.admit, wait_ms: out.wait_ms, blocked: out.blocked.map(|b| b.as_str()), ahead: out.ahead };
-    answer
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| invalid(&format!("the gate's answer could not be built: {e}")))
+    answer.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| invalid(&format!("the gate's answer could not be built: {e}")))
 }
-

@@ -27,12 +27,8 @@ pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
     }
     let unreadable = |f: &str| ttl_error(InvalidTtl { field: f.into(), value: "unreadable".into() });
     let mut parts = TtlParts::default();
-    for (key, slot) in [
-        ("base", &mut parts.base),
-        ("roster", &mut parts.roster),
-        ("discovery", &mut parts.discovery),
-        ("bulkRefresh", &mut parts.bulk_refresh),
-    ] {
+    for (key, slot) in [("base", &mut parts.base), ("roster", &mut parts.roster), ("discovery", &mut parts.discovery), ("bulkRefresh", &mut parts.bulk_refresh)]
+    {
         let value = get(v, key).map_err(|_| unreadable(key))?;
         if !value.is_undefined() {
             *slot = Some(ttl_ms(&value, key)?);
@@ -87,12 +83,10 @@ pub fn use_case_arg(v: &JsValue) -> Result<UseCase, JsValue> {
     if v.is_undefined() || v.is_null() {
         return Ok(UseCase::Roster);
     }
-    v.as_string().as_deref().and_then(UseCase::parse).ok_or_else(|| {
-        error(
-            "INVALID_USE_CASE",
-            &format!("Unknown useCase {}: expected 'roster', 'discovery' or 'bulkRefresh'", describe(v)),
-        )
-    })
+    v.as_string()
+        .as_deref()
+        .and_then(UseCase::parse)
+        .ok_or_else(|| error("INVALID_USE_CASE", &format!("Unknown useCase {}: expected 'roster', 'discovery' or 'bulkRefresh'", describe(v))))
 }
 
 #[wasm_bindgen(js_name = defaultTtlConfig, skip_typescript)]

@@ -192,8 +192,7 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
                 NotesRead::Unreadable => return Err(refuse("notes could not be read (a getter threw)".into())),
             };
             let plan = write::plan_merge(&view, platform, &fetched, &opts);
-            let pair = apply_edits(&o, &edits_js(&plan.edits), false)
-                .map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
+            let pair = apply_edits(&o, &edits_js(&plan.edits), false).map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
             (pair.get(0), plan, pair.get(1).as_f64().unwrap_or(0.0))
         }
     };

@@ -24,7 +24,8 @@ fn num(v: &JsValue, k: &str) -> f64 {
 async fn rate_limit_holds_over_any_second() {
     let g = gate("{ requestsPerSecond: 20, burst: 5, maxConcurrent: 50 }");
     let log = js("({ starts: [] })");
-    let f: Function = js("(log) => () => { log.starts.push(Date.now()); return 'ok'; }").unchecked_into::<Function>().call1(&JsValue::NULL, &log).unwrap().unchecked_into();
+    let f: Function =
+        js("(log) => () => { log.starts.push(Date.now()); return 'ok'; }").unchecked_into::<Function>().call1(&JsValue::NULL, &log).unwrap().unchecked_into();
     let runs = Array::new();
     for _ in 0..50 {
         runs.push(&g.run(JsValue::NULL, f.clone().into(), JsValue::UNDEFINED));
@@ -46,7 +47,10 @@ async fn never_more_than_max_concurrent() {
     let g = gate("{ requestsPerSecond: 1000, burst: 100, maxConcurrent: 2 }");
     let s = js("({ now: 0, max: 0 })");
     let f: Function = js("(s) => () => { s.now++; s.max = Math.max(s.max, s.now); return new Promise((r) => setTimeout(() => { s.now--; r('done'); }, 20)); }")
-        .unchecked_into::<Function>().call1(&JsValue::NULL, &s).unwrap().unchecked_into();
+        .unchecked_into::<Function>()
+        .call1(&JsValue::NULL, &s)
+        .unwrap()
+        .unchecked_into();
     let runs = Array::new();
     for _ in 0..8 {
         runs.push(&g.run(JsValue::NULL, f.clone().into(), JsValue::UNDEFINED));
@@ -63,7 +67,11 @@ async fn a_429_pauses_the_whole_gate_and_its_retry_goes_first() {
         s.order.push([name, Date.now()]);
         if (name === 'a' && s.first) { s.first = false; s.t429 = Date.now(); return { ok: false, status: 429, headers: { get: () => '1' } }; }
         return name;
-    }"#).unchecked_into::<Function>().call1(&JsValue::NULL, &s).unwrap().unchecked_into::<Function>();
+    }"#)
+    .unchecked_into::<Function>()
+    .call1(&JsValue::NULL, &s)
+    .unwrap()
+    .unchecked_into::<Function>();
     let a = g.run(JsValue::NULL, make.call1(&JsValue::NULL, &"a".into()).unwrap(), JsValue::UNDEFINED);
     // Let a run and hit the 429 before queueing the others.
     JsFuture::from(js("new Promise((r) => setTimeout(r, 50))").unchecked_into::<Promise>()).await.unwrap();
@@ -91,8 +99,13 @@ async fn a_429_pauses_the_whole_gate_and_its_retry_goes_first() {
 async fn same_key_shares_one_request() {
     let g = gate("{ requestsPerSecond: 100, burst: 10 }");
     let s = js("({ calls: 0 })");
-    let f: Function = js("(s) => () => { s.calls++; return new Promise((r) => setTimeout(() => r({ ok: true, status: 200, headers: { get: () => null }, n: s.calls }), 30)); }")
-        .unchecked_into::<Function>().call1(&JsValue::NULL, &s).unwrap().unchecked_into();
+    let f: Function = js(
+        "(s) => () => { s.calls++; return new Promise((r) => setTimeout(() => r({ ok: true, status: 200, headers: { get: () => null }, n: s.calls }), 30)); }",
+    )
+    .unchecked_into::<Function>()
+    .call1(&JsValue::NULL, &s)
+    .unwrap()
+    .unchecked_into();
     let p1 = g.run("42:instagram".into(), f.clone().into(), JsValue::UNDEFINED);
     let p2 = g.run("42:instagram".into(), f.clone().into(), JsValue::UNDEFINED);
     let p3 = g.run("43:instagram".into(), f.clone().into(), JsValue::UNDEFINED);
@@ -308,8 +321,16 @@ fn gate_step_through_js() {
     ] {
         assert_error(gate_step(JsValue::NULL, js(req), 0.0.into(), JsValue::UNDEFINED), "INVALID_ARGUMENT", needle);
     }
-    assert_error(gate_step(js("{ tokens: 'many' }"), js("{ op: 'cancel', id: 'x' }"), 0.0.into(), JsValue::UNDEFINED), "INVALID_ARGUMENT", "state could not be read");
+    assert_error(
+        gate_step(js("{ tokens: 'many' }"), js("{ op: 'cancel', id: 'x' }"), 0.0.into(), JsValue::UNDEFINED),
+        "INVALID_ARGUMENT",
+        "state could not be read",
+    );
     assert_error(gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), js("NaN"), JsValue::UNDEFINED), "INVALID_ARGUMENT", "now");
     assert_error(gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), 0.0.into(), js("{ burst: 0 }")), "INVALID_OPTION", "burst");
-    assert_error(gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), 0.0.into(), js("{ burst: 'two' }")), "INVALID_ARGUMENT", "options could not be read");
+    assert_error(
+        gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), 0.0.into(), js("{ burst: 'two' }")),
+        "INVALID_ARGUMENT",
+        "options could not be read",
+    );
 }

@@ -39,9 +39,18 @@ fn cyclic_objects() {
 #[wasm_bindgen_test]
 fn odd_numbers_as_user_ids_and_timestamps() {
     for (v, want) in [
-        ("NaN", JsValue::NULL), ("Infinity", JsValue::NULL), ("-0", JsValue::from_str("0")), ("1e400", JsValue::NULL),
-        ("2 ** 53", JsValue::NULL), ("2 ** 53 - 1", JsValue::from_str("9007199254740991")), ("1.5", JsValue::NULL),
-        ("[1]", JsValue::NULL), ("({})", JsValue::NULL), ("10n", JsValue::NULL), ("Symbol('x')", JsValue::NULL), ("() => 1", JsValue::NULL),
+        ("NaN", JsValue::NULL),
+        ("Infinity", JsValue::NULL),
+        ("-0", JsValue::from_str("0")),
+        ("1e400", JsValue::NULL),
+        ("2 ** 53", JsValue::NULL),
+        ("2 ** 53 - 1", JsValue::from_str("9007199254740991")),
+        ("1.5", JsValue::NULL),
+        ("[1]", JsValue::NULL),
+        ("({})", JsValue::NULL),
+        ("10n", JsValue::NULL),
+        ("Symbol('x')", JsValue::NULL),
+        ("() => 1", JsValue::NULL),
     ] {
         let notes = js(&format!("{{ modash_data: {{ platforms: {{ instagram: {{ userId: {v} }} }} }} }}"));
         assert_eq!(prop(&resolve(notes, "ig"), "userId"), want, "userId {v}");
@@ -84,7 +93,12 @@ fn non_string_env_values() {
     let out = ttl::ttl_config_from_env(js("{ MODASH_CACHE_TTL_HOURS: 6, MODASH_CACHE_TTL_ROSTER_HOURS: {}, MODASH_CACHE_TTL_DISCOVERY_HOURS: true, MODASH_CACHE_TTL_BULK_HOURS: null, get MODASH_CACHE_TTL_TIKTOK_HOURS() { throw 1; } }")).unwrap();
     assert_eq!(json(&prop(&out, "config")), r#"{"base":43200000,"roster":43200000,"discovery":3600000,"bulkRefresh":86400000,"platforms":{}}"#);
     let warnings = json(&prop(&out, "warnings"));
-    for name in ["MODASH_CACHE_TTL_HOURS=6", "MODASH_CACHE_TTL_ROSTER_HOURS=an object", "MODASH_CACHE_TTL_DISCOVERY_HOURS=true", "MODASH_CACHE_TTL_TIKTOK_HOURS=(unreadable)"] {
+    for name in [
+        "MODASH_CACHE_TTL_HOURS=6",
+        "MODASH_CACHE_TTL_ROSTER_HOURS=an object",
+        "MODASH_CACHE_TTL_DISCOVERY_HOURS=true",
+        "MODASH_CACHE_TTL_TIKTOK_HOURS=(unreadable)",
+    ] {
         assert!(warnings.contains(name), "{name} in {warnings}");
     }
     assert!(!warnings.contains("BULK"), "null is unset");
@@ -98,16 +112,15 @@ fn huge_strings_and_deep_nesting_on_the_read_path() {
     assert_eq!(prop(&resolve(deep, "ig"), "userId").as_string().as_deref(), Some("1"));
     let open = JsValue::from_str(&"[".repeat(100_000));
     assert_eq!(prop(&resolve(open, "ig"), "problem").as_string().as_deref(), Some("notes-unreadable"));
-    let deep_obj = js("(() => { let v = { modash_data: { userId: '1' } }; for (let i = 0; i < 10000; i++) v = { modash_data: v.modash_data, n: v }; return v; })()");
+    let deep_obj =
+        js("(() => { let v = { modash_data: { userId: '1' } }; for (let i = 0; i < 10000; i++) v = { modash_data: v.modash_data, n: v }; return v; })()");
     assert_eq!(prop(&resolve(deep_obj, "ig"), "userId").as_string().as_deref(), Some("1"));
 }
 
 #[wasm_bindgen_test]
 async fn hostile_retry_after_values() {
     let run = |header: &str, opts: &str| {
-        let f = js(&format!(
-            "(() => {{ let n = 0; return () => (n++ === 0 ? {{ ok: false, status: 429, headers: {{ get: () => {header} }} }} : 'ok'); }})()"
-        ));
+        let f = js(&format!("(() => {{ let n = 0; return () => (n++ === 0 ? {{ ok: false, status: 429, headers: {{ get: () => {header} }} }} : 'ok'); }})()"));
         retry::retry_request(f, js(opts))
     };
     // 99999999999 seconds: far above the cap, stop at once with the server's wait.
@@ -137,7 +150,12 @@ async fn hostile_retry_after_values() {
 #[wasm_bindgen_test]
 fn the_module_still_works_after_all_of_this() {
     assert_eq!(user_id::normalize_platform("yt".into()).unwrap(), "youtube");
-    let p = progress::analytics_progress(JsValue::from_str(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"2025-01-15T09:00:00Z"}}}}"#), js("['ig']"), js(&format!("{{ now: {NOW} }}"))).unwrap();
+    let p = progress::analytics_progress(
+        JsValue::from_str(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"2025-01-15T09:00:00Z"}}}}"#),
+        js("['ig']"),
+        js(&format!("{{ now: {NOW} }}")),
+    )
+    .unwrap();
     assert_eq!(prop(&p, "label").as_string().as_deref(), Some("1/1"));
 }
 
@@ -220,7 +238,8 @@ fn pick_exact_match_through_js() {
     // An id beyond 2^53 as a number has lost digits: no candidate.
     let r = pick_exact_match(js("[{ userId: 2 ** 60, username: 'tt' }]"), "tt".into()).unwrap();
     assert_eq!(prop(&r, "reason").as_string().as_deref(), Some("no-exact-match"));
-    let revoked = js("(() => { const r = Proxy.revocable({}, {}); r.revoke(); return [r.proxy, { get userId() { throw new Error('x'); }, username: 'a' }]; })()");
+    let revoked =
+        js("(() => { const r = Proxy.revocable({}, {}); r.revoke(); return [r.proxy, { get userId() { throw new Error('x'); }, username: 'a' }]; })()");
     assert_eq!(prop(&pick_exact_match(revoked, "a".into()).unwrap(), "reason").as_string().as_deref(), Some("no-exact-match"));
     assert_error(pick_exact_match(js("({ users: [] })"), "a".into()), "INVALID_ARGUMENT", "users must be an array");
     assert_error(pick_exact_match(js("[]"), js("42")), "INVALID_ARGUMENT", "username must be a string");

@@ -69,10 +69,7 @@ fn legacy_rule_through_js() {
 fn resolve_user_id_from_objects_text_and_nothing() {
     let obj = js(r#"{ modash_data: { userId: 'L', platforms: { instagram: { userId: ' 173560420 ' }, tiktok: { userId: 6800000000000000000 } } } }"#);
     let r = user_id::resolve_user_id(obj.clone(), "instagram".into()).unwrap();
-    assert_eq!(
-        json(&r),
-        r#"{"platform":"instagram","userId":"173560420","source":"platform","needsMigration":false,"rejectedLegacy":null,"problem":null}"#
-    );
+    assert_eq!(json(&r), r#"{"platform":"instagram","userId":"173560420","source":"platform","needsMigration":false,"rejectedLegacy":null,"problem":null}"#);
     // A float beyond 2^53 is not usable: TikTok falls through to none (legacy is Instagram's).
     let r = user_id::resolve_user_id(obj, "tiktok".into()).unwrap();
     assert_eq!(prop(&r, "source").as_string().unwrap(), "none");
@@ -147,7 +144,9 @@ fn timestamps_ages_freshness_and_labels() {
     assert_eq!(p("2025-01-15 10:00:00.123456+00".into()), Some(NOW + 123.0));
     assert_eq!(p(js("new Date(Date.UTC(2025, 0, 15, 10))")), Some(NOW));
     assert_eq!(p(NOW.into()), Some(NOW));
-    for bad in [js("'2025-02-30T00:00:00Z'"), js("new Date('nope')"), js("NaN"), js("Infinity"), js("null"), js("({})"), js("true"), js("'2025-01-15T10:00:00'")] {
+    for bad in
+        [js("'2025-02-30T00:00:00Z'"), js("new Date('nope')"), js("NaN"), js("Infinity"), js("null"), js("({})"), js("true"), js("'2025-01-15T10:00:00'")]
+    {
         assert_eq!(time::parse_timestamp(bad.clone()), JsValue::NULL, "{bad:?}");
     }
     let age = |v: &str, now: f64| time::cache_age(v.into(), now.into()).unwrap().as_f64();
@@ -198,10 +197,16 @@ fn progress_badges() {
     assert_eq!(rows.length(), 4);
     assert_eq!(
         json(&rows.get(0)),
-        format!(r#"{{"platform":"instagram","userId":"legacy-ig","lastRefreshed":{},"ageMs":1800000,"fresh":true,"ageLabel":"30m ago","problem":null}}"#, NOW - 0.5 * H)
+        format!(
+            r#"{{"platform":"instagram","userId":"legacy-ig","lastRefreshed":{},"ageMs":1800000,"fresh":true,"ageLabel":"30m ago","problem":null}}"#,
+            NOW - 0.5 * H
+        )
     );
     assert_eq!(prop(&rows.get(2), "fresh"), JsValue::FALSE, "3 days old");
-    assert_eq!(json(&rows.get(3)), r#"{"platform":"facebook","userId":null,"lastRefreshed":null,"ageMs":null,"fresh":false,"ageLabel":null,"problem":"unsupported-platform"}"#);
+    assert_eq!(
+        json(&rows.get(3)),
+        r#"{"platform":"facebook","userId":null,"lastRefreshed":null,"ageMs":null,"fresh":false,"ageLabel":null,"problem":"unsupported-platform"}"#
+    );
 
     // The platform TTL override and a fixed TTL.
     let o = js(&format!("{{ now: {NOW}, ttl: {{ base: 43200000, platforms: {{ tiktok: 3600000 }} }} }}"));
@@ -216,7 +221,10 @@ fn progress_badges() {
 
     // Unreadable notes: a row, nothing fresh, no throw.
     let p = progress::analytics_progress("{broken".into(), js("['instagram']"), opts.clone()).unwrap();
-    assert_eq!(json(&p), r#"{"synced":0,"total":1,"label":"0/1","tooltip":"Analytics synced for 0/1 platform(s)","platforms":[{"platform":"instagram","userId":null,"lastRefreshed":null,"ageMs":null,"fresh":false,"ageLabel":null,"problem":null}],"newestRefresh":null,"problem":"notes-unreadable"}"#);
+    assert_eq!(
+        json(&p),
+        r#"{"synced":0,"total":1,"label":"0/1","tooltip":"Analytics synced for 0/1 platform(s)","platforms":[{"platform":"instagram","userId":null,"lastRefreshed":null,"ageMs":null,"fresh":false,"ageLabel":null,"problem":null}],"newestRefresh":null,"problem":"notes-unreadable"}"#
+    );
 
     assert_error(progress::analytics_progress(JsValue::NULL, "instagram".into(), JsValue::NULL), "INVALID_ARGUMENT", "platforms must be an array");
     assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ ttl: -5 }")), "INVALID_TTL", "ttl");
@@ -334,7 +342,8 @@ fn timestamps_in_one_call_equal_one_by_one() {
     // Columns of only strings, null and undefined take the one-copy path: the same answers,
     // whatever the size of the column and however its strings end the fast path.
     let column = |extra: &str| {
-        js(&format!(r#"(() => {{
+        js(&format!(
+            r#"(() => {{
             const base = Date.UTC(2025, 0, 15, 10), out = [];
             for (let i = 0; i < 5000; i++) {{
                 const t = new Date(base - i * 3600123).toISOString();
@@ -343,15 +352,16 @@ fn timestamps_in_one_call_equal_one_by_one() {
             }}
             out.push({extra});
             return out;
-        }})()"#))
+        }})()"#
+        ))
     };
     for extra in [
-        "'2025-01-15T10:00:00Z'",                                    // all fast
-        r"'\u00a02025-01-15T10:00:00Z\u00a0'",                     // not ASCII: trimmed, valid
-        "'2025-01-15T10:00:00.' + '1'.repeat(43) + 'Z'",             // 64 characters
-        "'2025-01-15T10:00:00.' + '1'.repeat(42) + 'Z'",             // 63 characters
-        r"'2025-01-15T10:00:00Z\ud800'",                            // a lone surrogate
-        "new Date(Date.UTC(2025, 0, 15, 10))",                       // not a string
+        "'2025-01-15T10:00:00Z'",                        // all fast
+        r"'\u00a02025-01-15T10:00:00Z\u00a0'",           // not ASCII: trimmed, valid
+        "'2025-01-15T10:00:00.' + '1'.repeat(43) + 'Z'", // 64 characters
+        "'2025-01-15T10:00:00.' + '1'.repeat(42) + 'Z'", // 63 characters
+        r"'2025-01-15T10:00:00Z\ud800'",                 // a lone surrogate
+        "new Date(Date.UTC(2025, 0, 15, 10))",           // not a string
     ] {
         let values = column(extra);
         let all = time::parse_timestamps(values.clone()).unwrap();
@@ -382,12 +392,33 @@ fn timestamps_in_one_call_equal_one_by_one() {
 #[wasm_bindgen_test]
 fn decimal_text_parses_as_js_number() {
     let mut cases: Vec<String> = [
-        "0", "-0", "1", "1.", ".5", "+1.5", "0.0345", "1736935200000", "9007199254740993",
-        "0.1", "1e22", "1e23", "1e-23", "123456789012345678901234567890", "1e400", "-1e400",
-        "1e-400", "4.9e-324", "2.4703282292062328e-324", "2.2250738585072011e-308",
-        "1.7976931348623157e308", "1.7976931348623158e308", "9007199254740992.5",
-        "7.3177701707893310e15", "1.00000000000000011102230246251565404236316680908203125",
-        "1.00000000000000011102230246251565404236316680908203124", "1e99999999999999999999",
+        "0",
+        "-0",
+        "1",
+        "1.",
+        ".5",
+        "+1.5",
+        "0.0345",
+        "1736935200000",
+        "9007199254740993",
+        "0.1",
+        "1e22",
+        "1e23",
+        "1e-23",
+        "123456789012345678901234567890",
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "4.9e-324",
+        "2.4703282292062328e-324",
+        "2.2250738585072011e-308",
+        "1.7976931348623157e308",
+        "1.7976931348623158e308",
+        "9007199254740992.5",
+        "7.3177701707893310e15",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "1.00000000000000011102230246251565404236316680908203124",
+        "1e99999999999999999999",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -83,7 +83,16 @@ async fn service_unavailable_twice_with_exact_delays() {
     let infos = js_sys::Array::from(&prop(&s, "infos"));
     let seq: Vec<String> = infos
         .iter()
-        .map(|i| format!("{}:{}:{}:{}:{}", json(&prop(&i, "attempt")), json(&prop(&i, "status")), json(&prop(&i, "delayMs")), json(&prop(&i, "retryAfterMs")), json(&prop(&i, "maxRetries"))))
+        .map(|i| {
+            format!(
+                "{}:{}:{}:{}:{}",
+                json(&prop(&i, "attempt")),
+                json(&prop(&i, "status")),
+                json(&prop(&i, "delayMs")),
+                json(&prop(&i, "retryAfterMs")),
+                json(&prop(&i, "maxRetries"))
+            )
+        })
         .collect();
     assert_eq!(seq, ["1:503:50:null:3", "2:503:100:null:3"]);
     assert!(prop(&infos.get(0), "error").is_instance_of::<js_sys::Error>());
@@ -112,7 +121,9 @@ async fn retry_after_http_date() {
     assert!((900.0..=2000.0).contains(&ra), "HTTP-date has second precision: {ra}");
     assert_eq!(num(&info, "delayMs"), Some(ra));
     // A date in the past means 0; a plain-object header map on error.response works too.
-    let s = js(r#"(() => { const s = { calls: 0 }; s.fn = () => { if (s.calls++ === 0) { const e = new Error('busy'); e.response = { status: 503, headers: { 'Retry-After': 'Sun, 06 Nov 1994 08:49:37 GMT' } }; throw e; } return 'ok'; }; s.infos = []; s.onRetry = (i) => s.infos.push(i); return s; })()"#);
+    let s = js(
+        r#"(() => { const s = { calls: 0 }; s.fn = () => { if (s.calls++ === 0) { const e = new Error('busy'); e.response = { status: 503, headers: { 'Retry-After': 'Sun, 06 Nov 1994 08:49:37 GMT' } }; throw e; } return 'ok'; }; s.infos = []; s.onRetry = (i) => s.infos.push(i); return s; })()"#,
+    );
     let r = retry(&s, "{}").await;
     assert_eq!(prop(&r, "data").as_string().as_deref(), Some("ok"));
     let info = js_sys::Array::from(&prop(&s, "infos")).get(0);
@@ -151,14 +162,18 @@ async fn not_found_is_not_retried() {
 
 #[wasm_bindgen_test]
 async fn network_type_error_is_retried_and_sync_throws_are_failures() {
-    let s = js(r#"(() => { const s = { calls: 0 }; s.fn = () => { if (s.calls++ === 0) return Promise.reject(new TypeError('fetch failed')); return 7; }; s.onRetry = () => {}; return s; })()"#);
+    let s = js(
+        r#"(() => { const s = { calls: 0 }; s.fn = () => { if (s.calls++ === 0) return Promise.reject(new TypeError('fetch failed')); return 7; }; s.onRetry = () => {}; return s; })()"#,
+    );
     let r = retry(&s, "{ initialDelayMs: 5 }").await;
     assert_eq!((prop(&r, "success"), num(&r, "retriesUsed"), num(&r, "data")), (JsValue::TRUE, Some(1.0), Some(7.0)));
     assert!(prop(&r, "status").is_null());
     let r = retry(&s, "{ initialDelayMs: 5, retryOnNetworkError: false }").await;
     assert_eq!(prop(&r, "success"), JsValue::TRUE, "second fake call succeeds at once");
 
-    let s = js(r#"(() => { const s = { calls: 0 }; s.fn = () => { s.calls++; throw new Error('Modash API error (500): boom'); }; s.onRetry = () => {}; return s; })()"#);
+    let s = js(
+        r#"(() => { const s = { calls: 0 }; s.fn = () => { s.calls++; throw new Error('Modash API error (500): boom'); }; s.onRetry = () => {}; return s; })()"#,
+    );
     let r = retry(&s, "{ maxRetries: 2, initialDelayMs: 1 }").await;
     assert_eq!(prop(&r, "success"), JsValue::FALSE);
     assert_eq!(num(&r, "status"), Some(500.0));
@@ -222,7 +237,9 @@ async fn abort_before_the_first_call_and_during_a_call() {
     assert_eq!(num(&s, "calls"), Some(0.0));
 
     // A call that never settles still ends when the signal aborts; the callback got the signal.
-    let s = js(r#"(() => { const s = { calls: 0 }; s.c = new AbortController(); s.fn = (ctx) => { s.calls++; s.got = ctx.signal === s.c.signal; setTimeout(() => s.c.abort(new DOMException('closed', 'AbortError')), 20); return new Promise(() => {}); }; return s; })()"#);
+    let s = js(
+        r#"(() => { const s = { calls: 0 }; s.c = new AbortController(); s.fn = (ctx) => { s.calls++; s.got = ctx.signal === s.c.signal; setTimeout(() => s.c.abort(new DOMException('closed', 'AbortError')), 20); return new Promise(() => {}); }; return s; })()"#,
+    );
     let opts = js("{}");
     js_sys::Reflect::set(&opts, &"signal".into(), &prop(&prop(&s, "c"), "signal")).unwrap();
     let r = retry_request(prop(&s, "fn"), opts).await.unwrap();
@@ -257,7 +274,10 @@ async fn invalid_options_reject_before_any_call() {
         ("{ maxRetryAfterMs: -5 }", "maxRetryAfterMs"),
         ("{ maxRetries: '3' }", "maxRetries"),
         // Lists whose reads throw, or that claim billions of values: option errors, at once.
-        ("{ retryableStatuses: new Proxy([429], { get(t, k) { if (k === '0') throw new Error('x'); return t[k]; } }) }", "retryableStatuses: could not be read"),
+        (
+            "{ retryableStatuses: new Proxy([429], { get(t, k) { if (k === '0') throw new Error('x'); return t[k]; } }) }",
+            "retryableStatuses: could not be read",
+        ),
         ("{ retryableStatuses: new Proxy([], { get(t, k) { return k === 'length' ? 2 ** 32 - 1 : t[k]; } }) }", "more than 1000 values"),
     ] {
         let e = retry_request(prop(&s, "fn"), js(options)).await.expect_err(options);
@@ -280,9 +300,7 @@ async fn a_thousand_concurrent_requests_settle_without_leaking_timers() {
     let promises = js_sys::Array::new();
     for _ in 0..1000 {
         let f = make.call0(&JsValue::NULL).unwrap();
-        let p = wasm_bindgen_futures::future_to_promise(async move {
-            retry_request(f, js("{ initialDelayMs: 5, jitter: 'full' }")).await
-        });
+        let p = wasm_bindgen_futures::future_to_promise(async move { retry_request(f, js("{ initialDelayMs: 5, jitter: 'full' }")).await });
         promises.push(&p);
     }
     let all = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::all(&promises)).await.unwrap();

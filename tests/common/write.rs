@@ -48,7 +48,10 @@ fn merge_on_text_is_lossless_and_migrates() {
     // A fresh {} for null, a missing userId warned, the entry still written.
     let r = merge_analytics(JsValue::NULL, "yt".into(), js("{}"), opts()).unwrap();
     assert_eq!(json(&prop(&r, "warnings")), r#"["missing-userId"]"#);
-    assert_eq!(json(&prop(&r, "notes")), r#"{"modash_data":{"platforms":{"youtube":{"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}}}"#);
+    assert_eq!(
+        json(&prop(&r, "notes")),
+        r#"{"modash_data":{"platforms":{"youtube":{"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}}}"#
+    );
 }
 
 #[wasm_bindgen_test]
@@ -73,7 +76,9 @@ fn refuses_rather_than_loses() {
 
 #[wasm_bindgen_test]
 fn prototype_keys_stay_plain_data() {
-    let notes = js(r#"JSON.parse('{"__proto__":{"polluted":1},"constructor":{"prototype":{"bad":1}},"modash_data":{"platforms":{"instagram":{"__proto__":{"x":1}}}}}')"#);
+    let notes = js(
+        r#"JSON.parse('{"__proto__":{"polluted":1},"constructor":{"prototype":{"bad":1}},"modash_data":{"platforms":{"instagram":{"__proto__":{"x":1}}}}}')"#,
+    );
     let r = merge_analytics(notes, "instagram".into(), js("{ userId: '5' }"), opts()).unwrap();
     let out = prop(&r, "notes");
     let check = js_sys::Function::new_with_args(
@@ -95,8 +100,14 @@ fn slim_twice_like_a_migration() {
     let first = slim_notes(text.into(), JsValue::UNDEFINED).unwrap();
     let payloads = js_sys::Array::from(&prop(&first, "payloads"));
     assert_eq!(payloads.length(), 2);
-    assert_eq!(json(&payloads.get(0)), r#"{"platform":"instagram","userId":"77","source":"legacy","payload":{"profile":{"followers":5}},"payloadText":"{\"profile\":{\"followers\":5}}"}"#);
-    assert_eq!(json(&payloads.get(1)), r#"{"platform":"tiktok","userId":"T9","source":"platform","payload":{"profile":{"userId":"T9","avgViews":3}},"payloadText":"{\"profile\":{\"userId\":\"T9\",\"avgViews\":3}}"}"#);
+    assert_eq!(
+        json(&payloads.get(0)),
+        r#"{"platform":"instagram","userId":"77","source":"legacy","payload":{"profile":{"followers":5}},"payloadText":"{\"profile\":{\"followers\":5}}"}"#
+    );
+    assert_eq!(
+        json(&payloads.get(1)),
+        r#"{"platform":"tiktok","userId":"T9","source":"platform","payload":{"profile":{"userId":"T9","avgViews":3}},"payloadText":"{\"profile\":{\"userId\":\"T9\",\"avgViews\":3}}"}"#
+    );
     assert_eq!(prop(&first, "bytesBefore").as_f64(), Some(text.len() as f64));
     let second = slim_notes(text.into(), js("{ cacheIds: { tiktok: 'c-t', legacy: 'c-l' } }")).unwrap();
     assert_eq!(
@@ -108,7 +119,10 @@ fn slim_twice_like_a_migration() {
     let obj = js_sys::JSON::parse(text).unwrap();
     let s = slim_notes(obj.clone(), js("{ cacheIds: { tiktok: 'c-t', legacy: 'c-l' } }")).unwrap();
     assert_eq!(json(&prop(&s, "notes")), prop(&second, "notes").as_string().unwrap());
-    let same = js_sys::Function::new_with_args("o,r", "return r.payloads[1].payload === o.modash_data.platforms.tiktok.cached_payload && r.payloads[1].payloadText === null");
+    let same = js_sys::Function::new_with_args(
+        "o,r",
+        "return r.payloads[1].payload === o.modash_data.platforms.tiktok.cached_payload && r.payloads[1].payloadText === null",
+    );
     assert_eq!(same.call2(&JsValue::NULL, &obj, &s).unwrap(), JsValue::TRUE);
 }
 
@@ -208,9 +222,7 @@ fn objects_keep_every_unowned_path() {
         merge_analytics(n, p, js("{ userId: 'F1' }"), js("{ now: 0 }")).unwrap()
     });
     let slim_fn = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> JsValue>::new(|n: JsValue| slim_notes(n, JsValue::UNDEFINED).unwrap());
-    let out = js_sys::Function::from(check)
-        .call2(&JsValue::NULL, merge_fn.as_ref(), slim_fn.as_ref())
-        .unwrap();
+    let out = js_sys::Function::from(check).call2(&JsValue::NULL, merge_fn.as_ref(), slim_fn.as_ref()).unwrap();
     assert_eq!(out.as_string().as_deref(), Some("ok"), "{out:?}");
 }
 
