@@ -10,7 +10,7 @@ use crate::retry::policy::{Failure, InvalidOption};
 const QUEUE_FULL: &str = "QUEUE_FULL";
 /// Error code of a run that did not settle within its `timeoutMs`.
 const TIMEOUT: &str = "TIMEOUT";
-use crate::retry::run::{as_response, failure_from_error, header_retry_after, safe_get, unless_aborted};
+use super::retry_loop::{as_response, failure_from_error, header_retry_after, safe_get, unless_aborted};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise};
 use std::cell::{Cell, RefCell};

@@ -8,6 +8,7 @@ pub mod lookup;
 pub mod progress;
 pub mod read;
 pub mod retry;
+pub mod retry_loop;
 pub mod rollout;
 #[cfg(feature = "server-gate")]
 pub mod shared_gate;

@@ -1,8 +1,8 @@
-//! Export: `retryRequest` (options conversion; the loop is `crate::retry::run`).
+//! Export: `retryRequest` (options conversion; the loop is `retry_loop`).
 
 use super::js::{array_items, describe, error, invalid, is_array, is_record};
+use super::retry_loop as run;
 use crate::retry::policy::{InvalidOption, Jitter, Policy, RawOptions};
-use crate::retry::run;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

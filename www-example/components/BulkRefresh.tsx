@@ -16,6 +16,8 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
   const controller = useRef<AbortController | null>(null);
 
   useEffect(() => pageGate().onChange((s) => { setStats(s); setNow(Date.now()); }), []);
+  // Leaving the page (or the component) cancels what is still queued or waiting.
+  useEffect(() => () => controller.current?.abort(new DOMException('left the page', 'AbortError')), []);
 
   async function start() {
     const target = selected.size ? rows.filter((r) => selected.has(r.id)) : rows;

@@ -1,7 +1,7 @@
 'use client';
 // The roster: a page of influencers with their analytics badges, computed for the whole page
 // in one analyticsProgressBatch call, under the TTLs from NEXT_PUBLIC_ variables.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { analyticsProgressBatch } from 'modash-flow';
 import { browserTtl } from '@/lib/client/ttl';
 import { AnalyticsPanel } from './AnalyticsPanel';
@@ -11,15 +11,18 @@ import type { Influencer } from './useRosterInfluencerAnalytics';
 
 interface Page { total: number; page: number; pages: number; rows: Influencer[] }
 
-export function Roster() {
-  const [pageNo, setPageNo] = useState(1);
-  const [page, setPage] = useState<Page | null>(null);
+/** `initial`: the first page, read on the server; later pages are fetched here. */
+export function Roster({ initial, pageSize }: { initial: Page; pageSize: number }) {
+  const [pageNo, setPageNo] = useState(initial.page);
+  const [page, setPage] = useState<Page | null>(initial);
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
-  const [pageSize] = useState(() => (typeof window === 'undefined' ? 50 : Number(new URLSearchParams(window.location.search).get('pageSize')) || 50));
 
+  // The page on screen: a fetch only when another one is asked for.
+  const shown = useRef(initial.page);
   useEffect(() => {
+    if (pageNo === shown.current) return;
     const c = new AbortController();
     fetch(`/api/roster?page=${pageNo}&pageSize=${pageSize}`, { signal: c.signal })
       .then((r) => {
@@ -27,7 +30,7 @@ export function Roster() {
         if (r.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
         return r.ok ? r.json() : Promise.reject(new Error(`roster ${r.status}`));
       })
-      .then((p: Page) => { setPage(p); setError(null); })
+      .then((p: Page) => { shown.current = pageNo; setPage(p); setError(null); })
       .catch((e) => { if (!c.signal.aborted) setError(String(e.message ?? e)); });
     return () => c.abort();
   }, [pageNo, pageSize]);

@@ -5,7 +5,7 @@
 // on close or platform switch. Stale-while-revalidate: data older than the TTL (cached payload
 // or slim metrics in notes) is shown at once, labelled with its age, while the refresh runs;
 // a failed refresh keeps it on screen with the error.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { analyticsProgress, cacheAgeLabel, normalizePlatform, resolveUserId, type UserIdResolution } from 'modash-flow';
 import { refresh } from '@/lib/client/gate';
 import { browserTtl } from '@/lib/client/ttl';
@@ -51,10 +51,9 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : n
 export function useRosterInfluencerAnalytics(influencer: Influencer, platform: string, onNotes: (id: number, notes: string) => void): AnalyticsState {
   const [state, setState] = useState<AnalyticsState>(initial);
   const { cohort } = useStaff();
-  const notesRef = useRef(influencer.notes);
-  notesRef.current = influencer.notes;
-  const onNotesRef = useRef(onNotes);
-  onNotesRef.current = onNotes;
+  // Read when the effect runs (the latest notes and callback), without re-running it when they change.
+  const currentNotes = useEffectEvent(() => influencer.notes);
+  const notesWritten = useEffectEvent((id: number, notes: string) => onNotes(id, notes));
 
   useEffect(() => {
     const controller = new AbortController();
@@ -71,7 +70,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
     let resolutionAtStart: string | null = null;
     // Whether this open needed a username lookup (known from the route's answer).
     let lookedUp = false;
-    const notes = notesRef.current;
+    const notes = currentNotes();
     const set = (s: Partial<AnalyticsState>) => { if (!controller.signal.aborted) setState((prev) => ({ ...prev, ...s })); };
     setState(initial);
     const resolution = resolveUserId(notes, p);
@@ -119,7 +118,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       if (r.aborted) return;
       if (r.success && r.data) {
         const body = r.data;
-        onNotesRef.current(influencer.id, body.notes);
+        notesWritten(influencer.id, body.notes);
         const now = Date.now();
         // Fetched now, by a colleague's request this one joined, or fresh already on the server.
         const at = body.source === 'modash' ? now : (analyticsProgress(body.notes, [p], { ttl: config }).platforms[0]?.lastRefreshed ?? now);

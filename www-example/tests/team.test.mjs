@@ -3,6 +3,9 @@
 // Needs a PostgreSQL server (MIGRATE_TEST_PG_URL, which scripts/test.sh starts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { openStore } from '../lib/store.mjs';
+import { account } from '../lib/roster-data.mjs';
+import { reportText } from '../scripts/modash-sim.mjs';
 import { teamScenario } from './team-scenario.mjs';
 
 const PG = process.env.MIGRATE_TEST_PG_URL;
@@ -24,6 +27,18 @@ test('a team on one Modash key, three instances on PostgreSQL: no 429 from our p
   assert.equal(r.panelFailures, 0);
   assert.ok(Math.max(...r.panelWaits) < 3000, `panels under bulk load showed fresh data in ${r.panelWaits.join(', ')} ms`);
   assert.ok(r.sameTabWait !== null && r.sameTabWait < 3000, `a panel in the bulk refresh's own tab: ${r.sameTabWait} ms`);
+  // On PostgreSQL too, a refresh stores Modash's body byte for byte (20-digit numbers, 1e400,
+  // -0, 1.50, an escaped é): the cache row of influencer 206's Instagram report.
+  const u = new URL(PG);
+  u.pathname = '/mf_team';
+  const s = await openStore({ url: u.toString() });
+  try {
+    const cacheId = platforms.instagram.cache_id;
+    const row = await s.get('SELECT payload FROM modash_profile_cache WHERE id = ?', [Number(cacheId)]);
+    assert.equal(row.payload, reportText(account(205, 'instagram')));
+  } finally {
+    await s.close();
+  }
 });
 
 test('the embedded default (SQLite, one next start) with six tabs: no 429 from our pace, no report twice', async () => {

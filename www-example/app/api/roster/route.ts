@@ -5,8 +5,6 @@ import { z } from 'zod';
 import { parse, route, wholeNumber } from '@/lib/server/http';
 import { rosterPage } from '@/lib/server/roster';
 
-export const dynamic = 'force-dynamic';
-
 const Query = z.object({
   page: wholeNumber(1, 1_000_000).default(1),
   pageSize: wholeNumber(1, 200).default(50),

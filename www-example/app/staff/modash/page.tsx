@@ -7,7 +7,6 @@ import { flowMetrics, WINDOWS, type CohortFigures, type WindowName } from '@/lib
 import { gateStatus } from '@/lib/server/gate';
 import { CACHE_LOOKUP_ROLLOUT } from '@/lib/server/rollout';
 
-export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Modash metrics · Staff' };
 
 const pct = (x: number | null, digits = 1) => (x === null ? '—' : `${(x * 100).toFixed(digits)} %`);

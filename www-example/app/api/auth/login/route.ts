@@ -4,8 +4,6 @@ import { z } from 'zod';
 import { signIn } from '@/lib/server/auth';
 import { fail, jsonBody, publicWrite } from '@/lib/server/http';
 
-export const dynamic = 'force-dynamic';
-
 const Body = z.object({ email: z.string().min(1).max(200), password: z.string().min(1).max(200) }).strict();
 
 export const POST = publicWrite(async (req) => {

@@ -3,8 +3,6 @@ import { NextResponse } from 'next/server';
 import { signOut } from '@/lib/server/auth';
 import { publicWrite } from '@/lib/server/http';
 
-export const dynamic = 'force-dynamic';
-
 export const POST = publicWrite(async () => {
   await signOut();
   return NextResponse.json({ success: true });

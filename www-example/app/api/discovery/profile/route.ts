@@ -6,8 +6,6 @@ import { errorResponse, fetchProfile, summary } from '@/lib/server/modash';
 import { jsonBody, route, USER_ID, USERNAME } from '@/lib/server/http';
 import { platformOf } from '@/lib/server/platform';
 
-export const dynamic = 'force-dynamic';
-
 const Body = z.object({
   platform: z.string().max(32),
   userId: z.union([z.string().regex(USER_ID, 'must be a Modash id (letters, digits, _ and -)'), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]).optional(),

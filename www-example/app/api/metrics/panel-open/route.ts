@@ -8,8 +8,6 @@ import { logPanelOpen } from '@/lib/server/metrics';
 import { platformOf } from '@/lib/server/platform';
 import { cohortOf } from '@/lib/server/rollout';
 
-export const dynamic = 'force-dynamic';
-
 const ms = z.number().finite().min(0).max(3_600_000).nullable();
 const Body = z.object({
   influencerId: z.number().int().min(1).max(2 ** 31 - 1),

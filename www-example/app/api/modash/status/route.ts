@@ -3,6 +3,4 @@ import { NextResponse } from 'next/server';
 import { gateStatus } from '@/lib/server/gate';
 import { route } from '@/lib/server/http';
 
-export const dynamic = 'force-dynamic';
-
 export const GET = route(async () => NextResponse.json(await gateStatus()));

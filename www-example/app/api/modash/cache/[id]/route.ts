@@ -4,8 +4,6 @@ import { z } from 'zod';
 import { fail, parse, route, wholeNumber } from '@/lib/server/http';
 import { store } from '@/lib/server/store';
 
-export const dynamic = 'force-dynamic';
-
 const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
 
 export const GET = route<{ id: string }>(async (_req, { params }) => {

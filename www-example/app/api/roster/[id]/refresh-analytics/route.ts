@@ -11,8 +11,6 @@ import { platformOf } from '@/lib/server/platform';
 import { refresh } from '@/lib/server/refresh';
 import { cohortOf } from '@/lib/server/rollout';
 
-export const dynamic = 'force-dynamic';
-
 const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
 const Body = z.object({
   platform: z.string().max(32),

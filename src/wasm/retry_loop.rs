@@ -3,7 +3,7 @@
 //! AbortSignal ends a call or a wait at once; the pending timer is cleared when the wait is
 //! dropped, and the abort listener is removed when its waiter is dropped.
 
-use super::policy::{self, decide, Decision, Failure, Policy};
+use crate::retry::policy::{self, decide, Decision, Failure, Policy};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use std::future::Future;
