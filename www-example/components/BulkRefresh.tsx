@@ -16,6 +16,9 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
   const controller = useRef<AbortController | null>(null);
 
   useEffect(() => pageGate().onChange((s) => { setStats(s); setNow(Date.now()); }), []);
+  // `?gate=off` is read once mounted (the server's HTML has no URL query to read).
+  const [gateOn, setGateOn] = useState(true);
+  useEffect(() => setGateOn(gateEnabled()), []);
   // Leaving the page (or the component) cancels what is still queued or waiting.
   useEffect(() => () => controller.current?.abort(new DOMException('left the page', 'AbortError')), []);
 
@@ -50,12 +53,12 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
       <button data-testid="bulk-refresh" disabled={p?.running} onClick={start}>
         Refresh stale {selected.size ? `(${selected.size} selected)` : '(this page)'}
       </button>
-      {!gateEnabled() && <span className="muted"> gate off</span>}
+      {!gateOn && <span className="muted"> gate off</span>}
       {p && (
         <span className="bulk-progress" data-testid="bulk-progress" data-done={p.done} data-total={p.total} data-failed={p.failed} data-running={String(p.running)} data-budget-spent={String(p.budgetSpent)}>
           <progress max={p.total || 1} value={p.done + p.failed} />
           {' '}{p.done}/{p.total} refreshed{p.failed ? `, ${p.failed} failed` : ''}
-          {stats && gateEnabled() ? ` · ${stats.queued} queued, ${stats.inFlight} in flight` : ''}
+          {stats && gateOn ? ` · ${stats.queued} queued, ${stats.inFlight} in flight` : ''}
           {cooldown > 0 ? ` · Modash asked us to wait ${cooldown} s` : ''}
           {p.fromColleagues ? ` · ${p.fromColleagues} already fresh (no credit spent)` : ''}
           {p.running && p.serverWaitMs > 1500 ? ` · team queue ~${Math.round(p.serverWaitMs / 1000)} s` : ''}

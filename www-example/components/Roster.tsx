@@ -11,8 +11,8 @@ import type { Influencer } from './useRosterInfluencerAnalytics';
 
 interface Page { total: number; page: number; pages: number; rows: Influencer[] }
 
-/** `initial`: the first page, read on the server; later pages are fetched here. */
-export function Roster({ initial, pageSize }: { initial: Page; pageSize: number }) {
+/** `initial`: the first page, read on the server at `renderedAt`; later pages are fetched here. */
+export function Roster({ initial, pageSize, renderedAt }: { initial: Page; pageSize: number; renderedAt: number }) {
   const [pageNo, setPageNo] = useState(initial.page);
   const [page, setPage] = useState<Page | null>(initial);
   const [error, setError] = useState<string | null>(null);
@@ -35,10 +35,14 @@ export function Roster({ initial, pageSize }: { initial: Page; pageSize: number 
     return () => c.abort();
   }, [pageNo, pageSize]);
 
+  // Ages as of the server's render on first paint (the same HTML on both sides: no hydration
+  // mismatch), then as of now once mounted.
+  const [now, setNow] = useState(renderedAt);
+  useEffect(() => setNow(Date.now()), [page]);
   const badges = useMemo(() => {
     if (!page) return [];
-    return analyticsProgressBatch(page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })), { ttl: browserTtl().config });
-  }, [page]);
+    return analyticsProgressBatch(page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })), { ttl: browserTtl().config, now });
+  }, [page, now]);
 
   const onNotes = useCallback((id: number, notes: string) => {
     setPage((p) => (p ? { ...p, rows: p.rows.map((r) => (r.id === id ? { ...r, notes } : r)) } : p));
