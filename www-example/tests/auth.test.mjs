@@ -2,24 +2,15 @@
 // real `next start` and the simulated Modash service, asserting on the service's counters.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
+import { ROOT } from '../lib/procs.mjs';
 import { CASES } from '../lib/roster-data.mjs';
-import { AUTH_ENV, OTHER_STAFF, sessionCookie, STAFF, staffFetch } from './helpers.mjs';
+import { OTHER_STAFF, sessionCookie, STAFF, staffFetch, startStack } from './helpers.mjs';
 
-const APP_PORT = 3224, SIM_PORT = 4224;
-const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
-const DB = join(ROOT, 'data', 'auth-test.db');
 const TIMEOUT_MS = 1500;
-let procs = [], api, cookie;
-const sim = {
-  stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
-  reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
-  config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
-};
+let stack, api, cookie, APP, DB, sim;
 const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 /** Every row the app can write, as one text: "nothing written" is this staying the same. */
 const snapshot = () => {
@@ -31,21 +22,13 @@ const snapshot = () => {
 const calls = async () => { const s = await sim.stats(); return s.report + s.lookup; };
 
 before(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB, ROSTER_SIZE: '24' }, stdio: 'ignore' });
-  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.02', ROSTER_SIZE: '24' }, { quiet: true }));
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)],
-    { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM, MODASH_TIMEOUT_MS: String(TIMEOUT_MS) }, { quiet: true }));
-  await waitForHttp(`${SIM}/__sim/stats`);
-  await waitForHttp(`${APP}/login`);
+  stack = await startStack({ name: 'auth-test', appPort: 3224, simPort: 4224, rosterSize: 24, simEnv: { MODASH_SIM_LATENCY: '0.02' }, appEnv: { MODASH_TIMEOUT_MS: String(TIMEOUT_MS) } });
+  ({ APP, DB, sim } = stack);
   cookie = await sessionCookie(APP);
   api = staffFetch(APP, cookie);
 });
 
-after(() => {
-  procs.forEach(stop);
-  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
-  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
-});
+after(() => stack?.stop());
 
 /** Every API route of the app, found on disk, with a request that would succeed when signed in. */
 function apiRoutes() {

@@ -2,35 +2,22 @@
 // BUDGET_EXHAUSTED (no Modash call), the roster page shows no credits left, and the panel says so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
 import { CASES } from '../lib/roster-data.mjs';
-import { AUTH_ENV, BROWSER_ARGS, sessionCookie, signedInContext, staffFetch } from './helpers.mjs';
+import { BROWSER_ARGS, sessionCookie, signedInContext, staffFetch, startStack } from './helpers.mjs';
 
-const APP_PORT = 3227, SIM_PORT = 4227;
-const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
-const DB = join(ROOT, 'data', 'budget-test.db');
-let procs = [], browser;
+let stack, browser, APP, SIM;
 const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 
 before(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB, ROSTER_SIZE: '48' }, stdio: 'ignore' });
-  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.05', ROSTER_SIZE: '48' }, { quiet: true }));
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)],
-    { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM, MODASH_DAILY_CREDITS: '2' }, { quiet: true }));
-  await waitForHttp(`${SIM}/__sim/stats`);
-  await waitForHttp(`${APP}/login`);
+  stack = await startStack({ name: 'budget-test', appPort: 3227, simPort: 4227, rosterSize: 48, simEnv: { MODASH_SIM_LATENCY: '0.05' }, appEnv: { MODASH_DAILY_CREDITS: '2' } });
+  ({ APP, SIM } = stack);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
 });
 
 after(async () => {
   await browser?.close();
-  procs.forEach(stop);
-  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
-  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
+  stack?.stop();
 });
 
 test('a spent daily budget: 429 BUDGET_EXHAUSTED without a Modash call, shown on the roster and in the panel', async () => {

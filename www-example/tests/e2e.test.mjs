@@ -3,47 +3,29 @@
 // Needs a `next build` first (scripts/test.sh does it). Screenshots go to artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
-import { AUTH_ENV, signedInContext, STAFF } from './helpers.mjs';
+import { ROOT } from '../lib/procs.mjs';
+import { BROWSER_ARGS, signedInContext, STAFF, startStack } from './helpers.mjs';
 import Database from 'better-sqlite3';
 import { influencer, goneFromModash, CASES } from '../lib/roster-data.mjs';
 
-const APP_PORT = 3217, SIM_PORT = 4217;
-const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
-const DB = join(ROOT, 'data', 'e2e.db');
 const ART = join(ROOT, 'artifacts');
-let procs = [], browser, seededAt;
-
-const sim = {
-  stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
-  reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
-  config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
-};
+let stack, browser, seededAt, APP, DB, sim;
 const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 
 before(async () => {
   mkdirSync(ART, { recursive: true });
   seededAt = Date.now();
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB }, stdio: 'ignore' });
-  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.2', MODASH_SIM_429_RATE: '0' }, { quiet: true }));
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)], { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
-  await waitForHttp(`${SIM}/__sim/stats`);
-  await waitForHttp(`${APP}/api/roster?pageSize=1`);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  stack = await startStack({ name: 'e2e', appPort: 3217, simPort: 4217, simEnv: { MODASH_SIM_LATENCY: '0.2', MODASH_SIM_429_RATE: '0' } });
+  ({ APP, DB, sim } = stack);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
 });
 
 after(async () => {
   await browser?.close();
-  procs.forEach(stop);
-  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
-  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
+  stack?.stop();
 });
 
 /** A page on the roster that records JS errors (HTTP error statuses the app handles are not errors). */

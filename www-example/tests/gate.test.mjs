@@ -4,40 +4,25 @@
 // with the page's own gate off (`?gate=off`), the server's shared gate alone keeps the pace.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
-import { AUTH_ENV, signedInContext, STAFF } from './helpers.mjs';
+import { ROOT } from '../lib/procs.mjs';
+import { BROWSER_ARGS, signedInContext, STAFF, startStack } from './helpers.mjs';
 import { CASES } from '../lib/roster-data.mjs';
 
-const APP_PORT = 3219, SIM_PORT = 4219;
-const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
-const DB = join(ROOT, 'data', 'gate-test.db');
-let procs = [], browser;
-const sim = {
-  stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
-  reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
-  config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
-};
+let stack, browser, APP, sim;
 const idsOf = (kase, n) => Array.from({ length: n }, (_, k) => CASES.indexOf(kase) + 1 + k * CASES.length);
 
 before(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB }, stdio: 'ignore' });
-  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.2' }, { quiet: true }));
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)], { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
-  await waitForHttp(`${SIM}/__sim/stats`);
-  await waitForHttp(`${APP}/api/roster?pageSize=1`);
+  stack = await startStack({ name: 'gate-test', appPort: 3219, simPort: 4219, simEnv: { MODASH_SIM_LATENCY: '0.2' } });
+  ({ APP, sim } = stack);
   await sim.config({ burstLimit: 2, retryAfter: 1 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
 });
 
 after(async () => {
   await browser?.close();
-  procs.forEach(stop);
-  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
-  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
+  stack?.stop();
 });
 
 async function bulk(query, ids) {

@@ -31,3 +31,40 @@ export function staffFetch(app, cookie) {
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+/**
+ * The app under test on its own ports and SQLite file: seeded (`--reset`), the simulated Modash
+ * service and `next start` (or `next dev`), signed-in test accounts. `stop()` ends both and
+ * removes the file and its credentials.
+ */
+export async function startStack({ name, appPort, simPort, rosterSize = null, simEnv = {}, appEnv = {}, dev = false, beforeStart = null }) {
+  const { execFileSync } = await import('node:child_process');
+  const { rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT, start, stop, waitForHttp } = await import('../lib/procs.mjs');
+  const DB = join(ROOT, 'data', `${name}.db`);
+  const APP = `http://127.0.0.1:${appPort}`, SIM = `http://127.0.0.1:${simPort}`;
+  const size = rosterSize === null ? {} : { ROSTER_SIZE: String(rosterSize) };
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, ...size, DATABASE_FILE: DB }, stdio: 'ignore' });
+  beforeStart?.(DB);
+  const procs = [
+    start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), ...size, ...simEnv }, { quiet: true }),
+    start('next', join(ROOT, 'node_modules/.bin/next'), [dev ? 'dev' : 'start', '-H', '127.0.0.1', '-p', String(appPort)],
+      { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM, ...appEnv }, { quiet: true }),
+  ];
+  await waitForHttp(`${SIM}/__sim/stats`);
+  await waitForHttp(`${APP}/login`, dev ? 120000 : 60000);
+  return {
+    APP, SIM, DB,
+    sim: {
+      stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
+      reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
+      config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
+    },
+    stop() {
+      procs.forEach(stop);
+      for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
+      rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
+    },
+  };
+}

@@ -4,51 +4,42 @@
 // log rows are rolled up into hourly rows and still counted.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
-import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
+import { ROOT } from '../lib/procs.mjs';
 import { CASES } from '../lib/roster-data.mjs';
-import { AUTH_ENV, BROWSER_ARGS, OTHER_STAFF, signedInContext, STAFF } from './helpers.mjs';
+import { BROWSER_ARGS, OTHER_STAFF, signedInContext, STAFF, startStack } from './helpers.mjs';
 
-const APP_PORT = 3226, SIM_PORT = 4226;
-const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
-const DB = join(ROOT, 'data', 'metrics-test.db');
 const ART = join(ROOT, 'artifacts');
-let procs = [], browser;
-const sim = {
-  stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
-  reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
-  config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
-};
+let stack, browser, APP, DB, sim;
 const idsOf = (kase, n) => Array.from({ length: n }, (_, k) => CASES.indexOf(kase) + 1 + k * CASES.length);
 const DAY = 86_400_000;
 
 before(async () => {
   mkdirSync(ART, { recursive: true });
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB, ROSTER_SIZE: '48' }, stdio: 'ignore' });
-  // Log rows from two days ago: past the one-day retention set below, so rolled up hourly.
-  const db = new Database(DB);
+  // 50 %: ana (bucket 89) takes the old path, ben (bucket 25) the cache table.
+  stack = await startStack({
+    name: 'metrics-test', appPort: 3226, simPort: 4226, rosterSize: 48, simEnv: { MODASH_SIM_LATENCY: '0.1' },
+    appEnv: { MODASH_CACHE_LOOKUP_ROLLOUT: '50', MODASH_METRICS_RETENTION_DAYS: '1' }, beforeStart: addOldLogRows,
+  });
+  ({ APP, DB, sim } = stack);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
+});
+
+/** Log rows from two days ago: past the one-day retention, so rolled up hourly. */
+function addOldLogRows(file) {
+  const db = new Database(file);
   const old = Date.now() - 2 * DAY;
   for (let k = 0; k < 5; k++) db.prepare("INSERT INTO modash_calls (at, kind, platform, status, latency_ms, waited_ms, waited_429, credits, staff, use_case, cohort) VALUES (?, ?, 'instagram', ?, 300, 0, 0, 1, 'x', 'roster', 'cache')").run(old + k, k < 2 ? 'lookup' : 'report', k === 4 ? 429 : 200);
   for (let k = 0; k < 3; k++) db.prepare("INSERT INTO panel_opens (at, staff, influencer_id, platform, first_data_ms, fresh_data_ms, source, lookup, reopen, outcome, cohort) VALUES (?, 'x', 1, 'instagram', 120, 400, 'modash', ?, ?, 'fresh', 'cache')").run(old + k, k === 0 ? 1 : 0, k > 0 ? 1 : 0);
   db.close();
-  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.1', ROSTER_SIZE: '48' }, { quiet: true }));
-  // 50 %: ana (bucket 89) takes the old path, ben (bucket 25) the cache table.
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)],
-    { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM, MODASH_CACHE_LOOKUP_ROLLOUT: '50', MODASH_METRICS_RETENTION_DAYS: '1' }, { quiet: true }));
-  await waitForHttp(`${SIM}/__sim/stats`);
-  await waitForHttp(`${APP}/login`);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
-});
+}
 
 after(async () => {
   await browser?.close();
-  procs.forEach(stop);
-  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
-  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
+  stack?.stop();
 });
 
 async function roster(who) {

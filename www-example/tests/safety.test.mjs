@@ -4,24 +4,16 @@
 // and a main command whose restart keeps the staff's work.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
-import { AUTH_ENV, sessionCookie, staffFetch } from './helpers.mjs';
+import { ROOT } from '../lib/procs.mjs';
+import { AUTH_ENV, sessionCookie, staffFetch, startStack } from './helpers.mjs';
 import { account, CASES } from '../lib/roster-data.mjs';
 import { EXACT_FIELDS, reportText } from '../scripts/modash-sim.mjs';
 
-const APP_PORT = 3222, SIM_PORT = 4222;
-const APP = `http://127.0.0.1:${APP_PORT}`, SIM = `http://127.0.0.1:${SIM_PORT}`;
-const DB = join(ROOT, 'data', 'safety-test.db');
-let procs = [];
-const sim = {
-  stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
-  reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
-  config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
-};
+let stack, APP, DB, sim;
 const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 const db = () => new Database(DB);
 let api;
@@ -29,19 +21,12 @@ let api;
 const refresh = (id, platform = 'instagram') => api(`/api/roster/${id}/refresh-analytics`, { body: { platform, force: true } });
 
 before(async () => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, DATABASE_FILE: DB, ROSTER_SIZE: '48' }, stdio: 'ignore' });
-  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.02', ROSTER_SIZE: '48' }, { quiet: true }));
-  procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(APP_PORT)], { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM }, { quiet: true }));
-  await waitForHttp(`${SIM}/__sim/stats`);
-  await waitForHttp(`${APP}/api/roster?pageSize=1`);
+  stack = await startStack({ name: 'safety-test', appPort: 3222, simPort: 4222, rosterSize: 48, simEnv: { MODASH_SIM_LATENCY: '0.02' } });
+  ({ APP, DB, sim } = stack);
   api = staffFetch(APP, await sessionCookie(APP));
 });
 
-after(() => {
-  procs.forEach(stop);
-  for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
-  rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
-});
+after(() => stack?.stop());
 
 test('a refresh stores the report exactly as Modash sent it (big numbers, 1e400, -0, 1.50, escapes)', async () => {
   const id = idOf('stale');
