@@ -16,6 +16,7 @@
 //! ```
 
 pub mod decimal;
+pub mod error;
 pub mod gate;
 pub mod json;
 pub mod label;

@@ -65,7 +65,9 @@ pub struct UnsupportedPlatform(pub String);
 
 impl UnsupportedPlatform {
     /// Stable error code shown to JS.
-    pub const CODE: &'static str = "UNSUPPORTED_PLATFORM";
+    pub fn code(&self) -> crate::error::Code {
+        crate::error::Code::UnsupportedPlatform
+    }
 }
 
 impl fmt::Display for UnsupportedPlatform {

@@ -81,7 +81,9 @@ pub struct InvalidTtl {
 }
 
 impl InvalidTtl {
-    pub const CODE: &'static str = "INVALID_TTL";
+    pub fn code(&self) -> crate::error::Code {
+        crate::error::Code::InvalidTtl
+    }
 }
 
 impl fmt::Display for InvalidTtl {

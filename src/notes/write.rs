@@ -38,7 +38,9 @@ pub struct EntryEdit {
 pub struct Unreadable(pub String);
 
 impl Unreadable {
-    pub const CODE: &'static str = "NOTES_UNREADABLE";
+    pub fn code(&self) -> crate::error::Code {
+        crate::error::Code::NotesUnreadable
+    }
 }
 
 impl fmt::Display for Unreadable {

@@ -68,7 +68,9 @@ pub struct InvalidOption {
 }
 
 impl InvalidOption {
-    pub const CODE: &'static str = "INVALID_OPTION";
+    pub fn code(&self) -> crate::error::Code {
+        crate::error::Code::InvalidOption
+    }
 }
 
 impl fmt::Display for InvalidOption {

@@ -3,13 +3,10 @@
 //! next admission; it is replaced or cleared whenever the queue changes.
 
 use super::js::{assign_from, describe, error, invalid, option, promise, Obj};
+use crate::error::Code;
 use crate::gate::{cooldown_after, Gate, GateOptions};
-use crate::retry::policy::{Failure, InvalidOption};
+use crate::retry::policy::Failure;
 
-/// Error code of a run refused because `maxQueued` requests are already waiting.
-const QUEUE_FULL: &str = "QUEUE_FULL";
-/// Error code of a run that did not settle within its `timeoutMs`.
-const TIMEOUT: &str = "TIMEOUT";
 use super::retry_loop::{as_response, failure_from_error, header_retry_after, safe_get, unless_aborted};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise};
@@ -260,7 +257,7 @@ fn gate_number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     if v.is_undefined() {
         return Ok(None);
     }
-    v.as_f64().map(Some).ok_or_else(|| error(InvalidOption::CODE, &format!("Invalid gate option {key}: {} is not a number", describe(&v))))
+    v.as_f64().map(Some).ok_or_else(|| error(Code::InvalidOption, &format!("Invalid gate option {key}: {} is not a number", describe(&v))))
 }
 
 #[wasm_bindgen(js_name = createRequestGate, skip_typescript)]
@@ -271,10 +268,10 @@ pub fn create_request_gate(options: JsValue) -> Result<RequestGate, JsValue> {
         gate_number(&options, "maxConcurrent")?,
         gate_number(&options, "maxQueued")?,
     )
-    .map_err(|e| error(InvalidOption::CODE, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
+    .map_err(|e| error(Code::InvalidOption, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
     let retry = option(&options, "retry", "options")?;
     if !(retry.is_undefined() || retry.is_null() || retry.is_object()) {
-        return Err(error(InvalidOption::CODE, &format!("Invalid gate option retry: {} is not an object", describe(&retry))));
+        return Err(error(Code::InvalidOption, &format!("Invalid gate option retry: {} is not an object", describe(&retry))));
     }
     Ok(RequestGate {
         inner: Rc::new(Inner {
@@ -314,7 +311,7 @@ impl RequestGate {
             Some(
                 signal
                     .dyn_into::<AbortSignal>()
-                    .map_err(|s| error(InvalidOption::CODE, &format!("Invalid retry option signal: {} is not an AbortSignal", describe(&s))))?,
+                    .map_err(|s| error(Code::InvalidOption, &format!("Invalid retry option signal: {} is not an AbortSignal", describe(&s))))?,
             )
         };
         let inner = self.inner.clone();
@@ -330,7 +327,7 @@ impl RequestGate {
         if !inner.gate.borrow().has_room() {
             let r = Obj::new()
                 .set("success", false)
-                .set("error", error(QUEUE_FULL, "The request gate's queue is full (maxQueued); try again later"))
+                .set("error", error(Code::QueueFull, "The request gate's queue is full (maxQueued); try again later"))
                 .set("status", JsValue::NULL)
                 .set("retriesUsed", 0)
                 .set("waitTimeMs", JsValue::NULL)
@@ -346,12 +343,12 @@ impl RequestGate {
                 None
             } else {
                 Some(timeout_ms.as_f64().filter(|t| t.is_finite() && *t > 0.0).ok_or_else(|| {
-                    error(InvalidOption::CODE, &format!("Invalid gate option timeoutMs: {} is not a finite number > 0", describe(&timeout_ms)))
+                    error(Code::InvalidOption, &format!("Invalid gate option timeoutMs: {} is not a finite number > 0", describe(&timeout_ms)))
                 })?)
             };
         let controller = AbortController::new()?;
         let merged: JsValue = Object::new().into();
-        let unreadable = |what: &str| error(InvalidOption::CODE, &format!("Invalid retry option: {what} could not be read"));
+        let unreadable = |what: &str| error(Code::InvalidOption, &format!("Invalid retry option: {what} could not be read"));
         if self.inner.retry.is_object() && !assign_from(&merged, &self.inner.retry) {
             return Err(unreadable("the gate's retry options"));
         }
@@ -366,7 +363,7 @@ impl RequestGate {
             let (c, flag) = (controller.clone(), timed_out.clone());
             Timeout::new(ms.ceil().min(2_147_483_647.0) as u32, move || {
                 flag.set(true);
-                c.abort_with_reason(&error(TIMEOUT, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
+                c.abort_with_reason(&error(Code::Timeout, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
             })
         });
         let shared = Rc::new(Shared { controller, callers: Cell::new(1), promise: RefCell::new(None), queued_ms: Rc::new(Cell::new(0.0)) });

@@ -1,6 +1,7 @@
 //! Small helpers for JS values: errors with codes, property reads that never throw into
 //! wasm, plain result objects.
 
+use crate::error::Code;
 use js_sys::{Array, Object, Promise, Reflect};
 use std::future::Future;
 use std::pin::Pin;
@@ -80,15 +81,15 @@ extern "C" {
 }
 
 /// A JS `Error` with `message` and a stable `code` property.
-pub fn error(code: &str, message: &str) -> JsValue {
+pub fn error(code: Code, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
-    let _ = Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    let _ = Reflect::set(&e, &key("code"), &key(code.as_str()));
     e.into()
 }
 
 /// `INVALID_ARGUMENT` error.
 pub fn invalid(message: &str) -> JsValue {
-    error("INVALID_ARGUMENT", message)
+    error(Code::InvalidArgument, message)
 }
 
 /// True for a non-null object that is not an array (functions are not objects here).
@@ -197,3 +198,17 @@ pub fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> P
     let f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(f);
     wasm_bindgen_futures::future_to_promise(f)
 }
+
+// The core's errors as JS `Error`s with their code, so that exports can use `?`.
+macro_rules! into_js_error {
+    ($($error:ty),*) => {$(
+        impl From<$error> for JsValue {
+            fn from(e: $error) -> JsValue {
+                error(e.code(), &e.to_string())
+            }
+        }
+    )*};
+}
+into_js_error!(crate::platform::UnsupportedPlatform, crate::ttl::InvalidTtl, crate::retry::policy::InvalidOption);
+#[cfg(feature = "write-path")]
+into_js_error!(crate::notes::write::Unreadable);

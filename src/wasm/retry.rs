@@ -2,14 +2,15 @@
 
 use super::js::{array_items, describe, error, invalid, is_array, is_record};
 use super::retry_loop as run;
-use crate::retry::policy::{InvalidOption, Jitter, Policy, RawOptions};
+use crate::error::Code;
+use crate::retry::policy::{Jitter, Policy, RawOptions};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 fn option_error(option: &str, problem: String) -> JsValue {
-    error(InvalidOption::CODE, &format!("Invalid retry option {option}: {problem}"))
+    error(Code::InvalidOption, &format!("Invalid retry option {option}: {problem}"))
 }
 
 /// Reads options[key]; undefined when options is undefined/null.
@@ -86,7 +87,7 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
         retry_on_network_error,
         max_retry_after_ms: number(options, "maxRetryAfterMs")?,
     };
-    let policy = Policy::from_raw(&raw).map_err(|e| error(InvalidOption::CODE, &e.to_string()))?;
+    let policy = Policy::from_raw(&raw)?;
     let signal = read(options, "signal")?;
     let signal = if signal.is_undefined() || signal.is_null() {
         None

@@ -3,7 +3,7 @@
 //! back as a plain JSON-compatible object the server stores as it is.
 
 use super::js::{describe, error, invalid};
-use crate::retry::policy::InvalidOption;
+use crate::error::Code;
 use crate::shared_gate::{self, Op, Options, Priority, RawOptions, State};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -73,7 +73,7 @@ pub fn gate_step(state: JsValue, request: JsValue, now: JsValue, options: JsValu
         max_waiting: raw.max_waiting,
         daily_credits: raw.daily_credits,
     })
-    .map_err(|e| error(InvalidOption::CODE, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
+    .map_err(|e| error(Code::InvalidOption, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
     let op = match &request {
         Request::Acquire { id, priority, cost } => Op::Acquire {
             id,

@@ -2,30 +2,27 @@
 
 use super::js::{self, describe, error, get, invalid, is_record, Obj};
 use super::user_id::platform_arg;
+use crate::error::Code;
 use crate::platform::Platform;
 use crate::progress::TtlSpec;
 use crate::ttl::{self, EnvValue, InvalidTtl, TtlConfig, TtlParts, UseCase};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-fn ttl_error(e: InvalidTtl) -> JsValue {
-    error(InvalidTtl::CODE, &e.to_string())
-}
-
 /// A TTL number argument (ms): finite and >= 0.
 pub fn ttl_ms(v: &JsValue, field: &str) -> Result<f64, JsValue> {
     match v.as_f64() {
-        Some(n) => ttl::check_ms(field, n).map_err(ttl_error),
-        None => Err(ttl_error(InvalidTtl { field: field.into(), value: describe(v) })),
+        Some(n) => ttl::check_ms(field, n).map_err(JsValue::from),
+        None => Err(JsValue::from(InvalidTtl { field: field.into(), value: describe(v) })),
     }
 }
 
 /// Reads a TtlConfig object; a missing (undefined) field takes its default.
 pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
     if !is_record(v) {
-        return Err(ttl_error(InvalidTtl { field: "config".into(), value: describe(v) }));
+        return Err(JsValue::from(InvalidTtl { field: "config".into(), value: describe(v) }));
     }
-    let unreadable = |f: &str| ttl_error(InvalidTtl { field: f.into(), value: "unreadable".into() });
+    let unreadable = |f: &str| JsValue::from(InvalidTtl { field: f.into(), value: "unreadable".into() });
     let mut parts = TtlParts::default();
     for (key, slot) in [("base", &mut parts.base), ("roster", &mut parts.roster), ("discovery", &mut parts.discovery), ("bulkRefresh", &mut parts.bulk_refresh)]
     {
@@ -37,7 +34,7 @@ pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
     let platforms = get(v, "platforms").map_err(|_| unreadable("platforms"))?;
     if !(platforms.is_undefined() || platforms.is_null()) {
         if !is_record(&platforms) {
-            return Err(ttl_error(InvalidTtl { field: "platforms".into(), value: describe(&platforms) }));
+            return Err(JsValue::from(InvalidTtl { field: "platforms".into(), value: describe(&platforms) }));
         }
         for p in Platform::ALL {
             let field = format!("platforms.{}", p.as_str());
@@ -86,7 +83,7 @@ pub fn use_case_arg(v: &JsValue) -> Result<UseCase, JsValue> {
     v.as_string()
         .as_deref()
         .and_then(UseCase::parse)
-        .ok_or_else(|| error("INVALID_USE_CASE", &format!("Unknown useCase {}: expected 'roster', 'discovery' or 'bulkRefresh'", describe(v))))
+        .ok_or_else(|| error(Code::InvalidUseCase, &format!("Unknown useCase {}: expected 'roster', 'discovery' or 'bulkRefresh'", describe(v))))
 }
 
 #[wasm_bindgen(js_name = defaultTtlConfig, skip_typescript)]

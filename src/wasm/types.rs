@@ -2,6 +2,10 @@
 
 use wasm_bindgen::prelude::*;
 
+/// The error codes' union, generated from `crate::error::Code`.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ERROR_CODES: &'static str = crate::error::TS_ERROR_CODES;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_READ_PATH: &'static str = r#"
 /** A supported platform, normalised. */
@@ -9,11 +13,6 @@ export type Platform = 'instagram' | 'tiktok' | 'youtube';
 /** Where a TTL is used. */
 export type UseCase = 'roster' | 'discovery' | 'bulkRefresh';
 
-/** Errors thrown by this module are `Error`s with one of these stable codes. */
-export type ModashFlowErrorCode =
-  | 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT'
-  | 'INVALID_OPTION' | 'NOTES_UNREADABLE' | 'QUEUE_FULL' | 'TIMEOUT';
-export interface ModashFlowError extends Error { code: ModashFlowErrorCode }
 
 /** The answer of `resolveUserId`. */
 export interface UserIdResolution {

@@ -1,6 +1,6 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
-use super::js::{describe, error, str_or_null, word, Obj};
+use super::js::{describe, str_or_null, word, Obj};
 use super::read;
 use crate::platform::{self, Platform, UnsupportedPlatform};
 use crate::user_id::{self, LegacyPlatform};
@@ -14,9 +14,9 @@ pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
         Some(s)
     } else {
         let e = UnsupportedPlatform(describe(v));
-        return Err(error(UnsupportedPlatform::CODE, &e.to_string()));
+        return Err(e.into());
     };
-    platform::normalize(found.as_deref()).map_err(|e| error(UnsupportedPlatform::CODE, &e.to_string()))
+    Ok(platform::normalize(found.as_deref())?)
 }
 
 #[wasm_bindgen(js_name = normalizePlatform, skip_typescript)]

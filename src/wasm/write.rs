@@ -3,7 +3,7 @@
 //! helper, with define-property semantics so `__proto__` stays data), payloads and every
 //! other subtree are shared, never converted.
 
-use super::js::{describe, error, get, invalid, is_record, now_arg, option};
+use super::js::{describe, get, invalid, is_record, now_arg, option};
 use super::read::{self, leaf};
 use super::user_id::platform_arg;
 use crate::notes::doc;
@@ -56,12 +56,8 @@ extern "C" {
     fn number_text(n: f64) -> String;
 }
 
-fn unreadable(e: Unreadable) -> JsValue {
-    error(Unreadable::CODE, &e.to_string())
-}
-
 fn refuse(msg: String) -> JsValue {
-    unreadable(Unreadable(msg))
+    Unreadable(msg).into()
 }
 
 fn num(v: &JsValue) -> Option<Num> {
@@ -183,7 +179,7 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
     };
     let (out, plan, dropped) = match input(notes)? {
         Input::Text(t) => {
-            let (text, plan, dropped) = doc::merge_text(&t, platform, &fetched, &opts).map_err(unreadable)?;
+            let (text, plan, dropped) = doc::merge_text(&t, platform, &fetched, &opts)?;
             (JsValue::from_str(&text), plan, dropped as f64)
         }
         Input::Object(o) => {
@@ -263,7 +259,7 @@ pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
     let payloads = Array::new();
     let (out, before, after) = match input(notes)? {
         Input::Text(t) => {
-            let s = doc::slim_text(&t, id_for).map_err(unreadable)?;
+            let s = doc::slim_text(&t, id_for)?;
             for (sl, raw) in &s.payloads {
                 // Only the payloads are parsed into JS values, by the engine's own parser.
                 let payload = js_sys::JSON::parse(raw).map_err(|_| refuse("a payload could not be parsed".into()))?;

@@ -19,7 +19,7 @@ const ms: number = resolveTtl(config, 'bulkRefresh', 'tiktok');
 const rows: AnalyticsProgress[] = analyticsProgressBatch([{ notes: '{}', platforms: ['ig'] }], { ttl: config, now: Date.now() });
 const label: string | null = cacheAgeLabel(new Date(), { style: 'long', locale: 'en' });
 const e = {} as ModashFlowError;
-const code: 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT' | 'INVALID_OPTION' | 'NOTES_UNREADABLE' = e.code;
+const code: 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT' | 'INVALID_OPTION' | 'NOTES_UNREADABLE' | 'QUEUE_FULL' | 'TIMEOUT' = e.code;
 
 // @ts-expect-error: an unknown use case does not type-check
 resolveTtl(config, 'weekly');
@@ -55,3 +55,24 @@ mergeAnalytics('{}', 'ig', { followers: 'many' });
 // @ts-expect-error: cacheIds keys are platforms or 'legacy'
 slimNotes('{}', { cacheIds: { facebook: 'x' } });
 void [m1, m2, s1];
+
+// This round's exports: the exact account of a search, rollout buckets, the gate's new options.
+import { pickExactMatch, inRollout, rolloutBucket, createRequestGate } from 'modash-flow';
+const pick = pickExactMatch([{ userId: '1', username: 'anna.b', followers: 3 }], 'anna.b');
+const chosen: string | null = pick.userId;
+if (pick.reason === 'no-exact-match') { const closest: string[] = pick.closest; void closest; }
+const bucket: number = rolloutBucket('ana@agency.example');
+const inIt: boolean = inRollout('ana@agency.example', 50);
+const g = createRequestGate({ maxQueued: 10 });
+void g.run('k', () => 1, { timeoutMs: 100 }).then((r) => { const t: boolean | undefined = r.timedOut; void t; });
+void chosen; void bucket; void inIt;
+// The team gate is in the server build only.
+import { gateStep, type SharedGateState } from 'modash-flow/server';
+const stepped = gateStep(null, { op: 'acquire', id: 'a', priority: 'interactive', cost: 1 }, Date.now(), { dailyCredits: 100 });
+const next: SharedGateState = stepped.state;
+const wait: number = stepped.waitMs;
+// @ts-expect-error: the browser build has no gateStep
+void browser.gateStep;
+// @ts-expect-error: priorities are a closed set
+gateStep(next, { op: 'acquire', id: 'b', priority: 'urgent' }, 0);
+void wait;
