@@ -2,8 +2,9 @@
 //! Medians of 15 rounds; what the wasm exports cost beyond these is the boundary.
 use modash_flow::notes::{read_text, read_utf8};
 use modash_flow::platform::{normalize, Platform};
-use modash_flow::progress::{progress, Options, TtlSpec};
+use modash_flow::progress::{progress, Options};
 use modash_flow::time::parse_str;
+use modash_flow::ttl::TtlSpec;
 use modash_flow::ttl::{TtlConfig, UseCase};
 use modash_flow::user_id::resolve;
 use std::hint::black_box;

@@ -8,6 +8,45 @@
 use std::borrow::Cow;
 use std::fmt;
 
+/// A JSON (or JS) leaf value as the flow's readers find it: only what the rules need to tell
+/// apart. Below every reader (`notes`, `time`), so none of them reaches up for it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Leaf<'a> {
+    /// The key is not there (or `undefined`).
+    #[default]
+    Missing,
+    Null,
+    Bool(bool),
+    /// A JSON or JS number (may be non-finite in text: `1e400` reads as infinity).
+    Number(f64),
+    /// Borrowed from the text or the collected strings where it can be (no allocation).
+    Str(Cow<'a, str>),
+    /// A JS `Date`, as epoch milliseconds (NaN for an invalid date).
+    Date(f64),
+    /// Anything else: an object, array, bigint, symbol or function.
+    Other,
+}
+
+impl Leaf<'_> {
+    /// The same leaf, owning its string.
+    pub fn into_owned(self) -> Leaf<'static> {
+        match self {
+            Leaf::Missing => Leaf::Missing,
+            Leaf::Null => Leaf::Null,
+            Leaf::Bool(b) => Leaf::Bool(b),
+            Leaf::Number(n) => Leaf::Number(n),
+            Leaf::Str(s) => Leaf::Str(Cow::Owned(s.into_owned())),
+            Leaf::Date(t) => Leaf::Date(t),
+            Leaf::Other => Leaf::Other,
+        }
+    }
+
+    /// True for `Missing` and `Null`.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Leaf::Missing | Leaf::Null)
+    }
+}
+
 /// Where and why the text is not JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JsonError {

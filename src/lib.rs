@@ -32,6 +32,7 @@ pub mod text;
 pub mod time;
 pub mod ttl;
 pub mod user_id;
+pub mod write;
 
 /// The JS boundary (public only so the wasm test suites can call it with JS values).
 #[cfg(target_arch = "wasm32")]

@@ -1,29 +1,13 @@
 //! Roster progress badges: how many of an influencer's platforms have fresh analytics.
 
 use crate::label;
-use crate::notes::{NotesRead, NotesView};
+use crate::notes::NotesRead;
 use crate::num;
 use crate::platform::Platform;
 use crate::time;
-use crate::ttl::{self, TtlConfig, UseCase};
-use crate::user_id::{self, LegacyPlatform};
-
-/// Which TTL applies: one number for every platform, or a config resolved per platform.
-#[derive(Clone, Debug, PartialEq)]
-pub enum TtlSpec {
-    Fixed(f64),
-    Config(TtlConfig),
-}
-
-impl TtlSpec {
-    /// The TTL in ms for one platform.
-    pub fn for_platform(&self, use_case: UseCase, p: Platform) -> f64 {
-        match self {
-            TtlSpec::Fixed(ms) => *ms,
-            TtlSpec::Config(c) => ttl::resolve(c, use_case, p),
-        }
-    }
-}
+use crate::ttl::{TtlSpec, UseCase};
+use crate::user_id;
+use crate::user_id::last_refreshed;
 
 /// Options shared by every row of a batch.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,20 +48,6 @@ pub struct Progress {
     pub newest_refresh: Option<f64>,
     /// Notes could not be read: nothing counts as fresh.
     pub unreadable: bool,
-}
-
-/// The last refresh of `p`: its entry's `last_refreshed`, or (only when the entry has none
-/// and the legacy rule applies) the legacy `modash_data.last_refreshed`.
-pub fn last_refreshed(view: &NotesView, p: Platform) -> Option<f64> {
-    let own = &view.entry(p).last_refreshed;
-    if !own.is_absent() {
-        return time::parse_leaf(own);
-    }
-    if LegacyPlatform::from_leaf(&view.legacy_platform).applies_to(p) {
-        time::parse_leaf(&view.legacy_last_refreshed)
-    } else {
-        None
-    }
 }
 
 /// One listed platform's state, borrowed (see [`Sink`]).
@@ -224,6 +194,7 @@ pub fn progress_into(notes: &NotesRead, platforms: &[Option<&str>], opts: &Optio
 mod tests {
     use super::*;
     use crate::notes::read_text;
+    use crate::ttl::TtlConfig;
     use crate::ttl::HOUR_MS;
 
     const NOW: f64 = 1_736_935_200_000.0; // 2025-01-15T10:00:00Z

@@ -1,6 +1,6 @@
 //! Timestamps, cache age and freshness. No clock here: `now` is always passed in (epoch ms).
 
-use crate::notes::Leaf;
+use crate::json::Leaf;
 
 /// A timestamp up to this far in the future counts as age 0 (clock skew), in ms.
 pub const MAX_SKEW_MS: f64 = 5.0 * 60_000.0;

@@ -208,6 +208,23 @@ pub fn from_env(get: impl Fn(&str) -> EnvValue) -> (TtlConfig, Vec<String>) {
     (TtlConfig::from_parts(parts), w)
 }
 
+/// Which TTL applies: one number for every platform, or a config resolved per platform.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TtlSpec {
+    Fixed(f64),
+    Config(TtlConfig),
+}
+
+impl TtlSpec {
+    /// The TTL in ms for one platform.
+    pub fn for_platform(&self, use_case: UseCase, p: Platform) -> f64 {
+        match self {
+            TtlSpec::Fixed(ms) => *ms,
+            TtlSpec::Config(c) => resolve(c, use_case, p),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 use crate::notes::{Leaf, NotesRead, NotesView};
 use crate::platform::Platform;
+use crate::time;
 use std::borrow::Cow;
 
 /// 2^53 - 1: the largest integer a JS number holds exactly.
@@ -177,6 +178,20 @@ pub fn resolve(notes: &NotesRead, platform: Platform) -> Resolution {
         _ => None,
     };
     Resolution { platform, user_id: user_id.map(Cow::into_owned), source, rejected_legacy, unreadable: false }
+}
+
+/// The last refresh of `p` (the legacy rule's other use, beside [`LegacyPlatform`]): its entry's `last_refreshed`, or (only when the entry has none
+/// and the legacy rule applies) the legacy `modash_data.last_refreshed`.
+pub fn last_refreshed(view: &NotesView, p: Platform) -> Option<f64> {
+    let own = &view.entry(p).last_refreshed;
+    if !own.is_absent() {
+        return time::parse_leaf(own);
+    }
+    if LegacyPlatform::from_leaf(&view.legacy_platform).applies_to(p) {
+        time::parse_leaf(&view.legacy_last_refreshed)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -3,10 +3,10 @@
 //! owned ones reads the same before and after.
 #![cfg(not(target_arch = "wasm32"))]
 
-use modash_flow::notes::doc::{merge_text, slim_text};
-use modash_flow::notes::write::{Fetched, MergeOptions};
 use modash_flow::notes::Leaf;
 use modash_flow::platform::Platform;
+use modash_flow::write::text::{merge_text, slim_text};
+use modash_flow::write::{Fetched, MergeOptions};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -147,15 +147,15 @@ proptest! {
         for (slimmed, raw) in &s.payloads {
             let payload: Value = serde_json::from_str(raw).unwrap();
             let from = match slimmed.source {
-                modash_flow::notes::write::PayloadSource::Platform => n.pointer(&format!("/modash_data/platforms/{}/cached_payload", slimmed.platform)).cloned(),
-                modash_flow::notes::write::PayloadSource::Legacy => n.pointer("/modash_data/cached_payload").cloned(),
+                modash_flow::write::PayloadSource::Platform => n.pointer(&format!("/modash_data/platforms/{}/cached_payload", slimmed.platform)).cloned(),
+                modash_flow::write::PayloadSource::Legacy => n.pointer("/modash_data/cached_payload").cloned(),
             };
             prop_assert_eq!(Some(payload), from);
         }
         // Outside the supported platforms' entries (and the legacy payload), nothing changed.
         let mut before = n.clone();
         let mut after2 = after.clone();
-        let legacy_slimmed = s.payloads.iter().any(|(s, _)| s.source == modash_flow::notes::write::PayloadSource::Legacy);
+        let legacy_slimmed = s.payloads.iter().any(|(s, _)| s.source == modash_flow::write::PayloadSource::Legacy);
         for v in [&mut before, &mut after2] {
             for p in Platform::ALL {
                 strip(v, p.as_str(), &OWNED);

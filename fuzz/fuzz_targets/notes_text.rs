@@ -4,9 +4,9 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use modash_flow::json;
-use modash_flow::notes::doc::{merge_text, slim_text};
+use modash_flow::write::text::{merge_text, slim_text};
 use modash_flow::notes::{read_text, read_utf8, NotesRead};
-use modash_flow::notes::write::{Fetched, MergeOptions, PayloadSource};
+use modash_flow::write::{Fetched, MergeOptions, PayloadSource};
 use modash_flow::notes::Leaf;
 use modash_flow::platform::Platform;
 use modash_flow::progress::{progress, Options, TtlSpec};

@@ -1,53 +1,14 @@
 //! The influencer's `notes` column: a typed read view of the few fields the flow needs
-//! (read from JSON text here, from JS objects at the boundary) and, in [`write`], the
-//! lossless write path.
+//! (read from JSON text here, from JS objects at the boundary). The lossless write path is
+//! [`crate::write`], above this module.
 
-pub mod doc;
 mod text;
-pub mod write;
 
+pub use crate::json::Leaf;
+pub(crate) use text::leaf;
 pub use text::{read_text, read_utf8};
 
 use crate::platform::Platform;
-use std::borrow::Cow;
-
-/// A field of notes as found: only what the rules need to tell apart.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub enum Leaf<'a> {
-    /// The key is not there (or `undefined`).
-    #[default]
-    Missing,
-    Null,
-    Bool(bool),
-    /// A JSON or JS number (may be non-finite in text: `1e400` reads as infinity).
-    Number(f64),
-    /// Borrowed from the text or the collected strings where it can be (no allocation).
-    Str(Cow<'a, str>),
-    /// A JS `Date`, as epoch milliseconds (NaN for an invalid date).
-    Date(f64),
-    /// Anything else: an object, array, bigint, symbol or function.
-    Other,
-}
-
-impl Leaf<'_> {
-    /// The same leaf, owning its string.
-    pub fn into_owned(self) -> Leaf<'static> {
-        match self {
-            Leaf::Missing => Leaf::Missing,
-            Leaf::Null => Leaf::Null,
-            Leaf::Bool(b) => Leaf::Bool(b),
-            Leaf::Number(n) => Leaf::Number(n),
-            Leaf::Str(s) => Leaf::Str(Cow::Owned(s.into_owned())),
-            Leaf::Date(t) => Leaf::Date(t),
-            Leaf::Other => Leaf::Other,
-        }
-    }
-
-    /// True for `Missing` and `Null`.
-    pub fn is_absent(&self) -> bool {
-        matches!(self, Leaf::Missing | Leaf::Null)
-    }
-}
 
 /// The per-platform entry `notes.modash_data.platforms[platform]`, as far as reads need it.
 #[derive(Clone, Debug, PartialEq, Default)]

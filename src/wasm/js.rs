@@ -211,4 +211,4 @@ macro_rules! into_js_error {
 }
 into_js_error!(crate::platform::UnsupportedPlatform, crate::ttl::InvalidTtl, crate::retry::policy::InvalidOption);
 #[cfg(feature = "write-path")]
-into_js_error!(crate::notes::write::Unreadable);
+into_js_error!(crate::write::Unreadable);

@@ -4,8 +4,8 @@ use super::js::{self, describe, error, get, invalid, is_record, Obj};
 use super::user_id::platform_arg;
 use crate::error::Code;
 use crate::platform::Platform;
-use crate::progress::TtlSpec;
-use crate::ttl::{self, EnvValue, InvalidTtl, TtlConfig, TtlParts, UseCase};
+
+use crate::ttl::{self, EnvValue, InvalidTtl, TtlConfig, TtlParts, TtlSpec, UseCase};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 

@@ -1,4 +1,4 @@
-//! Exports: `mergeAnalytics`, `slimNotes`. Text in, text out (spliced by `notes::doc`);
+//! Exports: `mergeAnalytics`, `slimNotes`. Text in, text out (spliced by `write::text`);
 //! object in, new object out: only the objects on the written path are copied (in a small JS
 //! helper, with define-property semantics so `__proto__` stays data), payloads and every
 //! other subtree are shared, never converted.
@@ -6,10 +6,10 @@
 use super::js::{describe, get, invalid, is_record, now_arg, option};
 use super::read::{self, leaf};
 use super::user_id::platform_arg;
-use crate::notes::doc;
-use crate::notes::write::{self, EntryEdit, Fetched, MergeOptions, Num, PayloadFacts, PayloadLevel, PayloadSource, Unreadable, Value};
 use crate::notes::{NotesRead, METRICS};
 use crate::platform::Platform;
+use crate::write::text as doc;
+use crate::write::{self, EntryEdit, Fetched, MergeOptions, Num, PayloadFacts, PayloadLevel, PayloadSource, Unreadable, Value};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 

@@ -1,8 +1,11 @@
 //! The write path as plans: what `mergeAnalytics` and `slimNotes` change, computed from the
-//! read view alone. Applying a plan is form-specific: [`super::doc`] splices JSON text, the
-//! wasm boundary copies only the objects along the path of a JS object.
+//! read view alone. Applying a plan is form-specific: [`text`] splices JSON text, the wasm
+//! boundary copies only the objects along the path of a JS object. It sits above the readers
+//! (`notes`) and the rules it applies (`user_id`, `time`), and nothing below imports it.
 
-use super::{Leaf, NotesView, METRICS};
+pub mod text;
+
+use crate::notes::{Leaf, NotesView, METRICS};
 use crate::platform::Platform;
 use crate::time;
 use crate::user_id::{self, LegacyPlatform};

@@ -4,10 +4,10 @@
 //! on the path are re-emitted compactly (`{"k":v,...}`), keys keep their order and escapes.
 //! Duplicate keys: the last one is the one read and edited, as with `JSON.parse`.
 
-use super::text::leaf;
-use super::write::{self, EntryEdit, Fetched, MergeOptions, MergePlan, Num, PayloadFacts, PayloadLevel, PayloadSource, SlimPlan, Slimmed, Unreadable, Value};
-use super::{EntryView, Leaf, NotesView, METRICS};
+use super::{self as write, EntryEdit, Fetched, MergeOptions, MergePlan, Num, PayloadFacts, PayloadLevel, PayloadSource, SlimPlan, Slimmed, Unreadable, Value};
 use crate::json::{self, JsonError, Parser, Scalar};
+use crate::notes::leaf;
+use crate::notes::{EntryView, Leaf, NotesView, METRICS};
 use crate::platform::Platform;
 use std::borrow::Cow;
 
