@@ -9,8 +9,8 @@ use modash_flow::notes::{read_text, read_utf8, NotesRead};
 use modash_flow::write::{Fetched, MergeOptions, PayloadSource};
 use modash_flow::notes::Leaf;
 use modash_flow::platform::Platform;
-use modash_flow::progress::{progress, Options, TtlSpec};
-use modash_flow::ttl::{TtlConfig, UseCase};
+use modash_flow::progress::{progress, Options};
+use modash_flow::ttl::{TtlConfig, TtlSpec, UseCase};
 use modash_flow::user_id::resolve;
 use serde_json::Value;
 
