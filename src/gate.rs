@@ -168,6 +168,59 @@ impl Gate {
     }
 }
 
+/// Requests shared by key: calls with the same key while one is queued or in flight join it,
+/// each caller may leave (abort) on its own, and the shared request is cancelled only when the
+/// last caller has left. The wasm gate holds the JS side (the AbortController, the promise).
+#[derive(Clone, Debug, Default)]
+pub struct Joins {
+    // A few dozen runs at most: a vector, not a map (smaller wasm).
+    runs: Vec<JoinedRun>,
+    joined: u64,
+}
+
+#[derive(Clone, Debug)]
+struct JoinedRun {
+    id: u64,
+    key: Option<String>,
+    callers: u32,
+}
+
+impl Joins {
+    /// The run already under `key`, now with one more caller; `None` when there is none.
+    pub fn join(&mut self, key: &str) -> Option<u64> {
+        let run = self.runs.iter_mut().find(|r| r.key.as_deref() == Some(key))?;
+        run.callers += 1;
+        self.joined += 1;
+        Some(run.id)
+    }
+
+    /// A new run with its first caller (`key` None: never joined).
+    pub fn start(&mut self, id: u64, key: Option<String>) {
+        self.runs.push(JoinedRun { id, key, callers: 1 });
+    }
+
+    /// A caller of run `id` left; true when it was the last one (cancel the shared request).
+    pub fn leave(&mut self, id: u64) -> bool {
+        match self.runs.iter_mut().find(|r| r.id == id) {
+            Some(run) => {
+                run.callers = run.callers.saturating_sub(1);
+                run.callers == 0
+            }
+            None => false,
+        }
+    }
+
+    /// Run `id` settled: its key is free for a new run.
+    pub fn finish(&mut self, id: u64) {
+        self.runs.retain(|r| r.id != id);
+    }
+
+    /// How many calls joined a run already under way.
+    pub fn joined(&self) -> u64 {
+        self.joined
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +250,23 @@ mod tests {
         assert_eq!(cooldown_after(&f(Some(429), None), 60_000.0), None);
         assert_eq!(cooldown_after(&f(Some(503), Some(4000.0)), 60_000.0), None);
         assert_eq!(cooldown_after(&f(None, Some(1.0)), 60_000.0), None);
+    }
+
+    #[test]
+    fn joins_share_by_key_and_cancel_only_when_the_last_caller_leaves() {
+        let mut j = Joins::default();
+        assert_eq!(j.join("42:ig"), None);
+        j.start(1, Some("42:ig".into()));
+        j.start(2, None);
+        assert_eq!(j.join("42:ig"), Some(1));
+        assert_eq!(j.join("42:ig"), Some(1));
+        assert_eq!(j.joined(), 2);
+        assert!(!j.leave(1) && !j.leave(1), "two of three callers left");
+        assert!(j.leave(1), "the last one: cancel");
+        assert!(j.leave(2), "an unkeyed run's only caller");
+        j.finish(1);
+        assert_eq!(j.join("42:ig"), None, "settled: the key is free");
+        assert!(!j.leave(1), "leaving a settled run cancels nothing");
     }
 
     #[test]

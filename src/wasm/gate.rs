@@ -1,10 +1,11 @@
 //! Export: `createRequestGate` and the `RequestGate` it returns. The loop only: the policy
-//! (bucket, queue order, pause merging) is `crate::gate`. One timer at most is pending, for the
+//! (bucket, queue order, pause merging) and the join-by-key bookkeeping (who shares a run,
+//! when the last caller leaving cancels it) are `crate::gate`. One timer at most is pending, for the
 //! next admission; it is replaced or cleared whenever the queue changes.
 
 use super::js::{assign_from, describe, error, invalid, option, promise, Obj};
 use crate::error::Code;
-use crate::gate::{cooldown_after, Gate, GateOptions};
+use crate::gate::{cooldown_after, Gate, GateOptions, Joins};
 use crate::retry::policy::Failure;
 
 use super::retry_loop::{as_response, failure_from_error, header_retry_after, safe_get, unless_aborted};
@@ -40,9 +41,10 @@ impl Future for Admission {
     }
 }
 
+/// The JS side of one run (its callers are counted in the pure `Joins`).
 struct Shared {
+    id: u64,
     controller: AbortController,
-    callers: Cell<u32>,
     promise: RefCell<Option<Promise>>,
     queued_ms: Rc<Cell<f64>>,
 }
@@ -54,8 +56,8 @@ struct Inner {
     slots: RefCell<Vec<(u64, Rc<Slot>)>>,
     timer: RefCell<Option<Timeout>>,
     next_id: Cell<u64>,
-    shared: RefCell<Vec<(String, Rc<Shared>)>>,
-    deduplicated: Cell<u64>,
+    joins: RefCell<Joins>,
+    runs: RefCell<Vec<(u64, Rc<Shared>)>>,
     listeners: RefCell<Vec<(u64, Function)>>,
     retry: JsValue,
 }
@@ -66,7 +68,7 @@ fn stats_js(inner: &Inner) -> JsValue {
         .set("queued", s.queued)
         .set("inFlight", s.in_flight)
         .set("admitted", s.admitted as f64)
-        .set("deduplicated", inner.deduplicated.get() as f64)
+        .set("deduplicated", inner.joins.borrow().joined() as f64)
         .set("pausedUntil", s.paused_until.map_or(JsValue::NULL, JsValue::from_f64))
         .build()
 }
@@ -220,15 +222,14 @@ fn with_extra(result: &JsValue, deduplicated: bool, queued_ms: f64) -> JsValue {
     o
 }
 
-async fn wait_caller(shared: Rc<Shared>, signal: Option<AbortSignal>, deduplicated: bool) -> Result<JsValue, JsValue> {
+async fn wait_caller(inner: Rc<Inner>, shared: Rc<Shared>, signal: Option<AbortSignal>, deduplicated: bool) -> Result<JsValue, JsValue> {
     let promise = shared.promise.borrow().clone().unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
     match unless_aborted(JsFuture::from(promise), signal.as_ref()).await {
         Ok(Ok(v)) => Ok(with_extra(&v, deduplicated, shared.queued_ms.get())),
         Ok(Err(e)) => Err(e),
         Err(s) => {
-            let left = shared.callers.get().saturating_sub(1);
-            shared.callers.set(left);
-            if left == 0 {
+            let last = inner.joins.borrow_mut().leave(shared.id);
+            if last {
                 shared.controller.abort_with_reason(&s.reason());
             }
             let r = Obj::new()
@@ -279,8 +280,8 @@ pub fn create_request_gate(options: JsValue) -> Result<RequestGate, JsValue> {
             slots: RefCell::default(),
             timer: RefCell::default(),
             next_id: Cell::new(1),
-            shared: RefCell::default(),
-            deduplicated: Cell::new(0),
+            joins: RefCell::default(),
+            runs: RefCell::default(),
             listeners: RefCell::default(),
             retry,
         }),
@@ -316,12 +317,13 @@ impl RequestGate {
         };
         let inner = self.inner.clone();
         if let Some(k) = &key {
-            let existing = inner.shared.borrow().iter().find(|(key, _)| key == k).map(|(_, s)| s.clone());
-            if let Some(shared) = existing {
-                shared.callers.set(shared.callers.get() + 1);
-                inner.deduplicated.set(inner.deduplicated.get() + 1);
-                notify(&inner);
-                return Ok(promise(wait_caller(shared, signal, true)));
+            let joined = inner.joins.borrow_mut().join(k);
+            if let Some(id) = joined {
+                let shared = inner.runs.borrow().iter().find(|(r, _)| *r == id).map(|(_, s)| s.clone());
+                if let Some(shared) = shared {
+                    notify(&inner);
+                    return Ok(promise(wait_caller(inner, shared, signal, true)));
+                }
             }
         }
         if !inner.gate.borrow().has_room() {
@@ -366,12 +368,13 @@ impl RequestGate {
                 c.abort_with_reason(&error(Code::Timeout, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
             })
         });
-        let shared = Rc::new(Shared { controller, callers: Cell::new(1), promise: RefCell::new(None), queued_ms: Rc::new(Cell::new(0.0)) });
+        let run_id = inner.next_id.get();
+        inner.next_id.set(run_id + 1);
+        let shared = Rc::new(Shared { id: run_id, controller, promise: RefCell::new(None), queued_ms: Rc::new(Cell::new(0.0)) });
         // The first place is taken now, so that `maxQueued` counts this run at once.
         let reservation: Reservation = Rc::new(RefCell::new(Some(reserve(&inner, false))));
         let gated_request = gated(inner.clone(), request, shared.queued_ms.clone(), reservation.clone(), cooldown_cap_ms);
         let inner2 = inner.clone();
-        let key2 = key.clone();
         let settled = promise(async move {
             let r = crate::wasm::retry::retry_request(gated_request.into(), merged).await;
             drop(timer);
@@ -385,17 +388,15 @@ impl RequestGate {
             // A retry that never came (given up, too long a wait, aborted) frees its place.
             let unused = reservation.borrow_mut().take();
             cancel_reservation(&inner2, unused);
-            if let Some(k) = key2 {
-                take(&inner2.shared, &k);
-            }
+            inner2.joins.borrow_mut().finish(run_id);
+            take(&inner2.runs, &run_id);
             notify(&inner2);
             r
         });
         *shared.promise.borrow_mut() = Some(settled);
-        if let Some(k) = key {
-            inner.shared.borrow_mut().push((k, shared.clone()));
-        }
-        Ok(promise(wait_caller(shared, signal, false)))
+        inner.joins.borrow_mut().start(run_id, key);
+        inner.runs.borrow_mut().push((run_id, shared.clone()));
+        Ok(promise(wait_caller(inner, shared, signal, false)))
     }
 
     #[wasm_bindgen(skip_typescript)]
