@@ -44,5 +44,15 @@ for (const dir of ["pkg", "pkg-node"]) {
   }
   fs.writeFileSync(dir + "/package.json", JSON.stringify(p, null, 2) + "\n");
 }'
+# The docs live in the .d.ts (wasm-bindgen writes each export's doc comment there and, again,
+# into the JS glue): the glue ships without its JSDoc copies, which every browser would download.
+node -e '
+const fs = require("fs");
+for (const dir of ["pkg", "pkg/server", "pkg-node"]) {
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".js"))) {
+    const p = dir + "/" + f;
+    fs.writeFileSync(p, fs.readFileSync(p, "utf8").replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, ""));
+  }
+}'
 node scripts/size.mjs pkg
 node scripts/size.mjs pkg/server

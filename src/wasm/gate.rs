@@ -248,6 +248,7 @@ async fn wait_caller(inner: Rc<Inner>, shared: Rc<Shared>, signal: Option<AbortS
 }
 
 /// A gate shared by every Modash request of a page or script.
+// Typed by the `RequestGate` interface in types.rs (no `[Symbol.dispose]`, a generic `run`).
 #[wasm_bindgen(js_name = RequestGate, skip_typescript)]
 pub struct RequestGate {
     inner: Rc<Inner>,
@@ -261,8 +262,14 @@ fn gate_number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     v.as_f64().map(Some).ok_or_else(|| error(Code::InvalidOption, &format!("Invalid gate option {key}: {} is not a number", describe(&v))))
 }
 
-#[wasm_bindgen(js_name = createRequestGate, skip_typescript)]
-pub fn create_request_gate(options: JsValue) -> Result<RequestGate, JsValue> {
+/// A shared request gate: a token bucket on the event loop's timers (first in, first out, at
+/// most `maxConcurrent` at once), a shared cooldown when any request sees a 429 with a
+/// Retry-After (its retry goes first; the pause never exceeds the retry policy's
+/// `maxRetryAfterMs`), and in-flight de-duplication by key. An aborted or timed-out request
+/// frees its place at once, even when its callback never settles.
+/// @throws ModashFlowError `INVALID_OPTION` naming a bad option.
+#[wasm_bindgen(js_name = createRequestGate, unchecked_return_type = "RequestGate")]
+pub fn create_request_gate(#[wasm_bindgen(unchecked_optional_param_type = "GateOptions")] options: JsValue) -> Result<RequestGate, JsValue> {
     let opts = GateOptions::from_raw(
         gate_number(&options, "requestsPerSecond")?,
         gate_number(&options, "burst")?,
@@ -399,6 +406,7 @@ impl RequestGate {
         Ok(promise(wait_caller(inner, shared, signal, false)))
     }
 
+    // The class's methods are typed by the `RequestGate` interface (see the struct).
     #[wasm_bindgen(skip_typescript)]
     pub fn stats(&self) -> JsValue {
         stats_js(&self.inner)

@@ -20,6 +20,7 @@ fn id_text(v: &JsValue) -> Option<String> {
         .map(String::from)
 }
 
+// Generic (`pickExactMatch<U>` hands back the caller's own user type): declared in types.rs.
 #[wasm_bindgen(js_name = pickExactMatch, skip_typescript)]
 pub fn pick_exact_match(users: JsValue, username: JsValue) -> Result<JsValue, JsValue> {
     let username = username.as_string().ok_or_else(|| invalid(&format!("username must be a string, got {}", describe(&username))))?;

@@ -82,8 +82,16 @@ fn run(c: &Collected, opts: &Options, single: bool) -> JsValue {
 }
 
 /// Badge of one influencer: which listed platforms have fresh analytics.
-#[wasm_bindgen(js_name = analyticsProgress, skip_typescript)]
-pub fn analytics_progress(notes: JsValue, platforms: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+/// The roster badge of one influencer: platforms as the app lists them (duplicates counted once
+/// after normalisation; unsupported names listed with a problem, counted in `total`, never fresh).
+/// Never throws on bad notes.
+/// @throws ModashFlowError `INVALID_ARGUMENT` (`platforms` not an array), `INVALID_TTL`, `INVALID_USE_CASE`.
+#[wasm_bindgen(js_name = analyticsProgress, unchecked_return_type = "AnalyticsProgress")]
+pub fn analytics_progress(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] notes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] platforms: JsValue,
+    #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "ProgressOptions")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
     let opts = options(&opts)?;
     let c = Collected::one(&notes, &platforms).map_err(|r| refused(r, false))?;
     Ok(run(&c, &opts, true))
@@ -91,8 +99,12 @@ pub fn analytics_progress(notes: JsValue, platforms: JsValue, opts: JsValue) -> 
 
 /// Badges of a whole roster page: the same as `analyticsProgress` on each row, with one
 /// crossing of the JS boundary each way.
-#[wasm_bindgen(js_name = analyticsProgressBatch, skip_typescript)]
-pub fn analytics_progress_batch(rows: JsValue, opts: JsValue) -> Result<JsValue, JsValue> {
+/// A whole roster page in one call; the same rows as `analyticsProgress` on each.
+#[wasm_bindgen(js_name = analyticsProgressBatch, unchecked_return_type = "AnalyticsProgress[]")]
+pub fn analytics_progress_batch(
+    #[wasm_bindgen(unchecked_param_type = "Array<{ notes: unknown; platforms: string[] }>")] rows: JsValue,
+    #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "ProgressOptions")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
     let opts = options(&opts)?;
     array_arg(&rows, "rows")?;
     let c = Collected::rows(&rows).map_err(|r| refused(r, true))?;

@@ -103,6 +103,7 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
     Ok(Parsed { policy, signal, on_retry })
 }
 
+// Generic (`retryRequest<T>`): declared in types.rs.
 #[wasm_bindgen(js_name = retryRequest, skip_typescript)]
 pub fn retry_request_export(request: JsValue, options: JsValue) -> js_sys::Promise {
     super::js::promise(retry_request(request, options))

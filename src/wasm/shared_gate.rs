@@ -56,8 +56,18 @@ fn read<T: for<'de> Deserialize<'de>>(v: JsValue, what: &str) -> Result<T, JsVal
     serde_wasm_bindgen::from_value(v).map_err(|e| invalid(&format!("{what} could not be read: {e}")))
 }
 
-#[wasm_bindgen(js_name = gateStep, skip_typescript)]
-pub fn gate_step(state: JsValue, request: JsValue, now: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+/// One step of the gate every server process shares for one Modash key: a token bucket, one
+/// cooldown after a 429, a concurrency limit, priorities (interactive before bulk before
+/// backfill) and a daily credit budget, over a state the caller keeps in its store (read, step
+/// and write it back in one transaction). Pure: no timers, no clock but `now`.
+/// @throws ModashFlowError `INVALID_ARGUMENT` (a state, request or `now` it cannot read), `INVALID_OPTION`.
+#[wasm_bindgen(js_name = gateStep, unchecked_return_type = "SharedGateStep")]
+pub fn gate_step(
+    #[wasm_bindgen(unchecked_param_type = "SharedGateState | null")] state: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SharedGateRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number")] now: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SharedGateOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
     let now =
         now.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(&format!("now must be a finite number of epoch milliseconds, got {}", describe(&now))))?;
     let mut state: State = if state.is_null() || state.is_undefined() { State::default() } else { read(state, "state")? };

@@ -11,15 +11,21 @@ fn age_of(last_refreshed: &JsValue, now: f64) -> Option<f64> {
     time::parse_leaf(&leaf(last_refreshed)).and_then(|t| time::age(t, now))
 }
 
-#[wasm_bindgen(js_name = parseTimestamp, skip_typescript)]
-pub fn parse_timestamp(value: JsValue) -> JsValue {
+/// Epoch ms of an RFC 3339 string (`Z` or `±hh:mm`), a Postgres timestamptz text
+/// (`2025-01-15 10:00:00.123456+00`), a finite number (epoch ms) or a `Date`; otherwise null
+/// (also for impossible dates such as `2025-02-30` and strings without an offset).
+#[wasm_bindgen(js_name = parseTimestamp, unchecked_return_type = "number | null")]
+pub fn parse_timestamp(#[wasm_bindgen(unchecked_param_type = "unknown")] value: JsValue) -> JsValue {
     num_or_null(time::parse_leaf(&leaf(&value)))
 }
 
 /// `parseTimestamp` on every value of an array in one call (one crossing each way); NaN
 /// where `parseTimestamp` gives null.
-#[wasm_bindgen(js_name = parseTimestamps, skip_typescript)]
-pub fn parse_timestamps(values: JsValue) -> Result<Vec<f64>, JsValue> {
+/// `parseTimestamp` on each value, in one call: epoch ms, NaN where `parseTimestamp` gives
+/// null. For a column of timestamps (one crossing into wasm instead of one per value).
+/// @throws ModashFlowError `INVALID_ARGUMENT` when `values` is not an array (or a Proxy throws).
+#[wasm_bindgen(js_name = parseTimestamps, unchecked_return_type = "Float64Array")]
+pub fn parse_timestamps(#[wasm_bindgen(unchecked_param_type = "ReadonlyArray<unknown>")] values: JsValue) -> Result<Vec<f64>, JsValue> {
     array_arg(&values, "values")?;
     if let Some(column) = collect::ascii_column(&values) {
         let mut out = Vec::with_capacity(column.len());
@@ -36,19 +42,37 @@ pub fn parse_timestamps(values: JsValue) -> Result<Vec<f64>, JsValue> {
     Ok((0..n).map(|_| time::parse_leaf(&r.value()).unwrap_or(f64::NAN)).collect())
 }
 
-#[wasm_bindgen(js_name = cacheAge, skip_typescript)]
-pub fn cache_age(last_refreshed: JsValue, now: JsValue) -> Result<JsValue, JsValue> {
+/// `now - lastRefreshed` in ms; up to 5 minutes in the future counts as 0 (clock skew);
+/// unreadable or further in the future gives null.
+/// @throws ModashFlowError `INVALID_ARGUMENT` when `now` is given but not a finite number.
+#[wasm_bindgen(js_name = cacheAge, unchecked_return_type = "number | null")]
+pub fn cache_age(
+    #[wasm_bindgen(js_name = lastRefreshed, unchecked_param_type = "unknown")] last_refreshed: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "number")] now: JsValue,
+) -> Result<JsValue, JsValue> {
     Ok(num_or_null(age_of(&last_refreshed, now_arg(&now, "now")?)))
 }
 
-#[wasm_bindgen(js_name = isFresh, skip_typescript)]
-pub fn is_fresh(last_refreshed: JsValue, ttl: JsValue, now: JsValue) -> Result<bool, JsValue> {
+/// True when the age is known and `age <= ttlMs`.
+/// @throws ModashFlowError `INVALID_TTL` when `ttlMs` is not a finite number >= 0.
+#[wasm_bindgen(js_name = isFresh, unchecked_return_type = "boolean")]
+pub fn is_fresh(
+    #[wasm_bindgen(js_name = lastRefreshed, unchecked_param_type = "unknown")] last_refreshed: JsValue,
+    #[wasm_bindgen(js_name = ttlMs, unchecked_param_type = "number")] ttl: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "number")] now: JsValue,
+) -> Result<bool, JsValue> {
     let ttl = ttl_ms(&ttl, "ttlMs")?;
     Ok(time::is_fresh(age_of(&last_refreshed, now_arg(&now, "now")?), ttl))
 }
 
-#[wasm_bindgen(js_name = cacheAgeLabel, skip_typescript)]
-pub fn cache_age_label(last_refreshed: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+/// A cache-age label: short `just now`, `5m ago`, `3h ago`, `2d ago` (to 30 days), `4mo ago`
+/// (to 12 months), `2y ago`; long via `Intl.RelativeTimeFormat` (`numeric: 'auto'`), English
+/// where Intl is missing. Null for an unreadable or future timestamp.
+#[wasm_bindgen(js_name = cacheAgeLabel, unchecked_return_type = "string | null")]
+pub fn cache_age_label(
+    #[wasm_bindgen(js_name = lastRefreshed, unchecked_param_type = "unknown")] last_refreshed: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CacheAgeLabelOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
     let now = now_arg(&option(&options, "now", "options")?, "options.now")?;
     let style = option(&options, "style", "options")?;
     let long = match style.as_string().as_deref() {

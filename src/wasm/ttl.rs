@@ -86,13 +86,19 @@ pub fn use_case_arg(v: &JsValue) -> Result<UseCase, JsValue> {
         .ok_or_else(|| error(Code::InvalidUseCase, &format!("Unknown useCase {}: expected 'roster', 'discovery' or 'bulkRefresh'", describe(v))))
 }
 
-#[wasm_bindgen(js_name = defaultTtlConfig, skip_typescript)]
+/// The defaults: 12 h base and roster, 1 h discovery, 24 h bulk refresh, no platform overrides (ms).
+#[wasm_bindgen(js_name = defaultTtlConfig, unchecked_return_type = "TtlConfig")]
 pub fn default_ttl_config() -> JsValue {
     config_to_js(&TtlConfig::default())
 }
 
-#[wasm_bindgen(js_name = ttlConfigFromEnv, skip_typescript)]
-pub fn ttl_config_from_env(env: JsValue) -> Result<JsValue, JsValue> {
+/// Reads TTLs from `MODASH_CACHE_TTL_HOURS`, `..._ROSTER_HOURS`, `..._DISCOVERY_HOURS`,
+/// `..._BULK_HOURS`, `..._INSTAGRAM_HOURS`, `..._TIKTOK_HOURS`, `..._YOUTUBE_HOURS` (hours,
+/// decimals allowed, 0 to 8760), each also as `NEXT_PUBLIC_...` (the unprefixed one wins).
+/// Invalid values are ignored with a warning. Without an argument reads `process.env` where it
+/// exists (in a browser bundle pass the `NEXT_PUBLIC_` values explicitly).
+#[wasm_bindgen(js_name = ttlConfigFromEnv, unchecked_return_type = "{ config: TtlConfig; warnings: string[] }")]
+pub fn ttl_config_from_env(#[wasm_bindgen(unchecked_optional_param_type = "Record<string, string | undefined>")] env: JsValue) -> Result<JsValue, JsValue> {
     let env = if env.is_undefined() { js::process_env() } else { env };
     if !(env.is_undefined() || env.is_null() || is_record(&env)) {
         return Err(invalid(&format!("env must be an object of strings, got {}", describe(&env))));
@@ -119,8 +125,15 @@ pub fn ttl_config_from_env(env: JsValue) -> Result<JsValue, JsValue> {
     Ok(Obj::new().set("config", config_to_js(&config)).set("warnings", list).build())
 }
 
-#[wasm_bindgen(js_name = resolveTtl, skip_typescript)]
-pub fn resolve_ttl(config: JsValue, use_case: JsValue, platform: JsValue) -> Result<f64, JsValue> {
+/// The TTL in ms for a use case (default `roster`) and platform (default `instagram`): the
+/// platform's override when configured, else the use case's. Missing config fields take defaults.
+/// @throws ModashFlowError `INVALID_TTL`, `INVALID_USE_CASE`, `UNSUPPORTED_PLATFORM`.
+#[wasm_bindgen(js_name = resolveTtl, unchecked_return_type = "number")]
+pub fn resolve_ttl(
+    #[wasm_bindgen(unchecked_param_type = "TtlConfig")] config: JsValue,
+    #[wasm_bindgen(js_name = useCase, unchecked_optional_param_type = "UseCase")] use_case: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
+) -> Result<f64, JsValue> {
     let c = config_from_js(&config)?;
     let u = use_case_arg(&use_case)?;
     let p = platform_arg(&platform)?;

@@ -1,4 +1,6 @@
-//! The TypeScript declarations of every export (the generated `.d.ts` shows these, not `any`).
+//! The TypeScript interfaces the exports take and return, and the declarations of the generic
+//! exports (`retryRequest`, `mergeAnalytics`, `slimNotes`, `pickExactMatch`, the `RequestGate`
+//! interface). Every other export's signature is generated from its own attributes.
 
 use wasm_bindgen::prelude::*;
 
@@ -86,92 +88,6 @@ export interface AnalyticsProgress {
 
 /** Notes as the app holds them: an object, the raw JSON text of the column, its UTF-8 bytes, or nothing. */
 export type NotesInput = object | string | Uint8Array | null | undefined;
-
-/**
- * Normalises a platform name: trims, lower-cases, accepts `ig`, `insta`, `tt`, `tik tok`,
- * `tik-tok`, `yt`, `you tube`. `null`, `undefined` and `''` mean `instagram`.
- * @throws ModashFlowError `UNSUPPORTED_PLATFORM` for any other value.
- */
-export function normalizePlatform(value?: string | null): Platform;
-
-/**
- * The legacy rule: legacy `modash_data.userId` applies to `platform` when the legacy platform
- * normalises to it, or when the legacy platform is absent/empty and `platform` is Instagram.
- * A legacy platform that does not normalise is never trusted.
- * @throws ModashFlowError `UNSUPPORTED_PLATFORM` when `platform` is not supported.
- */
-export function legacyUserIdApplies(legacyPlatform: string | null | undefined, platform?: string | null): boolean;
-
-/**
- * Finds the userId to fetch `platform` with: `platforms[platform].userId` first, then the
- * legacy fields where the legacy rule applies. Never throws on bad notes (see `problem`).
- * @throws ModashFlowError `UNSUPPORTED_PLATFORM` when `platform` is not supported.
- */
-export function resolveUserId(notes: unknown, platform?: string | null): UserIdResolution;
-
-/** The defaults: 12 h base and roster, 1 h discovery, 24 h bulk refresh, no platform overrides (ms). */
-export function defaultTtlConfig(): TtlConfig;
-
-/**
- * Reads TTLs from `MODASH_CACHE_TTL_HOURS`, `..._ROSTER_HOURS`, `..._DISCOVERY_HOURS`,
- * `..._BULK_HOURS`, `..._INSTAGRAM_HOURS`, `..._TIKTOK_HOURS`, `..._YOUTUBE_HOURS` (hours,
- * decimals allowed, 0 to 8760), each also as `NEXT_PUBLIC_...` (the unprefixed one wins).
- * Invalid values are ignored with a warning. Without an argument reads `process.env` where it
- * exists (in a browser bundle pass the `NEXT_PUBLIC_` values explicitly).
- */
-export function ttlConfigFromEnv(env?: Record<string, string | undefined>): { config: TtlConfig; warnings: string[] };
-
-/**
- * The TTL in ms for a use case (default `roster`) and platform (default `instagram`): the
- * platform's override when configured, else the use case's. Missing config fields take defaults.
- * @throws ModashFlowError `INVALID_TTL`, `INVALID_USE_CASE`, `UNSUPPORTED_PLATFORM`.
- */
-export function resolveTtl(config: TtlConfig, useCase?: UseCase, platform?: string | null): number;
-
-/**
- * Epoch ms of an RFC 3339 string (`Z` or `±hh:mm`), a Postgres timestamptz text
- * (`2025-01-15 10:00:00.123456+00`), a finite number (epoch ms) or a `Date`; otherwise null
- * (also for impossible dates such as `2025-02-30` and strings without an offset).
- */
-export function parseTimestamp(value: unknown): number | null;
-
-/**
- * `parseTimestamp` on each value, in one call: epoch ms, NaN where `parseTimestamp` gives
- * null. For a column of timestamps (one crossing into wasm instead of one per value).
- * @throws ModashFlowError `INVALID_ARGUMENT` when `values` is not an array (or a Proxy throws).
- */
-export function parseTimestamps(values: ReadonlyArray<unknown>): Float64Array;
-
-/**
- * `now - lastRefreshed` in ms; up to 5 minutes in the future counts as 0 (clock skew);
- * unreadable or further in the future gives null.
- * @throws ModashFlowError `INVALID_ARGUMENT` when `now` is given but not a finite number.
- */
-export function cacheAge(lastRefreshed: unknown, now?: number): number | null;
-
-/**
- * True when the age is known and `age <= ttlMs`.
- * @throws ModashFlowError `INVALID_TTL` when `ttlMs` is not a finite number >= 0.
- */
-export function isFresh(lastRefreshed: unknown, ttlMs: number, now?: number): boolean;
-
-/**
- * A cache-age label: short `just now`, `5m ago`, `3h ago`, `2d ago` (to 30 days), `4mo ago`
- * (to 12 months), `2y ago`; long via `Intl.RelativeTimeFormat` (`numeric: 'auto'`), English
- * where Intl is missing. Null for an unreadable or future timestamp.
- */
-export function cacheAgeLabel(lastRefreshed: unknown, options?: CacheAgeLabelOptions): string | null;
-
-/**
- * The roster badge of one influencer: platforms as the app lists them (duplicates counted once
- * after normalisation; unsupported names listed with a problem, counted in `total`, never fresh).
- * Never throws on bad notes.
- * @throws ModashFlowError `INVALID_ARGUMENT` (`platforms` not an array), `INVALID_TTL`, `INVALID_USE_CASE`.
- */
-export function analyticsProgress(notes: unknown, platforms: string[], options?: ProgressOptions): AnalyticsProgress;
-
-/** A whole roster page in one call; the same rows as `analyticsProgress` on each. */
-export function analyticsProgressBatch(rows: Array<{ notes: unknown; platforms: string[] }>, options?: ProgressOptions): AnalyticsProgress[];
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -325,14 +241,6 @@ export function pickExactMatch<U extends SearchedUser>(users: readonly U[], user
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ROLLOUT: &'static str = r#"
-/** The bucket (0-99) a staff id falls in: the same on every call, process and browser. */
-export function rolloutBucket(id: string): number;
-/**
- * Whether a staff id is in a rollout to `percent` % of staff (whole buckets): stable per id,
- * and raising the percentage only adds people.
- * @throws ModashFlowError `INVALID_ARGUMENT` for an empty id or a percent outside 0-100.
- */
-export function inRollout(id: string, percent: number): boolean;
 "#;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -356,6 +264,11 @@ export interface GateRunOptions extends RetryOptions {
   timeoutMs?: number;
 }
 export interface GateStats { queued: number; inFlight: number; admitted: number; deduplicated: number; pausedUntil: number | null }
+/**
+ * What `createRequestGate` returns. Declared here rather than generated: the generated class
+ * would declare `[Symbol.dispose]`, which needs TypeScript's `esnext.disposable` lib, and `run`
+ * is generic (`run<T>`), which wasm-bindgen cannot write.
+ */
 export interface RequestGate {
   /**
    * Runs `request` through the gate with retries (`retryRequest`); every attempt waits for a
@@ -364,21 +277,13 @@ export interface RequestGate {
    * shared request is cancelled when every caller has aborted.
    */
   run<T>(key: string | null, request: (ctx: RetryContext) => Promise<T> | T, options?: GateRunOptions): Promise<RetryResult<T> & { deduplicated: boolean; queuedMs: number; timedOut?: boolean }>;
+  /** What the gate holds now: queued, in flight, admitted, de-duplicated, paused until. */
   stats(): GateStats;
   /** Pauses admissions for `ms` (merged with any current pause). */
   pause(ms: number): void;
   /** Called on every change of the stats; returns the unsubscribe function. */
   onChange(listener: (stats: GateStats) => void): () => void;
 }
-/**
- * A shared request gate: a token bucket on the event loop's timers (first in, first out, at
- * most `maxConcurrent` at once), a shared cooldown when any request sees a 429 with a
- * Retry-After (its retry goes first; the pause never exceeds the retry policy's
- * `maxRetryAfterMs`), and in-flight de-duplication by key. An aborted or timed-out request
- * frees its place at once, even when its callback never settles.
- * @throws ModashFlowError `INVALID_OPTION` naming a bad option.
- */
-export function createRequestGate(options?: GateOptions): RequestGate;
 "#;
 
 #[cfg(feature = "server-gate")]
@@ -424,12 +329,4 @@ export interface SharedGateStep {
   /** Waiters that go first (a higher priority, or earlier at the same one). */
   ahead: number;
 }
-/**
- * One step of the gate every server process shares for one Modash key: a token bucket, one
- * cooldown after a 429, a concurrency limit, priorities (interactive before bulk before
- * backfill) and a daily credit budget, over a state the caller keeps in its store (read, step
- * and write it back in one transaction). Pure: no timers, no clock but `now`.
- * @throws ModashFlowError `INVALID_ARGUMENT` (a state, request or `now` it cannot read), `INVALID_OPTION`.
- */
-export function gateStep(state: SharedGateState | null, request: SharedGateRequest, now: number, options?: SharedGateOptions): SharedGateStep;
 "#;

@@ -19,20 +19,36 @@ pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
     Ok(platform::normalize(found.as_deref())?)
 }
 
-#[wasm_bindgen(js_name = normalizePlatform, skip_typescript)]
-pub fn normalize_platform(value: JsValue) -> Result<JsValue, JsValue> {
+/// Normalises a platform name: trims, lower-cases, accepts `ig`, `insta`, `tt`, `tik tok`,
+/// `tik-tok`, `yt`, `you tube`. `null`, `undefined` and `''` mean `instagram`.
+/// @throws ModashFlowError `UNSUPPORTED_PLATFORM` for any other value.
+#[wasm_bindgen(js_name = normalizePlatform, unchecked_return_type = "Platform")]
+pub fn normalize_platform(#[wasm_bindgen(unchecked_optional_param_type = "string | null")] value: JsValue) -> Result<JsValue, JsValue> {
     // A cached JS string: no UTF-8 decode on the way out.
     platform_arg(&value).map(|p| word(p.as_str()))
 }
 
-#[wasm_bindgen(js_name = legacyUserIdApplies, skip_typescript)]
-pub fn legacy_user_id_applies(legacy_platform: JsValue, platform: JsValue) -> Result<bool, JsValue> {
+/// The legacy rule: legacy `modash_data.userId` applies to `platform` when the legacy platform
+/// normalises to it, or when the legacy platform is absent/empty and `platform` is Instagram.
+/// A legacy platform that does not normalise is never trusted.
+/// @throws ModashFlowError `UNSUPPORTED_PLATFORM` when `platform` is not supported.
+#[wasm_bindgen(js_name = legacyUserIdApplies, unchecked_return_type = "boolean")]
+pub fn legacy_user_id_applies(
+    #[wasm_bindgen(js_name = legacyPlatform, unchecked_param_type = "string | null | undefined")] legacy_platform: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
+) -> Result<bool, JsValue> {
     let requested = platform_arg(&platform)?;
     Ok(LegacyPlatform::from_leaf(&read::leaf(&legacy_platform)).applies_to(requested))
 }
 
-#[wasm_bindgen(js_name = resolveUserId, skip_typescript)]
-pub fn resolve_user_id(notes: JsValue, platform: JsValue) -> Result<JsValue, JsValue> {
+/// Finds the userId to fetch `platform` with: `platforms[platform].userId` first, then the
+/// legacy fields where the legacy rule applies. Never throws on bad notes (see `problem`).
+/// @throws ModashFlowError `UNSUPPORTED_PLATFORM` when `platform` is not supported.
+#[wasm_bindgen(js_name = resolveUserId, unchecked_return_type = "UserIdResolution")]
+pub fn resolve_user_id(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] notes: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
+) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
     let r = user_id::resolve(&read::notes(&notes), p);
     let rejected = match &r.rejected_legacy {

@@ -159,6 +159,7 @@ fn result(notes: JsValue, extra: &[(&str, JsValue)]) -> JsValue {
     o
 }
 
+// Generic (text in, text out; an object in, an object out): declared in types.rs.
 #[wasm_bindgen(js_name = mergeAnalytics, skip_typescript)]
 pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let platform = platform_arg(&platform)?;
@@ -252,6 +253,7 @@ fn payload_js(p: Platform, user_id: Option<&str>, source: PayloadSource, payload
     o
 }
 
+// Generic (text in, text out; an object in, an object out): declared in types.rs.
 #[wasm_bindgen(js_name = slimNotes, skip_typescript)]
 pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let ids = cache_ids(&options)?;
