@@ -11,8 +11,8 @@ import type { Influencer } from './useRosterInfluencerAnalytics';
 
 interface Page { total: number; page: number; pages: number; rows: Influencer[] }
 
-/** `initial`: the first page, read on the server at `renderedAt`; later pages are fetched here. */
-export function Roster({ initial, pageSize, renderedAt }: { initial: Page; pageSize: number; renderedAt: number }) {
+/** `initial`: the first page, read on the server; later pages are fetched here. */
+export function Roster({ initial, pageSize }: { initial: Page; pageSize: number }) {
   const [pageNo, setPageNo] = useState(initial.page);
   const [page, setPage] = useState<Page | null>(initial);
   const [error, setError] = useState<string | null>(null);
@@ -35,12 +35,12 @@ export function Roster({ initial, pageSize, renderedAt }: { initial: Page; pageS
     return () => c.abort();
   }, [pageNo, pageSize]);
 
-  // Ages as of the server's render on first paint (the same HTML on both sides: no hydration
-  // mismatch), then as of now once mounted.
-  const [now, setNow] = useState(renderedAt);
+  // Badges depend on the browser's clock: computed once mounted (the server's HTML has the rows,
+  // not the badges), so a badge on screen also means the page is interactive.
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => setNow(Date.now()), [page]);
   const badges = useMemo(() => {
-    if (!page) return [];
+    if (!page || now === null) return [];
     return analyticsProgressBatch(page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })), { ttl: browserTtl().config, now });
   }, [page, now]);
 
@@ -73,9 +73,11 @@ export function Roster({ initial, pageSize, renderedAt }: { initial: Page; pageS
                     <td>{r.name}</td>
                     <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
                     <td>
-                      <span className={`badge ${state}`} data-testid={`badge-${r.id}`} title={b?.problem ? `Notes unreadable. ${b.tooltip}` : b?.tooltip}>
-                        {b?.problem ? `! ${b.label}` : b?.label}
-                      </span>
+                      {b && (
+                        <span className={`badge ${state}`} data-testid={`badge-${r.id}`} title={b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}>
+                          {b.problem ? `! ${b.label}` : b.label}
+                        </span>
+                      )}
                     </td>
                     <td><button data-testid={`open-${r.id}`} onClick={() => setOpenId(r.id)}>Analytics</button></td>
                   </tr>

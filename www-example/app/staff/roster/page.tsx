@@ -15,5 +15,5 @@ export default async function RosterPage(props: PageProps<'/staff/roster'>) {
   const q = await props.searchParams;
   const pageSize = wholeParam(q.pageSize, 1, 200, 50);
   const first = await rosterPage(wholeParam(q.page, 1, 1_000_000, 1), pageSize);
-  return <Roster initial={first} pageSize={pageSize} renderedAt={Date.now()} />;
+  return <Roster initial={first} pageSize={pageSize} />;
 }
