@@ -88,9 +88,15 @@ type PublicHandler = (req: Request) => Promise<Response> | Response;
 /**
  * A route handler with the app's rules: a signed-in staff member (else 401), same-origin
  * JSON for writes (else 403), and no internals in any answer (else 500 with a sentence).
+ * `C` is the route's context, `RouteContext<'/api/…/[id]'>` for a dynamic segment: the handler
+ * gets its params awaited and typed.
  */
-export function route<P = Record<string, never>>(handler: Handler<P>, { write = false }: { write?: boolean } = {}) {
-  return guarded(async (req, context?: { params?: Promise<P> }) => {
+export function route<C extends { params: Promise<object> } = { params: Promise<Record<string, never>> }>(
+  handler: Handler<Awaited<C['params']>>,
+  { write = false }: { write?: boolean } = {},
+) {
+  type P = Awaited<C['params']>;
+  return guarded(async (req, context?: C) => {
     const staff = await currentStaff();
     if (!staff) return fail(401, 'UNAUTHENTICATED', 'Sign in to use the staff app');
     if (write) {

@@ -6,7 +6,7 @@ import { store } from '@/lib/server/store';
 
 const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
 
-export const GET = route<{ id: string }>(async (_req, { params }) => {
+export const GET = route<RouteContext<'/api/modash/cache/[id]'>>(async (_req, { params }) => {
   const { id } = parse(Params, params);
   const row = await store().db.selectFrom('modash_profile_cache').select(['id', 'modash_user_id', 'platform', 'payload', 'fetched_at']).where('id', '=', id).executeTakeFirst();
   if (!row) return fail(404, 'NOT_FOUND', 'No such cached report');

@@ -18,7 +18,7 @@ const Body = z.object({
   force: z.boolean().default(false),
 }).strict();
 
-export const POST = route<{ id: string }>(async (req, { staff, params }) => {
+export const POST = route<RouteContext<'/api/roster/[id]/refresh-analytics'>>(async (req, { staff, params }) => {
   const { id } = parse(Params, params);
   const body = await jsonBody(req, Body);
   const platform = platformOf(body.platform);
