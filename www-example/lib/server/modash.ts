@@ -7,6 +7,7 @@ import { NextResponse } from 'next/server';
 import { pickExactMatch, type GatePriority } from 'modash-flow/server';
 import { GateRefused } from '../shared-gate.mjs';
 import { CREDIT_COSTS, modashGate } from './gate';
+import { USER_ID } from './http';
 import { logCall } from './metrics';
 
 const BASE = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
@@ -147,7 +148,7 @@ export async function lookupUserId(platform: string, username: string, ctx: Call
 /** A report, with its JSON text exactly as Modash sent it (stored as is: no re-serialisation). */
 export async function fetchReport(platform: string, userId: string, ctx: CallContext): Promise<{ report: ModashReport; text: string }> {
   // Never a path segment of another shape: `..` or `a/b` would reach another endpoint with our key.
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(userId)) throw new ModashError(`Not a Modash id: ${JSON.stringify(userId.slice(0, 80))}`, 422, null, 'INVALID_USER_ID');
+  if (!USER_ID.test(userId)) throw new ModashError(`Not a Modash id: ${JSON.stringify(userId.slice(0, 80))}`, 422, null, 'INVALID_USER_ID');
   const { body, text } = await call<ModashReport>('report', `/v1/${platform}/profile/${encodeURIComponent(userId)}/report`, ctx);
   return { report: body, text };
 }
@@ -181,11 +182,8 @@ export function summary(p: ModashProfile) {
 
 /** Retry-After as at most MAX_RETRY_AFTER_S seconds (delta-seconds or an HTTP-date in). */
 export function cappedRetryAfter(value: string | null): string | null {
-  if (value === null) return null;
-  const v = value.trim();
-  const secs = /^\d+$/.test(v) ? Number(v) : Math.ceil((Date.parse(v) - Date.now()) / 1000);
-  if (!Number.isFinite(secs)) return null;
-  return String(Math.min(MAX_RETRY_AFTER_S, Math.max(0, secs)));
+  const ms = retryAfterMs(value);
+  return ms === null ? null : String(Math.min(MAX_RETRY_AFTER_S, Math.ceil(ms / 1000)));
 }
 
 /** What the browser may see of a Modash failure: a stable code and a sentence; details go to the log. */
