@@ -16,6 +16,7 @@
 //! ```
 
 pub mod decimal;
+pub mod entry;
 pub mod error;
 pub mod gate;
 pub mod json;

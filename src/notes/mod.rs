@@ -2,6 +2,7 @@
 //! (read from JSON text here, from JS objects at the boundary). The lossless write path is
 //! [`crate::write`], above this module.
 
+pub mod shape;
 mod text;
 
 pub use crate::json::Leaf;
@@ -9,20 +10,23 @@ pub(crate) use text::leaf;
 pub use text::{read_text, read_utf8};
 
 use crate::platform::Platform;
+pub use shape::{EntryField, LegacyField, NotObject, METRICS};
 
-/// The per-platform entry `notes.modash_data.platforms[platform]`, as far as reads need it.
+/// The per-platform entry `notes.modash_data.platforms[platform]`, as far as reads need it:
+/// the [`EntryField`] leaves and whether a payload is there.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct EntryView<'a> {
     pub user_id: Leaf<'a>,
     pub last_refreshed: Leaf<'a>,
-    /// Which core metrics are present (not undefined), in [`METRICS`] order.
-    pub has_metric: [bool; 3],
+    pub username: Leaf<'a>,
+    pub cache_id: Leaf<'a>,
+    /// The core metrics, in [`METRICS`] order.
+    pub metrics: [Leaf<'a>; 3],
     /// A `cached_payload` is present.
     pub has_payload: bool,
+    /// The entry is there but is not an object (the write path refuses such notes).
+    pub not_object: Option<NotObject>,
 }
-
-/// The core metrics kept in a slim entry, by their key in notes.
-pub const METRICS: [&str; 3] = ["followers", "engagementRate", "avgViews"];
 
 /// The fields of `notes` the read path uses.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -39,17 +43,45 @@ pub struct NotesView<'a> {
     pub legacy_last_refreshed: Leaf<'a>,
     /// A legacy `modash_data.cached_payload` is present.
     pub legacy_payload: bool,
+    /// `modash_data` is there but is not an object.
+    pub modash_not_object: Option<NotObject>,
+    /// `modash_data.platforms` is there but is not an object.
+    pub platforms_not_object: Option<NotObject>,
 }
 
 impl EntryView<'_> {
     /// The same entry, owning its strings.
     pub fn into_owned(self) -> EntryView<'static> {
+        let [a, b, c] = self.metrics;
         EntryView {
             user_id: self.user_id.into_owned(),
             last_refreshed: self.last_refreshed.into_owned(),
-            has_metric: self.has_metric,
+            username: self.username.into_owned(),
+            cache_id: self.cache_id.into_owned(),
+            metrics: [a.into_owned(), b.into_owned(), c.into_owned()],
             has_payload: self.has_payload,
+            not_object: self.not_object,
         }
+    }
+}
+
+impl<'a> EntryView<'a> {
+    /// The leaf a reader stores for `field`.
+    pub fn field_mut(&mut self, field: EntryField) -> &mut Leaf<'a> {
+        match field {
+            EntryField::UserId => &mut self.user_id,
+            EntryField::LastRefreshed => &mut self.last_refreshed,
+            EntryField::Username => &mut self.username,
+            EntryField::CacheId => &mut self.cache_id,
+            EntryField::Followers => &mut self.metrics[0],
+            EntryField::EngagementRate => &mut self.metrics[1],
+            EntryField::AvgViews => &mut self.metrics[2],
+        }
+    }
+
+    /// Which core metrics are present (not undefined), in [`METRICS`] order.
+    pub fn has_metric(&self) -> [bool; 3] {
+        self.metrics.each_ref().map(|m| *m != Leaf::Missing)
     }
 }
 
@@ -64,6 +96,8 @@ impl NotesView<'_> {
             legacy_platform: self.legacy_platform.into_owned(),
             legacy_last_refreshed: self.legacy_last_refreshed.into_owned(),
             legacy_payload: self.legacy_payload,
+            modash_not_object: self.modash_not_object,
+            platforms_not_object: self.platforms_not_object,
         }
     }
 }
@@ -72,6 +106,28 @@ impl<'a> NotesView<'a> {
     /// The entry for one platform.
     pub fn entry(&self, p: Platform) -> &EntryView<'a> {
         &self.platforms[p.index()]
+    }
+
+    /// The leaf a reader stores for a legacy `field`.
+    pub fn legacy_mut(&mut self, field: LegacyField) -> &mut Leaf<'a> {
+        match field {
+            LegacyField::UserId => &mut self.legacy_user_id,
+            LegacyField::ModashUserId => &mut self.legacy_modash_user_id,
+            LegacyField::Platform => &mut self.legacy_platform,
+            LegacyField::LastRefreshed => &mut self.legacy_last_refreshed,
+        }
+    }
+
+    /// The first object on the written paths that is there but is not one, with its path
+    /// (`modash_data.platforms.tiktok`): the write path refuses such notes.
+    pub fn not_object(&self) -> Option<(String, NotObject)> {
+        if let Some(k) = self.modash_not_object {
+            return Some((shape::MODASH_DATA.to_string(), k));
+        }
+        if let Some(k) = self.platforms_not_object {
+            return Some((format!("{}.{}", shape::MODASH_DATA, shape::PLATFORMS), k));
+        }
+        Platform::ALL.into_iter().find_map(|p| self.entry(p).not_object.map(|k| (format!("{}.{}.{p}", shape::MODASH_DATA, shape::PLATFORMS), k)))
     }
 }
 

@@ -2,6 +2,7 @@
 //! validated, only the needed paths are decoded, everything else (payloads) is skipped.
 //! Duplicate keys: the last one wins, as with `JSON.parse`.
 
+use super::shape::{self, EntryField, LegacyField, NotObject};
 use super::{EntryView, Leaf, NotesRead, NotesView};
 use crate::json::{JsonError, Parser, Scalar};
 use crate::platform::Platform;
@@ -25,7 +26,7 @@ fn read(mut p: Parser<'_>) -> NotesRead<'_> {
     }
     let mut view = NotesView::default();
     let walked = p.object(|p, key| {
-        if key == "modash_data" {
+        if key == shape::MODASH_DATA {
             view = read_modash(p)?;
             Ok(())
         } else {
@@ -49,41 +50,47 @@ pub(crate) fn leaf<'a>(p: &mut Parser<'a>) -> Result<Leaf<'a>, JsonError> {
     })
 }
 
-fn is_object(p: &mut Parser<'_>) -> bool {
+/// True when the next value is an object; otherwise records what it is (null and absent
+/// count as nothing) and skips it.
+fn enter(p: &mut Parser<'_>, not_object: &mut Option<NotObject>) -> Result<bool, JsonError> {
     p.ws();
-    p.peek() == Some(b'{')
+    *not_object = match p.peek() {
+        Some(b'{') => return Ok(true),
+        Some(b'n') => None,
+        Some(b'"') => Some(NotObject::String),
+        Some(b'[') => Some(NotObject::Array),
+        Some(b't' | b'f') => Some(NotObject::Boolean),
+        _ => Some(NotObject::Number),
+    };
+    p.skip_value()?;
+    Ok(false)
 }
 
 fn read_modash<'a>(p: &mut Parser<'a>) -> Result<NotesView<'a>, JsonError> {
     let mut view = NotesView::default();
-    if !is_object(p) {
-        p.skip_value()?;
+    if !enter(p, &mut view.modash_not_object)? {
         return Ok(view);
     }
     p.object(|p, key| {
-        match &*key {
-            "platforms" => view.platforms = read_platforms(p)?,
-            "userId" => view.legacy_user_id = leaf(p)?,
-            "modash_user_id" => view.legacy_modash_user_id = leaf(p)?,
-            "platform" => view.legacy_platform = leaf(p)?,
-            "last_refreshed" => view.legacy_last_refreshed = leaf(p)?,
-            "cached_payload" => {
-                view.legacy_payload = true;
-                p.skip_value()?
+        if key == shape::PLATFORMS {
+            view.platforms = Default::default();
+            if enter(p, &mut view.platforms_not_object)? {
+                read_platforms(p, &mut view.platforms)?;
             }
-            _ => p.skip_value()?,
+        } else if key == shape::CACHED_PAYLOAD {
+            view.legacy_payload = true;
+            p.skip_value()?
+        } else if let Some(f) = LegacyField::from_key(&key) {
+            *view.legacy_mut(f) = leaf(p)?;
+        } else {
+            p.skip_value()?
         }
         Ok(())
     })?;
     Ok(view)
 }
 
-fn read_platforms<'a>(p: &mut Parser<'a>) -> Result<[EntryView<'a>; 3], JsonError> {
-    let mut out: [EntryView; 3] = Default::default();
-    if !is_object(p) {
-        p.skip_value()?;
-        return Ok(out);
-    }
+fn read_platforms<'a>(p: &mut Parser<'a>, out: &mut [EntryView<'a>; 3]) -> Result<(), JsonError> {
     p.object(|p, key| {
         // Keys are stored normalised; only exact names count.
         match Platform::ALL.iter().find(|pl| pl.as_str() == key) {
@@ -91,30 +98,22 @@ fn read_platforms<'a>(p: &mut Parser<'a>) -> Result<[EntryView<'a>; 3], JsonErro
             None => p.skip_value()?,
         }
         Ok(())
-    })?;
-    Ok(out)
+    })
 }
 
 fn read_entry<'a>(p: &mut Parser<'a>) -> Result<EntryView<'a>, JsonError> {
     let mut entry = EntryView::default();
-    if !is_object(p) {
-        p.skip_value()?;
+    if !enter(p, &mut entry.not_object)? {
         return Ok(entry);
     }
     p.object(|p, key| {
-        match &*key {
-            "userId" => entry.user_id = leaf(p)?,
-            "last_refreshed" => entry.last_refreshed = leaf(p)?,
-            "cached_payload" => {
+        if let Some(f) = EntryField::from_key(&key) {
+            *entry.field_mut(f) = leaf(p)?;
+        } else {
+            if key == shape::CACHED_PAYLOAD {
                 entry.has_payload = true;
-                p.skip_value()?
             }
-            k => {
-                if let Some(i) = super::METRICS.iter().position(|m| *m == k) {
-                    entry.has_metric[i] = true;
-                }
-                p.skip_value()?
-            }
+            p.skip_value()?
         }
         Ok(())
     })?;
@@ -146,7 +145,13 @@ mod tests {
         for bad in ["", "null", "[]", "\"{}\"", "{", "{\"a\":1} {}", "not json"] {
             assert_eq!(read_text(bad), NotesRead::Unreadable, "{bad:?}");
         }
-        // A modash_data that is not an object reads as empty, not unreadable.
-        assert_eq!(read_text(r#"{"modash_data":"x"}"#), NotesRead::Ok(NotesView::default()));
+        // A modash_data that is not an object reads as empty, not unreadable (the write path
+        // refuses it).
+        let view = NotesView { modash_not_object: Some(NotObject::String), ..Default::default() };
+        assert_eq!(read_text(r#"{"modash_data":"x"}"#), NotesRead::Ok(view));
+        let NotesRead::Ok(v) = read_text(r#"{"modash_data":{"platforms":{"tiktok":[1],"youtube":null}}}"#) else { panic!() };
+        assert_eq!(v.not_object(), Some(("modash_data.platforms.tiktok".to_string(), NotObject::Array)));
+        let NotesRead::Ok(v) = read_text(r#"{"modash_data":{"platforms":7}}"#) else { panic!() };
+        assert_eq!(v.not_object(), Some(("modash_data.platforms".to_string(), NotObject::Number)));
     }
 }

@@ -8,21 +8,48 @@
 //! The JS reader never throws: a getter or Proxy trap that throws makes that notes value
 //! unreadable, as before; a bad row is reported back as an error code and index.
 
-use crate::notes::{read_utf8, EntryView, Leaf, NotesRead, NotesView};
+use crate::notes::shape::{self, EntryField, LegacyField, NotObject};
+use crate::notes::{read_utf8, Leaf, NotesRead, NotesView};
 use crate::platform::Platform;
-use js_sys::Float64Array;
+use js_sys::{Array, Float64Array};
+use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
-// Layout of `nums` (all f64), written by `notes()` below in JS and read by `Reader`:
-//   notes: kind (0 empty, 1 object, 2 text, 3 bytes, 4 unreadable, 5 object without modash_data)
-//     1 -> 4 leaves (userId, modash_user_id, platform, last_refreshed), payload flag,
-//          then per platform (instagram, tiktok, youtube): present flag, and when present
-//          2 leaves (userId, last_refreshed), 3 metric flags, payload flag
+thread_local! {
+    static SHAPED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Hands the JS reader the keys it reads, from the notes shape table (once per module).
+fn ensure_shape() {
+    if SHAPED.get() {
+        return;
+    }
+    SHAPED.set(true);
+    let keys = |list: &mut dyn Iterator<Item = &'static str>| list.map(JsValue::from_str).collect::<Array>();
+    set_shape(
+        keys(&mut Platform::ALL.iter().map(|p| p.as_str())),
+        shape::MODASH_DATA,
+        shape::PLATFORMS,
+        shape::CACHED_PAYLOAD,
+        keys(&mut LegacyField::ALL.iter().map(|f| f.key())),
+        keys(&mut EntryField::ALL.iter().map(|f| f.key())),
+    );
+}
+
+// Layout of `nums` (all f64), written by `notes()` below in JS and read by `Reader`. The keys
+// the JS reader reads are handed to it once from the notes shape table (`notes::shape`, by
+// `ensure_shape`), and it writes the fields in the table's order:
+//   notes: kind (0 empty, 1 object, 2 text, 3 bytes, 4 unreadable, 5 object without
+//          modash_data, 6 object whose modash_data is not an object + its shape code)
+//     1 -> the LegacyField leaves, legacy payload flag, then the shape code of `platforms`;
+//          when it is an object, per platform (instagram, tiktok, youtube) the entry's shape
+//          code, and for an object the EntryField leaves, then its payload flag
 //     2|3 -> index into the texts, then the text's UTF-16 length (2) or byte length (3)
+//   shape code: -1 an object, 0 absent or null, else `NotObject::from_code` (1 string,
+//          2 number, 3 boolean, 4 array, 5 anything else)
 //   leaf: tag (0 missing, 1 null, 2 string + UTF-16 length, 3 number + value,
 //          4 bool + 0|1, 5 Date + time, 6 other)
 //   row (batches): the platform list (count, then per name a leaf), then the notes
-// The metric names are `notes::METRICS`, in that order.
 // Header of a collected batch: error kind, row index, UTF-16 length of all strings, rows.
 // Error kinds: 1 row not an object, 2 platforms not an array, 3 platforms unreadable, 4 a
 // row (or the list) unreadable, 5 the list too long, 6 platforms too long.
@@ -30,7 +57,22 @@ use wasm_bindgen::prelude::*;
 pub const MAX_ROWS: u32 = 16_777_216;
 pub const MAX_NAMES: u32 = 65_536;
 #[wasm_bindgen(inline_js = r#"
-const NAMES = ['instagram', 'tiktok', 'youtube'];
+// The notes shape, handed over once by `setShape` from the core's table.
+let NAMES = [], MD = '', PL = '', PAYLOAD = '', LEGACY = [], ENTRY = [];
+export function setShape(names, md, pl, payload, legacy, entry) {
+  NAMES = names; MD = md; PL = pl; PAYLOAD = payload; LEGACY = legacy; ENTRY = entry;
+}
+// -1 an object, 0 absent or null, else what it is instead (NotObject's codes).
+const shapeOf = (v) => {
+  switch (typeof v) {
+    case 'undefined': return 0;
+    case 'object': return v === null ? 0 : Array.isArray(v) ? 4 : -1;
+    case 'string': return 1;
+    case 'number': return 2;
+    case 'boolean': return 3;
+  }
+  return 5;
+};
 const enc = new TextEncoder();
 const rec = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 // Longest lists read (an array-like Proxy can claim 2^32 - 1 values: refused, not looped over).
@@ -62,23 +104,24 @@ class W {
     if (t === undefined) this.put(6); else { this.put(5); this.put(t); }
   }
   entry(e) {
-    if (!rec(e)) { this.put(0); return; }
-    this.put(1);
-    this.leaf(e.userId); this.leaf(e.last_refreshed);
-    this.put(e.followers === undefined ? 0 : 1);
-    this.put(e.engagementRate === undefined ? 0 : 1);
-    this.put(e.avgViews === undefined ? 0 : 1);
-    this.put(e.cached_payload === undefined ? 0 : 1);
+    const k = shapeOf(e);
+    this.put(k);
+    if (k !== -1) return;
+    for (let f = 0; f < ENTRY.length; f++) this.leaf(e[ENTRY[f]]);
+    this.put(e[PAYLOAD] === undefined ? 0 : 1);
   }
   object(v) {
-    const md = v.modash_data;
-    if (!rec(md)) { this.put(5); return; }
+    const md = v[MD];
+    const k = shapeOf(md);
+    if (k === 0) { this.put(5); return; }
+    if (k !== -1) { this.put(6); this.put(k); return; }
     this.put(1);
-    this.leaf(md.userId); this.leaf(md.modash_user_id); this.leaf(md.platform); this.leaf(md.last_refreshed);
-    this.put(md.cached_payload === undefined ? 0 : 1);
-    const pl = md.platforms;
-    if (rec(pl)) { this.entry(pl.instagram); this.entry(pl.tiktok); this.entry(pl.youtube); }
-    else { this.put(0); this.put(0); this.put(0); }
+    for (let f = 0; f < LEGACY.length; f++) this.leaf(md[LEGACY[f]]);
+    this.put(md[PAYLOAD] === undefined ? 0 : 1);
+    const pl = md[PL];
+    const pk = shapeOf(pl);
+    this.put(pk);
+    if (pk === -1) for (let n = 0; n < NAMES.length; n++) this.entry(pl[NAMES[n]]);
   }
   notes(v) {
     const mark = this.i, smark = this.s.length, umark = this.units;
@@ -266,6 +309,8 @@ extern "C" {
     /// The time of a `Date` (NaN when invalid), `None` for anything else; never throws.
     #[wasm_bindgen(js_name = dateTime)]
     pub fn date_time(v: &JsValue) -> Option<f64>;
+    #[wasm_bindgen(js_name = setShape)]
+    fn set_shape(names: Array, md: &str, pl: &str, payload: &str, legacy: Array, entry: Array);
     #[wasm_bindgen(js_name = collectNotes)]
     fn collect_notes(v: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = collectOne)]
@@ -341,6 +386,7 @@ impl Collected {
 
     /// Reads one notes value (any of object, text, bytes, null/undefined).
     pub fn notes(v: &JsValue) -> NotesRead<'static> {
+        ensure_shape();
         match Collected::take(collect_notes(v)) {
             Ok(c) => c.reader().notes().into_owned(),
             Err(_) => NotesRead::Unreadable,
@@ -349,11 +395,13 @@ impl Collected {
 
     /// Reads one notes value and a platform list.
     pub fn one(notes: &JsValue, platforms: &JsValue) -> Result<Collected, Refused> {
+        ensure_shape();
         Collected::take(collect_one(notes, platforms))
     }
 
     /// Reads `rows` (must be an array) of `{ notes, platforms }`.
     pub fn rows(rows: &JsValue) -> Result<Collected, Refused> {
+        ensure_shape();
         Collected::take(collect_rows(rows))
     }
 
@@ -529,25 +577,28 @@ impl<'c> Reader<'c> {
     pub fn notes(&mut self) -> NotesRead<'_> {
         match self.num() as u32 {
             0 | 5 => NotesRead::Ok(NotesView::default()),
+            6 => NotesRead::Ok(NotesView { modash_not_object: NotObject::from_code(self.num()), ..Default::default() }),
             1 => {
-                let mut view = NotesView {
-                    legacy_user_id: self.leaf(),
-                    legacy_modash_user_id: self.leaf(),
-                    legacy_platform: self.leaf(),
-                    legacy_last_refreshed: self.leaf(),
-                    legacy_payload: false,
-                    platforms: Default::default(),
-                };
+                let mut view = NotesView::default();
+                for f in LegacyField::ALL {
+                    *view.legacy_mut(f) = self.leaf();
+                }
                 view.legacy_payload = self.flag();
-                for p in Platform::ALL {
-                    if self.flag() {
-                        view.platforms[p.index()] = EntryView {
-                            user_id: self.leaf(),
-                            last_refreshed: self.leaf(),
-                            has_metric: [self.flag(), self.flag(), self.flag()],
-                            has_payload: self.flag(),
-                        };
+                let platforms = self.num();
+                if platforms != -1.0 {
+                    view.platforms_not_object = NotObject::from_code(platforms);
+                    return NotesRead::Ok(view);
+                }
+                for entry in &mut view.platforms {
+                    let kind = self.num();
+                    if kind != -1.0 {
+                        entry.not_object = NotObject::from_code(kind);
+                        continue;
                     }
+                    for f in EntryField::ALL {
+                        *entry.field_mut(f) = self.leaf();
+                    }
+                    entry.has_payload = self.flag();
                 }
                 NotesRead::Ok(view)
             }

@@ -21,6 +21,49 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_GATE: &'static str = r#"
+export interface GateOptions {
+  /** Token-bucket refill rate; default 2 (Modash's documented pace). */
+  requestsPerSecond?: number;
+  /** Bucket size: how many may start at once after a quiet spell; default 2. */
+  burst?: number;
+  /** Never more than this many in flight; default 4. */
+  maxConcurrent?: number;
+  /** At most this many requests wait at once; beyond it `run` resolves at once with a
+   * `QUEUE_FULL` error. Default 1,000. */
+  maxQueued?: number;
+  /** Retry options for every run (merged with each run's own). */
+  retry?: RetryOptions;
+}
+export interface GateRunOptions extends RetryOptions {
+  /** Gives up (and frees the request's place) when the run has not settled after this many ms:
+   * the result has `timedOut: true` and an error with code `TIMEOUT`. */
+  timeoutMs?: number;
+}
+export interface GateStats { queued: number; inFlight: number; admitted: number; deduplicated: number; pausedUntil: number | null }
+/**
+ * What `createRequestGate` returns. Declared here rather than generated: the generated class
+ * would declare `[Symbol.dispose]`, which needs TypeScript's `esnext.disposable` lib, and `run`
+ * is generic (`run<T>`), which wasm-bindgen cannot write.
+ */
+export interface RequestGate {
+  /**
+   * Runs `request` through the gate with retries (`retryRequest`); every attempt waits for a
+   * place. Calls with the same non-null `key` while one is queued or in flight share it
+   * (`deduplicated: true` for the joiners). A caller's `signal` removes only that caller; the
+   * shared request is cancelled when every caller has aborted.
+   */
+  run<T>(key: string | null, request: (ctx: RetryContext) => Promise<T> | T, options?: GateRunOptions): Promise<RetryResult<T> & { deduplicated: boolean; queuedMs: number; timedOut?: boolean }>;
+  /** What the gate holds now: queued, in flight, admitted, de-duplicated, paused until. */
+  stats(): GateStats;
+  /** Pauses admissions for `ms` (merged with any current pause). */
+  pause(ms: number): void;
+  /** Called on every change of the stats; returns the unsubscribe function. */
+  onChange(listener: (stats: GateStats) => void): () => void;
+}
+"#;
+
 #[derive(Default)]
 struct Slot {
     admitted: Cell<bool>,
@@ -248,7 +291,7 @@ async fn wait_caller(inner: Rc<Inner>, shared: Rc<Shared>, signal: Option<AbortS
 }
 
 /// A gate shared by every Modash request of a page or script.
-// Typed by the `RequestGate` interface in types.rs (no `[Symbol.dispose]`, a generic `run`).
+// Typed by the `RequestGate` interface in TS_GATE above (no `[Symbol.dispose]`, a generic `run`).
 #[wasm_bindgen(js_name = RequestGate, skip_typescript)]
 pub struct RequestGate {
     inner: Rc<Inner>,

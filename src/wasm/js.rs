@@ -8,6 +8,10 @@ use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The error codes' union, generated from `crate::error::Code`.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ERROR_CODES: &'static str = crate::error::TS_ERROR_CODES;
+
 #[wasm_bindgen(inline_js = r#"
 const rtfs = new Map();
 export function describe(v) {

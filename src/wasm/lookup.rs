@@ -6,6 +6,24 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_LOOKUP: &'static str = r#"
+/** One account of a Modash username search (`GET /v1/{platform}/users?query=…`). */
+export interface SearchedUser { userId: string | number; username: string; [field: string]: unknown }
+/** The verdict of `pickExactMatch`. */
+export type ExactMatch<U = SearchedUser> =
+  | { userId: string; username: string; index: number; user: U; reason: null; closest: [] }
+  | { userId: null; username: null; index: null; user: null; reason: 'no-exact-match'; closest: string[] };
+/**
+ * The account of a search answer whose username equals `username` (ASCII case ignored, a
+ * leading `@` and surrounding blanks ignored), else none with `reason: 'no-exact-match'` and
+ * up to five distinct usernames seen, closest first. Modash's search lists look-alikes
+ * (`anna.b.official` for `anna.b`): never store `users[0]`.
+ * @throws ModashFlowError `INVALID_ARGUMENT` when `users` is not an array or `username` not a string.
+ */
+export function pickExactMatch<U extends SearchedUser>(users: readonly U[], username: string): ExactMatch<U>;
+"#;
+
 /// Most accounts read from one answer (Modash answers at most a few dozen).
 const MAX_USERS: u32 = 1000;
 
@@ -20,7 +38,7 @@ fn id_text(v: &JsValue) -> Option<String> {
         .map(String::from)
 }
 
-// Generic (`pickExactMatch<U>` hands back the caller's own user type): declared in types.rs.
+// Generic (`pickExactMatch<U>` hands back the caller's own user type): declared in TS_LOOKUP above.
 #[wasm_bindgen(js_name = pickExactMatch, skip_typescript)]
 pub fn pick_exact_match(users: JsValue, username: JsValue) -> Result<JsValue, JsValue> {
     let username = username.as_string().ok_or_else(|| invalid(&format!("username must be a string, got {}", describe(&username))))?;

@@ -2,6 +2,7 @@
 //! errors to JS `Error`s with a stable `code`. Nothing here decides a rule.
 
 pub mod collect;
+pub mod entry;
 pub mod gate;
 pub mod js;
 pub mod lookup;
@@ -14,7 +15,6 @@ pub mod rollout;
 pub mod shared_gate;
 pub mod time;
 pub mod ttl;
-pub mod types;
 pub mod user_id;
 #[cfg(feature = "write-path")]
 pub mod write;

@@ -6,6 +6,45 @@ use super::ttl::{ttl_spec, use_case_arg};
 use crate::progress::{self, BadgeRef, Options, RowRef, Scratch, Sink};
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PROGRESS: &'static str = r#"
+export interface ProgressOptions {
+  /** A TtlConfig resolved per platform, or one TTL in ms for all; default `defaultTtlConfig()`. */
+  ttl?: TtlConfig | number;
+  /** Default `roster`. */
+  useCase?: UseCase;
+  /** Epoch ms; default `Date.now()`. */
+  now?: number;
+}
+
+export interface PlatformFreshness {
+  /** The normalised platform, or the listed name (trimmed, lower case) when unsupported. */
+  platform: string;
+  userId: string | null;
+  /** Epoch ms of the last refresh; null when unknown or too far in the future. */
+  lastRefreshed: number | null;
+  ageMs: number | null;
+  fresh: boolean;
+  /** Short label, e.g. `3h ago`. */
+  ageLabel: string | null;
+  problem: null | 'unsupported-platform';
+}
+
+export interface AnalyticsProgress {
+  synced: number;
+  total: number;
+  /** `synced/total`, e.g. `2/3`. */
+  label: string;
+  /** e.g. `Analytics synced for 2/3 platform(s) (refreshed 3h ago)`. */
+  tooltip: string;
+  platforms: PlatformFreshness[];
+  /** Newest known refresh among the listed platforms (epoch ms). */
+  newestRefresh: number | null;
+  /** `notes-unreadable` when the notes could not be read (nothing counts as fresh). */
+  problem: null | 'notes-unreadable';
+}
+"#;
+
 fn options(v: &JsValue) -> Result<Options, JsValue> {
     Ok(Options {
         ttl: ttl_spec(&option(v, "ttl", "options")?)?,

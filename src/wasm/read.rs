@@ -3,7 +3,13 @@
 
 use super::collect::{date_time, Collected};
 use crate::notes::{Leaf, NotesRead};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_NOTES_INPUT: &'static str = r#"
+/** Notes as the app holds them: an object, the raw JSON text of the column, its UTF-8 bytes, or nothing. */
+export type NotesInput = object | string | Uint8Array | null | undefined;
+"#;
 
 /// One JS value as a core leaf.
 pub fn leaf(v: &JsValue) -> Leaf<'static> {

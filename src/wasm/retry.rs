@@ -9,6 +9,71 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_RETRY: &'static str = r#"
+/** What the request callback receives. Pass `signal` on to `fetch`. */
+export interface RetryContext { attempt: number; signal: AbortSignal | null }
+
+export interface RetryOptions {
+  /** Default 3 (so at most 4 calls). A whole number >= 0. */
+  maxRetries?: number;
+  /** Default 1000 ms. */
+  initialDelayMs?: number;
+  /** Default 60000 ms: the cap of the backoff. */
+  maxDelayMs?: number;
+  /** Default 2; at least 1. */
+  backoffMultiplier?: number;
+  /** Default 'equal' (half fixed, half random); 'full' is uniform in [0, delay]; a Retry-After is never jittered. */
+  jitter?: 'none' | 'equal' | 'full';
+  /** Default [429, 500, 502, 503, 504]. */
+  retryableStatuses?: number[];
+  /** Default true: a TypeError without a status (what fetch throws offline) is retried. */
+  retryOnNetworkError?: boolean;
+  /** Default = maxDelayMs. A longer Retry-After stops at once with `waitTimeMs` set. */
+  maxRetryAfterMs?: number;
+  /** Aborting ends a call or a wait at once: no further call, no timer left. */
+  signal?: AbortSignal;
+  /** Called before each wait; an exception in it is logged with console.error and ignored. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  /** The retry about to be made, 1-based. */
+  attempt: number;
+  maxRetries: number;
+  status: number | null;
+  /** The wait before that retry, ms. */
+  delayMs: number;
+  /** The server's Retry-After, ms, when it sent one. */
+  retryAfterMs: number | null;
+  error: unknown;
+}
+
+export interface RetryResult<T> {
+  success: boolean;
+  /** The callback's value (the Response itself for a fetch), on success. */
+  data?: T;
+  /** On failure: what the callback threw, an Error with `.status` and `.response` for a not-ok Response, or the signal's reason when aborted. */
+  error?: unknown;
+  status: number | null;
+  /** Retries actually made (0 when the first call succeeded). */
+  retriesUsed: number;
+  /** When rate limited: the wait the server (or the backoff) asked for, ms, so the UI can say "try again in N s". */
+  waitTimeMs: number | null;
+  aborted: boolean;
+}
+
+/**
+ * Calls `request` and retries it on 429, 5xx and network errors, waiting the server's
+ * Retry-After (delta-seconds or HTTP-date) or an exponential backoff with jitter on the event
+ * loop's `setTimeout`. The callback may resolve to a `Response` (anything with `ok`, `status`,
+ * `headers.get`) or throw errors carrying `status`, `response.status` or `(NNN)` in the message.
+ * Always resolves for request failures; rejects at once (before any call) with an `Error` of
+ * code `INVALID_OPTION` naming a bad option, or `INVALID_ARGUMENT` when `request` is not a function.
+ */
+export function retryRequest<T>(request: (ctx: RetryContext) => Promise<T> | T, options?: RetryOptions): Promise<RetryResult<T>>;
+"#;
+
 fn option_error(option: &str, problem: String) -> JsValue {
     error(Code::InvalidOption, &format!("Invalid retry option {option}: {problem}"))
 }
@@ -103,7 +168,7 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
     Ok(Parsed { policy, signal, on_retry })
 }
 
-// Generic (`retryRequest<T>`): declared in types.rs.
+// Generic (`retryRequest<T>`): declared in TS_RETRY above.
 #[wasm_bindgen(js_name = retryRequest, skip_typescript)]
 pub fn retry_request_export(request: JsValue, options: JsValue) -> js_sys::Promise {
     super::js::promise(retry_request(request, options))

@@ -8,6 +8,50 @@ use crate::shared_gate::{self, Op, Options, Priority, RawOptions, State};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SHARED_GATE: &'static str = r#"
+/** The team-scale gate's state: store it as it is (JSON), one per Modash API key. */
+export interface SharedGateState {
+  tokens: number; updatedAt: number; pausedUntil: number;
+  inFlight: Array<{ id: string; until: number; cost: number }>;
+  waiting: Array<{ id: string; priority: number; since: number; seen: number }>;
+  creditsDay: number; creditsSpent: number; admitted: number; cooldowns: number; started: boolean;
+}
+export type GatePriority = 'interactive' | 'bulk' | 'backfill';
+export type SharedGateRequest =
+  /** A place for call `id` (unique per call) costing `cost` credits (default 0). */
+  | { op: 'acquire'; id: string; priority: GatePriority; cost?: number }
+  /** Call `id` is done: `retryAfterMs` from a 429 pauses everyone (capped); `charged: false` gives its credits back. */
+  | { op: 'release'; id: string; retryAfterMs?: number | null; charged?: boolean }
+  /** The caller of `id` went away before it was admitted. */
+  | { op: 'cancel'; id: string };
+export interface SharedGateOptions {
+  /** Default 1.5 with a burst of 1: never more than 2 calls start in any second. */
+  requestsPerSecond?: number; burst?: number;
+  /** Default 4. */
+  maxConcurrent?: number;
+  /** A place not released within this long is free again (a crashed caller); default 60,000. */
+  leaseMs?: number;
+  /** A waiter that does not ask again within this long loses its turn; default 5,000. */
+  waiterTtlMs?: number;
+  /** The longest pause a 429's Retry-After may cause; default 60,000. */
+  maxRetryAfterMs?: number;
+  /** Default 1,000. */
+  maxWaiting?: number;
+  /** Credits a UTC day may spend; none when absent. */
+  dailyCredits?: number;
+}
+export interface SharedGateStep {
+  state: SharedGateState;
+  admit: boolean;
+  /** Sleep this long, then ask again with the same id (0 when admitted or done). */
+  waitMs: number;
+  blocked: 'paused' | 'behind' | 'concurrency' | 'rate' | 'budget' | 'queue-full' | null;
+  /** Waiters that go first (a higher priority, or earlier at the same one). */
+  ahead: number;
+}
+"#;
+
 #[derive(Deserialize)]
 #[serde(tag = "op", rename_all = "camelCase")]
 enum Request {

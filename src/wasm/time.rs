@@ -7,6 +7,18 @@ use super::ttl::ttl_ms;
 use crate::{label, time};
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_LABEL: &'static str = r#"
+export interface CacheAgeLabelOptions {
+  /** Epoch ms; default `Date.now()`. */
+  now?: number;
+  /** `short` (default): `3h ago`; `long`: `Intl.RelativeTimeFormat` wording, e.g. `3 hours ago`, `yesterday`. */
+  style?: 'short' | 'long';
+  /** BCP 47 locale for the long style; default `en`. An unknown locale falls back to English. */
+  locale?: string;
+}
+"#;
+
 fn age_of(last_refreshed: &JsValue, now: f64) -> Option<f64> {
     time::parse_leaf(&leaf(last_refreshed)).and_then(|t| time::age(t, now))
 }

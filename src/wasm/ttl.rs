@@ -9,6 +9,22 @@ use crate::ttl::{self, EnvValue, InvalidTtl, TtlConfig, TtlParts, TtlSpec, UseCa
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TTL: &'static str = r#"
+/** Where a TTL is used. */
+export type UseCase = 'roster' | 'discovery' | 'bulkRefresh';
+
+/** Cache TTLs, all in milliseconds. */
+export interface TtlConfig {
+  base: number;
+  roster: number;
+  discovery: number;
+  bulkRefresh: number;
+  /** Per-platform overrides: when set, they win over every use case for that platform. */
+  platforms: Partial<Record<Platform, number>>;
+}
+"#;
+
 /// A TTL number argument (ms): finite and >= 0.
 pub fn ttl_ms(v: &JsValue, field: &str) -> Result<f64, JsValue> {
     match v.as_f64() {

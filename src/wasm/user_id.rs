@@ -6,6 +6,27 @@ use crate::platform::{self, Platform, UnsupportedPlatform};
 use crate::user_id::{self, LegacyPlatform};
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_USER_ID: &'static str = r#"
+/** A supported platform, normalised. */
+export type Platform = 'instagram' | 'tiktok' | 'youtube';
+
+/** The answer of `resolveUserId`. */
+export interface UserIdResolution {
+  platform: Platform;
+  /** The usable userId (trimmed string, or a safe integer as a decimal string), or null. */
+  userId: string | null;
+  /** `platform`: `modash_data.platforms[platform].userId`; `legacy`: `modash_data.userId` / `modash_user_id` under the legacy rule. */
+  source: 'platform' | 'legacy' | 'none';
+  /** True exactly when `source === 'legacy'`: store it per platform on the next write. */
+  needsMigration: boolean;
+  /** A usable legacy id the legacy rule refuses for this platform (whatever the source). */
+  rejectedLegacy: null | { userId: string; legacyPlatform: string | null; reason: 'platform-mismatch' | 'unknown-platform' };
+  /** `notes-unreadable`: notes was a string that is not JSON, or not an object. */
+  problem: null | 'notes-unreadable';
+}
+"#;
+
 /// A requested platform argument: undefined, null or '' mean Instagram.
 pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
     let found = if v.is_undefined() || v.is_null() {

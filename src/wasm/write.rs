@@ -6,12 +6,78 @@
 use super::js::{describe, get, invalid, is_record, now_arg, option};
 use super::read::{self, leaf};
 use super::user_id::platform_arg;
+use crate::notes::shape::{self, EntryField};
 use crate::notes::{NotesRead, METRICS};
 use crate::platform::Platform;
 use crate::write::text as doc;
 use crate::write::{self, EntryEdit, Fetched, MergeOptions, Num, PayloadFacts, PayloadLevel, PayloadSource, Unreadable, Value};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_WRITE_PATH: &'static str = r#"
+/** What a Modash fetch returned, as far as notes keep it. */
+export interface FetchedAnalytics { userId?: string | number; username?: string; followers?: number; engagementRate?: number; avgViews?: number }
+export interface MergeOptions {
+  /** Epoch ms written as `last_refreshed` (ISO-8601 UTC); default `Date.now()`. */
+  now?: number;
+  refreshedBy?: string | null;
+  /** The `modash_profile_cache` row id; written when given (null included). */
+  cacheId?: string | null;
+  /**
+   * Default true (after a report fetch): write `last_refreshed` and `refreshed_by` and drop the
+   * entry's `cached_payload` (the new payload belongs in the cache table). False stores ids and
+   * metrics without claiming fresh analytics and keeps any payload (backfills, a lookup whose
+   * report failed).
+   */
+  markRefreshed?: boolean;
+}
+export interface MergeResult<N = object | string> {
+  /** Same form as the input: an object in, a new object out; JSON text in, JSON text out. */
+  notes: N;
+  /** The userId now in `platforms[platform].userId`, or null. */
+  userIdStored: string | null;
+  /** A legacy id was copied into its platform's entry. */
+  migratedLegacy: boolean;
+  /** UTF-8 bytes (as JSON) of the `cached_payload` removed from the written entry. */
+  droppedPayloadBytes: number;
+  /** `missing-userId`, `userId-changed`. */
+  warnings: string[];
+}
+export interface SlimResult<N = object | string> {
+  notes: N;
+  /** Removed payloads, for the caller to insert into the cache table first. */
+  payloads: Array<{
+    platform: Platform; userId: string | null; source: 'platform' | 'legacy'; payload: unknown;
+    /** Notes given as text: the payload's exact JSON text, byte for byte (store this, not
+     * `JSON.stringify(payload)`, which rewrites big numbers, `1.50`, `-0` and escapes). */
+    payloadText: string | null;
+  }>;
+  /** UTF-8 bytes of the JSON text before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+/**
+ * Writes a successful fetch into `notes.modash_data.platforms[platform]`: userId (the fetch's,
+ * else the stored one, else a legacy id the legacy rule assigns here), username, finite core
+ * metrics, last_refreshed, refreshed_by, cache_id when given; keeps other fields of the entry,
+ * removes its `cached_payload`; copies a legacy id into its own platform's entry when that has
+ * none. Everything else is preserved exactly; the input is never mutated.
+ * @throws ModashFlowError `NOTES_UNREADABLE` (text that is not JSON, JSON that is not an object,
+ * a `modash_data`/`platforms`/entry that is not an object), `UNSUPPORTED_PLATFORM`, `INVALID_ARGUMENT`.
+ */
+export function mergeAnalytics<N extends object | string>(notes: N | null | undefined, platform: string, fetched: FetchedAnalytics, options?: MergeOptions): MergeResult<N extends string ? string : object>;
+
+/**
+ * Removes every `cached_payload` (per platform, and the legacy one where the legacy rule names
+ * its platform) and returns them; lifts missing userId/followers/engagementRate/avgViews from
+ * the payload (`profile.<field>`, else `<field>`); with `cacheIds` each slimmed entry gets its
+ * `cache_id`. Lossless and idempotent like `mergeAnalytics`.
+ * @throws ModashFlowError `NOTES_UNREADABLE`, `INVALID_ARGUMENT`.
+ */
+export function slimNotes<N extends object | string>(notes: N | null | undefined, options?: { cacheIds?: Partial<Record<Platform | 'legacy', string>> }): SlimResult<N extends string ? string : object>;
+"#;
 
 #[wasm_bindgen(inline_js = r#"
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -23,22 +89,23 @@ export function jsonBytes(v) { const s = JSON.stringify(v); return s === undefin
 export function textBytes(s) { return utf8(s); }
 export function numberText(n) { return String(n); }
 // edits: [platform, [[key, value]...], removePayload][]; returns [newNotes, droppedPayloadBytes].
-export function applyEdits(notes, edits, removeLegacyPayload) {
+// [md, pl, payload]: the keys of modash_data, platforms and cached_payload (the core's table).
+export function applyEdits(notes, edits, removeLegacyPayload, [MD, PL, PAYLOAD]) {
   const root = copy(notes);
   if (edits.length === 0 && !removeLegacyPayload) return [root, 0];
-  const md = copy(root.modash_data);
-  put(root, 'modash_data', md);
+  const md = copy(root[MD]);
+  put(root, MD, md);
   let dropped = 0;
-  if (removeLegacyPayload) delete md.cached_payload;
+  if (removeLegacyPayload) delete md[PAYLOAD];
   if (edits.length === 0) return [root, 0];
-  const pl = copy(md.platforms);
-  put(md, 'platforms', pl);
+  const pl = copy(md[PL]);
+  put(md, PL, pl);
   for (const [p, sets, removePayload] of edits) {
     const e = copy(pl[p]);
     for (const [k, v] of sets) put(e, k, v);
-    if (removePayload && Object.prototype.hasOwnProperty.call(e, 'cached_payload')) {
-      dropped += jsonBytes(e.cached_payload);
-      delete e.cached_payload;
+    if (removePayload && Object.prototype.hasOwnProperty.call(e, PAYLOAD)) {
+      dropped += jsonBytes(e[PAYLOAD]);
+      delete e[PAYLOAD];
     }
     put(pl, p, e);
   }
@@ -47,7 +114,7 @@ export function applyEdits(notes, edits, removeLegacyPayload) {
 "#)]
 extern "C" {
     #[wasm_bindgen(catch, js_name = applyEdits)]
-    fn apply_edits(notes: &JsValue, edits: &Array, remove_legacy_payload: bool) -> Result<Array, JsValue>;
+    fn apply_edits(notes: &JsValue, edits: &Array, remove_legacy_payload: bool, keys: &Array) -> Result<Array, JsValue>;
     #[wasm_bindgen(catch, js_name = jsonBytes)]
     fn json_bytes(v: &JsValue) -> Result<f64, JsValue>;
     #[wasm_bindgen(js_name = textBytes)]
@@ -62,6 +129,11 @@ fn refuse(msg: String) -> JsValue {
 
 fn num(v: &JsValue) -> Option<Num> {
     v.as_f64().filter(|n| n.is_finite()).map(|n| Num { value: n, text: number_text(n) })
+}
+
+/// The keys `applyEdits` walks, from the notes shape table.
+fn path_keys() -> Array {
+    Array::of3(&shape::MODASH_DATA.into(), &shape::PLATFORMS.into(), &shape::CACHED_PAYLOAD.into())
 }
 
 fn value_js(v: &Value) -> JsValue {
@@ -84,29 +156,6 @@ fn edits_js(edits: &[EntryEdit]) -> Array {
     out
 }
 
-/// Checks an object's path shape: `modash_data`, `platforms` and the entries are objects,
-/// or absent/null. A throwing getter is unreadable too.
-fn check_object(notes: &JsValue) -> Result<(), JsValue> {
-    let read = |o: &JsValue, k: &str, path: &str| -> Result<JsValue, JsValue> {
-        let v = get(o, k).map_err(|_| refuse(format!("{path} could not be read (a getter threw)")))?;
-        if v.is_undefined() || v.is_null() || is_record(&v) {
-            Ok(v)
-        } else {
-            Err(refuse(format!("{path} is {}, not an object", describe(&v))))
-        }
-    };
-    let md = read(notes, "modash_data", "modash_data")?;
-    if is_record(&md) {
-        let pl = read(&md, "platforms", "modash_data.platforms")?;
-        if is_record(&pl) {
-            for p in Platform::ALL {
-                read(&pl, p.as_str(), &format!("modash_data.platforms.{p}"))?;
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Notes as a write path takes them.
 enum Input {
     Text(String),
@@ -123,7 +172,7 @@ fn input(notes: JsValue) -> Result<Input, JsValue> {
     if !is_record(&notes) {
         return Err(refuse(format!("notes is {}, not an object or JSON text", describe(&notes))));
     }
-    check_object(&notes)?;
+    // What is on the written path is checked by the write plan, from the read view.
     Ok(Input::Object(notes))
 }
 
@@ -159,7 +208,7 @@ fn result(notes: JsValue, extra: &[(&str, JsValue)]) -> JsValue {
     o
 }
 
-// Generic (text in, text out; an object in, an object out): declared in types.rs.
+// Generic (text in, text out; an object in, an object out): declared in TS_WRITE_PATH above.
 #[wasm_bindgen(js_name = mergeAnalytics, skip_typescript)]
 pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let platform = platform_arg(&platform)?;
@@ -188,8 +237,9 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
                 NotesRead::Ok(v) => v,
                 NotesRead::Unreadable => return Err(refuse("notes could not be read (a getter threw)".into())),
             };
-            let plan = write::plan_merge(&view, platform, &fetched, &opts);
-            let pair = apply_edits(&o, &edits_js(&plan.edits), false).map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
+            let plan = write::plan_merge(&view, platform, &fetched, &opts)?;
+            let pair =
+                apply_edits(&o, &edits_js(&plan.edits), false, &path_keys()).map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
             (pair.get(0), plan, pair.get(1).as_f64().unwrap_or(0.0))
         }
     };
@@ -224,7 +274,7 @@ fn cache_ids(options: &JsValue) -> Result<[Option<String>; 4], JsValue> {
 fn payload_level(obj: &JsValue) -> PayloadLevel {
     let mut level = PayloadLevel::default();
     if is_record(obj) {
-        level.user_id = leaf(&get(obj, "userId").unwrap_or(JsValue::UNDEFINED));
+        level.user_id = leaf(&get(obj, EntryField::UserId.key()).unwrap_or(JsValue::UNDEFINED));
         for (i, m) in METRICS.iter().enumerate() {
             level.metrics[i] = num(&get(obj, m).unwrap_or(JsValue::UNDEFINED));
         }
@@ -236,7 +286,7 @@ fn payload_facts_js(payload: &JsValue) -> PayloadFacts {
     if !is_record(payload) {
         return PayloadFacts::default();
     }
-    let profile = get(payload, "profile").unwrap_or(JsValue::UNDEFINED);
+    let profile = get(payload, shape::REPORT_PROFILE).unwrap_or(JsValue::UNDEFINED);
     PayloadFacts::from_levels(payload_level(&profile), payload_level(payload))
 }
 
@@ -253,7 +303,7 @@ fn payload_js(p: Platform, user_id: Option<&str>, source: PayloadSource, payload
     o
 }
 
-// Generic (text in, text out; an object in, an object out): declared in types.rs.
+// Generic (text in, text out; an object in, an object out): declared in TS_WRITE_PATH above.
 #[wasm_bindgen(js_name = slimNotes, skip_typescript)]
 pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let ids = cache_ids(&options)?;
@@ -274,20 +324,20 @@ pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
                 NotesRead::Ok(v) => v,
                 NotesRead::Unreadable => return Err(refuse("notes could not be read (a getter threw)".into())),
             };
-            let md = get(&o, "modash_data").unwrap_or(JsValue::UNDEFINED);
+            let md = get(&o, shape::MODASH_DATA).unwrap_or(JsValue::UNDEFINED);
             let entry_payload = |p: Platform| -> JsValue {
-                let pl = get(&md, "platforms").ok().filter(is_record);
-                pl.and_then(|pl| get(&pl, p.as_str()).ok()).filter(is_record).and_then(|e| get(&e, "cached_payload").ok()).unwrap_or(JsValue::UNDEFINED)
+                let pl = get(&md, shape::PLATFORMS).ok().filter(is_record);
+                pl.and_then(|pl| get(&pl, p.as_str()).ok()).filter(is_record).and_then(|e| get(&e, shape::CACHED_PAYLOAD).ok()).unwrap_or(JsValue::UNDEFINED)
             };
-            let legacy_payload = || if is_record(&md) { get(&md, "cached_payload").unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
-            let plan = write::plan_slim(&view, |p| payload_facts_js(&entry_payload(p)), || payload_facts_js(&legacy_payload()), id_for);
+            let legacy_payload = || if is_record(&md) { get(&md, shape::CACHED_PAYLOAD).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+            let plan = write::plan_slim(&view, |p| payload_facts_js(&entry_payload(p)), || payload_facts_js(&legacy_payload()), id_for)?;
             for sl in &plan.slimmed {
                 let payload = if sl.source == PayloadSource::Legacy { legacy_payload() } else { entry_payload(sl.platform) };
                 payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload, None));
             }
             let too_big = |e: JsValue| refuse(format!("notes cannot be written as JSON: {}", describe(&e)));
             let before = json_bytes(&o).map_err(too_big)?;
-            let pair = apply_edits(&o, &edits_js(&plan.edits), plan.remove_legacy_payload)
+            let pair = apply_edits(&o, &edits_js(&plan.edits), plan.remove_legacy_payload, &path_keys())
                 .map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
             let out = pair.get(0);
             let after = json_bytes(&out).map_err(too_big)?;

@@ -5,6 +5,7 @@
 
 pub mod text;
 
+use crate::notes::shape::{EntryField, REFRESHED_BY};
 use crate::notes::{Leaf, NotesView, METRICS};
 use crate::platform::Platform;
 use crate::time;
@@ -85,8 +86,18 @@ pub struct MergePlan {
     pub warnings: Vec<&'static str>,
 }
 
+/// Refuses notes whose written path holds something other than an object (or null): writing
+/// there would replace it.
+fn writable(view: &NotesView) -> Result<(), Unreadable> {
+    match view.not_object() {
+        Some((path, kind)) => Err(Unreadable(format!("{path} is {}, not an object", kind.describe()))),
+        None => Ok(()),
+    }
+}
+
 /// Plans a merge of a fetch into `platform`'s entry, plus the legacy migration.
-pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts: &MergeOptions) -> MergePlan {
+pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts: &MergeOptions) -> Result<MergePlan, Unreadable> {
+    writable(view)?;
     let mut warnings = Vec::new();
     let stored = user_id::usable(&view.entry(platform).user_id);
     let from_fetch = user_id::usable(&fetched.user_id);
@@ -113,10 +124,10 @@ pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts:
 
     let mut set: Vec<(&'static str, Value)> = Vec::new();
     if let Some(id) = &user_id {
-        set.push(("userId", Value::Str(id.clone())));
+        set.push((EntryField::UserId.key(), Value::Str(id.clone())));
     }
     if let Some(u) = &fetched.username {
-        set.push(("username", Value::Str(u.clone())));
+        set.push((EntryField::Username.key(), Value::Str(u.clone())));
     }
     for (key, m) in METRICS.iter().zip(&fetched.metrics) {
         if let Some(n) = m.as_ref().filter(|n| n.value.is_finite()) {
@@ -125,22 +136,22 @@ pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts:
     }
     if opts.mark_refreshed {
         let iso = time::to_iso(opts.now).unwrap_or_else(|| "1970-01-01T00:00:00.000Z".into());
-        set.push(("last_refreshed", Value::Str(iso)));
-        set.push(("refreshed_by", opts.refreshed_by.clone().map_or(Value::Null, Value::Str)));
+        set.push((EntryField::LastRefreshed.key(), Value::Str(iso)));
+        set.push((REFRESHED_BY, opts.refreshed_by.clone().map_or(Value::Null, Value::Str)));
     }
     if let Some(c) = &opts.cache_id {
-        set.push(("cache_id", c.clone().map_or(Value::Null, Value::Str)));
+        set.push((EntryField::CacheId.key(), c.clone().map_or(Value::Null, Value::Str)));
     }
     let mut edits = vec![EntryEdit { platform, set, remove_payload: opts.mark_refreshed }];
 
     // Migrate a legacy id into its own platform's entry when that entry has none.
     if let (Some(l), Some(id)) = (owner, &legacy) {
         if l != platform && user_id::usable(&view.entry(l).user_id).is_none() {
-            edits.push(EntryEdit { platform: l, set: vec![("userId", Value::Str(id.clone()))], remove_payload: false });
+            edits.push(EntryEdit { platform: l, set: vec![(EntryField::UserId.key(), Value::Str(id.clone()))], remove_payload: false });
             migrated_legacy = true;
         }
     }
-    MergePlan { edits, user_id_stored: user_id, migrated_legacy, warnings }
+    Ok(MergePlan { edits, user_id_stored: user_id, migrated_legacy, warnings })
 }
 
 /// Fields read from a Modash payload to fill a slim entry.
@@ -210,7 +221,8 @@ pub fn plan_slim(
     facts: impl Fn(Platform) -> PayloadFacts,
     facts_legacy: impl Fn() -> PayloadFacts,
     cache_id: impl Fn(Platform, PayloadSource) -> Option<String>,
-) -> SlimPlan {
+) -> Result<SlimPlan, Unreadable> {
+    writable(view)?;
     let mut plan = SlimPlan::default();
     let owner = LegacyPlatform::from_leaf(&view.legacy_platform).owner();
     for p in Platform::ALL {
@@ -221,7 +233,7 @@ pub fn plan_slim(
         }
         let mut set = Vec::new();
         let mut user_id = user_id::usable(&entry.user_id);
-        let mut has_metric = entry.has_metric;
+        let mut has_metric = entry.has_metric();
         let mut sources = Vec::new();
         if entry.has_payload {
             sources.push((PayloadSource::Platform, facts(p)));
@@ -232,14 +244,14 @@ pub fn plan_slim(
         // A legacy payload moves into its platform's entry together with the legacy id.
         if legacy_here && user_id.is_none() {
             if let Some(id) = user_id::legacy_id(view) {
-                set.push(("userId", Value::Str(id.clone())));
+                set.push((EntryField::UserId.key(), Value::Str(id.clone())));
                 user_id = Some(id);
             }
         }
         for (_, f) in &sources {
             if user_id.is_none() {
                 if let Some(id) = user_id::usable(&f.user_id) {
-                    set.push(("userId", Value::Str(id.clone())));
+                    set.push((EntryField::UserId.key(), Value::Str(id.clone())));
                     user_id = Some(id);
                 }
             }
@@ -252,7 +264,7 @@ pub fn plan_slim(
         }
         // The per-platform payload's cache row wins over the legacy one.
         if let Some(id) = sources.iter().find_map(|(s, _)| cache_id(p, *s)) {
-            set.push(("cache_id", Value::Str(id)));
+            set.push((EntryField::CacheId.key(), Value::Str(id)));
         }
         for (source, _) in &sources {
             plan.slimmed.push(Slimmed { platform: p, source: *source, user_id: user_id.clone() });
@@ -260,7 +272,7 @@ pub fn plan_slim(
         plan.remove_legacy_payload |= legacy_here;
         plan.edits.push(EntryEdit { platform: p, set, remove_payload: entry.has_payload });
     }
-    plan
+    Ok(plan)
 }
 
 #[cfg(test)]
@@ -280,14 +292,14 @@ mod tests {
     fn merge_stores_user_id_and_warns() {
         let v = view(r#"{"modash_data":{"platforms":{"tiktok":{"userId":"1"}}}}"#);
         let f = Fetched { user_id: Leaf::Number(2.0), ..Default::default() };
-        let plan = plan_merge(&v, Platform::Tiktok, &f, &opts());
+        let plan = plan_merge(&v, Platform::Tiktok, &f, &opts()).unwrap();
         assert_eq!(plan.user_id_stored.as_deref(), Some("2"));
         assert_eq!(plan.warnings, ["userId-changed"]);
-        let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts());
+        let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts()).unwrap();
         assert_eq!(plan.user_id_stored.as_deref(), Some("1"));
-        let plan = plan_merge(&v, Platform::Youtube, &Fetched::default(), &opts());
+        let plan = plan_merge(&v, Platform::Youtube, &Fetched::default(), &opts()).unwrap();
         assert_eq!((plan.user_id_stored, plan.warnings), (None, vec!["missing-userId"]));
-        assert!(plan.edits[0].set.contains(&("last_refreshed", Value::Str("2025-01-15T10:00:00.000Z".into()))));
+        assert!(plan.edits[0].set.contains(&(EntryField::LastRefreshed.key(), Value::Str("2025-01-15T10:00:00.000Z".into()))));
     }
 
     #[test]
@@ -306,20 +318,23 @@ mod tests {
     fn merge_migrates_legacy_ids_by_the_rule() {
         let v = view(r#"{"modash_data":{"userId":"L","platform":"tiktok"}}"#);
         let f = Fetched { user_id: Leaf::Str("IG".into()), ..Default::default() };
-        let plan = plan_merge(&v, Platform::Instagram, &f, &opts());
+        let plan = plan_merge(&v, Platform::Instagram, &f, &opts()).unwrap();
         assert!(plan.migrated_legacy);
-        assert_eq!(plan.edits[1], EntryEdit { platform: Platform::Tiktok, set: vec![("userId", Value::Str("L".into()))], remove_payload: false });
+        assert_eq!(
+            plan.edits[1],
+            EntryEdit { platform: Platform::Tiktok, set: vec![(EntryField::UserId.key(), Value::Str("L".into()))], remove_payload: false }
+        );
         // Same platform, fetch without id: the legacy id is stored.
-        let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts());
+        let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts()).unwrap();
         assert_eq!((plan.user_id_stored.as_deref(), plan.migrated_legacy, plan.edits.len()), (Some("L"), true, 1));
         // Storing a userId only: no freshness claimed, and the payload stays (nothing replaces it).
-        let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &MergeOptions { mark_refreshed: false, ..opts() });
-        assert_eq!(plan.edits[0].set, vec![("userId", Value::Str("L".into()))]);
+        let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &MergeOptions { mark_refreshed: false, ..opts() }).unwrap();
+        assert_eq!(plan.edits[0].set, vec![(EntryField::UserId.key(), Value::Str("L".into()))]);
         assert!(!plan.edits[0].remove_payload);
-        assert!(plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts()).edits[0].remove_payload);
+        assert!(plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts()).unwrap().edits[0].remove_payload);
         // Unknown legacy platform: never migrated.
         let v = view(r#"{"modash_data":{"userId":"L","platform":"vine"}}"#);
-        let plan = plan_merge(&v, Platform::Instagram, &Fetched::default(), &opts());
+        let plan = plan_merge(&v, Platform::Instagram, &Fetched::default(), &opts()).unwrap();
         assert!(!plan.migrated_legacy);
     }
 }

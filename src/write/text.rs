@@ -7,7 +7,8 @@
 use super::{self as write, EntryEdit, Fetched, MergeOptions, MergePlan, Num, PayloadFacts, PayloadLevel, PayloadSource, SlimPlan, Slimmed, Unreadable, Value};
 use crate::json::{self, JsonError, Parser, Scalar};
 use crate::notes::leaf;
-use crate::notes::{EntryView, Leaf, NotesView, METRICS};
+use crate::notes::shape::{self, EntryField, LegacyField, NotObject};
+use crate::notes::{Leaf, NotesView, METRICS};
 use crate::platform::Platform;
 use std::borrow::Cow;
 
@@ -34,6 +35,15 @@ struct Member<'a> {
 #[derive(Default)]
 struct Obj<'a> {
     members: Vec<Member<'a>>,
+}
+
+/// What a value on the path is when it is not an object (`None` for an object, null, absent).
+fn not_object(v: Option<&Val<'_>>) -> Option<NotObject> {
+    match v {
+        Some(Val::Raw(r)) => NotObject::of_json(r),
+        Some(Val::New(t)) => NotObject::of_json(t),
+        Some(Val::Obj(_)) | None => None,
+    }
 }
 
 fn kind(raw: &str) -> &'static str {
@@ -66,8 +76,8 @@ fn parse_obj<'a>(p: &mut Parser<'a>, level: Level) -> Result<Obj<'a>, JsonError>
         p.pos += 1;
         p.ws();
         let child = match level {
-            Level::Root if key == "modash_data" => Some(Level::Modash),
-            Level::Modash if key == "platforms" => Some(Level::Platforms),
+            Level::Root if key == shape::MODASH_DATA => Some(Level::Modash),
+            Level::Modash if key == shape::PLATFORMS => Some(Level::Platforms),
             Level::Platforms if Platform::ALL.iter().any(|pl| pl.as_str() == key) => Some(Level::Entry),
             _ => None,
         };
@@ -209,65 +219,55 @@ impl<'a> Doc<'a> {
         root.map(|root| Doc { root }).map_err(|e| Unreadable(format!("notes is not valid JSON ({e})")))
     }
 
-    /// The read view (from the last occurrence of each key).
+    /// The read view (from the last occurrence of each key), walking the notes shape table.
     pub fn view(&self) -> NotesView<'_> {
         let mut v = NotesView::default();
-        let Some(md) = self.root.obj("modash_data") else { return v };
-        v.legacy_user_id = md.leaf("userId");
-        v.legacy_modash_user_id = md.leaf("modash_user_id");
-        v.legacy_platform = md.leaf("platform");
-        v.legacy_last_refreshed = md.leaf("last_refreshed");
-        v.legacy_payload = md.last("cached_payload").is_some();
-        if let Some(pl) = md.obj("platforms") {
-            for p in Platform::ALL {
-                if let Some(e) = pl.obj(p.as_str()) {
-                    let mut has_metric = [false; 3];
-                    for (i, m) in METRICS.iter().enumerate() {
-                        has_metric[i] = e.last(m).is_some();
+        let md = match self.root.last(shape::MODASH_DATA) {
+            Some(Val::Obj(md)) => md,
+            other => {
+                v.modash_not_object = not_object(other);
+                return v;
+            }
+        };
+        for f in LegacyField::ALL {
+            *v.legacy_mut(f) = md.leaf(f.key());
+        }
+        v.legacy_payload = md.last(shape::CACHED_PAYLOAD).is_some();
+        let pl = match md.last(shape::PLATFORMS) {
+            Some(Val::Obj(pl)) => pl,
+            other => {
+                v.platforms_not_object = not_object(other);
+                return v;
+            }
+        };
+        for p in Platform::ALL {
+            let entry = &mut v.platforms[p.index()];
+            match pl.last(p.as_str()) {
+                Some(Val::Obj(e)) => {
+                    for f in EntryField::ALL {
+                        *entry.field_mut(f) = e.leaf(f.key());
                     }
-                    v.platforms[p.index()] = EntryView {
-                        user_id: e.leaf("userId"),
-                        last_refreshed: e.leaf("last_refreshed"),
-                        has_metric,
-                        has_payload: e.last("cached_payload").is_some(),
-                    };
+                    entry.has_payload = e.last(shape::CACHED_PAYLOAD).is_some();
                 }
+                other => entry.not_object = not_object(other),
             }
         }
         v
     }
 
-    /// Checks that the path objects exist as objects (or are absent/null) before any write.
-    pub fn check_shape(&self) -> Result<(), Unreadable> {
-        let check = |o: &Obj, key: &str, path: &str| match o.last(key) {
-            Some(Val::Raw(r)) if *r != "null" => Err(Unreadable(format!("{path} is {}, not an object", kind(r)))),
-            _ => Ok(()),
-        };
-        check(&self.root, "modash_data", "modash_data")?;
-        if let Some(md) = self.root.obj("modash_data") {
-            check(md, "platforms", "modash_data.platforms")?;
-            if let Some(pl) = md.obj("platforms") {
-                for p in Platform::ALL {
-                    check(pl, p.as_str(), &format!("modash_data.platforms.{p}"))?;
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// The raw text of `platforms[p].cached_payload`, or of the legacy one.
     pub fn payload_raw(&self, p: Option<Platform>) -> Option<&'a str> {
-        let md = self.root.obj("modash_data")?;
+        let md = self.root.obj(shape::MODASH_DATA)?;
         match p {
-            None => md.raw("cached_payload"),
-            Some(p) => md.obj("platforms")?.obj(p.as_str())?.raw("cached_payload"),
+            None => md.raw(shape::CACHED_PAYLOAD),
+            Some(p) => md.obj(shape::PLATFORMS)?.obj(p.as_str())?.raw(shape::CACHED_PAYLOAD),
         }
     }
 
     fn entry_mut(&mut self, p: Platform) -> Result<&mut Obj<'a>, Unreadable> {
         self.root
-            .obj_mut("modash_data", "modash_data")?
-            .obj_mut("platforms", "modash_data.platforms")?
+            .obj_mut(shape::MODASH_DATA, shape::MODASH_DATA)?
+            .obj_mut(shape::PLATFORMS, "modash_data.platforms")?
             .obj_mut(p.as_str(), &format!("modash_data.platforms.{p}"))
     }
 
@@ -280,7 +280,7 @@ impl<'a> Doc<'a> {
                 entry.set(k, value_text(v));
             }
             if e.remove_payload {
-                dropped += entry.remove("cached_payload");
+                dropped += entry.remove(shape::CACHED_PAYLOAD);
             }
         }
         Ok(dropped)
@@ -288,8 +288,8 @@ impl<'a> Doc<'a> {
 
     /// Removes the legacy `modash_data.cached_payload`.
     pub fn remove_legacy_payload(&mut self) -> usize {
-        match self.root.obj_mut("modash_data", "modash_data") {
-            Ok(md) => md.remove("cached_payload"),
+        match self.root.obj_mut(shape::MODASH_DATA, shape::MODASH_DATA) {
+            Ok(md) => md.remove(shape::CACHED_PAYLOAD),
             Err(_) => 0,
         }
     }
@@ -327,12 +327,12 @@ pub fn payload_facts(raw: &str) -> PayloadFacts {
             return (level, None);
         }
         let _ = p.object(|p, key| {
-            if nested && key == "profile" {
+            if nested && key == shape::REPORT_PROFILE {
                 p.ws();
                 let start = p.pos;
                 p.skip_value()?;
                 profile = Some(p.slice(start, p.pos));
-            } else if key == "userId" {
+            } else if key == EntryField::UserId.key() {
                 level.user_id = leaf(p)?.into_owned();
             } else if let Some(i) = METRICS.iter().position(|m| *m == key) {
                 level.metrics[i] = match p.scalar()? {
@@ -354,8 +354,7 @@ pub fn payload_facts(raw: &str) -> PayloadFacts {
 /// `mergeAnalytics` on text: the new text, the plan, and the bytes of the removed payload.
 pub fn merge_text(text: &str, platform: Platform, fetched: &Fetched, opts: &MergeOptions) -> Result<(String, MergePlan, usize), Unreadable> {
     let mut doc = Doc::parse(text)?;
-    doc.check_shape()?;
-    let plan = write::plan_merge(&doc.view(), platform, fetched, opts);
+    let plan = write::plan_merge(&doc.view(), platform, fetched, opts)?;
     let dropped = doc.apply(&plan.edits)?;
     Ok((doc.to_text(), plan, dropped))
 }
@@ -370,14 +369,13 @@ pub struct SlimText<'a> {
 /// `slimNotes` on text; `cache_id` gives the cache row id per platform or legacy payload.
 pub fn slim_text<'a>(text: &'a str, cache_id: impl Fn(Platform, PayloadSource) -> Option<String>) -> Result<SlimText<'a>, Unreadable> {
     let mut doc = Doc::parse(text)?;
-    doc.check_shape()?;
     let view = doc.view();
     let plan: SlimPlan = write::plan_slim(
         &view,
         |p| doc.payload_raw(Some(p)).map(payload_facts).unwrap_or_default(),
         || doc.payload_raw(None).map(payload_facts).unwrap_or_default(),
         cache_id,
-    );
+    )?;
     let payloads = plan
         .slimmed
         .iter()

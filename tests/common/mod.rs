@@ -3,7 +3,7 @@
 //! `null`, `Date`s, Proxies and getters built by JS source.
 
 use js_sys::{Function, Reflect};
-use modash_flow::wasm::{progress, time, ttl, user_id};
+use modash_flow::wasm::{entry, progress, time, ttl, user_id};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -105,6 +105,27 @@ fn resolve_user_id_from_objects_text_and_nothing() {
     let r = user_id::resolve_user_id(bytes, "youtube".into()).unwrap();
     assert_eq!(prop(&r, "userId").as_string().as_deref(), Some("UCabc"));
     assert_error(user_id::resolve_user_id(JsValue::NULL, "orkut".into()), "UNSUPPORTED_PLATFORM", "orkut");
+}
+
+#[wasm_bindgen_test]
+fn notes_entry_reads_the_stored_fields() {
+    let notes = js(r#"{ modash_data: { platform: 'tiktok', last_refreshed: '2025-01-15T10:00:00Z', platforms: {
+        tiktok: { userId: 42, username: ' ana ', cache_id: '17', followers: 1200, engagementRate: 0.05, avgViews: NaN, cached_payload: {} } } } }"#);
+    let tt = entry::notes_entry(notes.clone(), "tt".into()).unwrap();
+    assert_eq!(
+        json(&tt),
+        r#"{"platform":"tiktok","userId":"42","username":"ana","lastRefreshed":1736935200000,"cacheId":"17","followers":1200,"engagementRate":0.05,"avgViews":null,"hasPayload":true}"#
+    );
+    // A getter that throws makes the notes unreadable: every field null, never a throw.
+    let throws = js("{ modash_data: { platforms: { instagram: { userId: 'ig-1', get followers() { throw new Error('no'); } } } } }");
+    let ig = entry::notes_entry(throws, "ig".into()).unwrap();
+    assert_eq!(prop(&ig, "userId"), JsValue::NULL);
+    for nothing in [JsValue::NULL, JsValue::from_str("{oops"), js("[]"), js("{ modash_data: { platforms: { youtube: 'x' } } }")] {
+        let e = entry::notes_entry(nothing, "youtube".into()).unwrap();
+        assert_eq!(prop(&e, "cacheId"), JsValue::NULL);
+        assert_eq!(prop(&e, "hasPayload"), JsValue::FALSE);
+    }
+    assert_error(entry::notes_entry(JsValue::NULL, "orkut".into()), "UNSUPPORTED_PLATFORM", "orkut");
 }
 
 #[wasm_bindgen_test]
@@ -288,6 +309,9 @@ fn object_notes_read_like_their_json_text() {
         for p in ["instagram", "tiktok", "youtube"] {
             let a = user_id::resolve_user_id(notes.clone(), p.into()).unwrap();
             let b = user_id::resolve_user_id(text.clone().into(), p.into()).unwrap();
+            assert_eq!(json(&a), json(&b), "case {i} {p}");
+            let a = entry::notes_entry(notes.clone(), p.into()).unwrap();
+            let b = entry::notes_entry(text.clone().into(), p.into()).unwrap();
             assert_eq!(json(&a), json(&b), "case {i} {p}");
         }
     }

@@ -62,9 +62,12 @@ fn refuses_rather_than_loses() {
         (JsValue::from_str("[1,2]"), "an array"),
         (js("[1]"), "an array"),
         (js("7"), "7"),
-        (js("{ modash_data: 'x' }"), "modash_data is \"x\""),
+        (js("{ modash_data: 'x' }"), "modash_data is a string"),
+        (JsValue::from_str(r#"{"modash_data":"x"}"#), "modash_data is a string"),
         (js("{ modash_data: { platforms: [] } }"), "modash_data.platforms is an array"),
-        (js("{ modash_data: { platforms: { tiktok: 5 } } }"), "modash_data.platforms.tiktok is 5"),
+        (js("{ modash_data: { platforms: { tiktok: 5 } } }"), "modash_data.platforms.tiktok is a number"),
+        (JsValue::from_str(r#"{"modash_data":{"platforms":{"youtube":true}}}"#), "modash_data.platforms.youtube is a boolean"),
+        (js("{ modash_data: { platforms: { instagram: () => 1 } } }"), "modash_data.platforms.instagram is not a plain value"),
         (js("{ get modash_data() { throw new Error('no'); } }"), "could not be read"),
     ] {
         assert_error(merge_analytics(notes.clone(), "tiktok".into(), f(), opts()), "NOTES_UNREADABLE", needle);

@@ -10,7 +10,7 @@ const NOW = Date.UTC(2025, 0, 15, 10);
 
 test('exports the whole read-path API', () => {
   for (const name of ['normalizePlatform', 'legacyUserIdApplies', 'resolveUserId', 'defaultTtlConfig', 'ttlConfigFromEnv',
-    'resolveTtl', 'parseTimestamp', 'cacheAge', 'isFresh', 'cacheAgeLabel', 'analyticsProgress', 'analyticsProgressBatch']) {
+    'resolveTtl', 'parseTimestamp', 'cacheAge', 'isFresh', 'cacheAgeLabel', 'analyticsProgress', 'analyticsProgressBatch', 'notesEntry']) {
     assert.equal(typeof mf[name], 'function', name);
   }
 });
@@ -23,6 +23,14 @@ test('resolveUserId: per platform, legacy, trap, unreadable', () => {
   });
   assert.equal(mf.resolveUserId(JSON.stringify(notes), 'tt').source, 'legacy');
   assert.equal(mf.resolveUserId('{', 'tt').problem, 'notes-unreadable');
+});
+
+test('notesEntry: the stored fields of one platform, checked, from an object or text', () => {
+  const notes = { modash_data: { platforms: { tiktok: { userId: ' 7 ', username: 'ana', cache_id: '12', followers: 1200, engagementRate: 'x', last_refreshed: '2025-01-15T10:00:00Z' } } } };
+  const want = { platform: 'tiktok', userId: '7', username: 'ana', lastRefreshed: 1736935200000, cacheId: '12', followers: 1200, engagementRate: null, avgViews: null, hasPayload: false };
+  assert.deepEqual(mf.notesEntry(notes, 'TikTok'), want);
+  assert.deepEqual(mf.notesEntry(JSON.stringify(notes), 'tt'), want);
+  assert.equal(mf.notesEntry(notes, 'ig').cacheId, null);
 });
 
 test('errors are Error objects with a stable code', () => {

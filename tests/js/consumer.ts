@@ -1,8 +1,8 @@
 // Compiled with `tsc --noEmit` against pkg/'s (and pkg/server/'s) generated .d.ts: the types a TS user sees must be
 // precise (no `any`), and misuse must not compile (the @ts-expect-error lines).
 import {
-  normalizePlatform, resolveUserId, ttlConfigFromEnv, resolveTtl, analyticsProgressBatch, cacheAgeLabel,
-  type Platform, type UserIdResolution, type TtlConfig, type AnalyticsProgress, type ModashFlowError,
+  normalizePlatform, resolveUserId, notesEntry, ttlConfigFromEnv, resolveTtl, analyticsProgressBatch, cacheAgeLabel,
+  type Platform, type UserIdResolution, type NotesEntry, type TtlConfig, type AnalyticsProgress, type ModashFlowError,
 } from 'modash-flow';
 import * as browser from 'modash-flow';
 
@@ -10,6 +10,9 @@ const p: Platform = normalizePlatform('ig');
 const r: UserIdResolution = resolveUserId({ modash_data: {} }, p);
 const id: string | null = r.userId;
 const src: 'platform' | 'legacy' | 'none' = r.source;
+const stored: NotesEntry = notesEntry('{}', 'tiktok');
+const cacheId: string | null = stored.cacheId;
+const followers: number | null = stored.followers;
 if (r.rejectedLegacy) {
   const reason: 'platform-mismatch' | 'unknown-platform' = r.rejectedLegacy.reason;
   void reason;
@@ -21,6 +24,8 @@ const label: string | null = cacheAgeLabel(new Date(), { style: 'long', locale: 
 const e = {} as ModashFlowError;
 const code: 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT' | 'INVALID_OPTION' | 'NOTES_UNREADABLE' | 'QUEUE_FULL' | 'TIMEOUT' = e.code;
 
+// @ts-expect-error: a stored entry's fields are checked values, never unknown
+const rawFollowers: string = stored.followers;
 // @ts-expect-error: an unknown use case does not type-check
 resolveTtl(config, 'weekly');
 // @ts-expect-error: platforms must be an array

@@ -6,7 +6,7 @@
 // or slim metrics in notes) is shown at once, labelled with its age, while the refresh runs;
 // a failed refresh keeps it on screen with the error.
 import { useEffect, useEffectEvent, useState } from 'react';
-import { analyticsProgress, cacheAgeLabel, normalizePlatform, resolveUserId, type UserIdResolution } from 'modash-flow';
+import { analyticsProgress, cacheAgeLabel, normalizePlatform, notesEntry, resolveUserId, type UserIdResolution } from 'modash-flow';
 import { refresh } from '@/lib/client/gate';
 import { browserTtl } from '@/lib/client/ttl';
 import { useStaff } from './StaffContext';
@@ -35,16 +35,6 @@ export interface AnalyticsState {
 }
 
 const initial: AnalyticsState = { phase: 'loading', progress: null, metrics: null, source: null, lastRefreshed: null, ageLabel: null, resolution: null, stale: false, refreshing: false, error: null };
-
-function entryOf(notes: string | null, platform: string): Record<string, unknown> | null {
-  try {
-    const n = notes ? JSON.parse(notes) : null;
-    const e = n?.modash_data?.platforms?.[platform];
-    return e && typeof e === 'object' ? e : null;
-  } catch {
-    return null;
-  }
-}
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -83,7 +73,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
     }
     const { config } = browserTtl();
     const freshness = analyticsProgress(notes, [p], { ttl: config }).platforms[0];
-    const entry = entryOf(notes, p);
+    const entry = notesEntry(notes, p);
 
     (async () => {
       // What is already known, fresh or not: the cached payload, else slim metrics in notes.
@@ -95,9 +85,9 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         set({ phase: 'ready', source, metrics, stale: !freshness.fresh, refreshing: !freshness.fresh, lastRefreshed: freshness.lastRefreshed,
           ageLabel: freshness.lastRefreshed === null ? null : cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }) });
       };
-      const cacheId = entry?.cache_id;
+      const { cacheId } = entry;
       // The rollout: staff outside it take the old path (no cache table: notes, else Modash).
-      if (cohort === 'cache' && typeof cacheId === 'string' && cacheId) {
+      if (cohort === 'cache' && cacheId !== null) {
         const res = await fetch(`/api/modash/cache/${encodeURIComponent(cacheId)}`, { signal: controller.signal }).catch(() => null);
         // A body cut short (the panel closed mid-read) is no data, not an unhandled rejection.
         const body = res?.ok ? await res.json().catch(() => null) : null;
@@ -106,8 +96,8 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
           known('cache', { userId: pr.userId ?? resolution.userId, username: pr.username ?? null, fullname: pr.fullname ?? null, followers: num(pr.followers), engagementRate: num(pr.engagementRate), avgViews: num(pr.avgViews), posts: Array.isArray(pr.recentPosts) ? pr.recentPosts.length : null });
         }
       }
-      if (!shown && entry && num(entry.followers) !== null) {
-        known('notes', { userId: resolution.userId, username: (entry.username as string) ?? null, fullname: null, followers: num(entry.followers), engagementRate: num(entry.engagementRate), avgViews: num(entry.avgViews), posts: null });
+      if (!shown && entry.followers !== null) {
+        known('notes', { userId: resolution.userId, username: entry.username, fullname: null, followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, posts: null });
       }
       if (shown && freshness.fresh) { report('fresh', shownSource); return; }
       if (controller.signal.aborted) return;

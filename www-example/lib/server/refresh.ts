@@ -9,7 +9,7 @@
 //   when notes cannot be written, and used by the next refresh).
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { analyticsProgress, mergeAnalytics, parseTimestamp, resolveUserId, ttlConfigFromEnv, type UseCase } from 'modash-flow/server';
+import { analyticsProgress, mergeAnalytics, notesEntry, parseTimestamp, resolveUserId, ttlConfigFromEnv, type UseCase } from 'modash-flow/server';
 import type { GatePriority } from 'modash-flow/server';
 import { HttpError, USER_ID } from './http';
 import { fetchProfile, ModashError, summary, type ModashReport } from './modash';
@@ -44,7 +44,8 @@ export interface Refreshed {
 }
 
 const priorityOf = (useCase: UseCase): GatePriority => (useCase === 'bulkRefresh' ? 'bulk' : 'interactive');
-const referencedCacheIds = (notes: string | null) => new Set([...(notes ?? '').matchAll(/"cache_id"\s*:\s*"?(\d+)/g)].map((m) => Number(m[1])));
+const referencedCacheIds = (notes: string | null) =>
+  new Set((['instagram', 'tiktok', 'youtube'] as const).map((p) => notesEntry(notes, p).cacheId).filter((id) => id !== null && /^\d+$/.test(id)).map(Number));
 const lastRefreshedOf = (notes: string | null, platform: string) => analyticsProgress(notes, [platform]).platforms[0]?.lastRefreshed ?? null;
 
 async function notesOf(db: Db, id: number, lock = false): Promise<string | null> {
@@ -58,17 +59,15 @@ async function notesOf(db: Db, id: number, lock = false): Promise<string | null>
 async function storedAnswer(id: number, platform: string, source: 'joined' | 'store', waitedMs: number): Promise<Refreshed> {
   const { db } = store();
   const notes = await notesOf(db, id);
-  let entry: Record<string, unknown> | null = null;
-  try { entry = JSON.parse(notes ?? 'null')?.modash_data?.platforms?.[platform] ?? null; } catch { entry = null; }
-  const cacheId = typeof entry?.cache_id === 'string' ? entry.cache_id : null;
+  const entry = notesEntry(notes, platform);
+  const cacheId = entry.cacheId;
   let profile: Refreshed['profile'] = null;
   if (cacheId && /^\d+$/.test(cacheId)) {
     const row = await db.selectFrom('modash_profile_cache').select('payload').where('id', '=', Number(cacheId)).executeTakeFirst();
     try { if (row) profile = summary((JSON.parse(row.payload) as ModashReport).profile); } catch { profile = null; }
   }
-  if (!profile && entry && typeof entry.followers === 'number') {
-    const n = (k: string) => (typeof entry[k] === 'number' ? (entry[k] as number) : null);
-    profile = { userId: String(entry.userId ?? ''), username: String(entry.username ?? ''), fullname: null, followers: n('followers'), engagementRate: n('engagementRate'), avgViews: n('avgViews'), posts: 0 };
+  if (!profile && entry.followers !== null) {
+    profile = { userId: entry.userId ?? '', username: entry.username ?? '', fullname: null, followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, posts: 0 };
   }
   const r = resolveUserId(notes, platform);
   return { success: true, source, notesWritten: false, userId: r.userId, lookedUp: false, cacheId, notes, profile, warnings: [], migratedLegacy: false, rejectedLegacy: r.rejectedLegacy, waitedMs };

@@ -1,0 +1,184 @@
+//! The paths of `notes` the flow reads and writes, spelled once. Every reader walks these
+//! tables: the JSON text reader (`notes::text`), the write path's document (`write::text`),
+//! the write plans (`write`), and the JS object reader at the boundary, which is handed the
+//! key lists from here when the module starts (`wasm/collect.rs`).
+//!
+//! ```text
+//! notes
+//! └─ modash_data                 (MODASH_DATA)
+//!    ├─ userId, modash_user_id, platform, last_refreshed   (LegacyField: one legacy id)
+//!    ├─ cached_payload           (CACHED_PAYLOAD: a legacy payload, moved by slimNotes)
+//!    └─ platforms                (PLATFORMS)
+//!       └─ instagram | tiktok | youtube
+//!          ├─ userId, last_refreshed, username, cache_id,
+//!          │  followers, engagementRate, avgViews         (EntryField)
+//!          ├─ refreshed_by       (REFRESHED_BY: written, never read)
+//!          └─ cached_payload     (CACHED_PAYLOAD)
+//! ```
+
+/// `notes.modash_data`.
+pub const MODASH_DATA: &str = "modash_data";
+/// `modash_data.platforms`, keyed by normalised platform name.
+pub const PLATFORMS: &str = "platforms";
+/// A full Modash report kept in notes (per entry, or the legacy one in `modash_data`).
+pub const CACHED_PAYLOAD: &str = "cached_payload";
+/// A Modash report's `profile` (a payload's userId and metrics are read there, then at its top).
+pub const REPORT_PROFILE: &str = "profile";
+/// Who refreshed an entry (written by `mergeAnalytics`).
+pub const REFRESHED_BY: &str = "refreshed_by";
+
+/// The per-platform entry's fields that readers hand over as leaves, in this order
+/// everywhere (the JS reader writes them in [`EntryField::ALL`] order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryField {
+    UserId,
+    LastRefreshed,
+    Username,
+    CacheId,
+    Followers,
+    EngagementRate,
+    AvgViews,
+}
+
+impl EntryField {
+    pub const ALL: [EntryField; 7] = [
+        EntryField::UserId,
+        EntryField::LastRefreshed,
+        EntryField::Username,
+        EntryField::CacheId,
+        EntryField::Followers,
+        EntryField::EngagementRate,
+        EntryField::AvgViews,
+    ];
+
+    /// The key in notes.
+    pub const fn key(self) -> &'static str {
+        match self {
+            EntryField::UserId => "userId",
+            EntryField::LastRefreshed => "last_refreshed",
+            EntryField::Username => "username",
+            EntryField::CacheId => "cache_id",
+            EntryField::Followers => "followers",
+            EntryField::EngagementRate => "engagementRate",
+            EntryField::AvgViews => "avgViews",
+        }
+    }
+
+    /// The field stored under `key`.
+    pub fn from_key(key: &str) -> Option<EntryField> {
+        EntryField::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// The core metrics kept in a slim entry (and read from a payload), in this order.
+pub const METRIC_FIELDS: [EntryField; 3] = [EntryField::Followers, EntryField::EngagementRate, EntryField::AvgViews];
+
+/// The core metrics by their key: in a slim entry, and in a Modash report's `profile`.
+pub const METRICS: [&str; 3] = [METRIC_FIELDS[0].key(), METRIC_FIELDS[1].key(), METRIC_FIELDS[2].key()];
+
+/// The legacy single-account fields of `modash_data`, in the order readers hand them over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LegacyField {
+    UserId,
+    ModashUserId,
+    Platform,
+    LastRefreshed,
+}
+
+impl LegacyField {
+    pub const ALL: [LegacyField; 4] = [LegacyField::UserId, LegacyField::ModashUserId, LegacyField::Platform, LegacyField::LastRefreshed];
+
+    /// The key in `modash_data`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            LegacyField::UserId => "userId",
+            LegacyField::ModashUserId => "modash_user_id",
+            LegacyField::Platform => "platform",
+            LegacyField::LastRefreshed => "last_refreshed",
+        }
+    }
+
+    /// The field stored under `key`.
+    pub fn from_key(key: &str) -> Option<LegacyField> {
+        LegacyField::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// What a value on the path is when it is there but not an object (for the write path's
+/// refusal). `null` counts as absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotObject {
+    String,
+    Number,
+    Boolean,
+    Array,
+    /// A function, symbol, bigint, or a value whose reading threw.
+    Other,
+}
+
+impl NotObject {
+    /// For messages: "a string", "an array", …
+    pub fn describe(self) -> &'static str {
+        match self {
+            NotObject::String => "a string",
+            NotObject::Number => "a number",
+            NotObject::Boolean => "a boolean",
+            NotObject::Array => "an array",
+            NotObject::Other => "not a plain value",
+        }
+    }
+
+    /// The kind of a raw JSON value's text (by its first byte); `None` for an object or null.
+    pub fn of_json(raw: &str) -> Option<NotObject> {
+        match raw.trim_start().as_bytes().first() {
+            Some(b'{' | b'n') | None => None,
+            Some(b'"') => Some(NotObject::String),
+            Some(b'[') => Some(NotObject::Array),
+            Some(b't' | b'f') => Some(NotObject::Boolean),
+            Some(_) => Some(NotObject::Number),
+        }
+    }
+
+    /// The code the JS reader uses (0 is "an object or absent").
+    pub fn from_code(code: f64) -> Option<NotObject> {
+        Some(match code as u8 {
+            1 => NotObject::String,
+            2 => NotObject::Number,
+            3 => NotObject::Boolean,
+            4 => NotObject::Array,
+            5 => NotObject::Other,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_and_are_distinct() {
+        for f in EntryField::ALL {
+            assert_eq!(EntryField::from_key(f.key()), Some(f));
+        }
+        for f in LegacyField::ALL {
+            assert_eq!(LegacyField::from_key(f.key()), Some(f));
+        }
+        let keys: Vec<_> = EntryField::ALL.iter().map(|f| f.key()).chain([CACHED_PAYLOAD, REFRESHED_BY]).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), keys.len());
+        assert_eq!(METRICS, ["followers", "engagementRate", "avgViews"]);
+    }
+
+    #[test]
+    fn json_kinds() {
+        assert_eq!(NotObject::of_json("\"x\""), Some(NotObject::String));
+        assert_eq!(NotObject::of_json(" [1]"), Some(NotObject::Array));
+        assert_eq!(NotObject::of_json("-1"), Some(NotObject::Number));
+        assert_eq!(NotObject::of_json("false"), Some(NotObject::Boolean));
+        assert_eq!(NotObject::of_json("null"), None);
+        assert_eq!(NotObject::of_json("{}"), None);
+    }
+}
