@@ -6,7 +6,7 @@
 //! call per batch instead of one per property: see BENCHMARKS.md for what it changed.
 //!
 //! The JS reader never throws: a getter or Proxy trap that throws makes that notes value
-//! unreadable, as before; a bad row is reported back as an error code and index.
+//! unreadable (never a throw into wasm); a bad row is reported back as an error code and index.
 
 use crate::notes::shape::{self, EntryField, LegacyField, NotObject};
 use crate::notes::{read_utf8, Leaf, NotesRead, NotesView};
@@ -195,9 +195,9 @@ export function collectValues(list) {
   } catch (_) { return refused(4, 0); }
   return w.done();
 }
-// Node's encodeInto is simdutf: one call on a concatenation beats a byte loop there (55 vs
-// 86 ns a timestamp); in Chromium the byte loop wins (70 vs 80 ns). Both are tested (the wasm
-// suites run in Node and in Chromium).
+// Node's encodeInto is simdutf: one call on a concatenation beats a byte loop there; in
+// Chromium the byte loop wins (BENCHMARKS.md, timestamps). Both are tested (the wasm suites
+// run in Node and in Chromium).
 const SIMD_ENCODE_INTO = typeof process === 'object' && process !== null && !!process.versions && !!process.versions.node;
 // A column of timestamps, the common case: strings of under 64 ASCII characters, null and
 // undefined. Writes into wasm memory the count (4 bytes, little endian), a byte per value (its
@@ -247,8 +247,8 @@ export function nums(b) { return b.n; }
 export function bad(b) { return b.bad; }
 // UTF-8 into wasm memory: in browsers, for short text a plain loop while it is ASCII
 // (Chromium's encodeInto costs more there), encodeInto for the rest and for long text
-// (measured in Chromium 156: the loop wins on the joined strings, encodeInto on 50 KB
-// notes); in Node encodeInto always (simdutf: the slim JSON text batch 7.0 -> 5.4 ms).
+// (in Chromium the loop wins on the joined strings, encodeInto on 50 KB notes); in Node
+// encodeInto always (simdutf is faster than any loop; BENCHMARKS.md, the roster batch).
 // Returns the bytes written, or -1 when the view was too small (the caller retries bigger).
 function utf8Into(str, mem, ptr, cap, loop) {
   const len = str.length;
