@@ -17,14 +17,7 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     static SHAPED: Cell<bool> = const { Cell::new(false) };
-    /// The single-object path's scratch: numbers, ASCII strings, and the module's memory.
-    static SCRATCH: std::cell::RefCell<(Vec<f64>, Vec<u8>, Option<JsValue>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new(), None)) };
 }
-
-/// Numbers an object's notes can take in the JS reader (at most 64 with the header), and the
-/// string bytes the single-object path takes before it hands over to the general one.
-const SINGLE_SLOTS: usize = 72;
-const SINGLE_BYTES: usize = 2048;
 
 /// Hands the JS reader the keys it reads, from the notes shape table (once per module).
 fn ensure_shape() {
@@ -65,14 +58,9 @@ pub const MAX_ROWS: u32 = 16_777_216;
 pub const MAX_NAMES: u32 = 65_536;
 #[wasm_bindgen(inline_js = r#"
 // The notes shape, handed over once by `setShape` from the core's table.
-// Each key sits in its own variable and is read at its own site: every property read below
-// then always sees the same key (as fast as `e.userId`), not one site looping over keys.
-let NAMES = [], MD = '', PL = '', PAYLOAD = '', L0, L1, L2, L3, E0, E1, E2, E3, E4, E5, E6;
+let NAMES = [], MD = '', PL = '', PAYLOAD = '', LEGACY = [], ENTRY = [];
 export function setShape(names, md, pl, payload, legacy, entry) {
-  if (names.length !== 3 || legacy.length !== 4 || entry.length !== 7) throw new Error('modash-flow: the notes shape changed: update the JS reader in collect.rs');
-  NAMES = names; MD = md; PL = pl; PAYLOAD = payload;
-  [L0, L1, L2, L3] = legacy;
-  [E0, E1, E2, E3, E4, E5, E6] = entry;
+  NAMES = names; MD = md; PL = pl; PAYLOAD = payload; LEGACY = legacy; ENTRY = entry;
 }
 // -1 an object, 0 absent or null, else what it is instead (NotObject's codes).
 const shapeOf = (v) => {
@@ -119,7 +107,7 @@ class W {
     const k = shapeOf(e);
     this.put(k);
     if (k !== -1) return;
-    this.leaf(e[E0]); this.leaf(e[E1]); this.leaf(e[E2]); this.leaf(e[E3]); this.leaf(e[E4]); this.leaf(e[E5]); this.leaf(e[E6]);
+    for (let f = 0; f < ENTRY.length; f++) this.leaf(e[ENTRY[f]]);
     this.put(e[PAYLOAD] === undefined ? 0 : 1);
   }
   object(v) {
@@ -128,12 +116,12 @@ class W {
     if (k === 0) { this.put(5); return; }
     if (k !== -1) { this.put(6); this.put(k); return; }
     this.put(1);
-    this.leaf(md[L0]); this.leaf(md[L1]); this.leaf(md[L2]); this.leaf(md[L3]);
+    for (let f = 0; f < LEGACY.length; f++) this.leaf(md[LEGACY[f]]);
     this.put(md[PAYLOAD] === undefined ? 0 : 1);
     const pl = md[PL];
     const pk = shapeOf(pl);
     this.put(pk);
-    if (pk === -1) { this.entry(pl[NAMES[0]]); this.entry(pl[NAMES[1]]); this.entry(pl[NAMES[2]]); }
+    if (pk === -1) for (let n = 0; n < NAMES.length; n++) this.entry(pl[NAMES[n]]);
   }
   notes(v) {
     const mark = this.i, smark = this.s.length, umark = this.units;
@@ -162,36 +150,6 @@ class W {
 // claim 1.5, -1, NaN or 2^53; Number.isSafeInteger refuses them all in every engine).
 const count = (len, max) => Number.isSafeInteger(len) && len >= 0 && len <= max;
 const refused = (kind, row, bad) => ({ n: new Float64Array([kind, row, 0, 0]), s: '', t: [], bad });
-// One notes object, the common single call: the numbers go straight into the module's scratch
-// memory at `nptr` (an object never needs more than 72 of them) and the strings, when they are
-// ASCII and fit in `bcap` bytes, to `bptr`. Returns how many numbers were written, or -1 when
-// the general path must read it (text, bytes, long or non-ASCII strings, a getter calling
-// the module again while this one reads).
-let singleBusy = false, F64 = null;
-export function objectInto(v, mem, nptr, bptr, bcap) {
-  if (singleBusy || typeof v !== 'object' || v === null) return -1;
-  singleBusy = true;
-  try {
-    if (dateTime(v) !== undefined || v instanceof Uint8Array) return -1;
-    if (F64 === null || F64.buffer !== mem.buffer) F64 = new Float64Array(mem.buffer);
-    const w = Object.create(W.prototype);
-    w.n = F64.subarray(nptr >>> 3, (nptr >>> 3) + 72); w.i = 4; w.s = []; w.t = []; w.units = 0;
-    w.n[0] = 0; w.n[1] = 0; w.n[3] = 1;
-    w.notes(v);
-    if (w.units > bcap || w.n.buffer !== mem.buffer) return -1;
-    const b = new Uint8Array(mem.buffer, bptr, w.units);
-    let j = 0;
-    for (const str of w.s) {
-      for (let k = 0; k < str.length; k++) { const c = str.charCodeAt(k); if (c > 0x7f) return -1; b[j++] = c; }
-    }
-    w.n[2] = w.units;
-    return w.i;
-  } catch (_) {
-    return -1;
-  } finally {
-    singleBusy = false;
-  }
-}
 export function collectNotes(v) {
   const w = new W(1);
   w.notes(v);
@@ -353,8 +311,6 @@ extern "C" {
     pub fn date_time(v: &JsValue) -> Option<f64>;
     #[wasm_bindgen(js_name = setShape)]
     fn set_shape(names: Array, md: &str, pl: &str, payload: &str, legacy: Array, entry: Array);
-    #[wasm_bindgen(js_name = objectInto)]
-    fn object_into(v: &JsValue, mem: &JsValue, nptr: u32, bptr: u32, bcap: u32) -> i32;
     #[wasm_bindgen(js_name = collectNotes)]
     fn collect_notes(v: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = collectOne)]
@@ -431,30 +387,10 @@ impl Collected {
     /// Reads one notes value (any of object, text, bytes, null/undefined).
     pub fn notes(v: &JsValue) -> NotesRead<'static> {
         ensure_shape();
-        if let Some(c) = Collected::single(v) {
-            return c.reader().notes().into_owned();
-        }
         match Collected::take(collect_notes(v)) {
             Ok(c) => c.reader().notes().into_owned(),
             Err(_) => NotesRead::Unreadable,
         }
-    }
-
-    /// One notes object through the scratch buffers (no typed array, no batch object, no
-    /// copy call); `None` when the general path must read it.
-    fn single(v: &JsValue) -> Option<Collected> {
-        SCRATCH.with(|cell| {
-            let mut guard = cell.try_borrow_mut().ok()?;
-            let (nums, bytes, memory) = &mut *guard;
-            let memory = memory.get_or_insert_with(wasm_bindgen::memory).clone();
-            nums.resize(SINGLE_SLOTS, 0.0);
-            bytes.resize(SINGLE_BYTES, 0);
-            let count = object_into(v, &memory, nums.as_mut_ptr() as u32, bytes.as_mut_ptr() as u32, SINGLE_BYTES as u32);
-            let count = usize::try_from(count).ok().filter(|n| (4..=SINGLE_SLOTS).contains(n))?;
-            let len = (nums[2] as usize).min(SINGLE_BYTES);
-            let strings = std::str::from_utf8(&bytes[..len]).ok()?.to_string();
-            Some(Collected { batch: JsValue::UNDEFINED, memory, nums: nums[..count].to_vec(), strings, ascii: true, rows: 1 })
-        })
     }
 
     /// Reads one notes value and a platform list.

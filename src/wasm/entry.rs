@@ -1,9 +1,10 @@
 //! Export: `notesEntry`.
 
-use super::js::{num_or_null, str_or_null, word};
+use super::js::{num_or_null, str_or_null, Obj};
 use super::read;
 use super::user_id::platform_arg;
 use crate::entry;
+use crate::notes::METRICS;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -28,28 +29,6 @@ export interface NotesEntry {
 }
 "#;
 
-// The result object in one JS call (an object literal; the metric keys are `notes::METRICS`).
-#[wasm_bindgen(inline_js = r#"
-export function storedEntry(platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload) {
-  return { platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload };
-}
-"#)]
-extern "C" {
-    #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(js_name = storedEntry)]
-    fn stored_entry(
-        platform: &JsValue,
-        user_id: &JsValue,
-        username: &JsValue,
-        last_refreshed: &JsValue,
-        cache_id: &JsValue,
-        followers: &JsValue,
-        engagement_rate: &JsValue,
-        avg_views: &JsValue,
-        has_payload: bool,
-    ) -> JsValue;
-}
-
 /// What notes hold for `platform` (`modash_data.platforms[platform]`): the stale data a panel
 /// shows at once, and the cache row to read. Every field null when notes hold no entry or are
 /// unreadable (see `resolveUserId`'s `problem`). Never parses more than the entry's fields.
@@ -62,16 +41,14 @@ pub fn notes_entry(
     let p = platform_arg(&platform)?;
     let read = read::notes(&notes);
     let e = read.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default();
-    let [followers, engagement_rate, avg_views] = e.metrics.map(num_or_null);
-    Ok(stored_entry(
-        &word(p.as_str()),
-        &str_or_null(e.user_id.as_deref()),
-        &str_or_null(e.username.as_deref()),
-        &num_or_null(e.last_refreshed),
-        &str_or_null(e.cache_id.as_deref()),
-        &followers,
-        &engagement_rate,
-        &avg_views,
-        e.has_payload,
-    ))
+    let mut o = Obj::new()
+        .set("platform", super::js::word(p.as_str()))
+        .set("userId", str_or_null(e.user_id.as_deref()))
+        .set("username", str_or_null(e.username.as_deref()))
+        .set("lastRefreshed", num_or_null(e.last_refreshed))
+        .set("cacheId", str_or_null(e.cache_id.as_deref()));
+    for (name, value) in METRICS.iter().zip(e.metrics) {
+        o = o.set(name, num_or_null(value));
+    }
+    Ok(o.set("hasPayload", e.has_payload).build())
 }

@@ -55,37 +55,6 @@ export function arrayItems(v, max) {
 export function assignFrom(target, source) {
   try { Object.assign(target, source); return true; } catch (_) { return false; }
 }
-// Property reads and writes without wasm-bindgen's `catch` wrapper (a closure and an `apply`
-// per call): a read that throws gives the THREW symbol instead.
-const THREW = Symbol('threw');
-export function getOr(o, k) {
-  try { return o[k]; } catch (_) { return THREW; }
-}
-export function isThrew(v) { return v === THREW; }
-// An option of an optional options object in one call: undefined for no options, NOT_OBJECT
-// when the options are not an object, THREW when the read threw.
-const NOT_OBJECT = Symbol('not an object');
-export function optionOf(o, k) {
-  if (o === undefined || o === null) return undefined;
-  if (!isRecord(o)) return NOT_OBJECT;
-  try { return o[k]; } catch (_) { return THREW; }
-}
-export function isNotObject(v) { return v === NOT_OBJECT; }
-export function setProp(o, k, v) { o[k] = v; }
-// Words the core has already parsed (platform names and aliases, use cases), remembered by
-// their exact text: a repeated word is known without copying it into wasm. Only the core's
-// own answers are stored here; -1 means "not seen: ask the core".
-const memos = [new Map(), new Map()];
-export function recall(kind, v) {
-  if (typeof v !== 'string') return -1;
-  const c = memos[kind].get(v);
-  return c === undefined ? -1 : c;
-}
-export function remember(kind, v, code) {
-  const m = memos[kind];
-  if (m.size >= 64) m.clear();
-  m.set(v, code);
-}
 export function processEnv() {
   try {
     return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
@@ -110,28 +79,10 @@ extern "C" {
     /// `Object.assign(target, source)`; false (never a throw) when reading `source` threw.
     #[wasm_bindgen(js_name = assignFrom)]
     pub fn assign_from(target: &JsValue, source: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = getOr)]
-    fn get_or(obj: &JsValue, key: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = isThrew)]
-    fn is_threw(v: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = optionOf)]
-    fn option_of(obj: &JsValue, key: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = isNotObject)]
-    fn is_not_object(v: &JsValue) -> bool;
-    /// The core's earlier answer for the word `v` (of `kind`), or -1.
-    pub fn recall(kind: u32, v: &JsValue) -> i32;
-    /// Stores the core's answer for the word `v`.
-    pub fn remember(kind: u32, v: &JsValue, code: u32);
-    #[wasm_bindgen(js_name = setProp)]
-    fn set_prop(obj: &JsValue, key: &JsValue, value: &JsValue);
     /// `process.env` where it exists.
     #[wasm_bindgen(js_name = processEnv)]
     pub fn process_env() -> JsValue;
 }
-
-/// The kinds of words [`recall`] remembers.
-pub const MEMO_PLATFORM: u32 = 0;
-pub const MEMO_USE_CASE: u32 = 1;
 
 /// A JS `Error` with `message` and a stable `code` property.
 pub fn error(code: Code, message: &str) -> JsValue {
@@ -158,47 +109,37 @@ pub fn is_array(v: &JsValue) -> bool {
 thread_local! {
     /// Property names as JS strings, made once: the module reads the same few dozen names on
     /// every call, and passing a Rust string to JS costs an encode and an allocation.
-    static KEYS: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static KEYS: std::cell::RefCell<Vec<(String, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The JS string for a property name or fixed word (cached; at most 128 are kept). Names are
-/// almost always string literals: those are found by address before any text is compared.
-pub fn key(name: &'static str) -> JsValue {
+/// The JS string for a property name or fixed word (cached; at most 128 are kept).
+pub fn key(name: &str) -> JsValue {
     KEYS.with(|k| {
         let mut keys = k.borrow_mut();
-        let found = keys.iter().position(|(n, _)| n.as_ptr() == name.as_ptr() && n.len() == name.len()).or_else(|| keys.iter().position(|(n, _)| *n == name));
-        if let Some(i) = found {
-            return keys[i].1.clone();
+        if let Some((_, v)) = keys.iter().find(|(n, _)| n == name) {
+            return v.clone();
         }
         let v = JsValue::from_str(name);
         if keys.len() < 128 {
-            keys.push((name, v.clone()));
+            keys.push((name.to_string(), v.clone()));
         }
         v
     })
 }
 
 /// Reads `obj[key]`; `Err` when a getter or Proxy trap throws. `obj` must be an object.
-pub fn get(obj: &JsValue, name: &'static str) -> Result<JsValue, JsValue> {
-    let v = get_or(obj, &key(name));
-    if v.is_symbol() && is_threw(&v) {
-        Err(JsValue::UNDEFINED)
-    } else {
-        Ok(v)
-    }
+pub fn get(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(obj, &key(name))
 }
 
 /// Reads `obj[key]` of an optional options object: `undefined` when `obj` is undefined/null.
-pub fn option(obj: &JsValue, key: &'static str, what: &str) -> Result<JsValue, JsValue> {
-    let v = option_of(obj, &self::key(key));
-    if !v.is_symbol() {
-        Ok(v)
-    } else if is_threw(&v) {
-        Err(invalid(&format!("{what}.{key} could not be read")))
-    } else if is_not_object(&v) {
-        Err(invalid(&format!("{what} must be an object, got {}", describe(obj))))
+pub fn option(obj: &JsValue, key: &str, what: &str) -> Result<JsValue, JsValue> {
+    if obj.is_undefined() || obj.is_null() {
+        Ok(JsValue::UNDEFINED)
+    } else if is_record(obj) {
+        get(obj, key).map_err(|_| invalid(&format!("{what}.{key} could not be read")))
     } else {
-        Ok(v)
+        Err(invalid(&format!("{what} must be an object, got {}", describe(obj))))
     }
 }
 
@@ -215,8 +156,8 @@ impl Obj {
     pub fn new() -> Self {
         Obj(Object::new())
     }
-    pub fn set(self, name: &'static str, value: impl Into<JsValue>) -> Self {
-        set_prop(&self.0, &key(name), &value.into());
+    pub fn set(self, name: &str, value: impl Into<JsValue>) -> Self {
+        let _ = Reflect::set(&self.0, &key(name), &value.into());
         self
     }
     pub fn build(self) -> JsValue {

@@ -34,8 +34,5 @@ pub fn leaf(v: &JsValue) -> Leaf<'static> {
 /// Objects are read by the JS reader in `collect` (only the needed properties), text and
 /// bytes are copied into wasm memory once and read by the core.
 pub fn notes(v: &JsValue) -> NotesRead<'static> {
-    if v.is_null() || v.is_undefined() {
-        return NotesRead::Ok(Default::default());
-    }
     Collected::notes(v)
 }

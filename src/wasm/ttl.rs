@@ -34,56 +34,7 @@ pub fn ttl_ms(v: &JsValue, field: &str) -> Result<f64, JsValue> {
 }
 
 /// Reads a TtlConfig object; a missing (undefined) field takes its default.
-// The common case in one call: a config whose fields are numbers or absent. The 8 values
-// (base, roster, discovery, bulkRefresh, then the platforms' overrides in Platform order;
-// NaN where absent) go to `out`; false for anything else (the field-by-field reader below
-// then names the bad field).
-#[wasm_bindgen(inline_js = r#"
-const PLATFORM_KEYS = ['instagram', 'tiktok', 'youtube'];
-export function ttlNumbers(v, out) {
-  try {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    const n = (x, i) => { if (x === undefined) { out[i] = NaN; return true; } if (typeof x !== 'number' || x !== x) return false; out[i] = x; return true; };
-    if (!(n(v.base, 0) && n(v.roster, 1) && n(v.discovery, 2) && n(v.bulkRefresh, 3))) return false;
-    const p = v.platforms;
-    if (p === undefined || p === null) { out[4] = out[5] = out[6] = NaN; return true; }
-    if (typeof p !== 'object' || Array.isArray(p)) return false;
-    for (let i = 0; i < 3; i++) { const x = p[PLATFORM_KEYS[i]]; if (!n(x === null ? undefined : x, 4 + i)) return false; }
-    return true;
-  } catch (_) { return false; }
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = ttlNumbers)]
-    fn ttl_numbers(v: &JsValue, out: &mut [f64]) -> bool;
-}
-
 pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
-    let mut n = [f64::NAN; 7];
-    if ttl_numbers(v, &mut n) {
-        let at = |i: usize, field: &str| -> Result<Option<f64>, JsValue> {
-            if n[i].is_nan() {
-                Ok(None)
-            } else {
-                ttl::check_ms(field, n[i]).map(Some).map_err(JsValue::from)
-            }
-        };
-        let mut parts = TtlParts {
-            base: at(0, "base")?,
-            roster: at(1, "roster")?,
-            discovery: at(2, "discovery")?,
-            bulk_refresh: at(3, "bulkRefresh")?,
-            ..Default::default()
-        };
-        for (i, field) in ["platforms.instagram", "platforms.tiktok", "platforms.youtube"].into_iter().enumerate() {
-            parts.platforms[i] = at(4 + i, field)?;
-        }
-        return Ok(TtlConfig::from_parts(parts));
-    }
-    config_from_js_fields(v)
-}
-
-fn config_from_js_fields(v: &JsValue) -> Result<TtlConfig, JsValue> {
     if !is_record(v) {
         return Err(JsValue::from(InvalidTtl { field: "config".into(), value: describe(v) }));
     }
@@ -142,22 +93,13 @@ pub fn ttl_spec(v: &JsValue) -> Result<TtlSpec, JsValue> {
 
 /// A `useCase` argument: undefined/null means roster.
 pub fn use_case_arg(v: &JsValue) -> Result<UseCase, JsValue> {
-    const ALL: [UseCase; 3] = [UseCase::Roster, UseCase::Discovery, UseCase::BulkRefresh];
-    if let Some(&u) = usize::try_from(js::recall(js::MEMO_USE_CASE, v)).ok().and_then(|i| ALL.get(i)) {
-        return Ok(u);
-    }
     if v.is_undefined() || v.is_null() {
         return Ok(UseCase::Roster);
     }
-    let u = v
-        .as_string()
+    v.as_string()
         .as_deref()
         .and_then(UseCase::parse)
-        .ok_or_else(|| error(Code::InvalidUseCase, &format!("Unknown useCase {}: expected 'roster', 'discovery' or 'bulkRefresh'", describe(v))))?;
-    if let Some(i) = ALL.iter().position(|x| *x == u) {
-        js::remember(js::MEMO_USE_CASE, v, i as u32);
-    }
-    Ok(u)
+        .ok_or_else(|| error(Code::InvalidUseCase, &format!("Unknown useCase {}: expected 'roster', 'discovery' or 'bulkRefresh'", describe(v))))
 }
 
 /// The defaults: 12 h base and roster, 1 h discovery, 24 h bulk refresh, no platform overrides (ms).
@@ -181,7 +123,7 @@ pub fn ttl_config_from_env(#[wasm_bindgen(unchecked_optional_param_type = "Recor
         if !is_record(&env) {
             return EnvValue::Unset;
         }
-        match js_sys::Reflect::get(&env, &JsValue::from_str(name)) {
+        match get(&env, name) {
             Err(_) => EnvValue::NotText("(unreadable)".into()),
             Ok(v) if v.is_undefined() || v.is_null() => EnvValue::Unset,
             Ok(v) => match v.as_string() {

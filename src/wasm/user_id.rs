@@ -1,6 +1,6 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
-use super::js::{describe, recall, remember, str_or_null, word, MEMO_PLATFORM};
+use super::js::{describe, str_or_null, word, Obj};
 use super::read;
 use crate::platform::{self, Platform, UnsupportedPlatform};
 use crate::user_id::{self, LegacyPlatform};
@@ -27,36 +27,8 @@ export interface UserIdResolution {
 }
 "#;
 
-// The result objects are made by one JS call each (an object literal: one shape for every
-// result, and no property set from wasm one at a time).
-#[wasm_bindgen(inline_js = r#"
-export function resolution(platform, userId, source, needsMigration, rejectedId, legacyPlatform, reason, unreadable) {
-  return {
-    platform, userId, source, needsMigration,
-    rejectedLegacy: rejectedId === undefined ? null : { userId: rejectedId, legacyPlatform, reason },
-    problem: unreadable ? 'notes-unreadable' : null,
-  };
-}
-"#)]
-extern "C" {
-    #[allow(clippy::too_many_arguments)]
-    fn resolution(
-        platform: &JsValue,
-        user_id: &JsValue,
-        source: &JsValue,
-        needs_migration: bool,
-        rejected_id: Option<&str>,
-        legacy_platform: &JsValue,
-        reason: &JsValue,
-        unreadable: bool,
-    ) -> JsValue;
-}
-
 /// A requested platform argument: undefined, null or '' mean Instagram.
 pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
-    if let Some(&p) = usize::try_from(recall(MEMO_PLATFORM, v)).ok().and_then(|i| Platform::ALL.get(i)) {
-        return Ok(p);
-    }
     let found = if v.is_undefined() || v.is_null() {
         None
     } else if let Some(s) = v.as_string() {
@@ -65,11 +37,7 @@ pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
         let e = UnsupportedPlatform(describe(v));
         return Err(e.into());
     };
-    let p = platform::normalize(found.as_deref())?;
-    if found.is_some() {
-        remember(MEMO_PLATFORM, v, p.index() as u32);
-    }
-    Ok(p)
+    Ok(platform::normalize(found.as_deref())?)
 }
 
 /// Normalises a platform name: trims, lower-cases, accepts `ig`, `insta`, `tt`, `tik tok`,
@@ -104,15 +72,20 @@ pub fn resolve_user_id(
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
     let r = user_id::resolve(&read::notes(&notes), p);
-    let rej = r.rejected_legacy.as_ref();
-    Ok(resolution(
-        &word(r.platform.as_str()),
-        &str_or_null(r.user_id.as_deref()),
-        &word(r.source.as_str()),
-        r.needs_migration(),
-        rej.map(|rej| rej.user_id.as_str()),
-        &str_or_null(rej.and_then(|rej| rej.legacy_platform.as_deref())),
-        &rej.map_or(JsValue::NULL, |rej| word(rej.reason.as_str())),
-        r.unreadable,
-    ))
+    let rejected = match &r.rejected_legacy {
+        None => JsValue::NULL,
+        Some(rej) => Obj::new()
+            .set("userId", rej.user_id.as_str())
+            .set("legacyPlatform", str_or_null(rej.legacy_platform.as_deref()))
+            .set("reason", word(rej.reason.as_str()))
+            .build(),
+    };
+    Ok(Obj::new()
+        .set("platform", word(r.platform.as_str()))
+        .set("userId", str_or_null(r.user_id.as_deref()))
+        .set("source", word(r.source.as_str()))
+        .set("needsMigration", r.needs_migration())
+        .set("rejectedLegacy", rejected)
+        .set("problem", if r.unreadable { word("notes-unreadable") } else { JsValue::NULL })
+        .build())
 }
