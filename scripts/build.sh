@@ -20,7 +20,7 @@ build() { # target, out dir, extra cargo flags
     "$WASM_OPT" -Oz "$w" -o "$w.opt" && mv "$w.opt" "$w"
   done
 }
-rm -rf pkg pkg-node
+rm -rf pkg pkg-node target/pkg-server
 build bundler target/pkg-server
 build bundler pkg --no-default-features
 build nodejs pkg-node
