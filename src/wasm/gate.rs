@@ -340,6 +340,7 @@ pub fn create_request_gate(#[wasm_bindgen(unchecked_optional_param_type = "GateO
 
 #[wasm_bindgen(js_class = RequestGate)]
 impl RequestGate {
+    // Generic (`run<T>` hands back the request's own result type): declared in TS_GATE above.
     #[wasm_bindgen(skip_typescript)]
     pub fn run(&self, key: JsValue, request: JsValue, options: JsValue) -> Promise {
         match self.start(key, request, options) {
@@ -449,13 +450,11 @@ impl RequestGate {
         Ok(promise(wait_caller(inner, shared, signal, false)))
     }
 
-    // The class's methods are typed by the `RequestGate` interface (see the struct).
-    #[wasm_bindgen(skip_typescript)]
+    // The class (and with it every method) is typed by the `RequestGate` interface in TS_GATE.
     pub fn stats(&self) -> JsValue {
         stats_js(&self.inner)
     }
 
-    #[wasm_bindgen(skip_typescript)]
     pub fn pause(&self, ms: JsValue) -> Result<(), JsValue> {
         let ms =
             ms.as_f64().filter(|m| m.is_finite() && *m >= 0.0).ok_or_else(|| invalid(&format!("pause(ms): {} is not a finite number >= 0", describe(&ms))))?;
@@ -464,7 +463,7 @@ impl RequestGate {
         Ok(())
     }
 
-    #[wasm_bindgen(js_name = onChange, skip_typescript)]
+    #[wasm_bindgen(js_name = onChange)]
     pub fn on_change(&self, listener: JsValue) -> Result<Function, JsValue> {
         let f = listener.dyn_into::<Function>().map_err(|l| invalid(&format!("listener must be a function, got {}", describe(&l))))?;
         let id = self.inner.next_id.get();
