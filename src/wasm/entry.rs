@@ -39,7 +39,7 @@ pub fn notes_entry(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    let read = read::notes(&notes);
+    let read = read::notes_full(&notes);
     let e = read.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default();
     let mut o = Obj::new()
         .set("platform", super::js::word(p.as_str()))

@@ -34,5 +34,11 @@ pub fn leaf(v: &JsValue) -> Leaf<'static> {
 /// Objects are read by the JS reader in `collect` (only the needed properties), text and
 /// bytes are copied into wasm memory once and read by the core.
 pub fn notes(v: &JsValue) -> NotesRead<'static> {
-    Collected::notes(v)
+    Collected::notes(v, false)
+}
+
+/// [`notes`] with every field of the entries, `username` and `cache_id` included (the other
+/// reads never use them, and from objects they cost a string each).
+pub fn notes_full(v: &JsValue) -> NotesRead<'static> {
+    Collected::notes(v, true)
 }
