@@ -130,7 +130,13 @@ impl NotObject {
 
     /// The kind of a raw JSON value's text (by its first byte); `None` for an object or null.
     pub fn of_json(raw: &str) -> Option<NotObject> {
-        match raw.trim_start().as_bytes().first() {
+        NotObject::of_first_byte(raw.trim_start().as_bytes().first().copied())
+    }
+
+    /// The kind of a JSON value by its first byte (valid JSON assumed); `None` for an object,
+    /// null or nothing.
+    pub fn of_first_byte(b: Option<u8>) -> Option<NotObject> {
+        match b {
             Some(b'{' | b'n') | None => None,
             Some(b'"') => Some(NotObject::String),
             Some(b'[') => Some(NotObject::Array),

@@ -54,14 +54,10 @@ pub(crate) fn leaf<'a>(p: &mut Parser<'a>) -> Result<Leaf<'a>, JsonError> {
 /// count as nothing) and skips it.
 fn enter(p: &mut Parser<'_>, not_object: &mut Option<NotObject>) -> Result<bool, JsonError> {
     p.ws();
-    *not_object = match p.peek() {
-        Some(b'{') => return Ok(true),
-        Some(b'n') => None,
-        Some(b'"') => Some(NotObject::String),
-        Some(b'[') => Some(NotObject::Array),
-        Some(b't' | b'f') => Some(NotObject::Boolean),
-        _ => Some(NotObject::Number),
-    };
+    if p.peek() == Some(b'{') {
+        return Ok(true);
+    }
+    *not_object = NotObject::of_first_byte(p.peek());
     p.skip_value()?;
     Ok(false)
 }

@@ -46,14 +46,9 @@ fn not_object(v: Option<&Val<'_>>) -> Option<NotObject> {
     }
 }
 
+/// For messages: what a raw JSON value is ("a string", "null", …).
 fn kind(raw: &str) -> &'static str {
-    match raw.as_bytes().first() {
-        Some(b'"') => "a string",
-        Some(b'[') => "an array",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        _ => "a number",
-    }
+    NotObject::of_json(raw).map_or("null", NotObject::describe)
 }
 
 fn parse_obj<'a>(p: &mut Parser<'a>, level: Level) -> Result<Obj<'a>, JsonError> {
