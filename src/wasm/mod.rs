@@ -5,11 +5,13 @@ pub mod collect;
 pub mod entry;
 pub mod gate;
 pub mod js;
+#[cfg(feature = "server-lookup")]
 pub mod lookup;
 pub mod progress;
 pub mod read;
 pub mod retry;
 pub mod retry_loop;
+#[cfg(feature = "server-lookup")]
 pub mod rollout;
 #[cfg(feature = "server-gate")]
 pub mod shared_gate;

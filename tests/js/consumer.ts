@@ -61,8 +61,12 @@ mergeAnalytics('{}', 'ig', { followers: 'many' });
 slimNotes('{}', { cacheIds: { facebook: 'x' } });
 void [m1, m2, s1];
 
-// This round's exports: the exact account of a search, rollout buckets, the gate's new options.
-import { pickExactMatch, inRollout, rolloutBucket, createRequestGate } from 'modash-flow';
+// The exact account of a search and rollout buckets: route handlers' exports (server build).
+import { pickExactMatch, inRollout, rolloutBucket } from 'modash-flow/server';
+import { createRequestGate } from 'modash-flow';
+// @ts-expect-error: the browser entry leaves the server's lookup out
+import { pickExactMatch as notInBrowserEntry } from 'modash-flow';
+void notInBrowserEntry;
 const pick = pickExactMatch([{ userId: '1', username: 'anna.b', followers: 3 }], 'anna.b');
 const chosen: string | null = pick.userId;
 if (pick.reason === 'no-exact-match') { const closest: string[] = pick.closest; void closest; }
