@@ -5,7 +5,10 @@
 #   pkg/server/   the same target WITH the write path (`mergeAnalytics`, `slimNotes`), the
 #                 subpath export `modash-flow/server` for route handlers;
 #   pkg-node/     the `nodejs` target with everything, for Node scripts and the JS tests.
-# Each .wasm is optimised with npm's binaryen@132 wasm-opt -Oz (never Debian's: ARCHITECTURE.md).
+# Each .wasm is optimised with npm's binaryen@132 wasm-opt -Oz (never Debian's: ARCHITECTURE.md),
+# its producers and target-features sections (metadata no runtime reads) left out. The browser
+# package's JS (glue and snippets) is minified with esbuild: every browser downloads it, and
+# its docs live in the .d.ts; the server and Node builds keep readable JS for stack traces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -17,7 +20,7 @@ build() { # target, out dir, extra cargo flags
   wasm-pack build --release --target "$target" --out-dir "$out" --out-name modash_flow "$@" >/dev/null 2>"target/wasm-pack-$target.log" \
     || { cat "target/wasm-pack-$target.log"; exit 1; }
   for w in "$out"/*.wasm; do
-    "$WASM_OPT" -Oz "$w" -o "$w.opt" && mv "$w.opt" "$w"
+    "$WASM_OPT" -Oz --converge --strip-producers --strip-target-features "$w" -o "$w.opt" && mv "$w.opt" "$w"
   done
 }
 rm -rf pkg pkg-node target/pkg-server
@@ -54,5 +57,9 @@ for (const dir of ["pkg", "pkg/server", "pkg-node"]) {
     fs.writeFileSync(p, fs.readFileSync(p, "utf8").replace(/^[ \t]*\/\*\*[\s\S]*?\*\/\n/gm, ""));
   }
 }'
+# The browser package's JS minified in place (export names are kept: the wasm imports by them).
+find pkg -name '*.js' -not -path 'pkg/server/*' -print0 | while IFS= read -r -d '' f; do
+  node_modules/.bin/esbuild --minify --format=esm --log-level=warning --allow-overwrite "$f" --outfile="$f"
+done
 node scripts/size.mjs pkg
 node scripts/size.mjs pkg/server

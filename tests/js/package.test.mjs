@@ -1,0 +1,36 @@
+// Tests what the browser package (pkg/, the bundler build) ships, from its files: the browser
+// entry leaves the server's exports out, and the JS helpers stay in a few snippet modules.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+
+const PKG = new URL('../../pkg/', import.meta.url);
+const exported = (file) => {
+  const js = readFileSync(new URL(file, PKG), 'utf8');
+  // The entry re-exports the glue's names (minified: `export{o as RequestGate,…}`).
+  return new Set([...js.matchAll(/export\s*\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((s) => s.trim().split(/\s+as\s+/).pop())));
+};
+const snippets = (dir) => readdirSync(new URL(dir, PKG), { recursive: true }).filter((f) => String(f).endsWith('.js'));
+
+test('the browser entry has the client API and leaves the server-only exports out', () => {
+  const browser = exported('modash_flow.js');
+  for (const name of ['resolveUserId', 'notesEntry', 'analyticsProgress', 'analyticsProgressBatch', 'cacheAgeLabel', 'normalizePlatform',
+    'resolveTtl', 'isFresh', 'parseTimestamp', 'parseTimestamps', 'ttlConfigFromEnv', 'retryRequest', 'createRequestGate']) {
+    assert.ok(browser.has(name), `modash-flow exports ${name}`);
+  }
+  for (const name of ['pickExactMatch', 'inRollout', 'rolloutBucket', 'mergeAnalytics', 'slimNotes', 'gateStep']) {
+    assert.ok(!browser.has(name), `modash-flow leaves ${name} to modash-flow/server`);
+  }
+  const server = exported('server/modash_flow.js');
+  for (const name of ['pickExactMatch', 'inRollout', 'mergeAnalytics', 'slimNotes', 'gateStep', 'resolveUserId']) {
+    assert.ok(server.has(name), `modash-flow/server exports ${name}`);
+  }
+});
+
+test('the JS helpers stay in a few snippet modules', () => {
+  // Each snippet is one more module a page loads. Helpers go into src/wasm/js.rs's snippet:
+  // with six snippets the wasm-bindgen-test-runner's Chromium page stalled loading them (in
+  // one run of two to six), which looked like a frozen test.
+  assert.deepEqual(snippets('snippets/').length, 2, 'pkg/: js.rs and collect.rs');
+  assert.deepEqual(snippets('server/snippets/').length, 3, 'pkg/server/: js.rs, collect.rs and write.rs');
+});
