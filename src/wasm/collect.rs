@@ -17,7 +17,20 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     static SHAPED: Cell<bool> = const { Cell::new(false) };
+    /// The single-object path's scratch: numbers, ASCII strings, and the module's memory.
+    static SCRATCH: std::cell::RefCell<(Vec<f64>, Vec<u8>, Option<JsValue>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new(), None)) };
+    /// The single-text path's scratch.
+    static TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    static MEMORY: JsValue = wasm_bindgen::memory();
 }
+
+/// Numbers an object's notes can take in the JS reader (at most 64 with the header), and the
+/// string bytes the single-object path takes before it hands over to the general one.
+const SINGLE_SLOTS: usize = 72;
+const SINGLE_BYTES: usize = 512;
+/// Notes text up to this many UTF-8 bytes is read from a scratch buffer (slim notes are a few
+/// hundred bytes; longer text takes the batch path, which sizes its buffer to the text).
+const SINGLE_TEXT: usize = 4096;
 
 /// Hands the JS reader the keys it reads, from the notes shape table (once per module).
 fn ensure_shape() {
@@ -91,7 +104,7 @@ export function dateTime(v) {
 // One writer per call (a getter may call the module again while a batch is collected).
 class W {
   // rows: the header's row count; slots: a first size for the numbers (they grow on demand).
-  constructor(rows, slots = 64 + Math.min(rows, 4096) * 40) { this.n = new Float64Array(slots); this.i = 4; this.s = []; this.t = []; this.units = 0; this.full = false; this.n[3] = rows; }
+  constructor(rows, slots = 64 + Math.min(rows, 4096) * 40) { this.n = new Float64Array(slots); this.i = 4; this.s = []; this.t = []; this.units = 0; this.want = 7; this.fields = 1; this.n[3] = rows; }
   put(x) {
     if (this.i === this.n.length) { const m = new Float64Array(this.n.length * 2); m.set(this.n); this.n = m; }
     this.n[this.i++] = x;
@@ -112,9 +125,13 @@ class W {
     const k = shapeOf(e);
     this.put(k);
     if (k !== -1) return;
-    this.leaf(e[E0]); this.leaf(e[E1]);
-    // username and cache_id only when asked for (`notesEntry`): badges and ids never use them.
-    if (this.full) { this.leaf(e[E2]); this.leaf(e[E3]); } else { this.put(0); this.put(0); }
+    this.leaf(e[E0]);
+    // `fields` (`Fields` in Rust): 0 the userId only (`resolveUserId`), 1 what badges use, 2
+    // every field (`notesEntry`); a field not read is absent (no property read, no string).
+    const f = this.fields;
+    if (f === 0) { this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); return; }
+    this.leaf(e[E1]);
+    if (f === 2) { this.leaf(e[E2]); this.leaf(e[E3]); } else { this.put(0); this.put(0); }
     this.leaf(e[E4]); this.leaf(e[E5]); this.leaf(e[E6]);
     this.put(e[PAYLOAD] === undefined ? 0 : 1);
   }
@@ -124,12 +141,18 @@ class W {
     if (k === 0) { this.put(5); return; }
     if (k !== -1) { this.put(6); this.put(k); return; }
     this.put(1);
-    this.leaf(md[L0]); this.leaf(md[L1]); this.leaf(md[L2]); this.leaf(md[L3]);
-    this.put(md[PAYLOAD] === undefined ? 0 : 1);
+    this.leaf(md[L0]); this.leaf(md[L1]); this.leaf(md[L2]);
+    if (this.fields === 0) { this.put(0); this.put(0); } else { this.leaf(md[L3]); this.put(md[PAYLOAD] === undefined ? 0 : 1); }
     const pl = md[PL];
     const pk = shapeOf(pl);
     this.put(pk);
-    if (pk === -1) { this.entry(pl[NAMES[0]]); this.entry(pl[NAMES[1]]); this.entry(pl[NAMES[2]]); }
+    if (pk === -1) {
+      // `want`: the platforms whose entries are read (a bit each); the others read as absent.
+      const want = this.want;
+      if (want & 1) this.entry(pl[NAMES[0]]); else this.put(0);
+      if (want & 2) this.entry(pl[NAMES[1]]); else this.put(0);
+      if (want & 4) this.entry(pl[NAMES[2]]); else this.put(0);
+    }
   }
   notes(v) {
     const mark = this.i, smark = this.s.length, umark = this.units;
@@ -158,9 +181,50 @@ class W {
 // claim 1.5, -1, NaN or 2^53; Number.isSafeInteger refuses them all in every engine).
 const count = (len, max) => Number.isSafeInteger(len) && len >= 0 && len <= max;
 const refused = (kind, row, bad) => ({ n: new Float64Array([kind, row, 0, 0]), s: '', t: [], bad });
-export function collectNotes(v, full) {
+// One notes object, the common single call: the numbers go straight into the module's scratch
+// memory at `nptr` (an object never needs more than 72 of them) and the strings, when they are
+// ASCII and fit in `bcap` bytes, to `bptr`. Returns how many numbers were written, or -1 when
+// the general path must read it (text, bytes, long or non-ASCII strings, a getter calling
+// the module again while this one reads).
+// The single path's writer and views, made once (again only when memory grew or moved).
+let singleBusy = false, SW = null, SB = null, SAT = -1;
+export function objectInto(v, list, want, fields, mem, nptr, bptr, bcap) {
+  if (singleBusy || typeof v !== 'object' || v === null) return -1;
+  singleBusy = true;
+  try {
+    if (dateTime(v) !== undefined || v instanceof Uint8Array) return -1;
+    if (list !== undefined && !(Array.isArray(list) && list.length <= 4)) return -1;
+    // A view of a buffer that memory growth detached has length 0 (cheaper than `mem.buffer`).
+    if (SW === null || SB.length === 0 || SAT !== nptr) {
+      SW = new W(1, 0);
+      SW.n = new Float64Array(mem.buffer, nptr, 72);
+      SB = new Uint8Array(mem.buffer);
+      SAT = nptr;
+    }
+    const w = SW;
+    w.i = 4; w.s.length = 0; w.units = 0; w.want = want; w.fields = fields;
+    w.n[0] = 0; w.n[1] = 0; w.n[3] = 1;
+    if (list !== undefined) w.names(list);
+    w.notes(v);
+    if (w.units > bcap || w.n.length === 0) { SW = null; return -1; }
+    const b = SB;
+    let j = bptr;
+    for (let k = 0; k < w.s.length; k++) {
+      const str = w.s[k];
+      for (let c = 0; c < str.length; c++) { const x = str.charCodeAt(c); if (x > 0x7f) return -1; b[j++] = x; }
+    }
+    w.n[2] = w.units;
+    return w.i;
+  } catch (_) {
+    SW = null;
+    return -1;
+  } finally {
+    singleBusy = false;
+  }
+}
+export function collectNotes(v, want, fields) {
   const w = new W(1);
-  w.full = full;
+  w.want = want; w.fields = fields;
   w.notes(v);
   return w.done();
 }
@@ -277,6 +341,11 @@ function utf8Into(str, mem, ptr, cap, loop) {
   const r = enc.encodeInto(str.slice(i), view.subarray(i));
   return r.read < len - i ? -1 : i + r.written;
 }
+// One notes string into wasm memory (the single-text path): bytes written, or -1 when it
+// does not fit in `cap`.
+export function stringInto(v, mem, ptr, cap) {
+  return typeof v === 'string' && v.length <= cap ? utf8Into(v, mem, ptr, cap, true) : -1;
+}
 export function stringsInto(b, mem, ptr, cap) {
   return b.s.length === 0 ? 0 : utf8Into(b.s, mem, ptr, cap, true);
 }
@@ -320,8 +389,10 @@ extern "C" {
     pub fn date_time(v: &JsValue) -> Option<f64>;
     #[wasm_bindgen(js_name = setShape)]
     fn set_shape(names: Array, md: &str, pl: &str, payload: &str, legacy: Array, entry: Array);
+    #[wasm_bindgen(js_name = objectInto)]
+    fn object_into(v: &JsValue, list: &JsValue, want: u32, fields: u32, mem: &JsValue, nptr: u32, bptr: u32, bcap: u32) -> i32;
     #[wasm_bindgen(js_name = collectNotes)]
-    fn collect_notes(v: &JsValue, full: bool) -> JsValue;
+    fn collect_notes(v: &JsValue, want: u32, fields: u32) -> JsValue;
     #[wasm_bindgen(js_name = collectOne)]
     fn collect_one(notes: &JsValue, platforms: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = collectRows)]
@@ -332,6 +403,8 @@ extern "C" {
     fn collect_values(list: &JsValue) -> JsValue;
     fn nums(b: &JsValue) -> Float64Array;
     fn bad(b: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = stringInto)]
+    fn string_into(v: &JsValue, mem: &JsValue, ptr: u32, cap: u32) -> i32;
     #[wasm_bindgen(js_name = stringsInto)]
     fn strings_into(b: &JsValue, mem: &JsValue, ptr: u32, cap: u32) -> i32;
     #[wasm_bindgen(js_name = textInto)]
@@ -366,6 +439,36 @@ pub struct Collected {
     /// Every collected string is ASCII.
     ascii: bool,
     rows: usize,
+    /// `nums` and `strings` are the single-object path's scratch: given back when dropped.
+    scratch: bool,
+}
+
+impl Drop for Collected {
+    fn drop(&mut self) {
+        if self.scratch {
+            let (nums, strings) = (std::mem::take(&mut self.nums), std::mem::take(&mut self.strings));
+            SCRATCH.with(|cell| {
+                if let Ok(mut s) = cell.try_borrow_mut() {
+                    if s.0.capacity() == 0 {
+                        s.0 = nums;
+                        s.1 = strings.into_bytes();
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// Which fields of each entry the JS reader reads from a notes object (text is parsed whole):
+/// those a call uses, the others read as absent. Crosses to JS as its number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fields {
+    /// `userId` and the legacy ids and platform (`resolveUserId`).
+    Ids = 0,
+    /// What badges and the write path use: the ids, `last_refreshed`, the metrics, payloads.
+    Badges = 1,
+    /// Every field, `username` and `cache_id` too (`notesEntry`).
+    All = 2,
 }
 
 impl Collected {
@@ -390,22 +493,85 @@ impl Collected {
         // As many bytes as UTF-16 units: every string is ASCII, and a string of n units is
         // its next n bytes (no per-string scan in `Reader::string`).
         let ascii = strings.len() == at(2) as usize;
-        Ok(Collected { batch, memory, rows: at(3) as usize, nums, strings, ascii })
+        Ok(Collected { batch, memory, rows: at(3) as usize, nums, strings, ascii, scratch: false })
     }
 
-    /// Reads one notes value (any of object, text, bytes, null/undefined). From objects, the
-    /// entries' `username` and `cache_id` are read only with `full`.
-    pub fn notes(v: &JsValue, full: bool) -> NotesRead<'static> {
+    /// Reads one notes value (any of object, text, bytes, null/undefined) and hands the read
+    /// to `f` (borrowing the collected strings: nothing is copied out). `want`: the platforms
+    /// whose entries are needed (a bit per `Platform::index`); the others may read as absent.
+    pub fn with_notes<R>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>) -> R) -> R {
         ensure_shape();
-        match Collected::take(collect_notes(v, full)) {
-            Ok(c) => c.reader().notes().into_owned(),
-            Err(_) => NotesRead::Unreadable,
+        if v.is_string() {
+            // Short JSON text straight into a scratch buffer, read where it lies.
+            let f = match TEXT.with(|cell| {
+                let Ok(mut buf) = cell.try_borrow_mut() else { return Err(f) };
+                if buf.len() < SINGLE_TEXT {
+                    buf.resize(SINGLE_TEXT, 0);
+                }
+                let written = MEMORY.with(|m| string_into(v, m, buf.as_mut_ptr() as u32, SINGLE_TEXT as u32));
+                match usize::try_from(written).ok().and_then(|n| buf.get(..n)) {
+                    Some(text) => Ok(f(&read_utf8(text))),
+                    None => Err(f),
+                }
+            }) {
+                Ok(r) => return r,
+                Err(f) => f,
+            };
+            return match Collected::take(collect_notes(v, want, fields as u32)) {
+                Ok(c) => f(&c.reader().notes()),
+                Err(_) => f(&NotesRead::Unreadable),
+            };
         }
+        if let Some(c) = Collected::single(v, None, want, fields) {
+            return f(&c.reader().notes());
+        }
+        match Collected::take(collect_notes(v, want, fields as u32)) {
+            Ok(c) => f(&c.reader().notes()),
+            Err(_) => f(&NotesRead::Unreadable),
+        }
+    }
+
+    /// Reads one notes value (any of object, text, bytes, null/undefined); from objects, the
+    /// entries' `fields` only.
+    pub fn notes(v: &JsValue, fields: Fields) -> NotesRead<'static> {
+        Collected::with_notes(v, 7, fields, |r| r.clone().into_owned())
+    }
+
+    /// One notes object (and a short platform list) through the scratch buffers: no typed
+    /// array, no batch object, no copy; `None` when the general path must read it.
+    fn single(v: &JsValue, list: Option<&JsValue>, want: u32, fields: Fields) -> Option<Collected> {
+        SCRATCH.with(|cell| {
+            let mut guard = cell.try_borrow_mut().ok()?;
+            let (nums, bytes, memory) = &mut *guard;
+            let memory = memory.get_or_insert_with(wasm_bindgen::memory).clone();
+            if nums.len() < SINGLE_SLOTS || bytes.len() < SINGLE_BYTES {
+                nums.resize(SINGLE_SLOTS, 0.0);
+                bytes.resize(SINGLE_BYTES, 0);
+            }
+            let none = JsValue::UNDEFINED;
+            let count =
+                object_into(v, list.unwrap_or(&none), want, fields as u32, &memory, nums.as_mut_ptr() as u32, bytes.as_mut_ptr() as u32, SINGLE_BYTES as u32);
+            usize::try_from(count).ok().filter(|n| (4..=SINGLE_SLOTS).contains(n))?;
+            // The buffers keep their full length (no zeroing again next time): the reader
+            // never reads past what JS wrote, and whatever lies beyond is ASCII or zeros.
+            let strings = match String::from_utf8(std::mem::take(bytes)) {
+                Ok(s) => s,
+                Err(e) => {
+                    *bytes = e.into_bytes();
+                    return None;
+                }
+            };
+            let nums = std::mem::take(nums);
+            Some(Collected { batch: JsValue::UNDEFINED, memory, nums, strings, ascii: true, rows: 1, scratch: true })
+        })
     }
 
     /// Reads one notes value and a platform list.
     pub fn one(notes: &JsValue, platforms: &JsValue) -> Result<Collected, Refused> {
         ensure_shape();
+        if let Some(c) = Collected::single(notes, Some(platforms), 7, Fields::Badges) {
+            return Ok(c);
+        }
         Collected::take(collect_one(notes, platforms))
     }
 
@@ -661,6 +827,12 @@ pub struct Out {
 }
 
 impl Out {
+    /// Room for about `rows` badges of two or three platforms (no regrowth on the way).
+    pub fn for_rows(rows: usize) -> Out {
+        let rows = rows.min(65_536);
+        Out { nums: Vec::with_capacity(8 + rows * 32), strings: String::with_capacity(rows * 96) }
+    }
+
     pub fn num(&mut self, v: f64) {
         self.nums.push(v);
     }

@@ -1,10 +1,9 @@
 //! Export: `notesEntry`.
 
-use super::js::{num_or_null, str_or_null, Obj};
-use super::read;
+use super::js::{num_or_null, stored_entry, str_or_null, word};
+use super::read::{self, Fields};
 use super::user_id::platform_arg;
 use crate::entry;
-use crate::notes::METRICS;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -39,16 +38,17 @@ pub fn notes_entry(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    let read = read::notes_full(&notes);
-    let e = read.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default();
-    let mut o = Obj::new()
-        .set("platform", super::js::word(p.as_str()))
-        .set("userId", str_or_null(e.user_id.as_deref()))
-        .set("username", str_or_null(e.username.as_deref()))
-        .set("lastRefreshed", num_or_null(e.last_refreshed))
-        .set("cacheId", str_or_null(e.cache_id.as_deref()));
-    for (name, value) in METRICS.iter().zip(e.metrics) {
-        o = o.set(name, num_or_null(value));
-    }
-    Ok(o.set("hasPayload", e.has_payload).build())
+    let e = read::with_notes(&notes, 1 << p.index(), Fields::All, |n| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
+    let [followers, engagement_rate, avg_views] = e.metrics.map(num_or_null);
+    Ok(stored_entry(
+        &word(p.as_str()),
+        &str_or_null(e.user_id.as_deref()),
+        &str_or_null(e.username.as_deref()),
+        &num_or_null(e.last_refreshed),
+        &str_or_null(e.cache_id.as_deref()),
+        &followers,
+        &engagement_rate,
+        &avg_views,
+        e.has_payload,
+    ))
 }

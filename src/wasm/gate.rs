@@ -297,7 +297,7 @@ pub struct RequestGate {
     inner: Rc<Inner>,
 }
 
-fn gate_number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
+fn gate_number(options: &JsValue, key: &'static str) -> Result<Option<f64>, JsValue> {
     let v = option(options, key, "options")?;
     if v.is_undefined() {
         return Ok(None);

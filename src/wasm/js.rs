@@ -55,10 +55,88 @@ export function arrayItems(v, max) {
 export function assignFrom(target, source) {
   try { Object.assign(target, source); return true; } catch (_) { return false; }
 }
+// Property reads and writes without wasm-bindgen's `catch` wrapper (a closure and an `apply`
+// per call): a read that throws gives the THREW symbol instead.
+const THREW = Symbol('threw');
+export function getOr(o, k) {
+  try { return o[k]; } catch (_) { return THREW; }
+}
+export function isThrew(v) { return v === THREW; }
+// An option of an optional options object in one call: undefined for no options, NOT_OBJECT
+// when the options are not an object, THREW when the read threw.
+const NOT_OBJECT = Symbol('not an object');
+export function optionOf(o, k) {
+  if (o === undefined || o === null) return undefined;
+  if (!isRecord(o)) return NOT_OBJECT;
+  try { return o[k]; } catch (_) { return THREW; }
+}
+export function isNotObject(v) { return v === NOT_OBJECT; }
+export function setProp(o, k, v) { o[k] = v; }
+// Platform arguments the core has already normalised, remembered by their exact text: a
+// repeated 'tiktok' is known without copying it into wasm. Only the core's own answers are
+// stored (the rule stays in Rust); -1 means "not seen: ask the core".
+const platformMemo = new Map();
+export function knownPlatform(v) {
+  if (typeof v !== 'string') return -1;
+  const p = platformMemo.get(v);
+  return p === undefined ? -1 : p;
+}
+export function rememberPlatform(v, p) {
+  if (platformMemo.size >= 64) platformMemo.clear();
+  platformMemo.set(v, p);
+}
 export function processEnv() {
   try {
     return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
   } catch (_) { return undefined; }
+}
+// entry.rs: the result object in one JS call (an object literal; the metric keys are `notes::METRICS`).
+export function storedEntry(platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload) {
+  return { platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload };
+}
+// ttl.rs: the common case in one call: a config whose fields are numbers or absent. The 8 values
+// (base, roster, discovery, bulkRefresh, then the platforms' overrides in Platform order;
+// NaN where absent) go to `out`; false for anything else (the field-by-field reader below
+// then names the bad field).
+const PLATFORM_KEYS = ['instagram', 'tiktok', 'youtube'];
+export function ttlNumbers(v, out) {
+  try {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const n = (x, i) => { if (x === undefined) { out[i] = NaN; return true; } if (typeof x !== 'number' || x !== x) return false; out[i] = x; return true; };
+    if (!(n(v.base, 0) && n(v.roster, 1) && n(v.discovery, 2) && n(v.bulkRefresh, 3))) return false;
+    const p = v.platforms;
+    if (p === undefined || p === null) { out[4] = out[5] = out[6] = NaN; return true; }
+    if (typeof p !== 'object' || Array.isArray(p)) return false;
+    for (let i = 0; i < 3; i++) { const x = p[PLATFORM_KEYS[i]]; if (!n(x === null ? undefined : x, 4 + i)) return false; }
+    return true;
+  } catch (_) { return false; }
+}
+// user_id.rs: the result objects are made by one JS call each (an object literal: one shape for every
+// result, and no property set from wasm one at a time).
+export function resolution(platform, userId, source, needsMigration, rejectedId, legacyPlatform, reason, unreadable) {
+  return {
+    platform, userId, source, needsMigration,
+    rejectedLegacy: rejectedId === undefined ? null : { userId: rejectedId, legacyPlatform, reason },
+    problem: unreadable ? 'notes-unreadable' : null,
+  };
+}
+// The label options in one call when they are the usual kind: writes `now` (NaN when absent)
+// and the style (0 short, 1 long) into `out` and returns the locale (undefined when absent);
+// null for anything else (the field-by-field reader then names the problem).
+export function labelOptions(o, out) {
+  try {
+    if (o === undefined || o === null) { out[0] = NaN; out[1] = 0; return undefined; }
+    if (typeof o !== 'object' || Array.isArray(o)) return null;
+    const { now, style, locale } = o;
+    if (now === undefined || now === null) out[0] = NaN;
+    else if (typeof now === 'number' && Number.isFinite(now)) out[0] = now;
+    else return null;
+    if (style === undefined || style === 'short') out[1] = 0;
+    else if (style === 'long') out[1] = 1;
+    else return null;
+    if (locale === undefined || locale === null) return undefined;
+    return typeof locale === 'string' ? locale : null;
+  } catch (_) { return null; }
 }
 "#)]
 extern "C" {
@@ -79,6 +157,55 @@ extern "C" {
     /// `Object.assign(target, source)`; false (never a throw) when reading `source` threw.
     #[wasm_bindgen(js_name = assignFrom)]
     pub fn assign_from(target: &JsValue, source: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = getOr)]
+    fn get_or(obj: &JsValue, key: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = isThrew)]
+    fn is_threw(v: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = optionOf)]
+    fn option_of(obj: &JsValue, key: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = isNotObject)]
+    fn is_not_object(v: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = setProp)]
+    fn set_prop(obj: &JsValue, key: &JsValue, value: &JsValue);
+    // entry.rs
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = storedEntry)]
+    pub fn stored_entry(
+        platform: &JsValue,
+        user_id: &JsValue,
+        username: &JsValue,
+        last_refreshed: &JsValue,
+        cache_id: &JsValue,
+        followers: &JsValue,
+        engagement_rate: &JsValue,
+        avg_views: &JsValue,
+        has_payload: bool,
+    ) -> JsValue;
+    // ttl.rs
+    #[wasm_bindgen(js_name = ttlNumbers)]
+    pub fn ttl_numbers(v: &JsValue, out: &mut [f64]) -> bool;
+    // user_id.rs
+    #[allow(clippy::too_many_arguments)]
+    pub fn resolution(
+        platform: &JsValue,
+        user_id: &JsValue,
+        source: &JsValue,
+        needs_migration: bool,
+        rejected_id: Option<&str>,
+        legacy_platform: &JsValue,
+        reason: &JsValue,
+        unreadable: bool,
+    ) -> JsValue;
+    // time.rs
+    /// null: read the options field by field; otherwise the locale (or undefined).
+    #[wasm_bindgen(js_name = labelOptions)]
+    pub fn label_options(options: &JsValue, out: &mut [f64]) -> JsValue;
+    /// The core's earlier answer for the platform argument `v` (a `Platform::index`), or -1.
+    #[wasm_bindgen(js_name = knownPlatform)]
+    pub fn known_platform(v: &JsValue) -> i32;
+    /// Remembers the core's answer for the platform argument `v`.
+    #[wasm_bindgen(js_name = rememberPlatform)]
+    pub fn remember_platform(v: &JsValue, index: u32);
     /// `process.env` where it exists.
     #[wasm_bindgen(js_name = processEnv)]
     pub fn process_env() -> JsValue;
@@ -109,37 +236,47 @@ pub fn is_array(v: &JsValue) -> bool {
 thread_local! {
     /// Property names as JS strings, made once: the module reads the same few dozen names on
     /// every call, and passing a Rust string to JS costs an encode and an allocation.
-    static KEYS: std::cell::RefCell<Vec<(String, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static KEYS: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The JS string for a property name or fixed word (cached; at most 128 are kept).
-pub fn key(name: &str) -> JsValue {
+/// The JS string for a property name or fixed word (cached; at most 128 are kept). Names are
+/// almost always string literals: those are found by address before any text is compared.
+pub fn key(name: &'static str) -> JsValue {
     KEYS.with(|k| {
         let mut keys = k.borrow_mut();
-        if let Some((_, v)) = keys.iter().find(|(n, _)| n == name) {
-            return v.clone();
+        let found = keys.iter().position(|(n, _)| n.as_ptr() == name.as_ptr() && n.len() == name.len()).or_else(|| keys.iter().position(|(n, _)| *n == name));
+        if let Some(i) = found {
+            return keys[i].1.clone();
         }
         let v = JsValue::from_str(name);
         if keys.len() < 128 {
-            keys.push((name.to_string(), v.clone()));
+            keys.push((name, v.clone()));
         }
         v
     })
 }
 
 /// Reads `obj[key]`; `Err` when a getter or Proxy trap throws. `obj` must be an object.
-pub fn get(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
-    Reflect::get(obj, &key(name))
+pub fn get(obj: &JsValue, name: &'static str) -> Result<JsValue, JsValue> {
+    let v = get_or(obj, &key(name));
+    if v.is_symbol() && is_threw(&v) {
+        Err(JsValue::UNDEFINED)
+    } else {
+        Ok(v)
+    }
 }
 
 /// Reads `obj[key]` of an optional options object: `undefined` when `obj` is undefined/null.
-pub fn option(obj: &JsValue, key: &str, what: &str) -> Result<JsValue, JsValue> {
-    if obj.is_undefined() || obj.is_null() {
-        Ok(JsValue::UNDEFINED)
-    } else if is_record(obj) {
-        get(obj, key).map_err(|_| invalid(&format!("{what}.{key} could not be read")))
-    } else {
+pub fn option(obj: &JsValue, key: &'static str, what: &str) -> Result<JsValue, JsValue> {
+    let v = option_of(obj, &self::key(key));
+    if !v.is_symbol() {
+        Ok(v)
+    } else if is_threw(&v) {
+        Err(invalid(&format!("{what}.{key} could not be read")))
+    } else if is_not_object(&v) {
         Err(invalid(&format!("{what} must be an object, got {}", describe(obj))))
+    } else {
+        Ok(v)
     }
 }
 
@@ -156,8 +293,8 @@ impl Obj {
     pub fn new() -> Self {
         Obj(Object::new())
     }
-    pub fn set(self, name: &str, value: impl Into<JsValue>) -> Self {
-        let _ = Reflect::set(&self.0, &key(name), &value.into());
+    pub fn set(self, name: &'static str, value: impl Into<JsValue>) -> Self {
+        set_prop(&self.0, &key(name), &value.into());
         self
     }
     pub fn build(self) -> JsValue {

@@ -105,7 +105,7 @@ fn refused(r: Refused, batch: bool) -> JsValue {
 
 /// Reads every collected row, computes its badge, builds the objects in one JS call.
 fn run(c: &Collected, opts: &Options, single: bool) -> JsValue {
-    let mut sink = Badges { out: Out::default(), count_at: 0, rows: 0 };
+    let mut sink = Badges { out: Out::for_rows(c.len()), count_at: 0, rows: 0 };
     sink.out.num(c.len() as f64);
     let mut rows = c.reader();
     let mut names = Vec::new();

@@ -1,6 +1,7 @@
 //! Reads the core's `NotesView` from whatever JS hands over: an object (only the needed
 //! properties are read, payloads are never touched), JSON text, UTF-8 bytes, null/undefined.
 
+pub use super::collect::Fields;
 use super::collect::{date_time, Collected};
 use crate::notes::{Leaf, NotesRead};
 use wasm_bindgen::prelude::*;
@@ -34,11 +35,15 @@ pub fn leaf(v: &JsValue) -> Leaf<'static> {
 /// Objects are read by the JS reader in `collect` (only the needed properties), text and
 /// bytes are copied into wasm memory once and read by the core.
 pub fn notes(v: &JsValue) -> NotesRead<'static> {
-    Collected::notes(v, false)
+    Collected::notes(v, Fields::Badges)
 }
 
-/// [`notes`] with every field of the entries, `username` and `cache_id` included (the other
-/// reads never use them, and from objects they cost a string each).
-pub fn notes_full(v: &JsValue) -> NotesRead<'static> {
-    Collected::notes(v, true)
+/// [`notes`] handed to `f` without copying its strings out; only the entries of `want`'s
+/// platforms (a bit per `Platform::index`) need to be read, and of those only `fields` (from
+/// objects, every field not read saves a property read and maybe a string).
+pub fn with_notes<R>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>) -> R) -> R {
+    if v.is_null() || v.is_undefined() {
+        return f(&NotesRead::Ok(Default::default()));
+    }
+    Collected::with_notes(v, want, fields, f)
 }

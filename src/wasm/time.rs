@@ -1,7 +1,7 @@
 //! Exports: `parseTimestamp`, `parseTimestamps`, `cacheAge`, `isFresh`, `cacheAgeLabel`.
 
 use super::collect::{self, Collected, Refused, MAX_ROWS};
-use super::js::{self, array_arg, describe, invalid, now_arg, num_or_null, option};
+use super::js::{self, array_arg, describe, invalid, label_options, now_arg, num_or_null, option};
 use super::read::leaf;
 use super::ttl::ttl_ms;
 use crate::{label, time};
@@ -77,6 +77,25 @@ pub fn is_fresh(
     Ok(time::is_fresh(age_of(&last_refreshed, now_arg(&now, "now")?), ttl))
 }
 
+/// The label options field by field, naming what is wrong.
+fn label_options_checked(options: &JsValue) -> Result<(f64, bool, String), JsValue> {
+    let now = now_arg(&option(options, "now", "options")?, "options.now")?;
+    let style = option(options, "style", "options")?;
+    let long = match style.as_string().as_deref() {
+        _ if style.is_undefined() => false,
+        Some("short") => false,
+        Some("long") => true,
+        _ => return Err(invalid(&format!("options.style must be 'short' or 'long', got {}", describe(&style)))),
+    };
+    let locale = option(options, "locale", "options")?;
+    let locale = if locale.is_undefined() || locale.is_null() {
+        "en".to_string()
+    } else {
+        locale.as_string().ok_or_else(|| invalid(&format!("options.locale must be a string, got {}", describe(&locale))))?
+    };
+    Ok((now, long, locale))
+}
+
 /// A cache-age label: short `just now`, `5m ago`, `3h ago`, `2d ago` (to 30 days), `4mo ago`
 /// (to 12 months), `2y ago`; long via `Intl.RelativeTimeFormat` (`numeric: 'auto'`), English
 /// where Intl is missing. Null for an unreadable or future timestamp.
@@ -85,19 +104,16 @@ pub fn cache_age_label(
     #[wasm_bindgen(js_name = lastRefreshed, unchecked_param_type = "unknown")] last_refreshed: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "CacheAgeLabelOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let now = now_arg(&option(&options, "now", "options")?, "options.now")?;
-    let style = option(&options, "style", "options")?;
-    let long = match style.as_string().as_deref() {
-        _ if style.is_undefined() => false,
-        Some("short") => false,
-        Some("long") => true,
-        _ => return Err(invalid(&format!("options.style must be 'short' or 'long', got {}", describe(&style)))),
-    };
-    let locale = option(&options, "locale", "options")?;
-    let locale = if locale.is_undefined() || locale.is_null() {
-        "en".to_string()
+    let mut read = [f64::NAN; 2];
+    let locale = label_options(&options, &mut read);
+    let (now, long, locale) = if locale.is_null() {
+        label_options_checked(&options)?
     } else {
-        locale.as_string().ok_or_else(|| invalid(&format!("options.locale must be a string, got {}", describe(&locale))))?
+        // The usual options, read in one call: `now` (NaN: not given), the style, the locale
+        // (decoded only for the long style, the one that uses it).
+        let long = read[1] == 1.0;
+        let locale = if long { locale.as_string().unwrap_or_else(|| "en".to_string()) } else { String::new() };
+        (if read[0].is_nan() { js_sys::Date::now() } else { read[0] }, long, locale)
     };
     let Some(age) = age_of(&last_refreshed, now) else { return Ok(JsValue::NULL) };
     let text = if long {

@@ -1,6 +1,6 @@
 //! Exports: `defaultTtlConfig`, `ttlConfigFromEnv`, `resolveTtl`; TtlConfig conversions.
 
-use super::js::{self, describe, error, get, invalid, is_record, Obj};
+use super::js::{self, describe, error, get, invalid, is_record, ttl_numbers, Obj};
 use super::user_id::platform_arg;
 use crate::error::Code;
 use crate::platform::Platform;
@@ -35,6 +35,31 @@ pub fn ttl_ms(v: &JsValue, field: &str) -> Result<f64, JsValue> {
 
 /// Reads a TtlConfig object; a missing (undefined) field takes its default.
 pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
+    let mut n = [f64::NAN; 7];
+    if ttl_numbers(v, &mut n) {
+        let at = |i: usize, field: &str| -> Result<Option<f64>, JsValue> {
+            if n[i].is_nan() {
+                Ok(None)
+            } else {
+                ttl::check_ms(field, n[i]).map(Some).map_err(JsValue::from)
+            }
+        };
+        let mut parts = TtlParts {
+            base: at(0, "base")?,
+            roster: at(1, "roster")?,
+            discovery: at(2, "discovery")?,
+            bulk_refresh: at(3, "bulkRefresh")?,
+            ..Default::default()
+        };
+        for (i, field) in ["platforms.instagram", "platforms.tiktok", "platforms.youtube"].into_iter().enumerate() {
+            parts.platforms[i] = at(4 + i, field)?;
+        }
+        return Ok(TtlConfig::from_parts(parts));
+    }
+    config_from_js_fields(v)
+}
+
+fn config_from_js_fields(v: &JsValue) -> Result<TtlConfig, JsValue> {
     if !is_record(v) {
         return Err(JsValue::from(InvalidTtl { field: "config".into(), value: describe(v) }));
     }
@@ -123,7 +148,7 @@ pub fn ttl_config_from_env(#[wasm_bindgen(unchecked_optional_param_type = "Recor
         if !is_record(&env) {
             return EnvValue::Unset;
         }
-        match get(&env, name) {
+        match js_sys::Reflect::get(&env, &JsValue::from_str(name)) {
             Err(_) => EnvValue::NotText("(unreadable)".into()),
             Ok(v) if v.is_undefined() || v.is_null() => EnvValue::Unset,
             Ok(v) => match v.as_string() {

@@ -1,7 +1,7 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
-use super::js::{describe, str_or_null, word, Obj};
-use super::read;
+use super::js::{describe, known_platform, remember_platform, resolution, str_or_null, word};
+use super::read::{self, Fields};
 use crate::platform::{self, Platform, UnsupportedPlatform};
 use crate::user_id::{self, LegacyPlatform};
 use wasm_bindgen::prelude::*;
@@ -27,8 +27,12 @@ export interface UserIdResolution {
 }
 "#;
 
-/// A requested platform argument: undefined, null or '' mean Instagram.
+/// A requested platform argument: undefined, null or '' mean Instagram. A string the core has
+/// normalised before is known from its exact text without crossing (`js::known_platform`).
 pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
+    if let Some(&p) = usize::try_from(known_platform(v)).ok().and_then(|i| Platform::ALL.get(i)) {
+        return Ok(p);
+    }
     let found = if v.is_undefined() || v.is_null() {
         None
     } else if let Some(s) = v.as_string() {
@@ -37,7 +41,11 @@ pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
         let e = UnsupportedPlatform(describe(v));
         return Err(e.into());
     };
-    Ok(platform::normalize(found.as_deref())?)
+    let p = platform::normalize(found.as_deref())?;
+    if found.is_some() {
+        remember_platform(v, p.index() as u32);
+    }
+    Ok(p)
 }
 
 /// Normalises a platform name: trims, lower-cases, accepts `ig`, `insta`, `tt`, `tik tok`,
@@ -71,21 +79,16 @@ pub fn resolve_user_id(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    let r = user_id::resolve(&read::notes(&notes), p);
-    let rejected = match &r.rejected_legacy {
-        None => JsValue::NULL,
-        Some(rej) => Obj::new()
-            .set("userId", rej.user_id.as_str())
-            .set("legacyPlatform", str_or_null(rej.legacy_platform.as_deref()))
-            .set("reason", word(rej.reason.as_str()))
-            .build(),
-    };
-    Ok(Obj::new()
-        .set("platform", word(r.platform.as_str()))
-        .set("userId", str_or_null(r.user_id.as_deref()))
-        .set("source", word(r.source.as_str()))
-        .set("needsMigration", r.needs_migration())
-        .set("rejectedLegacy", rejected)
-        .set("problem", if r.unreadable { word("notes-unreadable") } else { JsValue::NULL })
-        .build())
+    let r = read::with_notes(&notes, 1 << p.index(), Fields::Ids, |n| user_id::resolve(n, p));
+    let rej = r.rejected_legacy.as_ref();
+    Ok(resolution(
+        &word(r.platform.as_str()),
+        &str_or_null(r.user_id.as_deref()),
+        &word(r.source.as_str()),
+        r.needs_migration(),
+        rej.map(|rej| rej.user_id.as_str()),
+        &str_or_null(rej.and_then(|rej| rej.legacy_platform.as_deref())),
+        &rej.map_or(JsValue::NULL, |rej| word(rej.reason.as_str())),
+        r.unreadable,
+    ))
 }

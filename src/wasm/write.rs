@@ -180,7 +180,7 @@ fn fetched(v: &JsValue) -> Result<Fetched, JsValue> {
     if !is_record(v) {
         return Err(invalid(&format!("fetched must be an object, got {}", describe(v))));
     }
-    let field = |k: &str| get(v, k).map_err(|_| invalid(&format!("fetched.{k} could not be read")));
+    let field = |k: &'static str| get(v, k).map_err(|_| invalid(&format!("fetched.{k} could not be read")));
     let mut f = Fetched { user_id: leaf(&field("userId")?), username: field("username")?.as_string(), ..Default::default() };
     for (i, m) in METRICS.iter().enumerate() {
         f.metrics[i] = num(&field(m)?);

@@ -49,6 +49,33 @@ fn normalize_platform_aliases_defaults_and_errors() {
     assert_error(n("snapchat".into()), "UNSUPPORTED_PLATFORM", "\"snapchat\"");
     assert_error(n("snapchat".into()), "UNSUPPORTED_PLATFORM", "instagram, tiktok, youtube");
     assert_error(n(js("42")), "UNSUPPORTED_PLATFORM", "42");
+    // Words the core answered before are remembered by their exact text (in JS): the same
+    // answers again, many times over (past the memo's size), and a refused word stays refused.
+    for round in 0..3 {
+        for i in 0..100 {
+            assert_eq!(n(format!(" TikTok{} ", " ".repeat(i)).into()).unwrap(), "tiktok", "{round} {i}");
+        }
+        assert_eq!(n(" TT ".into()).unwrap(), "tiktok");
+        assert_error(n("snapchat".into()), "UNSUPPORTED_PLATFORM", "snapchat");
+        assert_error(ttl::resolve_ttl(js("{}"), "weekly".into(), JsValue::NULL), "INVALID_USE_CASE", "weekly");
+        assert_eq!(ttl::resolve_ttl(js("{ discovery: 5 }"), "discovery".into(), "yt".into()).unwrap(), 5.0);
+    }
+}
+
+/// A getter that calls the module while notes are being read gets a right answer, and so does
+/// the outer call (the single-object path is busy: the inner call takes the general one).
+#[wasm_bindgen_test]
+fn reentrant_reads_answer_both_calls() {
+    let inner = js_sys::Array::new();
+    let resolve_js = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> JsValue>::new(|v: JsValue| user_id::resolve_user_id(v, "tiktok".into()).unwrap());
+    let make = Function::new_with_args(
+        "resolve, inner",
+        "return { modash_data: { get userId() { inner.push(resolve({ modash_data: { platforms: { tiktok: { userId: 'in' } } } }).userId); return 'L'; } } };",
+    );
+    let notes = make.call2(&JsValue::NULL, resolve_js.as_ref(), &inner).unwrap();
+    let outer = user_id::resolve_user_id(notes, "ig".into()).unwrap();
+    assert_eq!(prop(&outer, "userId").as_string().as_deref(), Some("L"));
+    assert_eq!(inner.get(0).as_string().as_deref(), Some("in"));
 }
 
 #[wasm_bindgen_test]
