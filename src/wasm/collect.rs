@@ -104,7 +104,7 @@ export function dateTime(v) {
 // One writer per call (a getter may call the module again while a batch is collected).
 class W {
   // rows: the header's row count; slots: a first size for the numbers (they grow on demand).
-  constructor(rows, slots = 64 + Math.min(rows, 4096) * 40) { this.n = new Float64Array(slots); this.i = 4; this.s = []; this.t = []; this.units = 0; this.want = 7; this.fields = 1; this.n[3] = rows; }
+  constructor(rows, slots = 64 + Math.min(rows, 4096) * 40) { this.n = new Float64Array(slots); this.i = 4; this.s = []; this.t = []; this.units = 0; this.want = 7; this.fields = 1; this.ids = null; this.n[3] = rows; }
   put(x) {
     if (this.i === this.n.length) { const m = new Float64Array(this.n.length * 2); m.set(this.n); this.n = m; }
     this.n[this.i++] = x;
@@ -121,11 +121,13 @@ class W {
     const t = dateTime(v);
     if (t === undefined) this.put(6); else { this.put(5); this.put(t); }
   }
-  entry(e) {
+  entry(e, p) {
     const k = shapeOf(e);
     this.put(k);
     if (k !== -1) return;
-    this.leaf(e[E0]);
+    const id = e[E0];
+    this.leaf(id);
+    if (this.ids !== null) this.ids[p] = id;
     // `fields` (`Fields` in Rust): 0 the userId only (`resolveUserId`), 1 what badges use, 2
     // every field (`notesEntry`); a field not read is absent (no property read, no string).
     const f = this.fields;
@@ -141,7 +143,9 @@ class W {
     if (k === 0) { this.put(5); return; }
     if (k !== -1) { this.put(6); this.put(k); return; }
     this.put(1);
-    this.leaf(md[L0]); this.leaf(md[L1]); this.leaf(md[L2]);
+    const l0 = md[L0], l1 = md[L1];
+    this.leaf(l0); this.leaf(l1); this.leaf(md[L2]);
+    if (this.ids !== null) { this.ids[3] = l0; this.ids[4] = l1; }
     if (this.fields === 0) { this.put(0); this.put(0); } else { this.leaf(md[L3]); this.put(md[PAYLOAD] === undefined ? 0 : 1); }
     const pl = md[PL];
     const pk = shapeOf(pl);
@@ -149,9 +153,9 @@ class W {
     if (pk === -1) {
       // `want`: the platforms whose entries are read (a bit each); the others read as absent.
       const want = this.want;
-      if (want & 1) this.entry(pl[NAMES[0]]); else this.put(0);
-      if (want & 2) this.entry(pl[NAMES[1]]); else this.put(0);
-      if (want & 4) this.entry(pl[NAMES[2]]); else this.put(0);
+      if (want & 1) this.entry(pl[NAMES[0]], 0); else this.put(0);
+      if (want & 2) this.entry(pl[NAMES[1]], 1); else this.put(0);
+      if (want & 4) this.entry(pl[NAMES[2]], 2); else this.put(0);
     }
   }
   notes(v) {
@@ -188,6 +192,11 @@ const refused = (kind, row, bad) => ({ n: new Float64Array([kind, row, 0, 0]), s
 // the module again while this one reads).
 // The single path's writer and views, made once (again only when memory grew or moved).
 let singleBusy = false, SW = null, SB = null, SAT = -1;
+// The ids this path read, as the JS values themselves (the entries' userId by platform index,
+// then the legacy userId and modash_user_id): a result can hand one back without decoding the
+// copy the core read (`readId`).
+const IDS = [undefined, undefined, undefined, undefined, undefined];
+export function readId(k) { return IDS[k]; }
 export function objectInto(v, list, want, fields, mem, nptr, bptr, bcap) {
   if (singleBusy || typeof v !== 'object' || v === null) return -1;
   singleBusy = true;
@@ -203,6 +212,7 @@ export function objectInto(v, list, want, fields, mem, nptr, bptr, bcap) {
     }
     const w = SW;
     w.i = 4; w.s.length = 0; w.units = 0; w.want = want; w.fields = fields;
+    w.ids = IDS; IDS.fill(undefined);
     w.n[0] = 0; w.n[1] = 0; w.n[3] = 1;
     if (list !== undefined) w.names(list);
     w.notes(v);
@@ -346,6 +356,11 @@ function utf8Into(str, mem, ptr, cap, loop) {
 export function stringInto(v, mem, ptr, cap) {
   return typeof v === 'string' && v.length <= cap ? utf8Into(v, mem, ptr, cap, true) : -1;
 }
+// A slice of notes text by UTF-8 offsets, when the text is ASCII (then they are its offsets):
+// undefined otherwise.
+export function textSlice(v, off, len, bytes) {
+  return typeof v === 'string' && v.length === bytes ? v.slice(off, off + len) : undefined;
+}
 export function stringsInto(b, mem, ptr, cap) {
   return b.s.length === 0 ? 0 : utf8Into(b.s, mem, ptr, cap, true);
 }
@@ -391,6 +406,11 @@ extern "C" {
     fn set_shape(names: Array, md: &str, pl: &str, payload: &str, legacy: Array, entry: Array);
     #[wasm_bindgen(js_name = objectInto)]
     fn object_into(v: &JsValue, list: &JsValue, want: u32, fields: u32, mem: &JsValue, nptr: u32, bptr: u32, bcap: u32) -> i32;
+    /// An id the last single-object read saw, as the JS value (see [`Id`]).
+    #[wasm_bindgen(js_name = readId)]
+    fn read_id(k: u32) -> JsValue;
+    #[wasm_bindgen(js_name = textSlice)]
+    fn text_slice(v: &JsValue, off: u32, len: u32, bytes: u32) -> JsValue;
     #[wasm_bindgen(js_name = collectNotes)]
     fn collect_notes(v: &JsValue, want: u32, fields: u32) -> JsValue;
     #[wasm_bindgen(js_name = collectOne)]
@@ -459,6 +479,67 @@ impl Drop for Collected {
     }
 }
 
+/// How a notes value was read, for handing strings back to JS without decoding a copy: by the
+/// single-object path, whose JS reader keeps the ids it saw as JS values; from short JSON text
+/// in the scratch buffer (`start`, `len`: where its UTF-8 lies); or otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    SingleObject,
+    Text { start: usize, len: usize },
+    Other,
+}
+
+/// An id field of notes: an entry's `userId` (by platform) or a legacy id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Id {
+    Entry(Platform),
+    LegacyUserId,
+    LegacyModashUserId,
+}
+
+/// A string of a result that JS already holds: an id the single-object reader saw, or a slice
+/// of the notes text (when that text is ASCII, its UTF-8 offsets are its JS offsets).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handback {
+    Field(Id),
+    Slice { off: u32, len: u32, text_bytes: u32 },
+}
+
+impl Origin {
+    /// How JS can give back `id`, a string the core took whole from `leaf` (the field `field`)
+    /// of notes read this way; `None` when it cannot (the caller decodes a copy).
+    pub fn handback(self, leaf: &Leaf, field: Id, id: &str) -> Option<Handback> {
+        let Leaf::Str(s) = leaf else { return None };
+        if s != id {
+            return None;
+        }
+        match (self, s) {
+            (Origin::SingleObject, _) => Some(Handback::Field(field)),
+            (Origin::Text { start, len }, std::borrow::Cow::Borrowed(b)) => {
+                let off = (b.as_ptr() as usize).checked_sub(start).filter(|off| off + b.len() <= len)?;
+                Some(Handback::Slice { off: off as u32, len: b.len() as u32, text_bytes: len as u32 })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Handback {
+    /// The JS string, right after the read (`notes`: the notes value that was read); `None`
+    /// when JS does not hold it after all.
+    pub fn js(self, notes: &JsValue) -> Option<JsValue> {
+        let v = match self {
+            Handback::Field(field) => read_id(match field {
+                Id::Entry(p) => p.index() as u32,
+                Id::LegacyUserId => 3,
+                Id::LegacyModashUserId => 4,
+            }),
+            Handback::Slice { off, len, text_bytes } => text_slice(notes, off, len, text_bytes),
+        };
+        v.is_string().then_some(v)
+    }
+}
+
 /// Which fields of each entry the JS reader reads from a notes object (text is parsed whole):
 /// those a call uses, the others read as absent. Crosses to JS as its number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -499,7 +580,7 @@ impl Collected {
     /// Reads one notes value (any of object, text, bytes, null/undefined) and hands the read
     /// to `f` (borrowing the collected strings: nothing is copied out). `want`: the platforms
     /// whose entries are needed (a bit per `Platform::index`); the others may read as absent.
-    pub fn with_notes<R>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>) -> R) -> R {
+    pub fn with_notes<R>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
         ensure_shape();
         if v.is_string() {
             // Short JSON text straight into a scratch buffer, read where it lies.
@@ -510,7 +591,7 @@ impl Collected {
                 }
                 let written = MEMORY.with(|m| string_into(v, m, buf.as_mut_ptr() as u32, SINGLE_TEXT as u32));
                 match usize::try_from(written).ok().and_then(|n| buf.get(..n)) {
-                    Some(text) => Ok(f(&read_utf8(text))),
+                    Some(text) => Ok(f(&read_utf8(text), Origin::Text { start: text.as_ptr() as usize, len: text.len() })),
                     None => Err(f),
                 }
             }) {
@@ -518,23 +599,23 @@ impl Collected {
                 Err(f) => f,
             };
             return match Collected::take(collect_notes(v, want, fields as u32)) {
-                Ok(c) => f(&c.reader().notes()),
-                Err(_) => f(&NotesRead::Unreadable),
+                Ok(c) => f(&c.reader().notes(), Origin::Other),
+                Err(_) => f(&NotesRead::Unreadable, Origin::Other),
             };
         }
         if let Some(c) = Collected::single(v, None, want, fields) {
-            return f(&c.reader().notes());
+            return f(&c.reader().notes(), Origin::SingleObject);
         }
         match Collected::take(collect_notes(v, want, fields as u32)) {
-            Ok(c) => f(&c.reader().notes()),
-            Err(_) => f(&NotesRead::Unreadable),
+            Ok(c) => f(&c.reader().notes(), Origin::Other),
+            Err(_) => f(&NotesRead::Unreadable, Origin::Other),
         }
     }
 
     /// Reads one notes value (any of object, text, bytes, null/undefined); from objects, the
     /// entries' `fields` only.
     pub fn notes(v: &JsValue, fields: Fields) -> NotesRead<'static> {
-        Collected::with_notes(v, 7, fields, |r| r.clone().into_owned())
+        Collected::with_notes(v, 7, fields, |r, _| r.clone().into_owned())
     }
 
     /// One notes object (and a short platform list) through the scratch buffers: no typed

@@ -38,7 +38,7 @@ pub fn notes_entry(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    let e = read::with_notes(&notes, 1 << p.index(), Fields::All, |n| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
+    let e = read::with_notes(&notes, 1 << p.index(), Fields::All, |n, _| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
     let [followers, engagement_rate, avg_views] = e.metrics.map(num_or_null);
     Ok(stored_entry(
         &word(p.as_str()),

@@ -1,8 +1,8 @@
 //! Reads the core's `NotesView` from whatever JS hands over: an object (only the needed
 //! properties are read, payloads are never touched), JSON text, UTF-8 bytes, null/undefined.
 
-pub use super::collect::Fields;
 use super::collect::{date_time, Collected};
+pub use super::collect::{Fields, Handback, Id, Origin};
 use crate::notes::{Leaf, NotesRead};
 use wasm_bindgen::prelude::*;
 
@@ -41,9 +41,9 @@ pub fn notes(v: &JsValue) -> NotesRead<'static> {
 /// [`notes`] handed to `f` without copying its strings out; only the entries of `want`'s
 /// platforms (a bit per `Platform::index`) need to be read, and of those only `fields` (from
 /// objects, every field not read saves a property read and maybe a string).
-pub fn with_notes<R>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>) -> R) -> R {
+pub fn with_notes<R>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
     if v.is_null() || v.is_undefined() {
-        return f(&NotesRead::Ok(Default::default()));
+        return f(&NotesRead::Ok(Default::default()), Origin::Other);
     }
     Collected::with_notes(v, want, fields, f)
 }

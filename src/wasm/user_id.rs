@@ -1,7 +1,7 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
 use super::js::{describe, known_platform, remember_platform, resolution, str_or_null, word};
-use super::read::{self, Fields};
+use super::read::{self, Fields, Id};
 use crate::platform::{self, Platform, UnsupportedPlatform};
 use crate::user_id::{self, LegacyPlatform};
 use wasm_bindgen::prelude::*;
@@ -79,11 +79,21 @@ pub fn resolve_user_id(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    let r = read::with_notes(&notes, 1 << p.index(), Fields::Ids, |n| user_id::resolve(n, p));
+    let (r, handback) = read::with_notes(&notes, 1 << p.index(), Fields::Ids, |n, origin| {
+        let r = user_id::resolve(n, p);
+        // The result's id is one field's string, whole: JS hands back the string it already
+        // has instead of decoding a copy (the costliest step of this call).
+        let handback = n.view().zip(r.user_id.as_deref()).and_then(|(view, id)| {
+            [(&view.entry(p).user_id, Id::Entry(p)), (&view.legacy_user_id, Id::LegacyUserId), (&view.legacy_modash_user_id, Id::LegacyModashUserId)]
+                .into_iter()
+                .find_map(|(leaf, field)| origin.handback(leaf, field, id))
+        });
+        (r, handback)
+    });
     let rej = r.rejected_legacy.as_ref();
     Ok(resolution(
         &word(r.platform.as_str()),
-        &str_or_null(r.user_id.as_deref()),
+        &handback.and_then(|h| h.js(&notes)).unwrap_or_else(|| str_or_null(r.user_id.as_deref())),
         &word(r.source.as_str()),
         r.needs_migration(),
         rej.map(|rej| rej.user_id.as_str()),

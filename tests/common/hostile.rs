@@ -257,3 +257,58 @@ fn rollout_through_js() {
     assert_error(in_rollout("a".into(), js("101")), "INVALID_ARGUMENT", "percent");
     assert_error(in_rollout("a".into(), js("NaN")), "INVALID_ARGUMENT", "percent");
 }
+
+/// The single-object path (one notes object written by the JS reader straight into scratch
+/// memory) hands over to the general one whenever it cannot finish: the answers are the same.
+#[wasm_bindgen_test]
+fn the_single_object_path_hands_over_cleanly() {
+    let id = |notes: JsValue, p: &str| prop(&resolve(notes, p), "userId").as_string();
+    // A getter that grows wasm memory mid-read: the views the reader writes through are
+    // detached, so it hands over and the object is read again, by the general path.
+    let grow = js_sys::Function::new_with_args(
+        "memory, calls",
+        "return { modash_data: { platforms: { tiktok: { get userId() { calls.push(1); memory.grow(1); return ' T1 '; } } } } };",
+    );
+    let calls = js_sys::Array::new();
+    let notes = grow.call2(&JsValue::NULL, &wasm_bindgen::memory(), &calls).unwrap();
+    assert_eq!(id(notes, "tt").as_deref(), Some("T1"));
+    assert_eq!(calls.length(), 2, "read once by the scratch path, once more by the general one");
+    // Non-ASCII and long strings (past the 2 KB scratch) take the general path.
+    assert_eq!(id(js("{ modash_data: { platforms: { tiktok: { userId: 'é1' } } } }"), "tt").as_deref(), Some("é1"));
+    let long = "9".repeat(5000);
+    assert_eq!(id(js(&format!("{{ modash_data: {{ platforms: {{ tiktok: {{ userId: '{long}' }} }} }} }}")), "tt"), Some(long));
+    // resolveUserId reads only the ids: a throwing getter on a field it does not use is never
+    // called; the badge, which uses it, reads the notes as unreadable.
+    let notes = js("{ modash_data: { platforms: { tiktok: { userId: '7', get last_refreshed() { throw new Error('no'); } } } } }");
+    let r = resolve(notes.clone(), "tt");
+    assert_eq!(prop(&r, "userId").as_string().as_deref(), Some("7"));
+    assert_eq!(prop(&r, "problem"), JsValue::NULL);
+    let p = progress::analytics_progress(notes, js("['tiktok']"), JsValue::NULL).unwrap();
+    assert_eq!(prop(&p, "problem").as_string().as_deref(), Some("notes-unreadable"));
+    // And the scratch path still answers afterwards.
+    assert_eq!(id(js("{ modash_data: { platforms: { tiktok: { userId: 'again' } } } }"), "tt").as_deref(), Some("again"));
+}
+
+/// A result's userId is handed back as the string JS already holds where it can (a field the
+/// object reader saw, a slice of ASCII notes text) and decoded otherwise: the same answer in
+/// every case.
+#[wasm_bindgen_test]
+fn user_ids_handed_back_or_decoded_alike() {
+    let id = |notes: JsValue, p: &str| prop(&resolve(notes, p), "userId").as_string();
+    for (text, p, want) in [
+        (r#"{"modash_data":{"platforms":{"tiktok":{"userId":"68"}}}}"#, "tt", "68"),
+        // Trimmed: not the field's whole string.
+        (r#"{"modash_data":{"platforms":{"tiktok":{"userId":" 68 "}}}}"#, "tt", "68"),
+        // An escape: the core's string is not a slice of the text.
+        (r#"{"modash_data":{"platforms":{"tiktok":{"userId":"\u0036\u0038"}}}}"#, "tt", "68"),
+        // Non-ASCII elsewhere in the text: UTF-8 offsets are not JS offsets.
+        (r#"{"crm":"éé","modash_data":{"platforms":{"tiktok":{"userId":"68"}}}}"#, "tt", "68"),
+        (r#"{"crm":"😀","modash_data":{"userId":"L1","modash_user_id":"L2","platforms":{}}}"#, "ig", "L1"),
+        (r#"{"modash_data":{"userId":" ","modash_user_id":"L2","platforms":{}}}"#, "ig", "L2"),
+        (r#"{"modash_data":{"platforms":{"tiktok":{"userId":68}}}}"#, "tt", "68"),
+    ] {
+        assert_eq!(id(text.into(), p).as_deref(), Some(want), "text {text}");
+        let object = js_sys::JSON::parse(text).unwrap();
+        assert_eq!(id(object, p).as_deref(), Some(want), "object {text}");
+    }
+}
