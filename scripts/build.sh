@@ -7,8 +7,9 @@
 #   pkg-node/     the `nodejs` target with everything, for Node scripts and the JS tests.
 # Each .wasm is optimised with npm's binaryen@132 wasm-opt -Oz (never Debian's: ARCHITECTURE.md),
 # its producers and target-features sections (metadata no runtime reads) left out. The browser
-# package's JS (glue and snippets) is minified with esbuild: every browser downloads it, and
-# its docs live in the .d.ts; the server and Node builds keep readable JS for stack traces.
+# package's JS (glue and snippets) is minified with esbuild and the names its wasm imports from
+# the glue are shortened: every browser downloads both, and the docs live in the .d.ts; the
+# server and Node builds keep readable JS and names for stack traces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -61,5 +62,7 @@ for (const dir of ["pkg", "pkg/server", "pkg-node"]) {
 find pkg -name '*.js' -not -path 'pkg/server/*' -print0 | while IFS= read -r -d '' f; do
   node_modules/.bin/esbuild --minify --format=esm --log-level=warning --allow-overwrite "$f" --outfile="$f"
 done
+# Its imports from the glue renamed short (`scripts/short-imports.mjs`): in both files.
+node scripts/short-imports.mjs pkg >/dev/null
 node scripts/size.mjs pkg
 node scripts/size.mjs pkg/server

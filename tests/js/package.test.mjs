@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
 const PKG = new URL('../../pkg/', import.meta.url);
 const exported = (file) => {
@@ -33,4 +34,21 @@ test('the JS helpers stay in a few snippet modules', () => {
   // one run of two to six), which looked like a frozen test.
   assert.deepEqual(snippets('snippets/').length, 2, 'pkg/: js.rs and collect.rs');
   assert.deepEqual(snippets('server/snippets/').length, 3, 'pkg/server/: js.rs, collect.rs and write.rs');
+});
+
+test('the browser package as shipped (minified, imports renamed) loads and answers', () => {
+  // Node loads the bundler build's `import * as wasm from './modash_flow_bg.wasm'` with its
+  // ES module integration for wasm, as a bundler would.
+  const script = `
+    const m = await import(${JSON.stringify(new URL('modash_flow.js', PKG).href)});
+    const out = [m.resolveUserId({ modash_data: { platforms: { tiktok: { userId: ' 1 ' } } } }, 'tt').userId,
+      m.resolveUserId('{"modash_data":{"platforms":{"tiktok":{"userId":"2"}}}}', 'tt').userId,
+      m.analyticsProgress({ modash_data: { platforms: { tiktok: { userId: '1', last_refreshed: 0 } } } }, ['tt', 'x'], { now: 3600e3 }).tooltip,
+      m.cacheAgeLabel(0, { now: 7200e3 }), m.normalizePlatform(' IG ')];
+    try { m.normalizePlatform('nope'); } catch (e) { out.push(e.code); }
+    out.push((await m.retryRequest(async () => ({ ok: true, status: 200, headers: { get: () => null } }))).success);
+    out.push((await m.createRequestGate().run('k', () => 7)).data);
+    console.log(JSON.stringify(out));`;
+  const out = execFileSync(process.execPath, ['--experimental-wasm-modules', '--no-warnings', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), ['1', '2', 'Analytics synced for 1/2 platform(s) (refreshed 1h ago)', '2h ago', 'instagram', 'UNSUPPORTED_PLATFORM', true, 7]);
 });
