@@ -29,7 +29,7 @@ mod real_server {
         );
         let request = fetcher.call1(&JsValue::NULL, &port).unwrap();
         let t0 = js_sys::Date::now();
-        let r = modash_flow::wasm::retry::retry_request(request, js("{ signal: new AbortController().signal }")).await.unwrap();
+        let r = crate::common::retry_request(request, js("{ signal: new AbortController().signal }")).await.unwrap();
         let elapsed = js_sys::Date::now() - t0;
         js_sys::Function::from(js("(s) => s.server.close()")).call1(&JsValue::NULL, &server).unwrap();
         assert_eq!(prop(&r, "success"), JsValue::TRUE);

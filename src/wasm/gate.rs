@@ -1,24 +1,22 @@
-//! Export: `createRequestGate` and the `RequestGate` it returns. The loop only: the policy
+//! Export: `createRequestGate` and the `RequestGate` it returns, without futures: a queued
+//! request is a continuation its place calls when admitted (`settle` races it with the
+//! caller's signal), and results travel through plain Promises. The loop only: the policy
 //! (bucket, queue order, pause merging) and the join-by-key bookkeeping (who shares a run,
 //! when the last caller leaving cancels it) are `crate::gate`. One timer at most is pending, for the
 //! next admission; it is replaced or cleared whenever the queue changes.
 
-use super::js::{assign_from, describe, error, invalid, option, promise, Obj};
+use super::js::{assign_from, describe, error, invalid, option, Obj};
+use super::retry_loop::{as_response, failure_from_error, header_retry_after, safe_get};
+use super::settle::{self, finish, pending, when_settled, Outcome};
 use crate::error::Code;
 use crate::gate::{cooldown_after, Gate, GateOptions, Joins};
 use crate::retry::policy::Failure;
-
-use super::retry_loop::{as_response, failure_from_error, header_retry_after, safe_get, unless_aborted};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise};
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -64,24 +62,11 @@ export interface RequestGate {
 }
 "#;
 
+/// A place in the queue: admitted yet, and what runs when it is.
 #[derive(Default)]
 struct Slot {
     admitted: Cell<bool>,
-    waker: RefCell<Option<Waker>>,
-}
-
-struct Admission(Rc<Slot>);
-
-impl Future for Admission {
-    type Output = ();
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0.admitted.get() {
-            Poll::Ready(())
-        } else {
-            *self.0.waker.borrow_mut() = Some(cx.waker().clone());
-            Poll::Pending
-        }
-    }
+    on_admit: RefCell<Option<Box<dyn FnOnce()>>>,
 }
 
 /// The JS side of one run (its callers are counted in the pure `Joins`).
@@ -143,9 +128,9 @@ fn pump(inner: &Rc<Inner>) {
         let slot = take(&inner.slots, &id);
         if let Some(slot) = slot {
             slot.admitted.set(true);
-            let waker = slot.waker.borrow_mut().take();
-            if let Some(w) = waker {
-                w.wake();
+            // In a microtask: the admitted request starts after this pump has finished.
+            if let Some(go) = slot.on_admit.borrow_mut().take() {
+                settle::soon(go);
             }
         }
     }
@@ -187,71 +172,100 @@ fn cancel_reservation(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>) {
 
 type Reservation = Rc<RefCell<Option<(u64, Rc<Slot>)>>>;
 
-/// Waits for a place in the gate; `Err(reason)` when the signal aborts first (the entry is
-/// removed at once). Returns the ms spent queued.
-async fn acquire(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>, signal: Option<&AbortSignal>) -> Result<f64, JsValue> {
+/// Waits for a place in the gate, then calls `next` with the ms spent queued; with
+/// `Err(reason)` when the signal aborts first (the place is given back at once).
+fn acquire(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>, signal: Option<&AbortSignal>, next: impl FnOnce(Result<f64, JsValue>) + 'static) {
     let (id, slot) = match reserved {
         Some(r) => r,
         None => reserve(inner, false),
     };
     let t0 = js_sys::Date::now();
-    pump(inner);
-    match unless_aborted(Admission(slot.clone()), signal).await {
-        Ok(()) => Ok(js_sys::Date::now() - t0),
-        Err(s) => {
-            inner.gate.borrow_mut().remove(id);
-            take(&inner.slots, &id);
-            if slot.admitted.get() {
-                inner.gate.borrow_mut().release();
+    let (i, s) = (inner.clone(), slot.clone());
+    let step = pending(signal, move |o| match o {
+        Outcome::Aborted(reason) => {
+            i.gate.borrow_mut().remove(id);
+            take(&i.slots, &id);
+            if s.admitted.get() {
+                i.gate.borrow_mut().release();
             }
-            pump(inner);
-            Err(s.reason())
+            pump(&i);
+            next(Err(reason))
         }
+        _ => next(Ok(js_sys::Date::now() - t0)),
+    });
+    if let Some(step) = step {
+        let go = move || finish(&step, Outcome::Elapsed);
+        if slot.admitted.get() {
+            // A place held for a retry may have been admitted before the retry came for it.
+            settle::soon(go);
+        } else {
+            *slot.on_admit.borrow_mut() = Some(Box::new(go));
+        }
+        pump(inner);
     }
 }
 
-/// The callback handed to retryRequest: every attempt passes through the gate; a 429 with a
+/// The callback handed to the retry loop: every attempt passes through the gate; a 429 with a
 /// Retry-After pauses the whole gate; a retry after the first attempt goes to the front.
 fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation: Reservation, cooldown_cap_ms: f64) -> Function {
     let f = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |ctx: JsValue| {
-        let inner = inner.clone();
-        let request = request.clone();
-        let queued = queued.clone();
-        let reservation = reservation.clone();
-        promise(async move {
+        let (inner, request, queued, reservation) = (inner.clone(), request.clone(), queued.clone(), reservation.clone());
+        Promise::new(&mut |resolve, reject| {
+            let (inner, request, queued, reservation) = (inner.clone(), request.clone(), queued.clone(), reservation.clone());
+            let ctx = ctx.clone();
             let signal = safe_get(&ctx, "signal").dyn_into::<AbortSignal>().ok();
             let reserved = reservation.borrow_mut().take();
-            let waited = acquire(&inner, reserved, signal.as_ref()).await?;
-            queued.set(queued.get() + waited);
-            // Raced against the signal: a request that never settles gives its place back as
-            // soon as every caller has aborted (or the run timed out).
-            let out = match request.call1(&JsValue::NULL, &ctx) {
-                Err(e) => Err(e),
-                Ok(v) => match unless_aborted(JsFuture::from(Promise::resolve(&v)), signal.as_ref()).await {
-                    Ok(r) => r,
-                    Err(s) => {
-                        inner.gate.borrow_mut().release();
-                        pump(&inner);
-                        return Err(s.reason());
+            let s2 = signal.clone();
+            acquire(&inner.clone(), reserved, signal.as_ref(), move |admitted| {
+                let waited = match admitted {
+                    Ok(w) => w,
+                    Err(reason) => return drop(reject.call1(&JsValue::NULL, &reason)),
+                };
+                queued.set(queued.get() + waited);
+                // When the attempt is over: free the place, pause the gate on a 429 with a
+                // Retry-After (holding the first place after it for this request's retry).
+                // `Err(reason)`: every caller aborted while the request ran: just free the place.
+                let done = move |ended: Result<Result<JsValue, JsValue>, JsValue>| {
+                    let out = match ended {
+                        Ok(out) => out,
+                        Err(reason) => {
+                            inner.gate.borrow_mut().release();
+                            pump(&inner);
+                            return drop(reject.call1(&JsValue::NULL, &reason));
+                        }
+                    };
+                    let now = js_sys::Date::now();
+                    let outcome = match &out {
+                        Ok(v) => as_response(v).filter(|r| !r.ok).map(|r| Failure {
+                            status: r.status,
+                            network: false,
+                            retry_after_ms: header_retry_after(&r.headers, now),
+                        }),
+                        Err(e) => Some(failure_from_error(e, now)),
+                    };
+                    let cooldown = outcome.as_ref().and_then(|o| cooldown_after(o, cooldown_cap_ms));
+                    inner.gate.borrow_mut().release();
+                    if let Some(ms) = cooldown {
+                        inner.gate.borrow_mut().pause_until(now + ms);
+                        *reservation.borrow_mut() = Some(reserve(&inner, true));
                     }
-                },
-            };
-            let now = js_sys::Date::now();
-            let outcome = match &out {
-                Ok(v) => {
-                    as_response(v).filter(|r| !r.ok).map(|r| Failure { status: r.status, network: false, retry_after_ms: header_retry_after(&r.headers, now) })
+                    pump(&inner);
+                    let _ = match out {
+                        Ok(v) => resolve.call1(&JsValue::NULL, &v),
+                        Err(e) => reject.call1(&JsValue::NULL, &e),
+                    };
+                };
+                match request.call1(&JsValue::NULL, &ctx) {
+                    Err(e) => done(Ok(Err(e))),
+                    // Raced against the signal: a request that never settles gives its place
+                    // back as soon as every caller has aborted (or the run timed out).
+                    Ok(v) => when_settled(&v, s2.as_ref(), move |o| match o {
+                        Outcome::Settled(r) => done(Ok(r)),
+                        Outcome::Aborted(reason) => done(Err(reason)),
+                        Outcome::Elapsed => {}
+                    }),
                 }
-                Err(e) => Some(failure_from_error(e, now)),
-            };
-            let cooldown = outcome.as_ref().and_then(|o| cooldown_after(o, cooldown_cap_ms));
-            inner.gate.borrow_mut().release();
-            if let Some(ms) = cooldown {
-                inner.gate.borrow_mut().pause_until(now + ms);
-                // Hold the first place after the cooldown for this request's retry.
-                *reservation.borrow_mut() = Some(reserve(&inner, true));
-            }
-            pump(&inner);
-            out
+            });
         })
     });
     f.into_js_value().unchecked_into()
@@ -265,29 +279,41 @@ fn with_extra(result: &JsValue, deduplicated: bool, queued_ms: f64) -> JsValue {
     o
 }
 
-async fn wait_caller(inner: Rc<Inner>, shared: Rc<Shared>, signal: Option<AbortSignal>, deduplicated: bool) -> Result<JsValue, JsValue> {
-    let promise = shared.promise.borrow().clone().unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
-    match unless_aborted(JsFuture::from(promise), signal.as_ref()).await {
-        Ok(Ok(v)) => Ok(with_extra(&v, deduplicated, shared.queued_ms.get())),
-        Ok(Err(e)) => Err(e),
-        Err(s) => {
-            let last = inner.joins.borrow_mut().leave(shared.id);
-            if last {
-                shared.controller.abort_with_reason(&s.reason());
-            }
-            let r = Obj::new()
-                .set("success", false)
-                .set("error", s.reason())
-                .set("status", JsValue::NULL)
-                .set("retriesUsed", 0)
-                .set("waitTimeMs", JsValue::NULL)
-                .set("aborted", true)
-                .set("deduplicated", deduplicated)
-                .set("queuedMs", shared.queued_ms.get())
-                .build();
-            Ok(r)
-        }
-    }
+/// A caller's promise: the shared run's result with this caller's extras, or, when this
+/// caller's signal aborts first, an aborted result (and the run is cancelled when this was
+/// its last caller).
+fn wait_caller(inner: Rc<Inner>, shared: Rc<Shared>, signal: Option<AbortSignal>, deduplicated: bool) -> Promise {
+    let run = shared.promise.borrow().clone().unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
+    Promise::new(&mut |resolve, reject| {
+        let (inner, shared) = (inner.clone(), shared.clone());
+        when_settled(&run, signal.as_ref(), move |o| {
+            let r = match o {
+                Outcome::Settled(Ok(v)) => Ok(with_extra(&v, deduplicated, shared.queued_ms.get())),
+                Outcome::Settled(Err(e)) => Err(e),
+                Outcome::Aborted(reason) => {
+                    let last = inner.joins.borrow_mut().leave(shared.id);
+                    if last {
+                        shared.controller.abort_with_reason(&reason);
+                    }
+                    Ok(Obj::new()
+                        .set("success", false)
+                        .set("error", reason)
+                        .set("status", JsValue::NULL)
+                        .set("retriesUsed", 0)
+                        .set("waitTimeMs", JsValue::NULL)
+                        .set("aborted", true)
+                        .set("deduplicated", deduplicated)
+                        .set("queuedMs", shared.queued_ms.get())
+                        .build())
+                }
+                Outcome::Elapsed => return,
+            };
+            let _ = match r {
+                Ok(v) => resolve.call1(&JsValue::NULL, &v),
+                Err(e) => reject.call1(&JsValue::NULL, &e),
+            };
+        });
+    })
 }
 
 /// A gate shared by every Modash request of a page or script.
@@ -373,7 +399,7 @@ impl RequestGate {
                 let shared = inner.runs.borrow().iter().find(|(r, _)| *r == id).map(|(_, s)| s.clone());
                 if let Some(shared) = shared {
                     notify(&inner);
-                    return Ok(promise(wait_caller(inner, shared, signal, true)));
+                    return Ok(wait_caller(inner, shared, signal, true));
                 }
             }
         }
@@ -426,28 +452,35 @@ impl RequestGate {
         let reservation: Reservation = Rc::new(RefCell::new(Some(reserve(&inner, false))));
         let gated_request = gated(inner.clone(), request, shared.queued_ms.clone(), reservation.clone(), cooldown_cap_ms);
         let inner2 = inner.clone();
-        let settled = promise(async move {
-            let r = crate::wasm::retry::retry_request(gated_request.into(), merged).await;
-            drop(timer);
-            if timed_out.get() {
-                // Not the callers' abort: a failure they should see as one.
-                if let Ok(o) = &r {
-                    let _ = js_sys::Reflect::set(o, &"aborted".into(), &JsValue::FALSE);
-                    let _ = js_sys::Reflect::set(o, &"timedOut".into(), &JsValue::TRUE);
+        let timer = RefCell::new(timer);
+        let mut started = Ok(());
+        let settled = Promise::new(&mut |resolve, _reject| {
+            let (inner2, timed_out, reservation, timer) = (inner2.clone(), timed_out.clone(), reservation.clone(), timer.take());
+            let finished = move |r: JsValue| {
+                drop(timer);
+                if timed_out.get() {
+                    // Not the callers' abort: a failure they should see as one.
+                    let _ = js_sys::Reflect::set(&r, &"aborted".into(), &JsValue::FALSE);
+                    let _ = js_sys::Reflect::set(&r, &"timedOut".into(), &JsValue::TRUE);
                 }
-            }
-            // A retry that never came (given up, too long a wait, aborted) frees its place.
-            let unused = reservation.borrow_mut().take();
-            cancel_reservation(&inner2, unused);
-            inner2.joins.borrow_mut().finish(run_id);
-            take(&inner2.runs, &run_id);
-            notify(&inner2);
-            r
+                // A retry that never came (given up, too long a wait, aborted) frees its place.
+                let unused = reservation.borrow_mut().take();
+                cancel_reservation(&inner2, unused);
+                inner2.joins.borrow_mut().finish(run_id);
+                take(&inner2.runs, &run_id);
+                notify(&inner2);
+                let _ = resolve.call1(&JsValue::NULL, &r);
+            };
+            started = crate::wasm::retry::retry_request(gated_request.clone().into(), &merged, finished);
         });
+        if let Err(e) = started {
+            cancel_reservation(&inner, reservation.borrow_mut().take());
+            return Err(e);
+        }
         *shared.promise.borrow_mut() = Some(settled);
         inner.joins.borrow_mut().start(run_id, key);
         inner.runs.borrow_mut().push((run_id, shared.clone()));
-        Ok(promise(wait_caller(inner, shared, signal, false)))
+        Ok(wait_caller(inner, shared, signal, false))
     }
 
     // The class (and with it every method) is typed by the `RequestGate` interface in TS_GATE.

@@ -2,9 +2,7 @@
 //! wasm, plain result objects.
 
 use crate::error::Code;
-use js_sys::{Array, Object, Promise, Reflect};
-use std::future::Future;
-use std::pin::Pin;
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -85,6 +83,8 @@ export function rememberPlatform(v, p) {
   if (platformMemo.size >= 64) platformMemo.clear();
   platformMemo.set(v, p);
 }
+// settle.rs: `Promise.resolve(v).then(ok, err)`, values and thenables alike.
+export function settleWith(v, ok, err) { Promise.resolve(v).then(ok, err); }
 export function processEnv() {
   try {
     return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
@@ -206,6 +206,10 @@ extern "C" {
     /// Remembers the core's answer for the platform argument `v`.
     #[wasm_bindgen(js_name = rememberPlatform)]
     pub fn remember_platform(v: &JsValue, index: u32);
+    // settle.rs
+    /// `Promise.resolve(v).then(ok, err)`: values and thenables alike.
+    #[wasm_bindgen(js_name = settleWith)]
+    pub fn settle_with(v: &JsValue, ok: &JsValue, err: &JsValue);
     /// `process.env` where it exists.
     #[wasm_bindgen(js_name = processEnv)]
     pub fn process_env() -> JsValue;
@@ -331,13 +335,6 @@ pub fn now_arg(v: &JsValue, what: &str) -> Result<f64, JsValue> {
 /// Casts to a JS array or fails with a message naming the argument.
 pub fn array_arg(v: &JsValue, what: &str) -> Result<Array, JsValue> {
     is_array(v).then(|| v.clone().unchecked_into::<Array>()).ok_or_else(|| invalid(&format!("{what} must be an array, got {}", describe(v))))
-}
-
-/// A `Promise` settled by a Rust future. The future is boxed so that every caller shares one
-/// copy of the spawning code (one per future type otherwise: about 1 KB of wasm each).
-pub fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
-    let f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(f);
-    wasm_bindgen_futures::future_to_promise(f)
 }
 
 // The core's errors as JS `Error`s with their code, so that exports can use `?`.

@@ -13,6 +13,7 @@ pub mod retry;
 pub mod retry_loop;
 #[cfg(feature = "server-lookup")]
 pub mod rollout;
+pub mod settle;
 #[cfg(feature = "server-gate")]
 pub mod shared_gate;
 pub mod time;

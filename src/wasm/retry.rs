@@ -171,12 +171,21 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
 // Generic (`retryRequest<T>`): declared in TS_RETRY above.
 #[wasm_bindgen(js_name = retryRequest, skip_typescript)]
 pub fn retry_request_export(request: JsValue, options: JsValue) -> js_sys::Promise {
-    super::js::promise(retry_request(request, options))
+    let mut started = Ok(());
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        started = retry_request(request.clone(), &options, move |r| drop(resolve.call1(&JsValue::NULL, &r)));
+    });
+    match started {
+        Ok(()) => promise,
+        Err(e) => js_sys::Promise::reject(&e),
+    }
 }
 
-/// `retryRequest` as a Rust future (the request gate awaits it too).
-pub async fn retry_request(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+/// `retryRequest` with a callback (the request gate runs it too): validates, then runs the
+/// loop, which calls `done` once with the result.
+pub fn retry_request(request: JsValue, options: &JsValue, done: impl FnOnce(JsValue) + 'static) -> Result<(), JsValue> {
     let request = request.dyn_into::<Function>().map_err(|r| invalid(&format!("request must be a function, got {}", describe(&r))))?;
-    let Parsed { policy, signal, on_retry } = parse(&options)?;
-    Ok(run::run(request, policy, signal, on_retry).await)
+    let Parsed { policy, signal, on_retry } = parse(options)?;
+    run::run(request, policy, signal, on_retry, done);
+    Ok(())
 }

@@ -1,18 +1,15 @@
-//! The retry loop (wasm only): calls the JS callback, classifies what came back, asks the
-//! pure policy what to do, and waits on the event loop's `setTimeout` (gloo-timers). An
-//! AbortSignal ends a call or a wait at once; the pending timer is cleared when the wait is
-//! dropped, and the abort listener is removed when its waiter is dropped.
+//! The retry loop (wasm only), a small state machine without futures: calls the JS callback,
+//! classifies what came back, asks the pure policy what to do, and waits on the event loop's
+//! `setTimeout` (gloo-timers' callback `Timeout`). Each wait is one step of `settle`: an
+//! AbortSignal ends a call or a wait at once, clearing the timer and the abort listener.
 
+use super::settle::{after, when_settled, Outcome};
 use crate::retry::policy::{self, decide, Decision, Failure, Policy};
-use js_sys::{Function, Promise, Reflect};
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
+use js_sys::{Function, Reflect};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 /// Reads `v[key]`, or undefined when `v` is not an object or the read throws.
@@ -26,65 +23,6 @@ pub(crate) fn safe_get(v: &JsValue, key: &str) -> JsValue {
 
 fn set(obj: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
-/// Resolves once the signal has aborted; removes its listener when dropped.
-pub(crate) struct AbortWait {
-    signal: AbortSignal,
-    waker: Rc<RefCell<Option<Waker>>>,
-    listener: Closure<dyn FnMut()>,
-}
-
-impl AbortWait {
-    pub(crate) fn new(signal: &AbortSignal) -> Self {
-        let waker: Rc<RefCell<Option<Waker>>> = Rc::default();
-        let w = waker.clone();
-        let listener = Closure::<dyn FnMut()>::new(move || {
-            if let Some(w) = w.borrow_mut().take() {
-                w.wake();
-            }
-        });
-        let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-        AbortWait { signal: signal.clone(), waker, listener }
-    }
-}
-
-impl Future for AbortWait {
-    type Output = ();
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.signal.aborted() {
-            Poll::Ready(())
-        } else {
-            *self.waker.borrow_mut() = Some(cx.waker().clone());
-            Poll::Pending
-        }
-    }
-}
-
-impl Drop for AbortWait {
-    fn drop(&mut self) {
-        let _ = self.signal.remove_event_listener_with_callback("abort", self.listener.as_ref().unchecked_ref());
-    }
-}
-
-/// Runs `fut` unless the signal aborts first (`Err(signal)`); dropping the loser cancels it.
-pub(crate) async fn unless_aborted<F: Future + Unpin>(fut: F, signal: Option<&AbortSignal>) -> Result<F::Output, &AbortSignal> {
-    struct Race<'s, F> {
-        fut: F,
-        abort: Option<(AbortWait, &'s AbortSignal)>,
-    }
-    impl<'s, F: Future + Unpin> Future for Race<'s, F> {
-        type Output = Result<F::Output, &'s AbortSignal>;
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-            if let Some((wait, signal)) = self.abort.as_mut() {
-                if Pin::new(wait).poll(cx).is_ready() {
-                    return Poll::Ready(Err(*signal));
-                }
-            }
-            Pin::new(&mut self.fut).poll(cx).map(Ok)
-        }
-    }
-    Race { fut, abort: signal.map(|s| (AbortWait::new(s), s)) }.await
 }
 
 /// The parts of a `Response`-like value: anything with a boolean `ok`, a numeric `status`
@@ -182,92 +120,128 @@ impl Settled {
     }
 }
 
-fn aborted(signal: &AbortSignal, status: Option<u16>, retries: u32) -> JsValue {
-    Settled { aborted: true, ..Settled::failed(signal.reason(), status, retries, None) }.into_js()
-}
-
 fn report_on_retry(on_retry: &Function, info: &JsValue) {
     if let Err(e) = on_retry.call1(&JsValue::NULL, info) {
         web_sys::console::error_2(&JsValue::from_str("modash-flow: onRetry threw; retrying anyway:"), &e);
     }
 }
 
-/// Runs the request with retries. Always resolves; never rejects for request failures.
-pub async fn run(request: Function, policy: Policy, signal: Option<AbortSignal>, on_retry: Option<Function>) -> JsValue {
-    let signal = signal.as_ref();
-    let mut retries = 0u32;
-    let mut last_status = None;
-    loop {
-        if let Some(s) = signal.filter(|s| s.aborted()) {
-            return aborted(s, last_status, retries);
+/// One retry run: what it calls, how it decides, and where it is.
+struct Run {
+    request: Function,
+    policy: Policy,
+    signal: Option<AbortSignal>,
+    on_retry: Option<Function>,
+    retries: Cell<u32>,
+    last_status: Cell<Option<u16>>,
+    done: RefCell<Option<Done>>,
+}
+
+/// Where the result goes, once.
+type Done = Box<dyn FnOnce(JsValue)>;
+
+/// Hands the result over (once).
+fn end(run: &Run, result: JsValue) {
+    let done = run.done.borrow_mut().take();
+    if let Some(done) = done {
+        done(result);
+    }
+}
+
+/// Runs the request with retries and calls `done` once with the result (never an error for a
+/// request failure).
+pub fn run(request: Function, policy: Policy, signal: Option<AbortSignal>, on_retry: Option<Function>, done: impl FnOnce(JsValue) + 'static) {
+    let done = RefCell::new(Some(Box::new(done) as Done));
+    attempt(Rc::new(Run { request, policy, signal, on_retry, retries: Cell::new(0), last_status: Cell::new(None), done }));
+}
+
+fn end_aborted(run: &Run, reason: JsValue) {
+    end(run, Settled { aborted: true, ..Settled::failed(reason, run.last_status.get(), run.retries.get(), None) }.into_js());
+}
+
+fn attempt(run: Rc<Run>) {
+    if let Some(s) = run.signal.as_ref().filter(|s| s.aborted()) {
+        return end_aborted(&run, s.reason());
+    }
+    let ctx: JsValue = js_sys::Object::new().into();
+    set(&ctx, "attempt", &(run.retries.get() + 1).into());
+    set(&ctx, "signal", run.signal.as_ref().map_or(&JsValue::NULL, |s| s.as_ref()));
+    // A synchronous throw is a failed attempt; values and thenables are awaited alike.
+    match run.request.call1(&JsValue::NULL, &ctx) {
+        Err(e) => outcome(run, Err(e)),
+        Ok(v) => {
+            let signal = run.signal.clone();
+            when_settled(&v, signal.as_ref(), move |o| match o {
+                Outcome::Settled(r) => outcome(run, r),
+                Outcome::Aborted(reason) => end_aborted(&run, reason),
+                Outcome::Elapsed => {}
+            });
         }
-        let ctx: JsValue = js_sys::Object::new().into();
-        set(&ctx, "attempt", &(retries + 1).into());
-        set(&ctx, "signal", signal.map_or(&JsValue::NULL, |s| s.as_ref()));
-        // A synchronous throw is a failed attempt; values and thenables are awaited alike.
-        let outcome = match request.call1(&JsValue::NULL, &ctx) {
-            Err(e) => Err(e),
-            Ok(v) => match unless_aborted(JsFuture::from(Promise::resolve(&v)), signal).await {
-                Ok(r) => r,
-                Err(s) => return aborted(s, last_status, retries),
-            },
-        };
-        let now = js_sys::Date::now();
-        let (failure, thrown, response) = match outcome {
-            Ok(v) => match as_response(&v) {
-                Some(r) if r.ok => {
-                    let status = r.status;
-                    return Settled { success: true, data: Some(v), error: None, status, retries, wait_ms: None, aborted: false }.into_js();
-                }
-                Some(r) => {
-                    let f = Failure { status: r.status, network: false, retry_after_ms: header_retry_after(&r.headers, now) };
-                    (f, None, Some(v))
-                }
-                None => return Settled { success: true, data: Some(v), error: None, status: None, retries, wait_ms: None, aborted: false }.into_js(),
-            },
-            Err(e) => {
-                let f = failure_from_error(&e, now);
-                let response = Some(safe_get(&e, "response")).filter(|r| r.is_object());
-                (f, Some(e), response)
+    }
+}
+
+/// What an attempt came back with: done, or wait and try again.
+fn outcome(run: Rc<Run>, outcome: Result<JsValue, JsValue>) {
+    let retries = run.retries.get();
+    let now = js_sys::Date::now();
+    let (failure, thrown, response) = match outcome {
+        Ok(v) => match as_response(&v) {
+            Some(r) if r.ok => {
+                let status = r.status;
+                return end(&run, Settled { success: true, data: Some(v), error: None, status, retries, wait_ms: None, aborted: false }.into_js());
             }
-        };
-        last_status = failure.status;
-        let error = thrown.clone().unwrap_or_else(|| {
-            let s = failure.status.map_or(String::from("?"), |s| s.to_string());
-            http_error(&format!("Request failed with status {s}"), failure.status, response.as_ref())
-        });
-        match decide(&policy, &failure, retries, js_sys::Math::random()) {
-            Decision::Stop => return Settled::failed(error, failure.status, retries, None).into_js(),
-            Decision::RetryAfterTooLong { wait_ms } => return Settled::failed(error, failure.status, retries, Some(wait_ms)).into_js(),
-            Decision::Exhausted { wait_ms } => {
-                if failure.status != Some(429) {
-                    return Settled::failed(error, failure.status, retries, None).into_js();
-                }
-                let e = http_error(
-                    &format!("Rate limit exceeded after {retries} retries (HTTP 429); try again in {} s", (wait_ms / 1000.0).ceil() as u64),
-                    failure.status,
-                    response.as_ref(),
-                );
-                set(&e, "cause", &error);
-                return Settled::failed(e, failure.status, retries, Some(wait_ms)).into_js();
+            Some(r) => {
+                let f = Failure { status: r.status, network: false, retry_after_ms: header_retry_after(&r.headers, now) };
+                (f, None, Some(v))
             }
-            Decision::Retry { delay_ms } => {
-                if let Some(f) = &on_retry {
-                    let info: JsValue = js_sys::Object::new().into();
-                    set(&info, "attempt", &(retries + 1).into());
-                    set(&info, "maxRetries", &policy.max_retries.into());
-                    set(&info, "status", &failure.status.map_or(JsValue::NULL, JsValue::from));
-                    set(&info, "delayMs", &delay_ms.into());
-                    set(&info, "retryAfterMs", &failure.retry_after_ms.map_or(JsValue::NULL, JsValue::from));
-                    set(&info, "error", &error);
-                    report_on_retry(f, &info);
-                }
-                let timer = gloo_timers::future::TimeoutFuture::new(delay_ms.ceil() as u32);
-                if let Err(s) = unless_aborted(timer, signal).await {
-                    return aborted(s, last_status, retries);
-                }
-                retries += 1;
+            None => return end(&run, Settled { success: true, data: Some(v), error: None, status: None, retries, wait_ms: None, aborted: false }.into_js()),
+        },
+        Err(e) => {
+            let f = failure_from_error(&e, now);
+            let response = Some(safe_get(&e, "response")).filter(|r| r.is_object());
+            (f, Some(e), response)
+        }
+    };
+    run.last_status.set(failure.status);
+    let error = thrown.clone().unwrap_or_else(|| {
+        let s = failure.status.map_or(String::from("?"), |s| s.to_string());
+        http_error(&format!("Request failed with status {s}"), failure.status, response.as_ref())
+    });
+    let failed = |e: JsValue, wait_ms| end(&run, Settled::failed(e, failure.status, retries, wait_ms).into_js());
+    match decide(&run.policy, &failure, retries, js_sys::Math::random()) {
+        Decision::Stop => failed(error, None),
+        Decision::RetryAfterTooLong { wait_ms } => failed(error, Some(wait_ms)),
+        Decision::Exhausted { wait_ms } => {
+            if failure.status != Some(429) {
+                return failed(error, None);
             }
+            let e = http_error(
+                &format!("Rate limit exceeded after {retries} retries (HTTP 429); try again in {} s", (wait_ms / 1000.0).ceil() as u64),
+                failure.status,
+                response.as_ref(),
+            );
+            set(&e, "cause", &error);
+            failed(e, Some(wait_ms))
+        }
+        Decision::Retry { delay_ms } => {
+            if let Some(f) = &run.on_retry {
+                let info: JsValue = js_sys::Object::new().into();
+                set(&info, "attempt", &(retries + 1).into());
+                set(&info, "maxRetries", &run.policy.max_retries.into());
+                set(&info, "status", &failure.status.map_or(JsValue::NULL, JsValue::from));
+                set(&info, "delayMs", &delay_ms.into());
+                set(&info, "retryAfterMs", &failure.retry_after_ms.map_or(JsValue::NULL, JsValue::from));
+                set(&info, "error", &error);
+                report_on_retry(f, &info);
+            }
+            let signal = run.signal.clone();
+            after(delay_ms, signal.as_ref(), move |o| match o {
+                Outcome::Aborted(reason) => end_aborted(&run, reason),
+                _ => {
+                    run.retries.set(retries + 1);
+                    attempt(run);
+                }
+            });
         }
     }
 }

@@ -121,7 +121,7 @@ fn huge_strings_and_deep_nesting_on_the_read_path() {
 async fn hostile_retry_after_values() {
     let run = |header: &str, opts: &str| {
         let f = js(&format!("(() => {{ let n = 0; return () => (n++ === 0 ? {{ ok: false, status: 429, headers: {{ get: () => {header} }} }} : 'ok'); }})()"));
-        retry::retry_request(f, js(opts))
+        super::retry_request(f, js(opts))
     };
     // 99999999999 seconds: far above the cap, stop at once with the server's wait.
     let r = run("'99999999999'", "{}").await.unwrap();
@@ -143,7 +143,7 @@ async fn hostile_retry_after_values() {
     let f = js("() => ({ ok: false, status: 503, headers: { get: () => '99999999999' } })");
     let abort_soon = js_sys::Function::new_with_args("c", "setTimeout(() => c.abort('closed'), 10)");
     abort_soon.call1(&JsValue::NULL, &c).unwrap();
-    let r = retry::retry_request(f, opts).await.unwrap();
+    let r = super::retry_request(f, opts).await.unwrap();
     assert_eq!((prop(&r, "aborted"), prop(&r, "error").as_string()), (JsValue::TRUE, Some("closed".into())));
 }
 

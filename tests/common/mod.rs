@@ -25,6 +25,11 @@ pub fn json(v: &JsValue) -> String {
     js_sys::JSON::stringify(v).unwrap().as_string().unwrap()
 }
 
+/// `retryRequest` as the JS caller sees it: the export's promise, awaited.
+pub async fn retry_request(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    wasm_bindgen_futures::JsFuture::from(modash_flow::wasm::retry::retry_request_export(request, options)).await
+}
+
 /// Asserts an `Error` with this code whose message contains `needle`.
 pub fn assert_error(r: Result<impl std::fmt::Debug, JsValue>, code: &str, needle: &str) {
     let e = r.expect_err("expected an error");

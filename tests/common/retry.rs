@@ -1,8 +1,7 @@
 //! `retryRequest` through JS values, with fake callbacks on the real event loop. Elapsed-time
 //! assertions use generous upper bounds; lower bounds are the waits themselves.
 
-use super::{js, json, prop};
-use modash_flow::wasm::retry::retry_request;
+use super::{js, json, prop, retry_request};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 

@@ -1,0 +1,99 @@
+//! Waiting without futures: one pending step of a loop (the retry loop, the gate) is a
+//! continuation called once, by whichever comes first: the awaited value settling, the timer
+//! firing, or the caller's `AbortSignal` aborting. The moment one wins, the others are cleared
+//! (the abort listener removed, the gloo-timers `Timeout` dropped, which clears it), so an
+//! aborted wait leaves no timer and no listener behind.
+
+use super::js::settle_with;
+use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
+
+/// How a step ended.
+pub enum Outcome {
+    /// The awaited value settled: fulfilled (`Ok`) or rejected (`Err`).
+    Settled(Result<JsValue, JsValue>),
+    /// The timer fired.
+    Elapsed,
+    /// The signal aborted first; its reason.
+    Aborted(JsValue),
+}
+
+type Next = Box<dyn FnOnce(Outcome)>;
+
+pub struct Pending {
+    next: RefCell<Option<Next>>,
+    signal: Option<AbortSignal>,
+    listener: RefCell<Option<Closure<dyn FnMut()>>>,
+    timer: RefCell<Option<Timeout>>,
+}
+
+/// Ends the step once: clears the listener and the timer, then runs the continuation.
+pub fn finish(p: &Rc<Pending>, outcome: Outcome) {
+    let Some(next) = p.next.borrow_mut().take() else { return };
+    if let (Some(signal), Some(listener)) = (&p.signal, p.listener.borrow_mut().take()) {
+        let _ = signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        // Dropped here even when the listener itself is running: wasm-bindgen frees a closure
+        // only once its call has returned.
+        drop(listener);
+    }
+    drop(p.timer.borrow_mut().take());
+    next(outcome);
+}
+
+/// A step that `signal` ends early, or [`finish`] ends; `None` when the signal has aborted
+/// already (then `next` has run).
+pub fn pending(signal: Option<&AbortSignal>, next: impl FnOnce(Outcome) + 'static) -> Option<Rc<Pending>> {
+    let p = Rc::new(Pending { next: RefCell::new(Some(Box::new(next))), signal: signal.cloned(), listener: RefCell::default(), timer: RefCell::default() });
+    if let Some(signal) = signal {
+        if signal.aborted() {
+            finish(&p, Outcome::Aborted(signal.reason()));
+            return None;
+        }
+        let weak = Rc::downgrade(&p);
+        let s = signal.clone();
+        // The step ends in a microtask, not inside the abort event's dispatch: what it runs
+        // next (another abort, a release, a new wait) then never nests in that dispatch.
+        let listener = Closure::<dyn FnMut()>::new(move || {
+            if let Some(p) = weak.upgrade() {
+                let reason = s.reason();
+                soon_boxed(Box::new(move || finish(&p, Outcome::Aborted(reason))));
+            }
+        });
+        let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+        *p.listener.borrow_mut() = Some(listener);
+    }
+    Some(p)
+}
+
+/// Waits for `value` (a promise, a thenable or a plain value) unless `signal` aborts first.
+/// A value that never settles keeps only its two small `then` callbacks alive.
+pub fn when_settled(value: &JsValue, signal: Option<&AbortSignal>, next: impl FnOnce(Outcome) + 'static) {
+    let Some(p) = pending(signal, next) else { return };
+    let (a, b) = (p.clone(), p);
+    let ok = Closure::once_into_js(move |v: JsValue| finish(&a, Outcome::Settled(Ok(v))));
+    let err = Closure::once_into_js(move |e: JsValue| finish(&b, Outcome::Settled(Err(e))));
+    settle_with(value, &ok, &err);
+}
+
+/// Waits `ms` on the event loop's `setTimeout` unless `signal` aborts first.
+pub fn after(ms: f64, signal: Option<&AbortSignal>, next: impl FnOnce(Outcome) + 'static) {
+    let Some(p) = pending(signal, next) else { return };
+    // The timer's callback owns the step; `finish` drops the timer, which ends that cycle.
+    let owner = p.clone();
+    let timer = Timeout::new(ms.ceil().clamp(0.0, 2_147_483_647.0) as u32, move || finish(&owner, Outcome::Elapsed));
+    *p.timer.borrow_mut() = Some(timer);
+}
+
+/// Runs `f` in a microtask (after the current call returns, before any timer).
+pub fn soon(f: impl FnOnce() + 'static) {
+    soon_boxed(Box::new(f));
+}
+
+fn soon_boxed(f: Box<dyn FnOnce()>) {
+    let run = Closure::once_into_js(move |_: JsValue| f());
+    settle_with(&JsValue::UNDEFINED, &run, &JsValue::UNDEFINED);
+}
