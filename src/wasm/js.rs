@@ -69,7 +69,9 @@ export function optionOf(o, k) {
   try { return o[k]; } catch (_) { return THREW; }
 }
 export function isNotObject(v) { return v === NOT_OBJECT; }
-export function setProp(o, k, v) { o[k] = v; }
+// A property of a result object under construction (a setter polluting Object.prototype
+// that throws is ignored, as a failed `Reflect.set` was: never a throw through wasm).
+export function setProp(o, k, v) { try { o[k] = v; } catch (_) {} }
 // Platform arguments the core has already normalised, remembered by their exact text: a
 // repeated 'tiktok' is known without copying it into wasm. Only the core's own answers are
 // stored (the rule stays in Rust); -1 means "not seen: ask the core".
@@ -83,8 +85,13 @@ export function rememberPlatform(v, p) {
   if (platformMemo.size >= 64) platformMemo.clear();
   platformMemo.set(v, p);
 }
-// settle.rs: `Promise.resolve(v).then(ok, err)`, values and thenables alike.
-export function settleWith(v, ok, err) { Promise.resolve(v).then(ok, err); }
+// settle.rs: `Promise.resolve(v).then(ok, err)`, values and thenables alike (a promise whose
+// `constructor` getter throws makes `Promise.resolve` throw: that is a rejection too).
+export function settleWith(v, ok, err) {
+  let p;
+  try { p = Promise.resolve(v); } catch (e) { p = Promise.reject(e); }
+  p.then(ok, err);
+}
 export function processEnv() {
   try {
     return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;

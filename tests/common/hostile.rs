@@ -312,3 +312,27 @@ fn user_ids_handed_back_or_decoded_alike() {
         assert_eq!(id(object, p).as_deref(), Some(want), "object {text}");
     }
 }
+
+/// A polluted `Object.prototype` whose setter throws never throws through the module (a throw
+/// through wasm would skip Rust's clean-up): result objects built property by property ignore
+/// it, as a failed `Reflect.set` did.
+#[wasm_bindgen_test]
+fn a_throwing_prototype_setter_never_throws_through_wasm() {
+    js("Object.defineProperty(Object.prototype, 'base', { set() { throw new Error('polluted'); }, configurable: true })");
+    let r = ttl::default_ttl_config();
+    js("delete Object.prototype.base");
+    assert!(r.is_object());
+    assert_eq!(prop(&r, "roster").as_f64(), Some(43_200_000.0));
+    // The module still works afterwards.
+    assert_eq!(prop(&resolve(js("{ modash_data: { platforms: { instagram: { userId: '1' } } } }"), "ig"), "userId").as_string().as_deref(), Some("1"));
+}
+
+/// A request whose promise has a throwing `constructor` getter (`Promise.resolve` throws on
+/// it) is a failed attempt, never a throw through wasm.
+#[wasm_bindgen_test]
+async fn a_promise_with_a_throwing_constructor_is_a_failed_attempt() {
+    let f = js("() => { const p = Promise.resolve(1); Object.defineProperty(p, 'constructor', { get() { throw new Error('ctor'); } }); return p; }");
+    let r = super::retry_request(f, js("{ maxRetries: 0 }")).await.unwrap();
+    assert_eq!(prop(&r, "success"), JsValue::FALSE);
+    assert_eq!(prop(&prop(&r, "error"), "message").as_string().as_deref(), Some("ctor"));
+}

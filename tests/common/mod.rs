@@ -186,6 +186,11 @@ fn ttl_config_env_and_resolution() {
     assert_error(ttl::resolve_ttl(js("{ base: NaN }"), JsValue::NULL, JsValue::NULL), "INVALID_TTL", "NaN");
     assert_error(ttl::resolve_ttl(js("{ platforms: { tiktok: 'x' } }"), JsValue::NULL, JsValue::NULL), "INVALID_TTL", "platforms.tiktok");
     assert_error(ttl::resolve_ttl(js("12"), JsValue::NULL, JsValue::NULL), "INVALID_TTL", "config");
+    // Each platform's override reaches that platform (the config is read in one JS call).
+    for (p, want) in [("ig", 1.0), ("tt", 2.0), ("yt", 3.0)] {
+        let config = js("{ platforms: { instagram: 1, tiktok: 2, youtube: 3 } }");
+        assert_eq!(ttl::resolve_ttl(config, "discovery".into(), p.into()).unwrap(), want, "{p}");
+    }
     assert_error(ttl::ttl_config_from_env(js("'MODASH=1'")), "INVALID_ARGUMENT", "env");
 }
 
