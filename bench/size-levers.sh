@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What each size lever is worth: builds the bundler package with a few settings side by side
 # (into target/size-levers/) and prints the gzipped wasm + JS glue of each (the browser
-# module, then the server build with the write path).
+# module, then the server build with the write path). Only the Rust and wasm-opt settings vary:
+# none of these builds has pkg/'s minified JS and short import names (scripts/build.sh), so
+# their totals sit about 6 KB above pkg/'s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/size-levers
