@@ -181,6 +181,22 @@ class W {
   }
   done() { this.n[2] = this.units; return { n: this.n.subarray(0, this.i), s: this.s.join(''), t: this.t }; }
 }
+// A TtlConfig in one call (ttl.rs), the common case: a config whose fields are numbers or
+// absent. Its 7 values (base, roster, discovery, bulkRefresh, then the platforms' overrides
+// by the core's names, NAMES) go to `out`, NaN where absent; false for anything else (ttl.rs
+// then reads it field by field and names the bad field).
+export function ttlNumbers(v, out) {
+  try {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const n = (x, i) => { if (x === undefined) { out[i] = NaN; return true; } if (typeof x !== 'number' || x !== x) return false; out[i] = x; return true; };
+    if (!(n(v.base, 0) && n(v.roster, 1) && n(v.discovery, 2) && n(v.bulkRefresh, 3))) return false;
+    const p = v.platforms;
+    if (p === undefined || p === null) { out[4] = out[5] = out[6] = NaN; return true; }
+    if (typeof p !== 'object' || Array.isArray(p)) return false;
+    for (let i = 0; i < 3; i++) { const x = p[NAMES[i]]; if (!n(x === null ? undefined : x, 4 + i)) return false; }
+    return true;
+  } catch (_) { return false; }
+}
 // A length every reader accepts: a whole number from 0 to `max` (a Proxy or an array-like can
 // claim 1.5, -1, NaN or 2^53; Number.isSafeInteger refuses them all in every engine).
 const count = (len, max) => Number.isSafeInteger(len) && len >= 0 && len <= max;
@@ -406,6 +422,8 @@ extern "C" {
     fn set_shape(names: Array, md: &str, pl: &str, payload: &str, legacy: Array, entry: Array);
     #[wasm_bindgen(js_name = objectInto)]
     fn object_into(v: &JsValue, list: &JsValue, want: u32, fields: u32, mem: &JsValue, nptr: u32, bptr: u32, bcap: u32) -> i32;
+    #[wasm_bindgen(js_name = ttlNumbers)]
+    fn ttl_numbers_js(v: &JsValue, out: &mut [f64]) -> bool;
     /// An id the last single-object read saw, as the JS value (see [`Id`]).
     #[wasm_bindgen(js_name = readId)]
     fn read_id(k: u32) -> JsValue;
@@ -477,6 +495,14 @@ impl Drop for Collected {
             });
         }
     }
+}
+
+/// A TtlConfig of numbers (or absent fields) read in one JS call into `out` (base, roster,
+/// discovery, bulkRefresh, then the platforms' overrides by `Platform::index`; NaN where
+/// absent); false for anything else (the caller then reads it field by field).
+pub fn ttl_numbers(v: &JsValue, out: &mut [f64; 7]) -> bool {
+    ensure_shape();
+    ttl_numbers_js(v, out)
 }
 
 /// How a notes value was read, for handing strings back to JS without decoding a copy: by the

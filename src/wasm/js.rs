@@ -101,23 +101,6 @@ export function processEnv() {
 export function storedEntry(platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload) {
   return { platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload };
 }
-// ttl.rs: the common case in one call: a config whose fields are numbers or absent. The 8 values
-// (base, roster, discovery, bulkRefresh, then the platforms' overrides in Platform order;
-// NaN where absent) go to `out`; false for anything else (the field-by-field reader below
-// then names the bad field).
-const PLATFORM_KEYS = ['instagram', 'tiktok', 'youtube'];
-export function ttlNumbers(v, out) {
-  try {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    const n = (x, i) => { if (x === undefined) { out[i] = NaN; return true; } if (typeof x !== 'number' || x !== x) return false; out[i] = x; return true; };
-    if (!(n(v.base, 0) && n(v.roster, 1) && n(v.discovery, 2) && n(v.bulkRefresh, 3))) return false;
-    const p = v.platforms;
-    if (p === undefined || p === null) { out[4] = out[5] = out[6] = NaN; return true; }
-    if (typeof p !== 'object' || Array.isArray(p)) return false;
-    for (let i = 0; i < 3; i++) { const x = p[PLATFORM_KEYS[i]]; if (!n(x === null ? undefined : x, 4 + i)) return false; }
-    return true;
-  } catch (_) { return false; }
-}
 // user_id.rs: the result objects are made by one JS call each (an object literal: one shape for every
 // result, and no property set from wasm one at a time).
 export function resolution(platform, userId, source, needsMigration, rejectedId, legacyPlatform, reason, unreadable) {
@@ -188,9 +171,6 @@ extern "C" {
         avg_views: &JsValue,
         has_payload: bool,
     ) -> JsValue;
-    // ttl.rs
-    #[wasm_bindgen(js_name = ttlNumbers)]
-    pub fn ttl_numbers(v: &JsValue, out: &mut [f64]) -> bool;
     // user_id.rs
     #[allow(clippy::too_many_arguments)]
     pub fn resolution(

@@ -1,6 +1,7 @@
 //! Exports: `defaultTtlConfig`, `ttlConfigFromEnv`, `resolveTtl`; TtlConfig conversions.
 
-use super::js::{self, describe, error, get, invalid, is_record, ttl_numbers, Obj};
+use super::collect::ttl_numbers;
+use super::js::{self, describe, error, get, invalid, is_record, Obj};
 use super::user_id::platform_arg;
 use crate::error::Code;
 use crate::platform::Platform;
