@@ -52,8 +52,11 @@ pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
             bulk_refresh: at(3, "bulkRefresh")?,
             ..Default::default()
         };
-        for (i, field) in ["platforms.instagram", "platforms.tiktok", "platforms.youtube"].into_iter().enumerate() {
-            parts.platforms[i] = at(4 + i, field)?;
+        for p in Platform::ALL {
+            let ms = n[4 + p.index()];
+            if !ms.is_nan() {
+                parts.platforms[p.index()] = Some(ttl::check_ms(&format!("platforms.{}", p.as_str()), ms).map_err(JsValue::from)?);
+            }
         }
         return Ok(TtlConfig::from_parts(parts));
     }
