@@ -257,6 +257,11 @@ pub fn get(obj: &JsValue, name: &'static str) -> Result<JsValue, JsValue> {
     }
 }
 
+/// Sets `obj[name]` (a setter that throws is ignored: never a throw through wasm).
+pub fn set(obj: &JsValue, name: &'static str, value: &JsValue) {
+    set_prop(obj, &key(name), value);
+}
+
 /// Reads `obj[key]` of an optional options object: `undefined` when `obj` is undefined/null.
 pub fn option(obj: &JsValue, key: &'static str, what: &str) -> Result<JsValue, JsValue> {
     let v = option_of(obj, &self::key(key));
@@ -285,7 +290,7 @@ impl Obj {
         Obj(Object::new())
     }
     pub fn set(self, name: &'static str, value: impl Into<JsValue>) -> Self {
-        set_prop(&self.0, &key(name), &value.into());
+        set(&self.0, name, &value.into());
         self
     }
     pub fn build(self) -> JsValue {

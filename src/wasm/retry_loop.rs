@@ -3,6 +3,7 @@
 //! `setTimeout` (gloo-timers' callback `Timeout`). Each wait is one step of `settle`: an
 //! AbortSignal ends a call or a wait at once, clearing the timer and the abort listener.
 
+use super::js;
 use super::settle::{after, when_settled, Outcome};
 use crate::retry::policy::{self, decide, Decision, Failure, Policy};
 use js_sys::{Function, Reflect};
@@ -13,16 +14,12 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 /// Reads `v[key]`, or undefined when `v` is not an object or the read throws.
-pub(crate) fn safe_get(v: &JsValue, key: &str) -> JsValue {
+pub(crate) fn safe_get(v: &JsValue, key: &'static str) -> JsValue {
     if v.is_object() || v.is_function() {
-        Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        js::get(v, key).unwrap_or(JsValue::UNDEFINED)
     } else {
         JsValue::UNDEFINED
     }
-}
-
-fn set(obj: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
 /// The parts of a `Response`-like value: anything with a boolean `ok`, a numeric `status`
@@ -80,9 +77,9 @@ pub(crate) fn failure_from_error(e: &JsValue, now: f64) -> Failure {
 
 fn http_error(message: &str, status: Option<u16>, response: Option<&JsValue>) -> JsValue {
     let e: JsValue = js_sys::Error::new(message).into();
-    set(&e, "status", &status.map_or(JsValue::NULL, JsValue::from));
+    js::set(&e, "status", &status.map_or(JsValue::NULL, JsValue::from));
     if let Some(r) = response {
-        set(&e, "response", r);
+        js::set(&e, "response", r);
     }
     e
 }
@@ -105,17 +102,17 @@ impl Settled {
 
     fn into_js(self) -> JsValue {
         let o: JsValue = js_sys::Object::new().into();
-        set(&o, "success", &self.success.into());
+        js::set(&o, "success", &self.success.into());
         if let Some(d) = &self.data {
-            set(&o, "data", d);
+            js::set(&o, "data", d);
         }
         if let Some(e) = &self.error {
-            set(&o, "error", e);
+            js::set(&o, "error", e);
         }
-        set(&o, "status", &self.status.map_or(JsValue::NULL, JsValue::from));
-        set(&o, "retriesUsed", &self.retries.into());
-        set(&o, "waitTimeMs", &self.wait_ms.map_or(JsValue::NULL, JsValue::from));
-        set(&o, "aborted", &self.aborted.into());
+        js::set(&o, "status", &self.status.map_or(JsValue::NULL, JsValue::from));
+        js::set(&o, "retriesUsed", &self.retries.into());
+        js::set(&o, "waitTimeMs", &self.wait_ms.map_or(JsValue::NULL, JsValue::from));
+        js::set(&o, "aborted", &self.aborted.into());
         o
     }
 }
@@ -164,8 +161,8 @@ fn attempt(run: Rc<Run>) {
         return end_aborted(&run, s.reason());
     }
     let ctx: JsValue = js_sys::Object::new().into();
-    set(&ctx, "attempt", &(run.retries.get() + 1).into());
-    set(&ctx, "signal", run.signal.as_ref().map_or(&JsValue::NULL, |s| s.as_ref()));
+    js::set(&ctx, "attempt", &(run.retries.get() + 1).into());
+    js::set(&ctx, "signal", run.signal.as_ref().map_or(&JsValue::NULL, |s| s.as_ref()));
     // A synchronous throw is a failed attempt; values and thenables are awaited alike.
     match run.request.call1(&JsValue::NULL, &ctx) {
         Err(e) => outcome(run, Err(e)),
@@ -220,18 +217,18 @@ fn outcome(run: Rc<Run>, outcome: Result<JsValue, JsValue>) {
                 failure.status,
                 response.as_ref(),
             );
-            set(&e, "cause", &error);
+            js::set(&e, "cause", &error);
             failed(e, Some(wait_ms))
         }
         Decision::Retry { delay_ms } => {
             if let Some(f) = &run.on_retry {
                 let info: JsValue = js_sys::Object::new().into();
-                set(&info, "attempt", &(retries + 1).into());
-                set(&info, "maxRetries", &run.policy.max_retries.into());
-                set(&info, "status", &failure.status.map_or(JsValue::NULL, JsValue::from));
-                set(&info, "delayMs", &delay_ms.into());
-                set(&info, "retryAfterMs", &failure.retry_after_ms.map_or(JsValue::NULL, JsValue::from));
-                set(&info, "error", &error);
+                js::set(&info, "attempt", &(retries + 1).into());
+                js::set(&info, "maxRetries", &run.policy.max_retries.into());
+                js::set(&info, "status", &failure.status.map_or(JsValue::NULL, JsValue::from));
+                js::set(&info, "delayMs", &delay_ms.into());
+                js::set(&info, "retryAfterMs", &failure.retry_after_ms.map_or(JsValue::NULL, JsValue::from));
+                js::set(&info, "error", &error);
                 report_on_retry(f, &info);
             }
             let signal = run.signal.clone();
