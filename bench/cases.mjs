@@ -134,12 +134,17 @@ function perCallVs(mf, base) {
   const NOW = Date.UTC(2025, 0, 15, 10);
   const notes = makeRoster(1)[0].notes;
   const text = JSON.stringify(notes);
+  const texts = makeRoster(16).map((r) => JSON.stringify(r.notes));
+  let k = 0;
   const cfg = mf.defaultTtlConfig();
   const calls = {
     'normalizePlatform (tiktok)': (m) => m.normalizePlatform('tiktok'),
     'normalizePlatform ( TikTok )': (m) => m.normalizePlatform(' TikTok '),
     'resolveUserId (object)': (m) => m.resolveUserId(notes, 'tiktok'),
     'resolveUserId (text)': (m) => m.resolveUserId(text, 'tiktok'),
+    // A different text on every call (16 in turn): the module's copy of the last text is of
+    // no use, as on a roster page rather than a re-rendering hook.
+    'resolveUserId (text, a new one each call)': (m) => m.resolveUserId(texts[k++ & 15], 'tiktok'),
     parseTimestamp: (m) => m.parseTimestamp('2025-01-15T07:00:00.123Z'),
     cacheAgeLabel: (m) => m.cacheAgeLabel('2025-01-15T07:00:00Z', { now: NOW }),
     isFresh: (m) => m.isFresh('2025-01-15T07:00:00Z', 43200000, NOW),

@@ -1,6 +1,6 @@
 //! A small strict JSON reader (RFC 8259) that validates everything it passes over but builds
 //! values only where the caller asks for them. Skipping is iterative, so nesting depth costs
-//! heap (one byte a level), never stack: 100,000 opening brackets are a clean error, not a crash.
+//! heap beyond 64 levels (one byte a level), never stack: 100,000 opening brackets are a clean error, not a crash.
 //!
 //! Accepted exactly as `JSON.parse` accepts, except that a byte-order mark is rejected too and
 //! a lone surrogate escape (`"\uD800"`) decodes to U+FFFD where a value is built.
@@ -312,7 +312,7 @@ impl<'a> Parser<'a> {
 
     /// Validates and skips one value (after white space), without recursion.
     pub fn skip_value(&mut self) -> Result<(), JsonError> {
-        let mut stack: Vec<u8> = Vec::new();
+        let mut stack = Closers::default();
         'value: loop {
             self.ws();
             match self.peek() {
@@ -348,7 +348,7 @@ impl<'a> Parser<'a> {
             }
             // After a complete value: close containers or move to the next element.
             loop {
-                let Some(&close) = stack.last() else { return Ok(()) };
+                let Some(close) = stack.last() else { return Ok(()) };
                 self.ws();
                 match self.peek() {
                     Some(b',') => {
@@ -380,7 +380,7 @@ impl<'a> Parser<'a> {
     /// Walks an object at the cursor (after white space), calling `member(parser, key)` with
     /// the cursor on each member's value; `member` must consume that value. The cursor must be
     /// on `{`.
-    pub fn object(&mut self, mut member: impl FnMut(&mut Parser<'a>, Cow<'a, str>) -> Result<(), JsonError>) -> Result<(), JsonError> {
+    pub fn object(&mut self, mut member: impl FnMut(&mut Parser<'a>, &str) -> Result<(), JsonError>) -> Result<(), JsonError> {
         self.ws();
         self.expect(b'{', "expected an object")?;
         self.ws();
@@ -390,7 +390,15 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.ws();
-            let key = self.string()?;
+            // Keys are compared, never kept: decoded only when they have escapes.
+            let (raw, escaped) = self.raw_string()?;
+            let unescaped;
+            let key = if escaped {
+                unescaped = unescape(raw);
+                unescaped.as_str()
+            } else {
+                raw
+            };
             self.ws();
             self.expect(b':', "expected ':' after an object key")?;
             self.ws();
@@ -408,12 +416,53 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The closing brackets [`Parser::skip_value`] waits for, innermost last: the first 64 levels
+/// as bits of a word (skipping a small object allocates nothing), deeper ones on the heap.
+#[derive(Default)]
+struct Closers {
+    depth: usize,
+    /// Bit `i` set: level `i` is an object.
+    bits: u64,
+    deeper: Vec<bool>,
+}
+
+impl Closers {
+    #[inline(always)]
+    fn push(&mut self, close: u8) {
+        let object = close == b'}';
+        if self.depth < 64 {
+            self.bits = (self.bits & !(1 << self.depth)) | ((object as u64) << self.depth);
+        } else {
+            self.deeper.push(object);
+        }
+        self.depth += 1;
+    }
+
+    #[inline(always)]
+    fn last(&self) -> Option<u8> {
+        let object = match self.depth {
+            0 => return None,
+            d @ 1..=64 => self.bits & (1 << (d - 1)) != 0,
+            _ => *self.deeper.last()?,
+        };
+        Some(if object { b'}' } else { b']' })
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) {
+        if self.depth > 64 {
+            self.deeper.pop();
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+}
+
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// High bit set in each byte of `x` (little-endian) that is `"`, `\\` or below 0x20, and
 /// possibly in bytes above the first such one (the classic SWAR zero-byte test).
-#[inline]
+#[inline(always)]
 fn special_bytes(x: u64) -> u64 {
     let quote = x ^ (ONES * b'"' as u64);
     let slash = x ^ (ONES * b'\\' as u64);
@@ -548,7 +597,7 @@ mod tests {
         let mut p = Parser::new(r#" { "a" : 1 , "b\u0041" : [1,{"x":[]}], "c": "s" } "#);
         let mut seen = vec![];
         p.object(|p, k| {
-            seen.push((k.into_owned(), p.scalar()?));
+            seen.push((k.to_string(), p.scalar()?));
             Ok(())
         })
         .unwrap();
@@ -563,5 +612,24 @@ mod tests {
         assert!(validate(&deep).is_err());
         let deep_ok = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(validate(&deep_ok).is_ok());
+    }
+
+    #[test]
+    fn mixed_nesting_across_the_word_of_closers() {
+        // Objects and arrays alternating at depths around 64 (where the closers move from
+        // the bits of a word to the heap): each level must close with its own bracket.
+        for depth in [1, 63, 64, 65, 66, 130] {
+            let open: String = (0..depth).map(|i| if i % 3 == 0 { "{\"k\":" } else { "[0," }).collect();
+            let close: String = (0..depth).rev().map(|i| if i % 3 == 0 { "}" } else { "]" }).collect();
+            assert!(validate(&format!("{open}1{close}")).is_ok(), "depth {depth}");
+            for wrong in 0..depth {
+                let mut bad: Vec<u8> = close.clone().into_bytes();
+                let at = depth - 1 - wrong;
+                bad[wrong] = if bad[wrong] == b'}' { b']' } else { b'}' };
+                let text = format!("{open}1{}", String::from_utf8(bad).unwrap());
+                assert!(validate(&text).is_err(), "depth {depth}, level {at} closed wrong");
+                assert!(validate_bytes(text.as_bytes()).is_err());
+            }
+        }
     }
 }

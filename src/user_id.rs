@@ -165,19 +165,23 @@ pub fn resolve(notes: &NotesRead, platform: Platform) -> Resolution {
         return Resolution { platform, user_id: None, source: Source::None, rejected_legacy: None, unreadable: true };
     };
     let (user_id, source) = user_id_for(view, platform);
+    Resolution { platform, user_id: user_id.map(Cow::into_owned), source, rejected_legacy: rejected_legacy(view, platform), unreadable: false }
+}
+
+/// A usable legacy id the legacy rule refuses for `platform` (whatever the source), with why.
+pub fn rejected_legacy(view: &NotesView, platform: Platform) -> Option<RejectedLegacy> {
     let lp = LegacyPlatform::from_leaf(&view.legacy_platform);
-    let rejected_legacy = match legacy_id(view) {
-        Some(legacy) if !lp.applies_to(platform) => Some(RejectedLegacy {
-            user_id: legacy,
-            legacy_platform: match &view.legacy_platform {
-                Leaf::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
-                _ => None,
-            },
-            reason: if lp == LegacyPlatform::Unknown { RejectReason::UnknownPlatform } else { RejectReason::PlatformMismatch },
-        }),
-        _ => None,
-    };
-    Resolution { platform, user_id: user_id.map(Cow::into_owned), source, rejected_legacy, unreadable: false }
+    if lp.applies_to(platform) {
+        return None;
+    }
+    Some(RejectedLegacy {
+        user_id: legacy_id(view)?,
+        legacy_platform: match &view.legacy_platform {
+            Leaf::Str(s) if !s.trim().is_empty() => Some(s.to_string()),
+            _ => None,
+        },
+        reason: if lp == LegacyPlatform::Unknown { RejectReason::UnknownPlatform } else { RejectReason::PlatformMismatch },
+    })
 }
 
 /// The last refresh of `p` (the legacy rule's other use, beside [`LegacyPlatform`]): its entry's `last_refreshed`, or (only when the entry has none

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use modash_flow::json::{validate, validate_bytes};
-use modash_flow::notes::{read_text, read_utf8, NotesRead};
+use modash_flow::notes::{read_text, read_text_needed, read_utf8, EntryView, Needed, NotesRead};
 use modash_flow::time::parse_str;
 use proptest::prelude::*;
 use std::path::Path;
@@ -97,6 +97,56 @@ proptest! {
         let ours = validate(&text).is_ok();
         let oracle = serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok();
         prop_assert_eq!(ours, oracle, "{}", text);
+    }
+}
+
+/// Notes-shaped text whose values (and one whole entry) are random JSON, valid or broken.
+fn notes_like() -> impl Strategy<Value = String> {
+    // Mostly valid values (so that most texts are readable), now and then a broken one.
+    let valid = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("12".to_string()),
+        Just("\"2025-01-15T10:00:00Z\"".to_string()),
+        Just("\" 42 \"".to_string()),
+        Just("\"a\\u00e9\"".to_string()),
+        Just("[1,{\"userId\":\"x\"}]".to_string()),
+        Just("{\"userId\":\"9\",\"last_refreshed\":\"2025-01-01T00:00:00Z\",\"followers\":3}".to_string()),
+    ];
+    let value = prop_oneof![8 => valid, 1 => json_like()];
+    proptest::collection::vec(value, 7).prop_map(|v| {
+        format!(
+            r#"{{"modash_data":{{"userId":{},"platform":{},"last_refreshed":{},"cached_payload":{},"platforms":{{"instagram":{{"userId":{},"last_refreshed":{}}},"tiktok":{}}}}}}}"#,
+            v[0], v[1], v[2], v[3], v[4], v[5], v[6]
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+    /// Reading only some platforms, or only the ids, gives exactly the whole read with the
+    /// rest blanked; and the same verdict on broken text.
+    #[test]
+    fn reading_part_of_the_notes_is_the_whole_read_narrowed(text in notes_like(), platforms in 0u32..8, ids_only in proptest::bool::ANY) {
+        let part = read_text_needed(&text, Needed { platforms, ids_only });
+        let expected = match read_text(&text) {
+            NotesRead::Unreadable => NotesRead::Unreadable,
+            NotesRead::Ok(mut v) => {
+                for (i, e) in v.platforms.iter_mut().enumerate() {
+                    if platforms & (1 << i) == 0 {
+                        *e = EntryView::default();
+                    } else if ids_only {
+                        *e = EntryView { user_id: e.user_id.clone(), not_object: e.not_object, ..Default::default() };
+                    }
+                }
+                if ids_only {
+                    v.legacy_last_refreshed = Default::default();
+                    v.legacy_payload = false;
+                }
+                NotesRead::Ok(v)
+            }
+        };
+        prop_assert_eq!(part, expected, "{}", text);
     }
 }
 

@@ -7,28 +7,57 @@ use super::{EntryView, Leaf, NotesRead, NotesView};
 use crate::json::{JsonError, Parser, Scalar};
 use crate::platform::Platform;
 
+/// What a caller reads of the notes: the entries of some platforms, and of everything maybe
+/// only the ids. The rest is still validated (the text must be JSON) but never decoded, and
+/// reads as absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Needed {
+    /// A bit per `Platform::index`.
+    pub platforms: u32,
+    /// Only the entries' `userId` and the legacy `userId`, `modash_user_id` and `platform`.
+    pub ids_only: bool,
+}
+
+impl Needed {
+    pub const ALL: Needed = Needed { platforms: 7, ids_only: false };
+
+    fn platform(self, p: Platform) -> bool {
+        self.platforms & (1 << p.index()) != 0
+    }
+}
+
 /// Reads notes from JSON text; `Unreadable` unless the text is valid JSON with an object at
 /// the top.
 pub fn read_text(text: &str) -> NotesRead<'_> {
-    read(Parser::new(text))
+    read(Parser::new(text), Needed::ALL)
+}
+
+/// [`read_text`] reading only what `needed` names (the rest reads as absent).
+pub fn read_text_needed(text: &str, needed: Needed) -> NotesRead<'_> {
+    read(Parser::new(text), needed)
 }
 
 /// [`read_text`] on bytes (a `Uint8Array` column): `Unreadable` unless they are UTF-8, checked
 /// in the same pass.
 pub fn read_utf8(bytes: &[u8]) -> NotesRead<'_> {
-    read(Parser::from_utf8(bytes))
+    read(Parser::from_utf8(bytes), Needed::ALL)
 }
 
-fn read(mut p: Parser<'_>) -> NotesRead<'_> {
+fn read(mut p: Parser<'_>, needed: Needed) -> NotesRead<'_> {
     p.ws();
     if p.peek() != Some(b'{') {
         return NotesRead::Unreadable;
     }
     let mut view = NotesView::default();
+    let mut seen = false;
     let walked = p.object(|p, key| {
         if key == shape::MODASH_DATA {
-            view = read_modash(p)?;
-            Ok(())
+            // Read in place (a view is a few dozen leaves: not built twice and moved); a
+            // duplicate key starts again from nothing.
+            if std::mem::replace(&mut seen, true) {
+                view = NotesView::default();
+            }
+            read_modash(p, needed, &mut view)
         } else {
             p.skip_value()
         }
@@ -62,51 +91,53 @@ fn enter(p: &mut Parser<'_>, not_object: &mut Option<NotObject>) -> Result<bool,
     Ok(false)
 }
 
-fn read_modash<'a>(p: &mut Parser<'a>) -> Result<NotesView<'a>, JsonError> {
-    let mut view = NotesView::default();
+fn read_modash<'a>(p: &mut Parser<'a>, needed: Needed, view: &mut NotesView<'a>) -> Result<(), JsonError> {
     if !enter(p, &mut view.modash_not_object)? {
-        return Ok(view);
+        return Ok(());
     }
+    let mut platforms_seen = false;
     p.object(|p, key| {
         if key == shape::PLATFORMS {
-            view.platforms = Default::default();
+            if std::mem::replace(&mut platforms_seen, true) {
+                view.platforms = Default::default();
+                view.platforms_not_object = None;
+            }
             if enter(p, &mut view.platforms_not_object)? {
-                read_platforms(p, &mut view.platforms)?;
+                read_platforms(p, &mut view.platforms, needed)?;
             }
         } else if key == shape::CACHED_PAYLOAD {
-            view.legacy_payload = true;
+            view.legacy_payload = !needed.ids_only;
             p.skip_value()?
-        } else if let Some(f) = LegacyField::from_key(&key) {
+        } else if let Some(f) = LegacyField::from_key(key).filter(|f| !(needed.ids_only && *f == LegacyField::LastRefreshed)) {
             *view.legacy_mut(f) = leaf(p)?;
         } else {
             p.skip_value()?
         }
         Ok(())
-    })?;
-    Ok(view)
+    })
 }
 
-fn read_platforms<'a>(p: &mut Parser<'a>, out: &mut [EntryView<'a>; 3]) -> Result<(), JsonError> {
+fn read_platforms<'a>(p: &mut Parser<'a>, out: &mut [EntryView<'a>; 3], needed: Needed) -> Result<(), JsonError> {
     p.object(|p, key| {
         // Keys are stored normalised; only exact names count.
-        match Platform::ALL.iter().find(|pl| pl.as_str() == key) {
-            Some(pl) => out[pl.index()] = read_entry(p)?,
+        match Platform::ALL.iter().find(|pl| pl.as_str() == key).filter(|pl| needed.platform(**pl)) {
+            Some(pl) => out[pl.index()] = read_entry(p, needed.ids_only)?,
             None => p.skip_value()?,
         }
         Ok(())
     })
 }
 
-fn read_entry<'a>(p: &mut Parser<'a>) -> Result<EntryView<'a>, JsonError> {
+fn read_entry<'a>(p: &mut Parser<'a>, ids_only: bool) -> Result<EntryView<'a>, JsonError> {
     let mut entry = EntryView::default();
     if !enter(p, &mut entry.not_object)? {
         return Ok(entry);
     }
     p.object(|p, key| {
-        if let Some(f) = EntryField::from_key(&key) {
+        if let Some(f) = EntryField::from_key(key).filter(|f| !ids_only || *f == EntryField::UserId) {
             *entry.field_mut(f) = leaf(p)?;
         } else {
-            if key == shape::CACHED_PAYLOAD {
+            if key == shape::CACHED_PAYLOAD && !ids_only {
                 entry.has_payload = true;
             }
             p.skip_value()?
@@ -132,6 +163,37 @@ mod tests {
         assert_eq!(v.entry(Platform::Tiktok).user_id, Leaf::Str("6789".into()));
         assert_eq!(v.entry(Platform::Instagram).user_id, Leaf::Missing);
         assert_eq!(v.legacy_last_refreshed, Leaf::Str("2025-01-01T00:00:00Z".into()));
+    }
+
+    #[test]
+    fn reads_only_what_is_needed_and_still_validates_the_rest() {
+        let text = r#"{"modash_data":{"userId":"L","modash_user_id":7,"platform":"tiktok","last_refreshed":"2025-01-01T00:00:00Z",
+            "cached_payload":{},"platforms":{"instagram":{"userId":"I","last_refreshed":"2025-01-02T00:00:00Z"},
+            "tiktok":{"userId":"T","username":"t","followers":5,"last_refreshed":"2025-01-03T00:00:00Z","cached_payload":[]}}}}"#;
+        let NotesRead::Ok(all) = read_text(text) else { panic!("unreadable") };
+        let NotesRead::Ok(ids) = read_text_needed(text, Needed { platforms: 1 << Platform::Tiktok.index(), ids_only: true }) else { panic!("unreadable") };
+        // The asked platform's id and the legacy ids and platform: as a whole read has them.
+        assert_eq!(ids.entry(Platform::Tiktok).user_id, all.entry(Platform::Tiktok).user_id);
+        assert_eq!(
+            (&ids.legacy_user_id, &ids.legacy_modash_user_id, &ids.legacy_platform),
+            (&all.legacy_user_id, &all.legacy_modash_user_id, &all.legacy_platform)
+        );
+        // The rest reads as absent.
+        assert_eq!(ids.entry(Platform::Instagram), &EntryView::default());
+        let tiktok = ids.entry(Platform::Tiktok);
+        assert_eq!((&tiktok.last_refreshed, &tiktok.username, &tiktok.metrics[0], tiktok.has_payload), (&Leaf::Missing, &Leaf::Missing, &Leaf::Missing, false));
+        assert_eq!((&ids.legacy_last_refreshed, ids.legacy_payload), (&Leaf::Missing, false));
+        // Every platform and field: the same as a whole read.
+        assert_eq!(read_text_needed(text, Needed::ALL), read_text(text));
+        // What is not read is still checked: broken JSON anywhere is unreadable.
+        for broken in [r#"{"modash_data":{"platforms":{"instagram":{"userId":"I",}}}}"#, r#"{"modash_data":{"last_refreshed":tru}}"#, r#"{"x":[1,]}"#] {
+            assert_eq!(read_text_needed(broken, Needed { platforms: 2, ids_only: true }), NotesRead::Unreadable, "{broken}");
+        }
+        // A second modash_data (or platforms) replaces the first, as in JSON.parse.
+        let twice =
+            r#"{"modash_data":{"userId":"A","platforms":{"tiktok":{"userId":"1"}}},"modash_data":{"platforms":{"tiktok":{"userId":"2"}},"platforms":{}}}"#;
+        let NotesRead::Ok(v) = read_text_needed(twice, Needed { platforms: 2, ids_only: true }) else { panic!() };
+        assert_eq!((&v.legacy_user_id, &v.entry(Platform::Tiktok).user_id), (&Leaf::Missing, &Leaf::Missing));
     }
 
     #[test]

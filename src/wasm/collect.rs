@@ -9,7 +9,7 @@
 //! unreadable (never a throw into wasm); a bad row is reported back as an error code and index.
 
 use crate::notes::shape::{self, EntryField, LegacyField, NotObject};
-use crate::notes::{read_utf8, Leaf, NotesRead, NotesView};
+use crate::notes::{read_text_needed, read_utf8, Leaf, Needed, NotesRead, NotesView};
 use crate::platform::Platform;
 use js_sys::{Array, Float64Array};
 use std::cell::Cell;
@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 thread_local! {
     static SHAPED: Cell<bool> = const { Cell::new(false) };
     /// The single-object path's scratch: numbers, ASCII strings, and the module's memory.
-    static SCRATCH: std::cell::RefCell<(Vec<f64>, Vec<u8>, Option<JsValue>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new(), None)) };
+    static SCRATCH: std::cell::RefCell<(Vec<f64>, String, Option<JsValue>)> = const { std::cell::RefCell::new((Vec::new(), String::new(), None)) };
     /// The single-text path's scratch.
     static TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     static MEMORY: JsValue = wasm_bindgen::memory();
@@ -128,11 +128,13 @@ class W {
     const id = e[E0];
     this.leaf(id);
     if (this.ids !== null) this.ids[p] = id;
-    // `fields` (`Fields` in Rust): 0 the userId only (`resolveUserId`), 1 what badges use, 2
-    // every field (`notesEntry`); a field not read is absent (no property read, no string).
+    // `fields` (`Fields` in Rust): 0 the userId only (`resolveUserId`), 1 what the write path
+    // uses, 2 every field (`notesEntry`), 3 what badges use (the ids and last_refreshed); a
+    // field not read is absent (no property read, no string).
     const f = this.fields;
     if (f === 0) { this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); return; }
     this.leaf(e[E1]);
+    if (f === 3) { this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); return; }
     if (f === 2) { this.leaf(e[E2]); this.leaf(e[E3]); } else { this.put(0); this.put(0); }
     this.leaf(e[E4]); this.leaf(e[E5]); this.leaf(e[E6]);
     this.put(e[PAYLOAD] === undefined ? 0 : 1);
@@ -146,7 +148,7 @@ class W {
     const l0 = md[L0], l1 = md[L1];
     this.leaf(l0); this.leaf(l1); this.leaf(md[L2]);
     if (this.ids !== null) { this.ids[3] = l0; this.ids[4] = l1; }
-    if (this.fields === 0) { this.put(0); this.put(0); } else { this.leaf(md[L3]); this.put(md[PAYLOAD] === undefined ? 0 : 1); }
+    if (this.fields === 0) { this.put(0); this.put(0); } else { this.leaf(md[L3]); this.put(this.fields !== 3 && md[PAYLOAD] !== undefined ? 1 : 0); }
     const pl = md[PL];
     const pk = shapeOf(pl);
     this.put(pk);
@@ -197,6 +199,24 @@ export function ttlNumbers(v, out) {
     return true;
   } catch (_) { return false; }
 }
+// analyticsProgress's options in one call when they are the usual kind (no useCase, `now`
+// absent or finite): writes `now` (NaN when absent) to out[0], 1 to out[1], and returns the
+// `ttl` option for ttl.rs to read; out[1] = 0 for anything else (progress.rs then reads the
+// options field by field and names the problem).
+export function progressOptions(o, out) {
+  out[1] = 0;
+  try {
+    if (o === undefined || o === null) { out[0] = NaN; out[1] = 1; return undefined; }
+    if (!rec(o)) return undefined;
+    const { ttl, useCase, now } = o;
+    if (useCase !== undefined && useCase !== null) return undefined;
+    if (now === undefined || now === null) out[0] = NaN;
+    else if (typeof now === 'number' && Number.isFinite(now)) out[0] = now;
+    else return undefined;
+    out[1] = 1;
+    return ttl;
+  } catch (_) { return undefined; }
+}
 // A length every reader accepts: a whole number from 0 to `max` (a Proxy or an array-like can
 // claim 1.5, -1, NaN or 2^53; Number.isSafeInteger refuses them all in every engine).
 const count = (len, max) => Number.isSafeInteger(len) && len >= 0 && len <= max;
@@ -214,7 +234,7 @@ let singleBusy = false, SW = null, SB = null, SAT = -1;
 const IDS = [undefined, undefined, undefined, undefined, undefined];
 export function readId(k) { return IDS[k]; }
 export function objectInto(v, list, want, fields, mem, nptr, bptr, bcap) {
-  if (singleBusy || typeof v !== 'object' || v === null) return -1;
+  if (singleBusy || (typeof v !== 'object' && v !== undefined)) return -1;
   singleBusy = true;
   try {
     if (dateTime(v) !== undefined || v instanceof Uint8Array) return -1;
@@ -227,10 +247,18 @@ export function objectInto(v, list, want, fields, mem, nptr, bptr, bcap) {
       SAT = nptr;
     }
     const w = SW;
-    w.i = 4; w.s.length = 0; w.units = 0; w.want = want; w.fields = fields;
-    w.ids = IDS; IDS.fill(undefined);
+    // (A new array: setting an array's length costs a runtime call in V8.)
+    w.i = 4; w.s = []; w.units = 0; w.want = want; w.fields = fields;
+    w.ids = IDS; IDS[0] = IDS[1] = IDS[2] = IDS[3] = IDS[4] = undefined;
     w.n[0] = 0; w.n[1] = 0; w.n[3] = 1;
-    if (list !== undefined) w.names(list);
+    if (list !== undefined) {
+      w.names(list);
+      // Only the listed platforms' entries are read when every name is a platform's own
+      // normalised name (the core's NAMES); any other spelling reads them all.
+      let m = 0;
+      for (let k = 0; k < list.length && m !== 7; k++) { const i = NAMES.indexOf(list[k]); m |= i === -1 ? 7 : 1 << i; }
+      w.want = m;
+    }
     w.notes(v);
     if (w.units > bcap || w.n.length === 0) { SW = null; return -1; }
     const b = SB;
@@ -256,6 +284,7 @@ export function collectNotes(v, want, fields) {
 }
 export function collectOne(v, list) {
   const w = new W(1);
+  w.fields = 3;
   try {
     if (!Array.isArray(list)) return refused(2, 0, list);
     w.names(list);
@@ -265,7 +294,7 @@ export function collectOne(v, list) {
 }
 export function collectRows(rows) {
   let len, w;
-  try { len = rows.length; if (!count(len, MAX_ROWS)) return refused(5, 0); w = new W(len); } catch (_) { return refused(4, 0); }
+  try { len = rows.length; if (!count(len, MAX_ROWS)) return refused(5, 0); w = new W(len); w.fields = 3; } catch (_) { return refused(4, 0); }
   for (let i = 0; i < len; i++) {
     let row, list;
     try {
@@ -350,13 +379,14 @@ export function bad(b) { return b.bad; }
 // encodeInto always (simdutf is faster than any loop; BENCHMARKS.md, the roster batch).
 // Returns the bytes written, or -1 when the view was too small (the caller retries bigger).
 function utf8Into(str, mem, ptr, cap, loop) {
+  return str.length > cap ? -1 : utf8IntoView(str, new Uint8Array(mem.buffer, ptr, cap), loop);
+}
+function utf8IntoView(str, view, loop) {
   const len = str.length;
-  if (len > cap) return -1;
   if (!loop || SIMD_ENCODE_INTO) {
-    const r = enc.encodeInto(str, new Uint8Array(mem.buffer, ptr, cap));
+    const r = enc.encodeInto(str, view);
     return r.read < len ? -1 : r.written;
   }
-  const view = new Uint8Array(mem.buffer, ptr, cap);
   let i = 0;
   for (; i < len; i++) {
     const c = str.charCodeAt(i);
@@ -369,8 +399,19 @@ function utf8Into(str, mem, ptr, cap, loop) {
 }
 // One notes string into wasm memory (the single-text path): bytes written, or -1 when it
 // does not fit in `cap`.
+// Its view is made once (again when memory growth detached it: its length is then 0). The
+// buffer is the module's own and only this function writes it: when the same text comes again
+// (a hook reads one influencer's notes on every render) its bytes are still there, and only
+// their length is returned (copying is most of the cost of a short text in Chromium).
+let TV = null, LAST = null, LAST_LEN = -1;
 export function stringInto(v, mem, ptr, cap) {
-  return typeof v === 'string' && v.length <= cap ? utf8Into(v, mem, ptr, cap, true) : -1;
+  if (typeof v !== 'string' || v.length > cap) return -1;
+  if (TV === null || TV.length !== cap || TV.byteOffset !== ptr) { TV = new Uint8Array(mem.buffer, ptr, cap); LAST = null; }
+  if (v === LAST) return LAST_LEN;
+  LAST = null;
+  const n = utf8IntoView(v, TV, true);
+  if (n >= 0) { LAST = v; LAST_LEN = n; }
+  return n;
 }
 // A slice of notes text by UTF-8 offsets, when the text is ASCII (then they are its offsets):
 // undefined otherwise.
@@ -422,6 +463,9 @@ extern "C" {
     fn set_shape(names: Array, md: &str, pl: &str, payload: &str, legacy: Array, entry: Array);
     #[wasm_bindgen(js_name = objectInto)]
     fn object_into(v: &JsValue, list: &JsValue, want: u32, fields: u32, mem: &JsValue, nptr: u32, bptr: u32, bcap: u32) -> i32;
+    /// The `ttl` option, `out` = [now or NaN, 1]; `out[1]` = 0: read them field by field.
+    #[wasm_bindgen(js_name = progressOptions)]
+    pub fn progress_options(o: &JsValue, out: &mut [f64]) -> JsValue;
     #[wasm_bindgen(js_name = ttlNumbers)]
     fn ttl_numbers_js(v: &JsValue, out: &mut [f64]) -> bool;
     /// An id the last single-object read saw, as the JS value (see [`Id`]).
@@ -489,7 +533,7 @@ impl Drop for Collected {
                 if let Ok(mut s) = cell.try_borrow_mut() {
                     if s.0.capacity() == 0 {
                         s.0 = nums;
-                        s.1 = strings.into_bytes();
+                        s.1 = strings;
                     }
                 }
             });
@@ -572,10 +616,12 @@ impl Handback {
 pub enum Fields {
     /// `userId` and the legacy ids and platform (`resolveUserId`).
     Ids = 0,
-    /// What badges and the write path use: the ids, `last_refreshed`, the metrics, payloads.
-    Badges = 1,
+    /// What the write path uses: the ids, `last_refreshed`, the metrics, payloads.
+    Write = 1,
     /// Every field, `username` and `cache_id` too (`notesEntry`).
     All = 2,
+    /// What badges use: the ids and `last_refreshed` (entry and legacy).
+    Freshness = 3,
 }
 
 impl Collected {
@@ -617,7 +663,14 @@ impl Collected {
                 }
                 let written = MEMORY.with(|m| string_into(v, m, buf.as_mut_ptr() as u32, SINGLE_TEXT as u32));
                 match usize::try_from(written).ok().and_then(|n| buf.get(..n)) {
-                    Some(text) => Ok(f(&read_utf8(text), Origin::Text { start: text.as_ptr() as usize, len: text.len() })),
+                    Some(text) => {
+                        // Written from a JS string by `encodeInto` (lone surrogates become
+                        // U+FFFD), so UTF-8: checked once here (ASCII a word at a time), then
+                        // read as text, only the entries and fields the call uses.
+                        let needed = Needed { platforms: want, ids_only: fields == Fields::Ids };
+                        let read = std::str::from_utf8(text).map_or(NotesRead::Unreadable, |t| read_text_needed(t, needed));
+                        Ok(f(&read, Origin::Text { start: text.as_ptr() as usize, len: text.len() }))
+                    }
                     None => Err(f),
                 }
             }) {
@@ -650,33 +703,34 @@ impl Collected {
         SCRATCH.with(|cell| {
             let mut guard = cell.try_borrow_mut().ok()?;
             let (nums, bytes, memory) = &mut *guard;
-            let memory = memory.get_or_insert_with(wasm_bindgen::memory).clone();
+            let memory = memory.get_or_insert_with(wasm_bindgen::memory);
             if nums.len() < SINGLE_SLOTS || bytes.len() < SINGLE_BYTES {
                 nums.resize(SINGLE_SLOTS, 0.0);
-                bytes.resize(SINGLE_BYTES, 0);
+                *bytes = "\0".repeat(SINGLE_BYTES);
             }
             let none = JsValue::UNDEFINED;
             let count =
-                object_into(v, list.unwrap_or(&none), want, fields as u32, &memory, nums.as_mut_ptr() as u32, bytes.as_mut_ptr() as u32, SINGLE_BYTES as u32);
+                object_into(v, list.unwrap_or(&none), want, fields as u32, memory, nums.as_mut_ptr() as u32, bytes.as_mut_ptr() as u32, SINGLE_BYTES as u32);
+            // JS writes only ASCII there (it gives up at the first other unit, before writing
+            // it), so the string stays UTF-8; what it wrote is checked anyway, and the buffer is
+            // made again if that ever fails. Only the written bytes are checked (not all 512).
+            let units = nums.get(2).map_or(0, |&u| u as usize).min(SINGLE_BYTES);
+            if std::str::from_utf8(bytes.as_bytes().get(..units).unwrap_or(&[])).is_err() {
+                *bytes = "\0".repeat(SINGLE_BYTES);
+                return None;
+            }
             usize::try_from(count).ok().filter(|n| (4..=SINGLE_SLOTS).contains(n))?;
-            // The buffers keep their full length (no zeroing again next time): the reader
-            // never reads past what JS wrote, and whatever lies beyond is ASCII or zeros.
-            let strings = match String::from_utf8(std::mem::take(bytes)) {
-                Ok(s) => s,
-                Err(e) => {
-                    *bytes = e.into_bytes();
-                    return None;
-                }
-            };
+            // A view needs no memory handle: it has no text to copy.
+            let strings = std::mem::take(bytes);
             let nums = std::mem::take(nums);
-            Some(Collected { batch: JsValue::UNDEFINED, memory, nums, strings, ascii: true, rows: 1, scratch: true })
+            Some(Collected { batch: JsValue::UNDEFINED, memory: JsValue::UNDEFINED, nums, strings, ascii: true, rows: 1, scratch: true })
         })
     }
 
     /// Reads one notes value and a platform list.
     pub fn one(notes: &JsValue, platforms: &JsValue) -> Result<Collected, Refused> {
         ensure_shape();
-        if let Some(c) = Collected::single(notes, Some(platforms), 7, Fields::Badges) {
+        if let Some(c) = Collected::single(notes, Some(platforms), 7, Fields::Freshness) {
             return Ok(c);
         }
         Collected::take(collect_one(notes, platforms))
@@ -942,6 +996,17 @@ impl Out {
 
     pub fn num(&mut self, v: f64) {
         self.nums.push(v);
+    }
+
+    /// Empties it, keeping its room.
+    pub fn clear(&mut self) {
+        self.nums.clear();
+        self.strings.clear();
+    }
+
+    /// Bytes held.
+    pub fn capacity(&self) -> usize {
+        self.nums.capacity() * 8 + self.strings.capacity()
     }
 
     /// A slot to fill later with [`Out::set`]; returns its index.

@@ -1,9 +1,10 @@
 //! Exports: `analyticsProgress`, `analyticsProgressBatch`.
 
-use super::collect::{Collected, Out, Refused, MAX_NAMES, MAX_ROWS};
+use super::collect::{progress_options, Collected, Out, Refused, MAX_NAMES, MAX_ROWS};
 use super::js::{array_arg, describe, invalid, now_arg, option};
 use super::ttl::{ttl_spec, use_case_arg};
 use crate::progress::{self, BadgeRef, Options, RowRef, Scratch, Sink};
+use crate::ttl::UseCase;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -46,6 +47,13 @@ export interface AnalyticsProgress {
 "#;
 
 fn options(v: &JsValue) -> Result<Options, JsValue> {
+    // The usual options in one call; anything else field by field (which names a problem).
+    let mut out = [f64::NAN, 0.0];
+    let ttl = progress_options(v, &mut out);
+    if out[1] == 1.0 {
+        let now = if out[0].is_nan() { js_sys::Date::now() } else { out[0] };
+        return Ok(Options { ttl: ttl_spec(&ttl)?, use_case: UseCase::Roster, now });
+    }
     Ok(Options {
         ttl: ttl_spec(&option(v, "ttl", "options")?)?,
         use_case: use_case_arg(&option(v, "useCase", "options")?)?,
@@ -103,21 +111,42 @@ fn refused(r: Refused, batch: bool) -> JsValue {
     }
 }
 
+thread_local! {
+    /// A single badge's buffers, kept for the next call (a hook computes one on every render).
+    static SINGLE: std::cell::RefCell<(Out, Scratch)> = std::cell::RefCell::default();
+}
+
 /// Reads every collected row, computes its badge, builds the objects in one JS call.
 fn run(c: &Collected, opts: &Options, single: bool) -> JsValue {
-    let mut sink = Badges { out: Out::for_rows(c.len()), count_at: 0, rows: 0 };
+    if single {
+        let pooled = SINGLE.with(|b| b.try_borrow_mut().ok().map(|mut b| std::mem::take(&mut *b)));
+        if let Some((mut out, mut scratch)) = pooled {
+            out.clear();
+            let (out, built) = run_into(c, opts, out, &mut scratch, true);
+            // Kept unless a long platform list made them big.
+            if out.capacity() <= 4096 {
+                SINGLE.with(|b| b.try_borrow_mut().map(|mut b| *b = (out, scratch)).ok());
+            }
+            return built;
+        }
+    }
+    run_into(c, opts, Out::for_rows(c.len()), &mut Scratch::default(), single).1
+}
+
+fn run_into(c: &Collected, opts: &Options, out: Out, scratch: &mut Scratch, single: bool) -> (Out, JsValue) {
+    let mut sink = Badges { out, count_at: 0, rows: 0 };
     sink.out.num(c.len() as f64);
     let mut rows = c.reader();
     let mut names = Vec::new();
-    let mut scratch = Scratch::default();
     for _ in 0..c.len() {
         rows.names(&mut names);
         let notes = rows.notes();
         sink.count_at = sink.out.reserve();
         sink.rows = 0;
-        progress::progress_into(&notes, &names, opts, &mut scratch, &mut sink);
+        progress::progress_into(&notes, &names, opts, scratch, &mut sink);
     }
-    sink.out.progress(single)
+    let built = sink.out.progress(single);
+    (sink.out, built)
 }
 
 /// Badge of one influencer: which listed platforms have fresh analytics.

@@ -35,7 +35,7 @@ pub fn leaf(v: &JsValue) -> Leaf<'static> {
 /// Objects are read by the JS reader in `collect` (only the needed properties), text and
 /// bytes are copied into wasm memory once and read by the core.
 pub fn notes(v: &JsValue) -> NotesRead<'static> {
-    Collected::notes(v, Fields::Badges)
+    Collected::notes(v, Fields::Write)
 }
 
 /// [`notes`] handed to `f` without copying its strings out; only the entries of `want`'s

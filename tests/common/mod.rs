@@ -83,6 +83,34 @@ fn reentrant_reads_answer_both_calls() {
     assert_eq!(inner.get(0).as_string().as_deref(), Some("in"));
 }
 
+/// The same notes text again (a hook re-rendering) reuses the module's copy of it; any other
+/// text, of the same length or not, is copied and read afresh, and the answers never mix.
+#[wasm_bindgen_test]
+fn repeated_and_alternating_texts_read_right() {
+    let text = |id: &str| JsValue::from_str(&format!(r#"{{"modash_data":{{"platforms":{{"tiktok":{{"userId":"{id}"}}}}}}}}"#));
+    let id = |notes: &JsValue| prop(&user_id::resolve_user_id(notes.clone(), "tiktok".into()).unwrap(), "userId").as_string();
+    let (a, b, longer) = (text("111"), text("222"), text("33333"));
+    for _ in 0..3 {
+        assert_eq!(id(&a).as_deref(), Some("111"));
+        assert_eq!(id(&a).as_deref(), Some("111"));
+        assert_eq!(id(&b).as_deref(), Some("222"));
+        assert_eq!(id(&longer).as_deref(), Some("33333"));
+        // An equal text made anew (another JS string with the same characters).
+        assert_eq!(id(&text("222")).as_deref(), Some("222"));
+        // Other calls in between (objects, batches, bytes) leave the text's copy alone.
+        let _ = progress::analytics_progress(roster_notes(), js("['tiktok']"), JsValue::NULL).unwrap();
+        let bytes = js(r#"new TextEncoder().encode('{"modash_data":{"platforms":{"tiktok":{"userId":"444"}}}}')"#);
+        assert_eq!(id(&bytes).as_deref(), Some("444"));
+        assert_eq!(id(&text("222")).as_deref(), Some("222"));
+        // Unreadable text after readable text of the same length, and back.
+        let whole = a.as_string().unwrap();
+        let broken = format!("{} ", &whole[..whole.len() - 1]);
+        let r = user_id::resolve_user_id(broken.into(), "tiktok".into()).unwrap();
+        assert_eq!(prop(&r, "problem").as_string().as_deref(), Some("notes-unreadable"));
+        assert_eq!(id(&a).as_deref(), Some("111"));
+    }
+}
+
 #[wasm_bindgen_test]
 fn legacy_rule_through_js() {
     let a = |l: JsValue, p: &str| user_id::legacy_user_id_applies(l, p.into()).unwrap();
@@ -288,6 +316,29 @@ fn progress_badges() {
     assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ ttl: -5 }")), "INVALID_TTL", "ttl");
     assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ useCase: 'x' }")), "INVALID_USE_CASE", "x");
     assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ now: 'later' }")), "INVALID_ARGUMENT", "options.now");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ now: NaN }")), "INVALID_ARGUMENT", "options.now");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ now: Infinity }")), "INVALID_ARGUMENT", "options.now");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("5")), "INVALID_ARGUMENT", "options must be an object");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ ttl: { roster: 'x' } }")), "INVALID_TTL", "roster");
+    assert_error(progress::analytics_progress(JsValue::NULL, js("[]"), js("{ get now() { throw 1 } }")), "INVALID_ARGUMENT", "options.now could not be read");
+
+    // A platform's own name reads only its entry, an alias every entry: the same answers
+    // (the legacy fields are read either way).
+    for list in ["['instagram', 'tiktok']", "['ig', 'tiktok']", "['Instagram', 'tt']"] {
+        let p = progress::analytics_progress(roster_notes(), js(list), opts.clone()).unwrap();
+        let rows = js_sys::Array::from(&prop(&p, "platforms"));
+        assert_eq!(prop(&rows.get(0), "userId").as_string().as_deref(), Some("legacy-ig"), "{list}");
+        assert_eq!(prop(&rows.get(1), "userId").as_string().as_deref(), Some("6789"), "{list}");
+        assert_eq!(prop(&p, "tooltip").as_string().unwrap(), "Analytics synced for 2/2 platform(s) (refreshed 30m ago)", "{list}");
+    }
+    // Nothing for notes (undefined or null): the listed platforms, none fresh.
+    for nothing in [JsValue::UNDEFINED, JsValue::NULL] {
+        let p = progress::analytics_progress(nothing, js("['youtube', 'myspace']"), opts.clone()).unwrap();
+        assert_eq!(
+            json(&p),
+            r#"{"synced":0,"total":2,"label":"0/2","tooltip":"Analytics synced for 0/2 platform(s)","platforms":[{"platform":"youtube","userId":null,"lastRefreshed":null,"ageMs":null,"fresh":false,"ageLabel":null,"problem":null},{"platform":"myspace","userId":null,"lastRefreshed":null,"ageMs":null,"fresh":false,"ageLabel":null,"problem":"unsupported-platform"}],"newestRefresh":null,"problem":null}"#
+        );
+    }
 }
 
 #[wasm_bindgen_test]
