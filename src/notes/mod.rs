@@ -7,7 +7,7 @@ mod text;
 
 pub use crate::json::Leaf;
 pub(crate) use text::leaf;
-pub use text::{read_text, read_text_needed, read_utf8, Needed};
+pub use text::{read_text, read_text_needed, read_utf8, read_utf8_needed, Needed};
 
 use crate::platform::Platform;
 pub use shape::{EntryField, LegacyField, NotObject, METRICS};

@@ -43,27 +43,34 @@ pub fn read_utf8(bytes: &[u8]) -> NotesRead<'_> {
     read(Parser::from_utf8(bytes), Needed::ALL)
 }
 
+/// [`read_utf8`] reading only what `needed` names (the rest reads as absent).
+pub fn read_utf8_needed(bytes: &[u8], needed: Needed) -> NotesRead<'_> {
+    read(Parser::from_utf8(bytes), needed)
+}
+
 fn read(mut p: Parser<'_>, needed: Needed) -> NotesRead<'_> {
     p.ws();
     if p.peek() != Some(b'{') {
         return NotesRead::Unreadable;
     }
-    let mut view = NotesView::default();
+    // Everything is read in place: a view is a few dozen leaves, and moving it (or an entry)
+    // around cost more than the reading (most of the time went to copies).
+    let mut read = NotesRead::Ok(NotesView::default());
+    let NotesRead::Ok(view) = &mut read else { return NotesRead::Unreadable };
     let mut seen = false;
     let walked = p.object(|p, key| {
         if key == shape::MODASH_DATA {
-            // Read in place (a view is a few dozen leaves: not built twice and moved); a
-            // duplicate key starts again from nothing.
+            // A duplicate key starts again from nothing, as with JSON.parse.
             if std::mem::replace(&mut seen, true) {
-                view = NotesView::default();
+                *view = NotesView::default();
             }
-            read_modash(p, needed, &mut view)
+            read_modash(p, needed, view)
         } else {
             p.skip_value()
         }
     });
     match walked.and_then(|_| p.finish()) {
-        Ok(()) => NotesRead::Ok(view),
+        Ok(()) => read,
         Err(_) => NotesRead::Unreadable,
     }
 }
@@ -118,20 +125,27 @@ fn read_modash<'a>(p: &mut Parser<'a>, needed: Needed, view: &mut NotesView<'a>)
 }
 
 fn read_platforms<'a>(p: &mut Parser<'a>, out: &mut [EntryView<'a>; 3], needed: Needed) -> Result<(), JsonError> {
+    let mut seen = 0u32;
     p.object(|p, key| {
         // Keys are stored normalised; only exact names count.
         match Platform::ALL.iter().find(|pl| pl.as_str() == key).filter(|pl| needed.platform(**pl)) {
-            Some(pl) => out[pl.index()] = read_entry(p, needed.ids_only)?,
+            Some(pl) => {
+                let entry = &mut out[pl.index()];
+                if seen & (1 << pl.index()) != 0 {
+                    *entry = EntryView::default();
+                }
+                seen |= 1 << pl.index();
+                read_entry(p, needed.ids_only, entry)?
+            }
             None => p.skip_value()?,
         }
         Ok(())
     })
 }
 
-fn read_entry<'a>(p: &mut Parser<'a>, ids_only: bool) -> Result<EntryView<'a>, JsonError> {
-    let mut entry = EntryView::default();
+fn read_entry<'a>(p: &mut Parser<'a>, ids_only: bool, entry: &mut EntryView<'a>) -> Result<(), JsonError> {
     if !enter(p, &mut entry.not_object)? {
-        return Ok(entry);
+        return Ok(());
     }
     p.object(|p, key| {
         if let Some(f) = EntryField::from_key(key).filter(|f| !ids_only || *f == EntryField::UserId) {
@@ -143,8 +157,7 @@ fn read_entry<'a>(p: &mut Parser<'a>, ids_only: bool) -> Result<EntryView<'a>, J
             p.skip_value()?
         }
         Ok(())
-    })?;
-    Ok(entry)
+    })
 }
 
 #[cfg(test)]
@@ -194,6 +207,10 @@ mod tests {
             r#"{"modash_data":{"userId":"A","platforms":{"tiktok":{"userId":"1"}}},"modash_data":{"platforms":{"tiktok":{"userId":"2"}},"platforms":{}}}"#;
         let NotesRead::Ok(v) = read_text_needed(twice, Needed { platforms: 2, ids_only: true }) else { panic!() };
         assert_eq!((&v.legacy_user_id, &v.entry(Platform::Tiktok).user_id), (&Leaf::Missing, &Leaf::Missing));
+        let twice = r#"{"modash_data":{"platforms":{"tiktok":{"userId":"1","username":"u"},"youtube":7,"tiktok":{"userId":"2"},"youtube":{}}}}"#;
+        let NotesRead::Ok(v) = read_text(twice) else { panic!() };
+        assert_eq!((&v.entry(Platform::Tiktok).user_id, &v.entry(Platform::Tiktok).username), (&Leaf::Str("2".into()), &Leaf::Missing));
+        assert_eq!(v.entry(Platform::Youtube), &EntryView::default());
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! unreadable (never a throw into wasm); a bad row is reported back as an error code and index.
 
 use crate::notes::shape::{self, EntryField, LegacyField, NotObject};
-use crate::notes::{read_text_needed, read_utf8, Leaf, Needed, NotesRead, NotesView};
+use crate::notes::{read_utf8, read_utf8_needed, Leaf, Needed, NotesRead, NotesView};
 use crate::platform::Platform;
 use js_sys::{Array, Float64Array};
 use std::cell::Cell;
@@ -668,7 +668,7 @@ impl Collected {
                         // U+FFFD), so UTF-8: checked once here (ASCII a word at a time), then
                         // read as text, only the entries and fields the call uses.
                         let needed = Needed { platforms: want, ids_only: fields == Fields::Ids };
-                        let read = std::str::from_utf8(text).map_or(NotesRead::Unreadable, |t| read_text_needed(t, needed));
+                        let read = read_utf8_needed(text, needed);
                         Ok(f(&read, Origin::Text { start: text.as_ptr() as usize, len: text.len() }))
                     }
                     None => Err(f),
@@ -706,7 +706,11 @@ impl Collected {
             let memory = memory.get_or_insert_with(wasm_bindgen::memory);
             if nums.len() < SINGLE_SLOTS || bytes.len() < SINGLE_BYTES {
                 nums.resize(SINGLE_SLOTS, 0.0);
-                *bytes = "\0".repeat(SINGLE_BYTES);
+                *bytes = String::from_utf8(vec![0; SINGLE_BYTES]).unwrap_or_default();
+            }
+            // JS writes up to SINGLE_BYTES there: never past what the buffer holds.
+            if nums.len() < SINGLE_SLOTS || bytes.len() < SINGLE_BYTES {
+                return None;
             }
             let none = JsValue::UNDEFINED;
             let count =
@@ -716,7 +720,7 @@ impl Collected {
             // made again if that ever fails. Only the written bytes are checked (not all 512).
             let units = nums.get(2).map_or(0, |&u| u as usize).min(SINGLE_BYTES);
             if std::str::from_utf8(bytes.as_bytes().get(..units).unwrap_or(&[])).is_err() {
-                *bytes = "\0".repeat(SINGLE_BYTES);
+                *bytes = String::from_utf8(vec![0; SINGLE_BYTES]).unwrap_or_default();
                 return None;
             }
             usize::try_from(count).ok().filter(|n| (4..=SINGLE_SLOTS).contains(n))?;
@@ -996,17 +1000,6 @@ impl Out {
 
     pub fn num(&mut self, v: f64) {
         self.nums.push(v);
-    }
-
-    /// Empties it, keeping its room.
-    pub fn clear(&mut self) {
-        self.nums.clear();
-        self.strings.clear();
-    }
-
-    /// Bytes held.
-    pub fn capacity(&self) -> usize {
-        self.nums.capacity() * 8 + self.strings.capacity()
     }
 
     /// A slot to fill later with [`Out::set`]; returns its index.

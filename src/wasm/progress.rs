@@ -111,30 +111,10 @@ fn refused(r: Refused, batch: bool) -> JsValue {
     }
 }
 
-thread_local! {
-    /// A single badge's buffers, kept for the next call (a hook computes one on every render).
-    static SINGLE: std::cell::RefCell<(Out, Scratch)> = std::cell::RefCell::default();
-}
-
 /// Reads every collected row, computes its badge, builds the objects in one JS call.
 fn run(c: &Collected, opts: &Options, single: bool) -> JsValue {
-    if single {
-        let pooled = SINGLE.with(|b| b.try_borrow_mut().ok().map(|mut b| std::mem::take(&mut *b)));
-        if let Some((mut out, mut scratch)) = pooled {
-            out.clear();
-            let (out, built) = run_into(c, opts, out, &mut scratch, true);
-            // Kept unless a long platform list made them big.
-            if out.capacity() <= 4096 {
-                SINGLE.with(|b| b.try_borrow_mut().map(|mut b| *b = (out, scratch)).ok());
-            }
-            return built;
-        }
-    }
-    run_into(c, opts, Out::for_rows(c.len()), &mut Scratch::default(), single).1
-}
-
-fn run_into(c: &Collected, opts: &Options, out: Out, scratch: &mut Scratch, single: bool) -> (Out, JsValue) {
-    let mut sink = Badges { out, count_at: 0, rows: 0 };
+    let mut sink = Badges { out: Out::for_rows(c.len()), count_at: 0, rows: 0 };
+    let mut scratch = Scratch::default();
     sink.out.num(c.len() as f64);
     let mut rows = c.reader();
     let mut names = Vec::new();
@@ -143,10 +123,9 @@ fn run_into(c: &Collected, opts: &Options, out: Out, scratch: &mut Scratch, sing
         let notes = rows.notes();
         sink.count_at = sink.out.reserve();
         sink.rows = 0;
-        progress::progress_into(&notes, &names, opts, scratch, &mut sink);
+        progress::progress_into(&notes, &names, opts, &mut scratch, &mut sink);
     }
-    let built = sink.out.progress(single);
-    (sink.out, built)
+    sink.out.progress(single)
 }
 
 /// Badge of one influencer: which listed platforms have fresh analytics.
