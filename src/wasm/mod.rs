@@ -24,10 +24,12 @@ pub mod write;
 
 use wasm_bindgen::prelude::*;
 
-/// Runs once when the module is instantiated: panics (bugs) are reported on the console.
+/// Runs once when the module is instantiated: panics (bugs) are reported on the console with
+/// their message and place (console_error_panic_hook did the same and added the JS stack, for
+/// 0.6 KB more in every browser's download).
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("modash-flow panicked (a bug): {info}").into())));
 }
 
 // Talc instead of Rust's default dlmalloc: the roster batch makes tens of thousands of small
