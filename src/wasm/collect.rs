@@ -650,39 +650,29 @@ impl Collected {
     }
 
     /// Reads one notes value (any of object, text, bytes, null/undefined) and hands the read
-    /// to `f` (borrowing the collected strings: nothing is copied out). `want`: the platforms
-    /// whose entries are needed (a bit per `Platform::index`); the others may read as absent.
-    pub fn with_notes<R>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
+    /// to `f`, once (borrowing the collected strings: nothing is copied out). `want`: the
+    /// platforms whose entries are needed (a bit per `Platform::index`); the others may read
+    /// as absent. `f` is a `dyn` callback: one copy of this code for every caller.
+    pub fn with_notes(v: &JsValue, want: u32, fields: Fields, f: &mut dyn FnMut(&NotesRead<'_>, Origin)) {
         ensure_shape();
         if v.is_string() {
-            // Short JSON text straight into a scratch buffer, read where it lies.
-            let f = match TEXT.with(|cell| {
-                let Ok(mut buf) = cell.try_borrow_mut() else { return Err(f) };
+            // Short JSON text straight into a scratch buffer, read where it lies (its UTF-8
+            // checked in the reader's one pass), only the entries and fields the call uses.
+            let read = TEXT.with(|cell| {
+                let Ok(mut buf) = cell.try_borrow_mut() else { return false };
                 if buf.len() < SINGLE_TEXT {
                     buf.resize(SINGLE_TEXT, 0);
                 }
                 let written = MEMORY.with(|m| string_into(v, m, buf.as_mut_ptr() as u32, SINGLE_TEXT as u32));
-                match usize::try_from(written).ok().and_then(|n| buf.get(..n)) {
-                    Some(text) => {
-                        // Written from a JS string by `encodeInto` (lone surrogates become
-                        // U+FFFD), so UTF-8: checked once here (ASCII a word at a time), then
-                        // read as text, only the entries and fields the call uses.
-                        let needed = Needed { platforms: want, ids_only: fields == Fields::Ids };
-                        let read = read_utf8_needed(text, needed);
-                        Ok(f(&read, Origin::Text { start: text.as_ptr() as usize, len: text.len() }))
-                    }
-                    None => Err(f),
-                }
-            }) {
-                Ok(r) => return r,
-                Err(f) => f,
-            };
-            return match Collected::take(collect_notes(v, want, fields as u32)) {
-                Ok(c) => f(&c.reader().notes(), Origin::Other),
-                Err(_) => f(&NotesRead::Unreadable, Origin::Other),
-            };
-        }
-        if let Some(c) = Collected::single(v, None, want, fields) {
+                let Some(text) = usize::try_from(written).ok().and_then(|n| buf.get(..n)) else { return false };
+                let needed = Needed { platforms: want, ids_only: fields == Fields::Ids };
+                f(&read_utf8_needed(text, needed), Origin::Text { start: text.as_ptr() as usize, len: text.len() });
+                true
+            });
+            if read {
+                return;
+            }
+        } else if let Some(c) = Collected::single(v, None, want, fields) {
             return f(&c.reader().notes(), Origin::SingleObject);
         }
         match Collected::take(collect_notes(v, want, fields as u32)) {
@@ -694,7 +684,9 @@ impl Collected {
     /// Reads one notes value (any of object, text, bytes, null/undefined); from objects, the
     /// entries' `fields` only.
     pub fn notes(v: &JsValue, fields: Fields) -> NotesRead<'static> {
-        Collected::with_notes(v, 7, fields, |r, _| r.clone().into_owned())
+        let mut out = NotesRead::Unreadable;
+        Collected::with_notes(v, 7, fields, &mut |r, _| out = r.clone().into_owned());
+        out
     }
 
     /// One notes object (and a short platform list) through the scratch buffers: no typed
@@ -920,7 +912,10 @@ impl<'c> Reader<'c> {
             0 | 5 => NotesRead::Ok(NotesView::default()),
             6 => NotesRead::Ok(NotesView { modash_not_object: NotObject::from_code(self.num()), ..Default::default() }),
             1 => {
-                let mut view = NotesView::default();
+                // Filled where it lies (a view is a few dozen leaves: moving it costs more
+                // than reading it).
+                let mut read = NotesRead::Ok(NotesView::default());
+                let NotesRead::Ok(view) = &mut read else { return NotesRead::Unreadable };
                 for f in LegacyField::ALL {
                     *view.legacy_mut(f) = self.leaf();
                 }
@@ -928,7 +923,7 @@ impl<'c> Reader<'c> {
                 let platforms = self.num();
                 if platforms != -1.0 {
                     view.platforms_not_object = NotObject::from_code(platforms);
-                    return NotesRead::Ok(view);
+                    return read;
                 }
                 for entry in &mut view.platforms {
                     let kind = self.num();
@@ -941,7 +936,7 @@ impl<'c> Reader<'c> {
                     }
                     entry.has_payload = self.flag();
                 }
-                NotesRead::Ok(view)
+                read
             }
             kind @ (2 | 3) => {
                 let (k, len) = (self.num() as u32, self.num() as usize);

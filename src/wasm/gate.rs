@@ -5,7 +5,7 @@
 //! when the last caller leaving cancels it) are `crate::gate`. One timer at most is pending, for the
 //! next admission; it is replaced or cleared whenever the queue changes.
 
-use super::js::{assign_from, describe, error, invalid, option, Obj};
+use super::js::{assign_from, bad_option, describe, error, invalid, option, Obj};
 use super::retry_loop::{as_response, failure_from_error, header_retry_after, safe_get};
 use super::settle::{self, finish, pending, when_settled, Outcome};
 use crate::error::Code;
@@ -136,11 +136,14 @@ fn pump(inner: &Rc<Inner>) {
     }
     let next = wait.map(|ms| {
         let weak = Rc::downgrade(inner);
-        Timeout::new(ms.ceil().clamp(1.0, 2_147_483_647.0) as u32, move || {
-            if let Some(i) = weak.upgrade() {
-                pump(&i);
-            }
-        })
+        settle::timeout(
+            ms.ceil().clamp(1.0, 2_147_483_647.0) as u32,
+            Box::new(move || {
+                if let Some(i) = weak.upgrade() {
+                    pump(&i);
+                }
+            }),
+        )
     });
     // Replacing the old timeout clears it.
     let old = inner.timer.replace(next);
@@ -181,25 +184,28 @@ fn acquire(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>, signal: Option<
     };
     let t0 = js_sys::Date::now();
     let (i, s) = (inner.clone(), slot.clone());
-    let step = pending(signal, move |o| match o {
-        Outcome::Aborted(reason) => {
-            i.gate.borrow_mut().remove(id);
-            take(&i.slots, &id);
-            if s.admitted.get() {
-                i.gate.borrow_mut().release();
+    let step = pending(
+        signal,
+        Box::new(move |o| match o {
+            Outcome::Aborted(reason) => {
+                i.gate.borrow_mut().remove(id);
+                take(&i.slots, &id);
+                if s.admitted.get() {
+                    i.gate.borrow_mut().release();
+                }
+                pump(&i);
+                next(Err(reason))
             }
-            pump(&i);
-            next(Err(reason))
-        }
-        _ => next(Ok(js_sys::Date::now() - t0)),
-    });
+            _ => next(Ok(js_sys::Date::now() - t0)),
+        }),
+    );
     if let Some(step) = step {
-        let go = move || finish(&step, Outcome::Elapsed);
+        let go: Box<dyn FnOnce()> = Box::new(move || finish(&step, Outcome::Elapsed));
         if slot.admitted.get() {
             // A place held for a retry may have been admitted before the retry came for it.
             settle::soon(go);
         } else {
-            *slot.on_admit.borrow_mut() = Some(Box::new(go));
+            *slot.on_admit.borrow_mut() = Some(go);
         }
         pump(inner);
     }
@@ -259,11 +265,15 @@ fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation
                     Err(e) => done(Ok(Err(e))),
                     // Raced against the signal: a request that never settles gives its place
                     // back as soon as every caller has aborted (or the run timed out).
-                    Ok(v) => when_settled(&v, s2.as_ref(), move |o| match o {
-                        Outcome::Settled(r) => done(Ok(r)),
-                        Outcome::Aborted(reason) => done(Err(reason)),
-                        Outcome::Elapsed => {}
-                    }),
+                    Ok(v) => when_settled(
+                        &v,
+                        s2.as_ref(),
+                        Box::new(move |o| match o {
+                            Outcome::Settled(r) => done(Ok(r)),
+                            Outcome::Aborted(reason) => done(Err(reason)),
+                            Outcome::Elapsed => {}
+                        }),
+                    ),
                 }
             });
         })
@@ -286,33 +296,37 @@ fn wait_caller(inner: Rc<Inner>, shared: Rc<Shared>, signal: Option<AbortSignal>
     let run = shared.promise.borrow().clone().unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
     Promise::new(&mut |resolve, reject| {
         let (inner, shared) = (inner.clone(), shared.clone());
-        when_settled(&run, signal.as_ref(), move |o| {
-            let r = match o {
-                Outcome::Settled(Ok(v)) => Ok(with_extra(&v, deduplicated, shared.queued_ms.get())),
-                Outcome::Settled(Err(e)) => Err(e),
-                Outcome::Aborted(reason) => {
-                    let last = inner.joins.borrow_mut().leave(shared.id);
-                    if last {
-                        shared.controller.abort_with_reason(&reason);
+        when_settled(
+            &run,
+            signal.as_ref(),
+            Box::new(move |o| {
+                let r = match o {
+                    Outcome::Settled(Ok(v)) => Ok(with_extra(&v, deduplicated, shared.queued_ms.get())),
+                    Outcome::Settled(Err(e)) => Err(e),
+                    Outcome::Aborted(reason) => {
+                        let last = inner.joins.borrow_mut().leave(shared.id);
+                        if last {
+                            shared.controller.abort_with_reason(&reason);
+                        }
+                        Ok(Obj::new()
+                            .set("success", false)
+                            .set("error", reason)
+                            .set("status", JsValue::NULL)
+                            .set("retriesUsed", 0)
+                            .set("waitTimeMs", JsValue::NULL)
+                            .set("aborted", true)
+                            .set("deduplicated", deduplicated)
+                            .set("queuedMs", shared.queued_ms.get())
+                            .build())
                     }
-                    Ok(Obj::new()
-                        .set("success", false)
-                        .set("error", reason)
-                        .set("status", JsValue::NULL)
-                        .set("retriesUsed", 0)
-                        .set("waitTimeMs", JsValue::NULL)
-                        .set("aborted", true)
-                        .set("deduplicated", deduplicated)
-                        .set("queuedMs", shared.queued_ms.get())
-                        .build())
-                }
-                Outcome::Elapsed => return,
-            };
-            let _ = match r {
-                Ok(v) => resolve.call1(&JsValue::NULL, &v),
-                Err(e) => reject.call1(&JsValue::NULL, &e),
-            };
-        });
+                    Outcome::Elapsed => return,
+                };
+                let _ = match r {
+                    Ok(v) => resolve.call1(&JsValue::NULL, &v),
+                    Err(e) => reject.call1(&JsValue::NULL, &e),
+                };
+            }),
+        );
     })
 }
 
@@ -328,7 +342,7 @@ fn gate_number(options: &JsValue, key: &'static str) -> Result<Option<f64>, JsVa
     if v.is_undefined() {
         return Ok(None);
     }
-    v.as_f64().map(Some).ok_or_else(|| error(Code::InvalidOption, &format!("Invalid gate option {key}: {} is not a number", describe(&v))))
+    v.as_f64().map(Some).ok_or_else(|| bad_option("gate", key, &v, "is not a number"))
 }
 
 /// A shared request gate: a token bucket on the event loop's timers (first in, first out, at
@@ -348,7 +362,7 @@ pub fn create_request_gate(#[wasm_bindgen(unchecked_optional_param_type = "GateO
     .map_err(|e| error(Code::InvalidOption, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
     let retry = option(&options, "retry", "options")?;
     if !(retry.is_undefined() || retry.is_null() || retry.is_object()) {
-        return Err(error(Code::InvalidOption, &format!("Invalid gate option retry: {} is not an object", describe(&retry))));
+        return Err(bad_option("gate", "retry", &retry, "is not an object"));
     }
     Ok(RequestGate {
         inner: Rc::new(Inner {
@@ -386,11 +400,7 @@ impl RequestGate {
         let signal = if signal.is_undefined() || signal.is_null() {
             None
         } else {
-            Some(
-                signal
-                    .dyn_into::<AbortSignal>()
-                    .map_err(|s| error(Code::InvalidOption, &format!("Invalid retry option signal: {} is not an AbortSignal", describe(&s))))?,
-            )
+            Some(signal.dyn_into::<AbortSignal>().map_err(|s| bad_option("retry", "signal", &s, "is not an AbortSignal"))?)
         };
         let inner = self.inner.clone();
         if let Some(k) = &key {
@@ -417,14 +427,16 @@ impl RequestGate {
             return Ok(Promise::resolve(&r));
         }
         let timeout_ms = option(&options, "timeoutMs", "options")?;
-        let timeout_ms =
-            if timeout_ms.is_undefined() || timeout_ms.is_null() {
-                None
-            } else {
-                Some(timeout_ms.as_f64().filter(|t| t.is_finite() && *t > 0.0).ok_or_else(|| {
-                    error(Code::InvalidOption, &format!("Invalid gate option timeoutMs: {} is not a finite number > 0", describe(&timeout_ms)))
-                })?)
-            };
+        let timeout_ms = if timeout_ms.is_undefined() || timeout_ms.is_null() {
+            None
+        } else {
+            Some(
+                timeout_ms
+                    .as_f64()
+                    .filter(|t| t.is_finite() && *t > 0.0)
+                    .ok_or_else(|| bad_option("gate", "timeoutMs", &timeout_ms, "is not a finite number > 0"))?,
+            )
+        };
         let controller = AbortController::new()?;
         let merged: JsValue = Object::new().into();
         let unreadable = |what: &str| error(Code::InvalidOption, &format!("Invalid retry option: {what} could not be read"));
@@ -440,10 +452,13 @@ impl RequestGate {
         let timed_out = Rc::new(Cell::new(false));
         let timer = timeout_ms.map(|ms| {
             let (c, flag) = (controller.clone(), timed_out.clone());
-            Timeout::new(ms.ceil().min(2_147_483_647.0) as u32, move || {
-                flag.set(true);
-                c.abort_with_reason(&error(Code::Timeout, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
-            })
+            settle::timeout(
+                ms.ceil().min(2_147_483_647.0) as u32,
+                Box::new(move || {
+                    flag.set(true);
+                    c.abort_with_reason(&error(Code::Timeout, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
+                }),
+            )
         });
         let run_id = inner.next_id.get();
         inner.next_id.set(run_id + 1);
@@ -471,7 +486,7 @@ impl RequestGate {
                 notify(&inner2);
                 let _ = resolve.call1(&JsValue::NULL, &r);
             };
-            started = crate::wasm::retry::retry_request(gated_request.clone().into(), &merged, finished);
+            started = crate::wasm::retry::retry_request(gated_request.clone().into(), &merged, Box::new(finished));
         });
         if let Err(e) = started {
             cancel_reservation(&inner, reservation.borrow_mut().take());

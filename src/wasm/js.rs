@@ -85,12 +85,14 @@ export function rememberPlatform(v, p) {
   if (platformMemo.size >= 64) platformMemo.clear();
   platformMemo.set(v, p);
 }
-// settle.rs: `Promise.resolve(v).then(ok, err)`, values and thenables alike (a promise whose
-// `constructor` getter throws makes `Promise.resolve` throw: that is a rejection too).
-export function settleWith(v, ok, err) {
+// settle.rs: `Promise.resolve(v)`, then `done(true, value)` or `done(false, reason)`: values
+// and thenables alike (a promise whose `constructor` getter throws makes `Promise.resolve`
+// throw: that is a rejection too). One callback, called once whichever way it settles (a
+// Rust callback never called is never freed).
+export function settleWith(v, done) {
   let p;
   try { p = Promise.resolve(v); } catch (e) { p = Promise.reject(e); }
-  p.then(ok, err);
+  p.then((x) => done(true, x), (e) => done(false, e));
 }
 export function processEnv() {
   try {
@@ -194,9 +196,9 @@ extern "C" {
     #[wasm_bindgen(js_name = rememberPlatform)]
     pub fn remember_platform(v: &JsValue, index: u32);
     // settle.rs
-    /// `Promise.resolve(v).then(ok, err)`: values and thenables alike.
+    /// `Promise.resolve(v)`, then `done(fulfilled, value or reason)`: values and thenables alike.
     #[wasm_bindgen(js_name = settleWith)]
-    pub fn settle_with(v: &JsValue, ok: &JsValue, err: &JsValue);
+    pub fn settle_with(v: &JsValue, done: &JsValue);
     /// `process.env` where it exists.
     #[wasm_bindgen(js_name = processEnv)]
     pub fn process_env() -> JsValue;
@@ -207,6 +209,12 @@ pub fn error(code: Code, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
     let _ = Reflect::set(&e, &key("code"), &key(code.as_str()));
     e.into()
+}
+
+/// `INVALID_OPTION`: `Invalid <kind> option <option>: <v described> <problem>`.
+#[inline(never)]
+pub fn bad_option(kind: &str, option: &str, v: &JsValue, problem: &str) -> JsValue {
+    error(Code::InvalidOption, &format!("Invalid {kind} option {option}: {} {problem}", describe(v)))
 }
 
 /// `INVALID_ARGUMENT` error.

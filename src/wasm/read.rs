@@ -41,9 +41,16 @@ pub fn notes(v: &JsValue) -> NotesRead<'static> {
 /// [`notes`] handed to `f` without copying its strings out; only the entries of `want`'s
 /// platforms (a bit per `Platform::index`) need to be read, and of those only `fields` (from
 /// objects, every field not read saves a property read and maybe a string).
-pub fn with_notes<R>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
+pub fn with_notes<R: Default>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
+    let mut out = R::default();
     if v.is_null() || v.is_undefined() {
         return f(&NotesRead::Ok(Default::default()), Origin::Other);
     }
-    Collected::with_notes(v, want, fields, f)
+    let mut f = Some(f);
+    Collected::with_notes(v, want, fields, &mut |n, origin| {
+        if let Some(f) = f.take() {
+            out = f(n, origin);
+        }
+    });
+    out
 }

@@ -1,6 +1,6 @@
 //! Export: `retryRequest` (options conversion; the loop is `retry_loop`).
 
-use super::js::{array_items, describe, error, invalid, is_array, is_record};
+use super::js::{array_items, bad_option, describe, error, invalid, is_array, is_record};
 use super::retry_loop as run;
 use crate::error::Code;
 use crate::retry::policy::{Jitter, Policy, RawOptions};
@@ -74,8 +74,13 @@ export interface RetryResult<T> {
 export function retryRequest<T>(request: (ctx: RetryContext) => Promise<T> | T, options?: RetryOptions): Promise<RetryResult<T>>;
 "#;
 
-fn option_error(option: &str, problem: String) -> JsValue {
+fn option_error(option: &str, problem: &str) -> JsValue {
     error(Code::InvalidOption, &format!("Invalid retry option {option}: {problem}"))
+}
+
+/// `Invalid retry option <option>: <v described> <problem>` (one formatting site for all).
+pub(crate) fn bad_value(option: &str, v: &JsValue, problem: &str) -> JsValue {
+    bad_option("retry", option, v, problem)
 }
 
 /// Reads options[key]; undefined when options is undefined/null.
@@ -83,7 +88,7 @@ fn read(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
-    Reflect::get(options, &JsValue::from_str(key)).map_err(|_| option_error(key, "could not be read".into()))
+    Reflect::get(options, &JsValue::from_str(key)).map_err(|_| option_error(key, "could not be read"))
 }
 
 fn number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
@@ -91,7 +96,7 @@ fn number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
     if v.is_undefined() {
         return Ok(None);
     }
-    v.as_f64().map(Some).ok_or_else(|| option_error(key, format!("{} is not a number", describe(&v))))
+    v.as_f64().map(Some).ok_or_else(|| bad_value(key, &v, "is not a number"))
 }
 
 pub(crate) struct Parsed {
@@ -108,40 +113,31 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
     let jitter = if jitter.is_undefined() {
         None
     } else {
-        Some(
-            jitter
-                .as_string()
-                .as_deref()
-                .and_then(Jitter::parse)
-                .ok_or_else(|| option_error("jitter", format!("{} is not 'none', 'equal' or 'full'", describe(&jitter))))?,
-        )
+        Some(jitter.as_string().as_deref().and_then(Jitter::parse).ok_or_else(|| bad_value("jitter", &jitter, "is not 'none', 'equal' or 'full'"))?)
     };
     let statuses = read(options, "retryableStatuses")?;
     let retryable_statuses = if statuses.is_undefined() {
         None
     } else {
         if !is_array(&statuses) {
-            return Err(option_error("retryableStatuses", format!("{} is not an array", describe(&statuses))));
+            return Err(bad_value("retryableStatuses", &statuses, "is not an array"));
         }
         // A copy made in JS: a throwing getter or Proxy trap in the list is an option error,
         // never an exception through the module.
         let list = match array_items(&statuses, 1000) {
-            v if v.is_undefined() => return Err(option_error("retryableStatuses", "could not be read".into())),
-            v if v.is_null() => return Err(option_error("retryableStatuses", "has more than 1000 values or no whole-number length".into())),
+            v if v.is_undefined() => return Err(option_error("retryableStatuses", "could not be read")),
+            v if v.is_null() => return Err(option_error("retryableStatuses", "has more than 1000 values or no whole-number length")),
             v => v.unchecked_into::<Array>(),
         };
         let mut out = Vec::with_capacity(list.length() as usize);
         for s in list.iter() {
-            out.push(s.as_f64().ok_or_else(|| option_error("retryableStatuses", format!("{} is not an HTTP status (100-599)", describe(&s))))?);
+            out.push(s.as_f64().ok_or_else(|| bad_value("retryableStatuses", &s, "is not an HTTP status (100-599)"))?);
         }
         Some(out)
     };
     let network = read(options, "retryOnNetworkError")?;
-    let retry_on_network_error = if network.is_undefined() {
-        None
-    } else {
-        Some(network.as_bool().ok_or_else(|| option_error("retryOnNetworkError", format!("{} is not a boolean", describe(&network))))?)
-    };
+    let retry_on_network_error =
+        if network.is_undefined() { None } else { Some(network.as_bool().ok_or_else(|| bad_value("retryOnNetworkError", &network, "is not a boolean"))?) };
     let raw = RawOptions {
         max_retries: number(options, "maxRetries")?,
         initial_delay_ms: number(options, "initialDelayMs")?,
@@ -157,13 +153,13 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
     let signal = if signal.is_undefined() || signal.is_null() {
         None
     } else {
-        Some(signal.dyn_into::<AbortSignal>().map_err(|s| option_error("signal", format!("{} is not an AbortSignal", describe(&s))))?)
+        Some(signal.dyn_into::<AbortSignal>().map_err(|s| bad_value("signal", &s, "is not an AbortSignal"))?)
     };
     let on_retry = read(options, "onRetry")?;
     let on_retry = if on_retry.is_undefined() || on_retry.is_null() {
         None
     } else {
-        Some(on_retry.dyn_into::<Function>().map_err(|f| option_error("onRetry", format!("{} is not a function", describe(&f))))?)
+        Some(on_retry.dyn_into::<Function>().map_err(|f| bad_value("onRetry", &f, "is not a function"))?)
     };
     Ok(Parsed { policy, signal, on_retry })
 }
@@ -173,7 +169,7 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
 pub fn retry_request_export(request: JsValue, options: JsValue) -> js_sys::Promise {
     let mut started = Ok(());
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        started = retry_request(request.clone(), &options, move |r| drop(resolve.call1(&JsValue::NULL, &r)));
+        started = retry_request(request.clone(), &options, Box::new(move |r| drop(resolve.call1(&JsValue::NULL, &r))));
     });
     match started {
         Ok(()) => promise,
@@ -183,7 +179,7 @@ pub fn retry_request_export(request: JsValue, options: JsValue) -> js_sys::Promi
 
 /// `retryRequest` with a callback (the request gate runs it too): validates, then runs the
 /// loop, which calls `done` once with the result.
-pub fn retry_request(request: JsValue, options: &JsValue, done: impl FnOnce(JsValue) + 'static) -> Result<(), JsValue> {
+pub fn retry_request(request: JsValue, options: &JsValue, done: run::Done) -> Result<(), JsValue> {
     let request = request.dyn_into::<Function>().map_err(|r| invalid(&format!("request must be a function, got {}", describe(&r))))?;
     let Parsed { policy, signal, on_retry } = parse(options)?;
     run::run(request, policy, signal, on_retry, done);

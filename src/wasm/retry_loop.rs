@@ -134,8 +134,8 @@ struct Run {
     done: RefCell<Option<Done>>,
 }
 
-/// Where the result goes, once.
-type Done = Box<dyn FnOnce(JsValue)>;
+/// Where the result goes, once (boxed: one copy of the loop, whoever waits for it).
+pub type Done = Box<dyn FnOnce(JsValue)>;
 
 /// Hands the result over (once).
 fn end(run: &Run, result: JsValue) {
@@ -147,8 +147,8 @@ fn end(run: &Run, result: JsValue) {
 
 /// Runs the request with retries and calls `done` once with the result (never an error for a
 /// request failure).
-pub fn run(request: Function, policy: Policy, signal: Option<AbortSignal>, on_retry: Option<Function>, done: impl FnOnce(JsValue) + 'static) {
-    let done = RefCell::new(Some(Box::new(done) as Done));
+pub fn run(request: Function, policy: Policy, signal: Option<AbortSignal>, on_retry: Option<Function>, done: Done) {
+    let done = RefCell::new(Some(done));
     attempt(Rc::new(Run { request, policy, signal, on_retry, retries: Cell::new(0), last_status: Cell::new(None), done }));
 }
 
@@ -168,11 +168,15 @@ fn attempt(run: Rc<Run>) {
         Err(e) => outcome(run, Err(e)),
         Ok(v) => {
             let signal = run.signal.clone();
-            when_settled(&v, signal.as_ref(), move |o| match o {
-                Outcome::Settled(r) => outcome(run, r),
-                Outcome::Aborted(reason) => end_aborted(&run, reason),
-                Outcome::Elapsed => {}
-            });
+            when_settled(
+                &v,
+                signal.as_ref(),
+                Box::new(move |o| match o {
+                    Outcome::Settled(r) => outcome(run, r),
+                    Outcome::Aborted(reason) => end_aborted(&run, reason),
+                    Outcome::Elapsed => {}
+                }),
+            );
         }
     }
 }
@@ -232,13 +236,17 @@ fn outcome(run: Rc<Run>, outcome: Result<JsValue, JsValue>) {
                 report_on_retry(f, &info);
             }
             let signal = run.signal.clone();
-            after(delay_ms, signal.as_ref(), move |o| match o {
-                Outcome::Aborted(reason) => end_aborted(&run, reason),
-                _ => {
-                    run.retries.set(retries + 1);
-                    attempt(run);
-                }
-            });
+            after(
+                delay_ms,
+                signal.as_ref(),
+                Box::new(move |o| match o {
+                    Outcome::Aborted(reason) => end_aborted(&run, reason),
+                    _ => {
+                        run.retries.set(retries + 1);
+                        attempt(run);
+                    }
+                }),
+            );
         }
     }
 }

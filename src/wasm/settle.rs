@@ -22,7 +22,8 @@ pub enum Outcome {
     Aborted(JsValue),
 }
 
-type Next = Box<dyn FnOnce(Outcome)>;
+/// What runs when a step ends (boxed: one copy of each step's code, whoever waits).
+pub type Next = Box<dyn FnOnce(Outcome)>;
 
 pub struct Pending {
     next: RefCell<Option<Next>>,
@@ -46,8 +47,8 @@ pub fn finish(p: &Rc<Pending>, outcome: Outcome) {
 
 /// A step that `signal` ends early, or [`finish`] ends; `None` when the signal has aborted
 /// already (then `next` has run).
-pub fn pending(signal: Option<&AbortSignal>, next: impl FnOnce(Outcome) + 'static) -> Option<Rc<Pending>> {
-    let p = Rc::new(Pending { next: RefCell::new(Some(Box::new(next))), signal: signal.cloned(), listener: RefCell::default(), timer: RefCell::default() });
+pub fn pending(signal: Option<&AbortSignal>, next: Next) -> Option<Rc<Pending>> {
+    let p = Rc::new(Pending { next: RefCell::new(Some(next)), signal: signal.cloned(), listener: RefCell::default(), timer: RefCell::default() });
     if let Some(signal) = signal {
         if signal.aborted() {
             finish(&p, Outcome::Aborted(signal.reason()));
@@ -60,7 +61,7 @@ pub fn pending(signal: Option<&AbortSignal>, next: impl FnOnce(Outcome) + 'stati
         let listener = Closure::<dyn FnMut()>::new(move || {
             if let Some(p) = weak.upgrade() {
                 let reason = s.reason();
-                soon_boxed(Box::new(move || finish(&p, Outcome::Aborted(reason))));
+                soon(Box::new(move || finish(&p, Outcome::Aborted(reason))));
             }
         });
         let _ = signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
@@ -70,30 +71,32 @@ pub fn pending(signal: Option<&AbortSignal>, next: impl FnOnce(Outcome) + 'stati
 }
 
 /// Waits for `value` (a promise, a thenable or a plain value) unless `signal` aborts first.
-/// A value that never settles keeps only its two small `then` callbacks alive.
-pub fn when_settled(value: &JsValue, signal: Option<&AbortSignal>, next: impl FnOnce(Outcome) + 'static) {
+/// One callback, called whichever way the value settles: a callback made with
+/// `once_into_js` is freed only by its call (two, one per outcome, left the other one and its
+/// step behind on every wait). A value that never settles keeps that one callback alive.
+pub fn when_settled(value: &JsValue, signal: Option<&AbortSignal>, next: Next) {
     let Some(p) = pending(signal, next) else { return };
-    let (a, b) = (p.clone(), p);
-    let ok = Closure::once_into_js(move |v: JsValue| finish(&a, Outcome::Settled(Ok(v))));
-    let err = Closure::once_into_js(move |e: JsValue| finish(&b, Outcome::Settled(Err(e))));
-    settle_with(value, &ok, &err);
+    let done = Closure::once_into_js(move |fulfilled: bool, v: JsValue| finish(&p, Outcome::Settled(if fulfilled { Ok(v) } else { Err(v) })));
+    settle_with(value, &done);
 }
 
 /// Waits `ms` on the event loop's `setTimeout` unless `signal` aborts first.
-pub fn after(ms: f64, signal: Option<&AbortSignal>, next: impl FnOnce(Outcome) + 'static) {
+pub fn after(ms: f64, signal: Option<&AbortSignal>, next: Next) {
     let Some(p) = pending(signal, next) else { return };
     // The timer's callback owns the step; `finish` drops the timer, which ends that cycle.
     let owner = p.clone();
-    let timer = Timeout::new(ms.ceil().clamp(0.0, 2_147_483_647.0) as u32, move || finish(&owner, Outcome::Elapsed));
+    let timer = timeout(ms.ceil().clamp(0.0, 2_147_483_647.0) as u32, Box::new(move || finish(&owner, Outcome::Elapsed)));
     *p.timer.borrow_mut() = Some(timer);
 }
 
-/// Runs `f` in a microtask (after the current call returns, before any timer).
-pub fn soon(f: impl FnOnce() + 'static) {
-    soon_boxed(Box::new(f));
+/// gloo-timers' callback `Timeout` (dropping it clears it), for every timer of the module: one
+/// boxed callback type, so the timer's JS glue exists once, not once per place that waits.
+pub fn timeout(ms: u32, f: Box<dyn FnOnce()>) -> Timeout {
+    Timeout::new(ms, f)
 }
 
-fn soon_boxed(f: Box<dyn FnOnce()>) {
-    let run = Closure::once_into_js(move |_: JsValue| f());
-    settle_with(&JsValue::UNDEFINED, &run, &JsValue::UNDEFINED);
+/// Runs `f` in a microtask (after the current call returns, before any timer): a wait for
+/// `undefined` to settle, with no signal.
+pub fn soon(f: Box<dyn FnOnce()>) {
+    when_settled(&JsValue::UNDEFINED, None, Box::new(move |_| f()));
 }
