@@ -29,7 +29,7 @@ use wasm_bindgen::prelude::*;
 /// 0.6 KB more in every browser's download).
 #[wasm_bindgen(start)]
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("modash-flow panicked (a bug): {info}").into())));
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&format!("modash-flow (a bug, please report it): {info}").into())));
 }
 
 // Talc instead of Rust's default dlmalloc: the roster batch makes tens of thousands of small

@@ -42,11 +42,11 @@ pub fn notes(v: &JsValue) -> NotesRead<'static> {
 /// platforms (a bit per `Platform::index`) need to be read, and of those only `fields` (from
 /// objects, every field not read saves a property read and maybe a string).
 pub fn with_notes<R: Default>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
-    let mut out = R::default();
     if v.is_null() || v.is_undefined() {
         return f(&NotesRead::Ok(Default::default()), Origin::Other);
     }
-    let mut f = Some(f);
+    // The reader takes a `dyn` callback (one copy of it for every caller); it calls it once.
+    let (mut f, mut out) = (Some(f), R::default());
     Collected::with_notes(v, want, fields, &mut |n, origin| {
         if let Some(f) = f.take() {
             out = f(n, origin);

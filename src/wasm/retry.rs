@@ -79,7 +79,7 @@ fn option_error(option: &str, problem: &str) -> JsValue {
 }
 
 /// `Invalid retry option <option>: <v described> <problem>` (one formatting site for all).
-pub(crate) fn bad_value(option: &str, v: &JsValue, problem: &str) -> JsValue {
+fn bad_value(option: &str, v: &JsValue, problem: &str) -> JsValue {
     bad_option("retry", option, v, problem)
 }
 
