@@ -131,10 +131,11 @@ class W {
     // `fields` (`Fields` in Rust): 0 the userId only (`resolveUserId`), 1 what the write path
     // uses, 2 every field (`notesEntry`), 3 what badges use (the ids and last_refreshed); a
     // field not read is absent (no property read, no string).
+    // Fields a call does not use are not written at all (the Rust reader knows `fields` too).
     const f = this.fields;
-    if (f === 0) { this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); return; }
+    if (f === 0) return;
     this.leaf(e[E1]);
-    if (f === 3) { this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); this.put(0); return; }
+    if (f === 3) return;
     if (f === 2) { this.leaf(e[E2]); this.leaf(e[E3]); } else { this.put(0); this.put(0); }
     this.leaf(e[E4]); this.leaf(e[E5]); this.leaf(e[E6]);
     this.put(e[PAYLOAD] === undefined ? 0 : 1);
@@ -148,7 +149,8 @@ class W {
     const l0 = md[L0], l1 = md[L1];
     this.leaf(l0); this.leaf(l1); this.leaf(md[L2]);
     if (this.ids !== null) { this.ids[3] = l0; this.ids[4] = l1; }
-    if (this.fields === 0) { this.put(0); this.put(0); } else { this.leaf(md[L3]); this.put(this.fields !== 3 && md[PAYLOAD] !== undefined ? 1 : 0); }
+    if (this.fields !== 0) this.leaf(md[L3]);
+    if (this.fields === 1 || this.fields === 2) this.put(md[PAYLOAD] === undefined ? 0 : 1);
     const pl = md[PL];
     const pk = shapeOf(pl);
     this.put(pk);
@@ -511,6 +513,14 @@ pub enum Refused {
     PlatformsTooLong(u32),
 }
 
+// The JS reader leaves out fields by their place in the shape table (E1, L3 and after): the
+// Rust reader below leaves out the same ones by name.
+const _: () = assert!(
+    matches!(EntryField::ALL[0], EntryField::UserId)
+        && matches!(EntryField::ALL[1], EntryField::LastRefreshed)
+        && matches!(LegacyField::ALL[3], LegacyField::LastRefreshed)
+);
+
 /// Values collected by the JS reader: numbers, strings, and the JS texts still to copy.
 pub struct Collected {
     batch: JsValue,
@@ -523,6 +533,8 @@ pub struct Collected {
     rows: usize,
     /// `nums` and `strings` are the single-object path's scratch: given back when dropped.
     scratch: bool,
+    /// The entry fields the JS reader wrote (it writes nothing for the others).
+    fields: Fields,
 }
 
 impl Drop for Collected {
@@ -625,7 +637,7 @@ pub enum Fields {
 }
 
 impl Collected {
-    fn take(batch: JsValue) -> Result<Collected, Refused> {
+    fn take(batch: JsValue, fields: Fields) -> Result<Collected, Refused> {
         let nums = nums(&batch).to_vec();
         let at = |i: usize| nums.get(i).copied().unwrap_or(0.0);
         let row = at(1) as u32;
@@ -646,7 +658,7 @@ impl Collected {
         // As many bytes as UTF-16 units: every string is ASCII, and a string of n units is
         // its next n bytes (no per-string scan in `Reader::string`).
         let ascii = strings.len() == at(2) as usize;
-        Ok(Collected { batch, memory, rows: at(3) as usize, nums, strings, ascii, scratch: false })
+        Ok(Collected { batch, memory, rows: at(3) as usize, nums, strings, ascii, scratch: false, fields })
     }
 
     /// Reads one notes value (any of object, text, bytes, null/undefined) and hands the read
@@ -675,7 +687,7 @@ impl Collected {
         } else if let Some(c) = Collected::single(v, None, want, fields) {
             return f(&c.reader().notes(), Origin::SingleObject);
         }
-        match Collected::take(collect_notes(v, want, fields as u32)) {
+        match Collected::take(collect_notes(v, want, fields as u32), fields) {
             Ok(c) => f(&c.reader().notes(), Origin::Other),
             Err(_) => f(&NotesRead::Unreadable, Origin::Other),
         }
@@ -719,7 +731,7 @@ impl Collected {
             // A view needs no memory handle: it has no text to copy.
             let strings = std::mem::take(bytes);
             let nums = std::mem::take(nums);
-            Some(Collected { batch: JsValue::UNDEFINED, memory: JsValue::UNDEFINED, nums, strings, ascii: true, rows: 1, scratch: true })
+            Some(Collected { batch: JsValue::UNDEFINED, memory: JsValue::UNDEFINED, nums, strings, ascii: true, rows: 1, scratch: true, fields })
         })
     }
 
@@ -729,18 +741,18 @@ impl Collected {
         if let Some(c) = Collected::single(notes, Some(platforms), 7, Fields::Freshness) {
             return Ok(c);
         }
-        Collected::take(collect_one(notes, platforms))
+        Collected::take(collect_one(notes, platforms), Fields::Freshness)
     }
 
     /// Reads `rows` (must be an array) of `{ notes, platforms }`.
     pub fn rows(rows: &JsValue) -> Result<Collected, Refused> {
         ensure_shape();
-        Collected::take(collect_rows(rows))
+        Collected::take(collect_rows(rows), Fields::Freshness)
     }
 
     /// Reads the values of an array (must be an array) as leaves: a count, then each.
     pub fn values(list: &JsValue) -> Result<Collected, Refused> {
-        Collected::take(collect_values(list))
+        Collected::take(collect_values(list), Fields::All)
     }
 
     /// Number of rows collected.
@@ -916,10 +928,14 @@ impl<'c> Reader<'c> {
                 // than reading it).
                 let mut read = NotesRead::Ok(NotesView::default());
                 let NotesRead::Ok(view) = &mut read else { return NotesRead::Unreadable };
+                // Only what the JS reader wrote for these `fields` (see `entry` in the JS).
+                let fields = self.c.fields;
                 for f in LegacyField::ALL {
-                    *view.legacy_mut(f) = self.leaf();
+                    if f != LegacyField::LastRefreshed || fields != Fields::Ids {
+                        *view.legacy_mut(f) = self.leaf();
+                    }
                 }
-                view.legacy_payload = self.flag();
+                view.legacy_payload = matches!(fields, Fields::Write | Fields::All) && self.flag();
                 let platforms = self.num();
                 if platforms != -1.0 {
                     view.platforms_not_object = NotObject::from_code(platforms);
@@ -931,8 +947,16 @@ impl<'c> Reader<'c> {
                         entry.not_object = NotObject::from_code(kind);
                         continue;
                     }
-                    for f in EntryField::ALL {
-                        *entry.field_mut(f) = self.leaf();
+                    entry.user_id = self.leaf();
+                    if fields == Fields::Ids {
+                        continue;
+                    }
+                    entry.last_refreshed = self.leaf();
+                    if fields == Fields::Freshness {
+                        continue;
+                    }
+                    for f in &EntryField::ALL[2..] {
+                        *entry.field_mut(*f) = self.leaf();
                     }
                     entry.has_payload = self.flag();
                 }
