@@ -380,7 +380,7 @@ impl<'a> Parser<'a> {
     /// Walks an object at the cursor (after white space), calling `member(parser, key)` with
     /// the cursor on each member's value; `member` must consume that value. The cursor must be
     /// on `{`.
-    pub fn object(&mut self, mut member: impl FnMut(&mut Parser<'a>, &str) -> Result<(), JsonError>) -> Result<(), JsonError> {
+    pub fn object(&mut self, mut member: impl FnMut(&mut Parser<'a>, &[u8]) -> Result<(), JsonError>) -> Result<(), JsonError> {
         self.ws();
         self.expect(b'{', "expected an object")?;
         self.ws();
@@ -390,12 +390,15 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.ws();
-            // Keys are compared, never kept: decoded only when they have escapes.
-            let (raw, escaped) = self.raw_string()?;
+            // Keys are compared with names, never kept: their bytes as scanned (and checked),
+            // decoded only when they have escapes.
+            let start = self.pos + 1;
+            let escaped = self.skip_string()?;
+            let raw = self.bytes.get(start..self.pos - 1).unwrap_or(&[]);
             let unescaped;
             let key = if escaped {
-                unescaped = unescape(raw);
-                unescaped.as_str()
+                unescaped = std::str::from_utf8(raw).map(unescape).unwrap_or_default();
+                unescaped.as_bytes()
             } else {
                 raw
             };
@@ -597,7 +600,7 @@ mod tests {
         let mut p = Parser::new(r#" { "a" : 1 , "b\u0041" : [1,{"x":[]}], "c": "s" } "#);
         let mut seen = vec![];
         p.object(|p, k| {
-            seen.push((k.to_string(), p.scalar()?));
+            seen.push((String::from_utf8_lossy(k).into_owned(), p.scalar()?));
             Ok(())
         })
         .unwrap();

@@ -64,9 +64,9 @@ impl EntryField {
         }
     }
 
-    /// The field stored under `key`.
-    pub fn from_key(key: &str) -> Option<EntryField> {
-        EntryField::ALL.into_iter().find(|f| f.key() == key)
+    /// The field stored under `key` (its bytes: JSON keys are compared as scanned).
+    pub fn from_key(key: &[u8]) -> Option<EntryField> {
+        EntryField::ALL.into_iter().find(|f| f.key().as_bytes() == key)
     }
 }
 
@@ -98,9 +98,9 @@ impl LegacyField {
         }
     }
 
-    /// The field stored under `key`.
-    pub fn from_key(key: &str) -> Option<LegacyField> {
-        LegacyField::ALL.into_iter().find(|f| f.key() == key)
+    /// The field stored under `key` (its bytes: JSON keys are compared as scanned).
+    pub fn from_key(key: &[u8]) -> Option<LegacyField> {
+        LegacyField::ALL.into_iter().find(|f| f.key().as_bytes() == key)
     }
 }
 
@@ -165,10 +165,10 @@ mod tests {
     #[test]
     fn keys_round_trip_and_are_distinct() {
         for f in EntryField::ALL {
-            assert_eq!(EntryField::from_key(f.key()), Some(f));
+            assert_eq!(EntryField::from_key(f.key().as_bytes()), Some(f));
         }
         for f in LegacyField::ALL {
-            assert_eq!(LegacyField::from_key(f.key()), Some(f));
+            assert_eq!(LegacyField::from_key(f.key().as_bytes()), Some(f));
         }
         let keys: Vec<_> = EntryField::ALL.iter().map(|f| f.key()).chain([CACHED_PAYLOAD, REFRESHED_BY]).collect();
         let mut sorted = keys.clone();

@@ -59,7 +59,7 @@ fn read(mut p: Parser<'_>, needed: Needed) -> NotesRead<'_> {
     let NotesRead::Ok(view) = &mut read else { return NotesRead::Unreadable };
     let mut seen = false;
     let walked = p.object(|p, key| {
-        if key == shape::MODASH_DATA {
+        if key == shape::MODASH_DATA.as_bytes() {
             // A duplicate key starts again from nothing, as with JSON.parse.
             if std::mem::replace(&mut seen, true) {
                 *view = NotesView::default();
@@ -104,7 +104,7 @@ fn read_modash<'a>(p: &mut Parser<'a>, needed: Needed, view: &mut NotesView<'a>)
     }
     let mut platforms_seen = false;
     p.object(|p, key| {
-        if key == shape::PLATFORMS {
+        if key == shape::PLATFORMS.as_bytes() {
             if std::mem::replace(&mut platforms_seen, true) {
                 view.platforms = Default::default();
                 view.platforms_not_object = None;
@@ -112,7 +112,7 @@ fn read_modash<'a>(p: &mut Parser<'a>, needed: Needed, view: &mut NotesView<'a>)
             if enter(p, &mut view.platforms_not_object)? {
                 read_platforms(p, &mut view.platforms, needed)?;
             }
-        } else if key == shape::CACHED_PAYLOAD {
+        } else if key == shape::CACHED_PAYLOAD.as_bytes() {
             view.legacy_payload = !needed.ids_only;
             p.skip_value()?
         } else if let Some(f) = LegacyField::from_key(key).filter(|f| !(needed.ids_only && *f == LegacyField::LastRefreshed)) {
@@ -128,7 +128,7 @@ fn read_platforms<'a>(p: &mut Parser<'a>, out: &mut [EntryView<'a>; 3], needed: 
     let mut seen = 0u32;
     p.object(|p, key| {
         // Keys are stored normalised; only exact names count.
-        match Platform::ALL.iter().find(|pl| pl.as_str() == key).filter(|pl| needed.platform(**pl)) {
+        match Platform::ALL.iter().find(|pl| pl.as_str().as_bytes() == key).filter(|pl| needed.platform(**pl)) {
             Some(pl) => {
                 let entry = &mut out[pl.index()];
                 if seen & (1 << pl.index()) != 0 {
@@ -151,7 +151,7 @@ fn read_entry<'a>(p: &mut Parser<'a>, ids_only: bool, entry: &mut EntryView<'a>)
         if let Some(f) = EntryField::from_key(key).filter(|f| !ids_only || *f == EntryField::UserId) {
             *entry.field_mut(f) = leaf(p)?;
         } else {
-            if key == shape::CACHED_PAYLOAD && !ids_only {
+            if key == shape::CACHED_PAYLOAD.as_bytes() && !ids_only {
                 entry.has_payload = true;
             }
             p.skip_value()?

@@ -322,14 +322,14 @@ pub fn payload_facts(raw: &str) -> PayloadFacts {
             return (level, None);
         }
         let _ = p.object(|p, key| {
-            if nested && key == shape::REPORT_PROFILE {
+            if nested && key == shape::REPORT_PROFILE.as_bytes() {
                 p.ws();
                 let start = p.pos;
                 p.skip_value()?;
                 profile = Some(p.slice(start, p.pos));
-            } else if key == EntryField::UserId.key() {
+            } else if key == EntryField::UserId.key().as_bytes() {
                 level.user_id = leaf(p)?.into_owned();
-            } else if let Some(i) = METRICS.iter().position(|m| *m == key) {
+            } else if let Some(i) = METRICS.iter().position(|m| m.as_bytes() == key) {
                 level.metrics[i] = match p.scalar()? {
                     Scalar::Number(t) => Some(Num { value: crate::decimal::parse(t).unwrap_or(f64::NAN), text: t.to_string() }),
                     _ => None,
