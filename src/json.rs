@@ -151,7 +151,7 @@ impl<'a> Parser<'a> {
     /// Reads a string token at the cursor; returns its raw content and whether it has escapes.
     pub fn raw_string(&mut self) -> Result<(&'a str, bool), JsonError> {
         let start = self.pos + 1;
-        let escaped = self.skip_string()?;
+        let (_, escaped) = self.string_bytes()?;
         // The token was checked: its content ends right before the closing quote.
         Ok((self.str_at(start, self.pos - 1), escaped))
     }
@@ -377,6 +377,16 @@ impl<'a> Parser<'a> {
         self.expect(b':', "expected ':' after an object key")
     }
 
+    /// Reads a string token: its bytes as scanned (checked as UTF-8 on the way when the input
+    /// is bytes) and whether it has escapes. The one place strings are scanned when read (keys
+    /// and values), so the scanning code is in the module once.
+    #[inline(never)]
+    fn string_bytes(&mut self) -> Result<(&'a [u8], bool), JsonError> {
+        let start = self.pos + 1;
+        let escaped = self.skip_string()?;
+        Ok((self.bytes.get(start..self.pos - 1).unwrap_or(&[]), escaped))
+    }
+
     /// Walks an object at the cursor (after white space), calling `member(parser, key)` with
     /// the cursor on each member's value; `member` must consume that value. The cursor must be
     /// on `{`.
@@ -392,12 +402,10 @@ impl<'a> Parser<'a> {
             self.ws();
             // Keys are compared with names, never kept: their bytes as scanned (and checked),
             // decoded only when they have escapes.
-            let start = self.pos + 1;
-            let escaped = self.skip_string()?;
-            let raw = self.bytes.get(start..self.pos - 1).unwrap_or(&[]);
+            let (raw, escaped) = self.string_bytes()?;
             let unescaped;
             let key = if escaped {
-                unescaped = std::str::from_utf8(raw).map(unescape).unwrap_or_default();
+                unescaped = unescape_bytes(raw);
                 unescaped.as_bytes()
             } else {
                 raw
@@ -471,6 +479,12 @@ fn special_bytes(x: u64) -> u64 {
     let slash = x ^ (ONES * b'\\' as u64);
     let zero = |v: u64| v.wrapping_sub(ONES) & !v;
     (zero(quote) | zero(slash) | (x.wrapping_sub(ONES * 0x20) & !x)) & HIGHS
+}
+
+/// [`unescape`] on a key's scanned bytes (valid UTF-8: the scan checked them).
+#[inline(never)]
+fn unescape_bytes(raw: &[u8]) -> String {
+    std::str::from_utf8(raw).map(unescape).unwrap_or_default()
 }
 
 /// Decodes the escapes of a validated raw string. Lone surrogates become U+FFFD.
