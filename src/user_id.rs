@@ -161,11 +161,34 @@ pub fn user_id_for<'v>(view: &'v NotesView, platform: Platform) -> (Option<Cow<'
 /// Resolves the userId for `platform`: the per-platform entry first, then the legacy fields
 /// where the legacy rule lets them apply, else none.
 pub fn resolve(notes: &NotesRead, platform: Platform) -> Resolution {
+    let r = resolve_ref(notes, platform);
+    Resolution { platform, user_id: r.user_id.map(Cow::into_owned), source: r.source, rejected_legacy: r.rejected_legacy, unreadable: r.unreadable }
+}
+
+/// [`Resolution`] with its id borrowed from the read where it can be (no copy of the id).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolutionRef<'v> {
+    pub platform: Platform,
+    pub user_id: Option<Cow<'v, str>>,
+    pub source: Source,
+    pub rejected_legacy: Option<RejectedLegacy>,
+    pub unreadable: bool,
+}
+
+impl ResolutionRef<'_> {
+    /// True exactly when the id came from the legacy fields.
+    pub fn needs_migration(&self) -> bool {
+        self.source == Source::Legacy
+    }
+}
+
+/// [`resolve`], borrowing the id from `notes`.
+pub fn resolve_ref<'v>(notes: &'v NotesRead, platform: Platform) -> ResolutionRef<'v> {
     let Some(view) = notes.view() else {
-        return Resolution { platform, user_id: None, source: Source::None, rejected_legacy: None, unreadable: true };
+        return ResolutionRef { platform, user_id: None, source: Source::None, rejected_legacy: None, unreadable: true };
     };
     let (user_id, source) = user_id_for(view, platform);
-    Resolution { platform, user_id: user_id.map(Cow::into_owned), source, rejected_legacy: rejected_legacy(view, platform), unreadable: false }
+    ResolutionRef { platform, user_id, source, rejected_legacy: rejected_legacy(view, platform), unreadable: false }
 }
 
 /// A usable legacy id the legacy rule refuses for `platform` (whatever the source), with why.

@@ -129,9 +129,8 @@ class W {
     this.leaf(id);
     if (this.ids !== null) this.ids[p] = id;
     // `fields` (`Fields` in Rust): 0 the userId only (`resolveUserId`), 1 what the write path
-    // uses, 2 every field (`notesEntry`), 3 what badges use (the ids and last_refreshed); a
-    // field not read is absent (no property read, no string).
-    // Fields a call does not use are not written at all (the Rust reader knows `fields` too).
+    // uses, 2 every field (`notesEntry`), 3 what badges use (the ids and last_refreshed). A
+    // field a call does not use is neither read nor written (`Reader::notes` skips the same).
     const f = this.fields;
     if (f === 0) return;
     this.leaf(e[E1]);

@@ -51,8 +51,8 @@ fn options(v: &JsValue) -> Result<Options, JsValue> {
     let mut out = [f64::NAN, 0.0];
     let ttl = progress_options(v, &mut out);
     if out[1] == 1.0 {
-        let now = if out[0].is_nan() { js_sys::Date::now() } else { out[0] };
-        return Ok(Options { ttl: ttl_spec(&ttl)?, use_case: UseCase::Roster, now });
+        let now = if out[0].is_nan() { now_arg(&JsValue::UNDEFINED, "options.now")? } else { out[0] };
+        return Ok(Options { ttl: ttl_spec(&ttl)?, use_case: UseCase::default(), now });
     }
     Ok(Options {
         ttl: ttl_spec(&option(v, "ttl", "options")?)?,

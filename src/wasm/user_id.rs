@@ -3,7 +3,7 @@
 use super::js::{describe, known_platform, remember_platform, resolution, str_or_null, word};
 use super::read::{self, Fields, Id};
 use crate::platform::{self, Platform, UnsupportedPlatform};
-use crate::user_id::{self, LegacyPlatform, Source};
+use crate::user_id::{self, LegacyPlatform};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -80,29 +80,24 @@ pub fn resolve_user_id(
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
     Ok(read::with_notes(&notes, 1 << p.index(), Fields::Ids, |n, origin| {
-        let Some(view) = n.view() else {
-            return resolution(&word(p.as_str()), &JsValue::NULL, &word(Source::None.as_str()), false, None, &JsValue::NULL, &JsValue::NULL, true);
-        };
-        // The same answer as `user_id::resolve`, its id borrowed from the read (no copy).
-        let (id, source) = user_id::user_id_for(view, p);
+        let r = user_id::resolve_ref(n, p);
         // The result's id is one field's string, whole: JS hands back the string it already
         // has instead of decoding a copy (the costliest step of this call).
-        let handback = id.as_deref().and_then(|id| {
+        let handback = n.view().zip(r.user_id.as_deref()).and_then(|(view, id)| {
             [(&view.entry(p).user_id, Id::Entry(p)), (&view.legacy_user_id, Id::LegacyUserId), (&view.legacy_modash_user_id, Id::LegacyModashUserId)]
                 .into_iter()
                 .find_map(|(leaf, field)| origin.handback(leaf, field, id))
         });
-        let rej = user_id::rejected_legacy(view, p);
-        let rej = rej.as_ref();
+        let rej = r.rejected_legacy.as_ref();
         resolution(
-            &word(p.as_str()),
-            &handback.and_then(|h| h.js(&notes)).unwrap_or_else(|| str_or_null(id.as_deref())),
-            &word(source.as_str()),
-            source == Source::Legacy,
+            &word(r.platform.as_str()),
+            &handback.and_then(|h| h.js(&notes)).unwrap_or_else(|| str_or_null(r.user_id.as_deref())),
+            &word(r.source.as_str()),
+            r.needs_migration(),
             rej.map(|rej| rej.user_id.as_str()),
             &str_or_null(rej.and_then(|rej| rej.legacy_platform.as_deref())),
             &rej.map_or(JsValue::NULL, |rej| word(rej.reason.as_str())),
-            false,
+            r.unreadable,
         )
     }))
 }
