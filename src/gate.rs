@@ -4,7 +4,7 @@
 //! latest end). The wasm loop (`wasm/gate.rs`) only asks it what to do and sets one timer.
 
 use crate::num::fmt_num;
-use crate::retry::policy::{Failure, InvalidOption};
+use crate::retry::policy::{count, Failure, InvalidOption};
 use std::collections::VecDeque;
 
 /// Validated gate options.
@@ -34,21 +34,9 @@ impl GateOptions {
             Some(x) if x.is_finite() && x > 0.0 => x,
             Some(x) => return Err(bad("requestsPerSecond", format!("{} is not a finite number > 0", fmt_num(x)))),
         };
-        let burst = match burst {
-            None => d.burst,
-            Some(x) if x.is_finite() && x >= 1.0 => x.floor(),
-            Some(x) => return Err(bad("burst", format!("{} is not a finite number >= 1", fmt_num(x)))),
-        };
-        let max_concurrent = match max_concurrent {
-            None => d.max_concurrent,
-            Some(x) if x.is_finite() && x >= 1.0 && x <= u32::MAX as f64 => x as u32,
-            Some(x) => return Err(bad("maxConcurrent", format!("{} is not a whole number >= 1", fmt_num(x)))),
-        };
-        let max_queued = match max_queued {
-            None => d.max_queued,
-            Some(x) if x.is_finite() && x >= 0.0 && x <= u32::MAX as f64 => x as u32,
-            Some(x) => return Err(bad("maxQueued", format!("{} is not a whole number >= 0", fmt_num(x)))),
-        };
+        let burst = count("burst", burst, d.burst as u32, 1)? as f64;
+        let max_concurrent = count("maxConcurrent", max_concurrent, d.max_concurrent, 1)?;
+        let max_queued = count("maxQueued", max_queued, d.max_queued, 0)?;
         Ok(GateOptions { requests_per_second, burst, max_concurrent, max_queued })
     }
 }
@@ -237,6 +225,9 @@ mod tests {
             (None, None, Some(f64::NAN), None, "maxConcurrent"),
             (None, None, None, Some(-1.0), "maxQueued"),
             (None, None, None, Some(f64::INFINITY), "maxQueued"),
+            (None, Some(1.5), None, None, "burst"),
+            (None, None, Some(1.5), None, "maxConcurrent"),
+            (None, None, None, Some(1.5), "maxQueued"),
         ] {
             assert_eq!(GateOptions::from_raw(r, b, m, q).unwrap_err().option, name);
         }

@@ -10,7 +10,7 @@
 //! one. The bucket and cooldown arithmetic is the browser gate's (`crate::gate`).
 
 use crate::num::fmt_num;
-use crate::retry::policy::InvalidOption;
+use crate::retry::policy::{count, InvalidOption};
 
 /// Who is waiting: interactive work (a panel a person is looking at) goes before queued bulk
 /// refreshes, which go before the userId backfill.
@@ -89,28 +89,20 @@ impl Options {
             Some(x) if x.is_finite() && x > 0.0 => Ok(x),
             Some(x) => Err(bad(option, "a finite number > 0", x)),
         };
-        let whole = |option: &'static str, v: Option<f64>, default: u32, min: f64| match v {
-            None => Ok(default),
-            Some(x) if x.is_finite() && x >= min && x <= u32::MAX as f64 && x.fract() == 0.0 => Ok(x as u32),
-            Some(x) => Err(bad(option, "a whole number in range", x)),
-        };
-        let burst = positive("burst", raw.burst, d.burst)?;
-        if burst < 1.0 {
-            return Err(bad("burst", "a number >= 1", burst));
-        }
+        let burst = count("burst", raw.burst, d.burst as u32, 1)? as f64;
+        // Credits are counted whole (one per report); 0 spends nothing.
         let daily_credits = match raw.daily_credits {
             None => None,
-            Some(x) if x.is_finite() && x >= 0.0 => Some(x),
-            Some(x) => return Err(bad("dailyCredits", "a finite number >= 0", x)),
+            v => Some(count("dailyCredits", v, 0, 0)? as f64),
         };
         Ok(Options {
             requests_per_second: positive("requestsPerSecond", raw.requests_per_second, d.requests_per_second)?,
-            burst: burst.floor(),
-            max_concurrent: whole("maxConcurrent", raw.max_concurrent, d.max_concurrent, 1.0)?,
+            burst,
+            max_concurrent: count("maxConcurrent", raw.max_concurrent, d.max_concurrent, 1)?,
             lease_ms: positive("leaseMs", raw.lease_ms, d.lease_ms)?,
             waiter_ttl_ms: positive("waiterTtlMs", raw.waiter_ttl_ms, d.waiter_ttl_ms)?,
             max_retry_after_ms: positive("maxRetryAfterMs", raw.max_retry_after_ms, d.max_retry_after_ms)?,
-            max_waiting: whole("maxWaiting", raw.max_waiting, d.max_waiting, 1.0)?,
+            max_waiting: count("maxWaiting", raw.max_waiting, d.max_waiting, 1)?,
             daily_credits,
         })
     }
@@ -353,6 +345,9 @@ mod tests {
             (RawOptions { max_concurrent: Some(1.5), ..Default::default() }, "maxConcurrent"),
             (RawOptions { daily_credits: Some(-1.0), ..Default::default() }, "dailyCredits"),
             (RawOptions { lease_ms: Some(f64::NAN), ..Default::default() }, "leaseMs"),
+            (RawOptions { burst: Some(1.5), ..Default::default() }, "burst"),
+            (RawOptions { max_waiting: Some(2.5), ..Default::default() }, "maxWaiting"),
+            (RawOptions { daily_credits: Some(10.5), ..Default::default() }, "dailyCredits"),
         ] {
             assert_eq!(Options::from_raw(&raw).unwrap_err().option, name);
         }

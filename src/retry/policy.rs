@@ -83,6 +83,18 @@ fn bad(option: &'static str, problem: String) -> InvalidOption {
     InvalidOption { option, problem }
 }
 
+/// A count option (retries, places, queue lengths, a burst, credits): a whole number from `min`
+/// to `u32::MAX`, `default` when not given; anything else (a fraction, a negative, NaN,
+/// Infinity) is refused naming the option and the value. The one rule for every count option
+/// of the retry loop, the request gate and the team gate.
+pub fn count(option: &'static str, v: Option<f64>, default: u32, min: u32) -> Result<u32, InvalidOption> {
+    match v {
+        None => Ok(default),
+        Some(x) if x.fract() == 0.0 && (min as f64..=u32::MAX as f64).contains(&x) => Ok(x as u32),
+        Some(x) => Err(bad(option, format!("{} is not a whole number >= {min}", fmt_num(x)))),
+    }
+}
+
 /// Raw option values as numbers (None = not given), checked by [`Policy::from_raw`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawOptions {
@@ -108,11 +120,7 @@ impl Policy {
     /// Validates raw options, filling defaults. `maxRetryAfterMs` defaults to `maxDelayMs`.
     pub fn from_raw(raw: &RawOptions) -> Result<Policy, InvalidOption> {
         let d = Policy::default();
-        let max_retries = match raw.max_retries {
-            None => d.max_retries,
-            Some(x) if x.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&x) => x as u32,
-            Some(x) => return Err(bad("maxRetries", format!("{} is not a whole number >= 0", fmt_num(x)))),
-        };
+        let max_retries = count("maxRetries", raw.max_retries, d.max_retries, 0)?;
         let initial_delay_ms = delay("initialDelayMs", raw.initial_delay_ms, d.initial_delay_ms)?;
         let max_delay_ms = delay("maxDelayMs", raw.max_delay_ms, d.max_delay_ms)?;
         let backoff_multiplier = match raw.backoff_multiplier {
@@ -264,6 +272,18 @@ mod tests {
 
     fn none_jitter() -> Policy {
         Policy { jitter: Jitter::None, ..Policy::default() }
+    }
+
+    #[test]
+    fn counts_are_whole_numbers_in_range() {
+        assert_eq!(count("n", None, 7, 1), Ok(7));
+        assert_eq!(count("n", Some(3.0), 7, 1), Ok(3));
+        assert_eq!(count("n", Some(0.0), 7, 0), Ok(0));
+        for x in [1.5, 0.0, -1.0, f64::NAN, f64::INFINITY, 5e9] {
+            let e = count("n", Some(x), 7, 1).unwrap_err();
+            assert_eq!(e.option, "n");
+            assert!(e.problem.contains(&fmt_num(x)) && e.problem.ends_with("is not a whole number >= 1"), "{}", e.problem);
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! AbortSignal ends a call or a wait at once, clearing the timer and the abort listener.
 
 use super::js;
-use super::settle::{after, when_settled, Outcome};
+use super::settle::{aborted, after, when_settled, Outcome};
 use crate::retry::policy::{self, decide, Decision, Failure, Policy};
 use js_sys::{Function, Reflect};
 use std::cell::{Cell, RefCell};
@@ -157,15 +157,19 @@ fn end_aborted(run: &Run, reason: JsValue) {
 }
 
 fn attempt(run: Rc<Run>) {
-    if let Some(s) = run.signal.as_ref().filter(|s| s.aborted()) {
-        return end_aborted(&run, s.reason());
+    if let Some(reason) = aborted(run.signal.as_ref()) {
+        return end_aborted(&run, reason);
     }
     let ctx: JsValue = js_sys::Object::new().into();
     js::set(&ctx, "attempt", &(run.retries.get() + 1).into());
     js::set(&ctx, "signal", run.signal.as_ref().map_or(&JsValue::NULL, |s| s.as_ref()));
     // A synchronous throw is a failed attempt; values and thenables are awaited alike.
     match run.request.call1(&JsValue::NULL, &ctx) {
-        Err(e) => outcome(run, Err(e)),
+        // A throw because the signal aborted during the call is the caller's cancellation.
+        Err(e) => match aborted(run.signal.as_ref()) {
+            Some(reason) => end_aborted(&run, reason),
+            None => outcome(run, Err(e)),
+        },
         Ok(v) => {
             let signal = run.signal.clone();
             when_settled(

@@ -71,13 +71,27 @@ pub fn pending(signal: Option<&AbortSignal>, next: Next) -> Option<Rc<Pending>> 
 }
 
 /// Waits for `value` (a promise, a thenable or a plain value) unless `signal` aborts first.
+/// An aborted signal wins whichever settles first: fetch-like code handed the signal rejects
+/// with its own `AbortError` during the abort event, before this step's listener has run, and
+/// that rejection is the caller's cancellation, not a failed attempt (p-retry and ky agree).
 /// One callback, called whichever way the value settles: a callback made with
 /// `once_into_js` is freed only by its call (two, one per outcome, left the other one and its
 /// step behind on every wait). A value that never settles keeps that one callback alive.
 pub fn when_settled(value: &JsValue, signal: Option<&AbortSignal>, next: Next) {
     let Some(p) = pending(signal, next) else { return };
-    let done = Closure::once_into_js(move |fulfilled: bool, v: JsValue| finish(&p, Outcome::Settled(if fulfilled { Ok(v) } else { Err(v) })));
+    let done = Closure::once_into_js(move |fulfilled: bool, v: JsValue| {
+        let outcome = match aborted(p.signal.as_ref()) {
+            Some(reason) => Outcome::Aborted(reason),
+            None => Outcome::Settled(if fulfilled { Ok(v) } else { Err(v) }),
+        };
+        finish(&p, outcome)
+    });
     settle_with(value, &done);
+}
+
+/// The signal's reason when it has aborted.
+pub fn aborted(signal: Option<&AbortSignal>) -> Option<JsValue> {
+    signal.filter(|s| s.aborted()).map(|s| s.reason())
 }
 
 /// Waits `ms` on the event loop's `setTimeout` unless `signal` aborts first.

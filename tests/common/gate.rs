@@ -293,6 +293,59 @@ async fn the_queue_is_bounded() {
     assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_OPTION"));
 }
 
+/// `gate.run(key, () => fetch(url, { signal }), { signal })`: the request rejects during the
+/// abort event, before the gate's listener runs; the caller still gets an aborted result with
+/// the signal's reason, and the request is not tried again. The same when the request uses
+/// the signal the gate hands it (issue 25).
+#[wasm_bindgen_test]
+async fn a_request_rejecting_on_abort_is_a_cancellation() {
+    for which in ["s.c.signal", "ctx.signal"] {
+        let g = gate("{ requestsPerSecond: 100, burst: 10 }");
+        let s = js(&format!(
+            r#"(() => {{ const s = {{ calls: 0 }}; s.c = new AbortController();
+                s.fn = (ctx) => {{ s.calls++; const signal = {which}; return new Promise((_, reject) => {{
+                    signal.addEventListener('abort', () => reject(new TypeError('Failed to fetch')));
+                    setTimeout(() => s.c.abort(new Error('bulk refresh cancelled')), 5);
+                }}); }};
+                return s; }})()"#
+        ));
+        let o = js("{ maxRetries: 3, initialDelayMs: 1, jitter: 'none' }");
+        Reflect::set(&o, &"signal".into(), &prop(&prop(&s, "c"), "signal")).unwrap();
+        let r = settle(g.run("k".into(), prop(&s, "fn"), o)).await;
+        assert_eq!(prop(&r, "aborted"), JsValue::TRUE, "{which}");
+        assert_eq!(prop(&prop(&r, "error"), "message").as_string().as_deref(), Some("bulk refresh cancelled"), "{which}");
+        JsFuture::from(js("new Promise((r) => setTimeout(r, 20))").unchecked_into::<Promise>()).await.unwrap();
+        assert_eq!(num(&s, "calls"), 1.0, "no further attempt ({which})");
+        assert_eq!((num(&g.stats(), "inFlight"), num(&g.stats(), "queued")), (0.0, 0.0), "the place is free ({which})");
+    }
+}
+
+/// Every count option is a whole number in its range; a fraction is refused naming the option
+/// and the value, before any call (issue 25).
+#[wasm_bindgen_test]
+fn count_options_refuse_fractions() {
+    use modash_flow::wasm::shared_gate::gate_step;
+    for (o, needle) in [
+        ("{ maxQueued: 1.5 }", "maxQueued: 1.5 is not a whole number >= 0"),
+        ("{ maxConcurrent: 1.5 }", "maxConcurrent: 1.5 is not a whole number >= 1"),
+        ("{ burst: 1.5 }", "burst: 1.5 is not a whole number >= 1"),
+        ("{ maxQueued: -1 }", "maxQueued: -1"),
+    ] {
+        assert_error(create_request_gate(js(o)).map(|_| ()), "INVALID_OPTION", needle);
+    }
+    for (o, needle) in [
+        ("{ burst: 1.5 }", "burst: 1.5 is not a whole number >= 1"),
+        ("{ maxConcurrent: 2.5 }", "maxConcurrent: 2.5"),
+        ("{ maxWaiting: 0.5 }", "maxWaiting: 0.5"),
+        ("{ dailyCredits: 10.5 }", "dailyCredits: 10.5"),
+    ] {
+        assert_error(gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), 0.0.into(), js(o)), "INVALID_OPTION", needle);
+    }
+    // Whole numbers still pass.
+    assert!(create_request_gate(js("{ maxQueued: 0, maxConcurrent: 1, burst: 3 }")).is_ok());
+    assert!(gate_step(JsValue::NULL, js("{ op: 'cancel', id: 'x' }"), 0.0.into(), js("{ burst: 2, maxWaiting: 5, dailyCredits: 0 }")).is_ok());
+}
+
 /// `gateStep` through JS values: the state is a plain object that survives JSON (a server
 /// stores it in a row), and bad input is a clear error.
 #[wasm_bindgen_test]

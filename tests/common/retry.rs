@@ -247,6 +247,53 @@ async fn abort_before_the_first_call_and_during_a_call() {
     assert_eq!(prop(&prop(&r, "error"), "name").as_string().as_deref(), Some("AbortError"));
 }
 
+/// Fetch-like code handed the signal (`fetch(url, { signal })`) rejects with its own error at
+/// the moment of the abort, before the loop's abort listener runs: still an aborted result
+/// with the signal's reason, and no further attempt (issue 25). Both rejections a real fetch
+/// gives: an `AbortError`, and a `TypeError` (which is otherwise a retried network error).
+#[wasm_bindgen_test]
+async fn a_request_rejecting_on_abort_is_a_cancellation() {
+    for error in ["new DOMException('The operation was aborted.', 'AbortError')", "new TypeError('Failed to fetch')"] {
+        let s = js(&format!(
+            r#"(() => {{ const s = {{ calls: 0 }}; s.c = new AbortController();
+                s.fn = (ctx) => {{ s.calls++; return new Promise((_, reject) => {{
+                    ctx.signal.addEventListener('abort', () => reject({error}));
+                    setTimeout(() => s.c.abort(new Error('bulk refresh cancelled')), 5);
+                }}); }};
+                return s; }})()"#
+        ));
+        let opts = js("{ maxRetries: 3, initialDelayMs: 1, jitter: 'none' }");
+        js_sys::Reflect::set(&opts, &"signal".into(), &prop(&prop(&s, "c"), "signal")).unwrap();
+        let r = retry_request(prop(&s, "fn"), opts).await.unwrap();
+        assert_eq!(prop(&r, "aborted"), JsValue::TRUE, "{error}");
+        assert_eq!(prop(&r, "success"), JsValue::FALSE);
+        assert_eq!(prop(&prop(&r, "error"), "message").as_string().as_deref(), Some("bulk refresh cancelled"), "the signal's reason, not the request's error");
+        assert_eq!(num(&s, "calls"), Some(1.0), "no further attempt");
+    }
+    // A request that throws synchronously because the signal aborted during the call.
+    let s = js(r#"(() => { const s = { calls: 0 }; s.c = new AbortController();
+        s.fn = (ctx) => { s.calls++; s.c.abort('closed'); ctx.signal.throwIfAborted(); };
+        return s; })()"#);
+    let opts = js("{ maxRetries: 3, initialDelayMs: 1 }");
+    js_sys::Reflect::set(&opts, &"signal".into(), &prop(&prop(&s, "c"), "signal")).unwrap();
+    let r = retry_request(prop(&s, "fn"), opts).await.unwrap();
+    assert_eq!((prop(&r, "aborted"), prop(&r, "error").as_string()), (JsValue::TRUE, Some("closed".into())));
+    assert_eq!(num(&s, "calls"), Some(1.0));
+}
+
+/// Count options are whole numbers: a fraction is refused like a negative (issue 25).
+#[wasm_bindgen_test]
+async fn count_options_refuse_fractions() {
+    for (options, needle) in [("{ maxRetries: 1.5 }", "maxRetries: 1.5 is not a whole number >= 0"), ("{ retryableStatuses: [429.5] }", "429.5")] {
+        let s = fake("[200]", "{}");
+        let e = retry_request(prop(&s, "fn"), js(options)).await.unwrap_err();
+        assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_OPTION"), "{options}");
+        let msg = prop(&e, "message").as_string().unwrap();
+        assert!(msg.contains(needle), "{msg}");
+        assert_eq!(num(&s, "calls"), Some(0.0), "refused before any call");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn on_retry_that_throws_does_not_stop_retries() {
     let s = fake("[502, 200]", "{}");

@@ -7,7 +7,7 @@ import { browserTtl } from '@/lib/client/ttl';
 import { gateEnabled, pageGate, refresh } from '@/lib/client/gate';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 
-interface Progress { total: number; done: number; failed: number; rateLimited: number; running: boolean; budgetSpent: boolean; fromColleagues: number; serverWaitMs: number }
+interface Progress { total: number; done: number; failed: number; cancelled: number; rateLimited: number; running: boolean; budgetSpent: boolean; fromColleagues: number; serverWaitMs: number }
 
 export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; selected: Set<number>; onNotes: (id: number, notes: string) => void }) {
   const [p, setP] = useState<Progress | null>(null);
@@ -28,7 +28,7 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
     const jobs = target.flatMap((r, k) => badges[k].problem ? [] : badges[k].platforms.filter((x) => !x.fresh && !x.problem).map((x) => ({ id: r.id, platform: x.platform })));
     const c = new AbortController();
     controller.current = c;
-    const progress: Progress = { total: jobs.length, done: 0, failed: 0, rateLimited: 0, running: true, budgetSpent: false, fromColleagues: 0, serverWaitMs: 0 };
+    const progress: Progress = { total: jobs.length, done: 0, failed: 0, cancelled: 0, rateLimited: 0, running: true, budgetSpent: false, fromColleagues: 0, serverWaitMs: 0 };
     setP({ ...progress });
     await Promise.all(jobs.map(async (j) => {
       const r = await refresh(j.id, j.platform, 'bulkRefresh', { signal: c.signal, onRetry: (i) => { if (i.status === 429) { progress.rateLimited++; setP({ ...progress }); } } });
@@ -37,7 +37,10 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
         if (r.data.source !== 'modash') progress.fromColleagues++;
         progress.serverWaitMs = r.data.waitedMs ?? 0;
         onNotes(j.id, r.data.notes);
-      } else if (!r.aborted) {
+      } else if (r.aborted) {
+        // Cancelled (Cancel, or leaving the page): not a failure, whichever settled first.
+        progress.cancelled++;
+      } else {
         progress.failed++;
         if ((r.error as { code?: string } | null)?.code === 'BUDGET_EXHAUSTED') progress.budgetSpent = true;
       }
@@ -55,9 +58,9 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
       </button>
       {!gateOn && <span className="muted"> gate off</span>}
       {p && (
-        <span className="bulk-progress" data-testid="bulk-progress" data-done={p.done} data-total={p.total} data-failed={p.failed} data-running={String(p.running)} data-budget-spent={String(p.budgetSpent)}>
-          <progress max={p.total || 1} value={p.done + p.failed} />
-          {' '}{p.done}/{p.total} refreshed{p.failed ? `, ${p.failed} failed` : ''}
+        <span className="bulk-progress" data-testid="bulk-progress" data-done={p.done} data-total={p.total} data-failed={p.failed} data-cancelled={p.cancelled} data-running={String(p.running)} data-budget-spent={String(p.budgetSpent)}>
+          <progress max={p.total || 1} value={p.done + p.failed + p.cancelled} />
+          {' '}{p.done}/{p.total} refreshed{p.failed ? `, ${p.failed} failed` : ''}{p.cancelled ? `, ${p.cancelled} cancelled` : ''}
           {stats && gateOn ? ` · ${stats.queued} queued, ${stats.inFlight} in flight` : ''}
           {cooldown > 0 ? ` · Modash asked us to wait ${cooldown} s` : ''}
           {p.fromColleagues ? ` · ${p.fromColleagues} already fresh (no credit spent)` : ''}

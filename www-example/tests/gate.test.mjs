@@ -11,7 +11,7 @@ import { BROWSER_ARGS, signedInContext, STAFF, startStack } from './helpers.mjs'
 import { CASES } from '../lib/roster-data.mjs';
 
 let stack, browser, APP, sim;
-const idsOf = (kase, n) => Array.from({ length: n }, (_, k) => CASES.indexOf(kase) + 1 + k * CASES.length);
+const idsOf = (kase, n, from = 0) => Array.from({ length: n }, (_, k) => CASES.indexOf(kase) + 1 + (from + k) * CASES.length);
 
 before(async () => {
   stack = await startStack({ name: 'gate-test', appPort: 3219, simPort: 4219, simEnv: { MODASH_SIM_LATENCY: '0.2' } });
@@ -78,3 +78,28 @@ test("without the page's gate: the server's shared gate alone keeps Modash free 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Issue 25: Cancel mid-way counts the rows it stopped as cancelled, never as failed, with the
+// page's gate and without it (then each row's fetch rejects with its own AbortError during the
+// abort, before the retry loop hears of it).
+for (const [label, query, kase] of [['with the gate', '&page=2', 'stale'], ["without the page's gate", '&page=2&gate=off', 'big-payload']]) {
+  test(`${label}: Cancel during a bulk refresh counts the rest as cancelled, not failed`, async () => {
+    // Rows the tests above did not refresh: the last 3 of the 20 seeded of each case (page 2).
+    const ids = idsOf(kase, 3, 17);
+    const { page, errors } = await bulk(query, ids);
+    const progress = page.locator('[data-testid=bulk-progress]');
+    // A few rows refreshed, most still queued or in flight (the service admits 2 a second).
+    await page.waitForSelector('[data-testid=bulk-progress]:not([data-done="0"])', { timeout: 30000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await finished(page);
+    const [total, done, failed, cancelled] = await Promise.all(['total', 'done', 'failed', 'cancelled'].map(async (k) => Number(await progress.getAttribute(`data-${k}`))));
+    assert.equal(failed, 0, 'nothing counted as failed');
+    assert.ok(cancelled > 0, `some rows were cancelled (done ${done} of ${total})`);
+    assert.equal(done + cancelled, total);
+    assert.match(await progress.textContent(), new RegExp(`${cancelled} cancelled`));
+    assert.doesNotMatch(await progress.textContent(), /failed/);
+    if (!query.includes('gate=off')) await page.screenshot({ path: join(ROOT, 'artifacts', 'bulk-cancelled.png') });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
