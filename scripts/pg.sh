@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway local PostgreSQL for the migration tests: Debian's packages (installed if
 # missing), a cluster in $PGDATA (default /tmp/modash-flow-pg) on 127.0.0.1:$PGPORT (55432).
-# Usage: scripts/pg.sh start   (prints DATABASE_URL=...)   |   scripts/pg.sh stop
+# Usage: scripts/pg.sh start   (prints DATABASE_URL=...)   |   scripts/pg.sh restart   |   scripts/pg.sh stop
 set -euo pipefail
 cd /  # the postgres user may not read the caller's directory
 PGDATA=${PGDATA:-/tmp/modash-flow-pg}
@@ -25,10 +25,16 @@ case "${1:-}" in
     fi
     echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PGPORT/postgres"
     ;;
+  restart)
+    # A fast restart (open connections are closed), as a failover or a crash recovery does.
+    [ -n "$bin" ] && [ -f "$PGDATA/PG_VERSION" ] || { echo "[pg] no cluster to restart" >&2; exit 1; }
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$PGDATA" -m fast -w restart >/dev/null
+    else "$bin/pg_ctl" -D "$PGDATA" -m fast -w restart >/dev/null; fi
+    ;;
   stop)
     [ -n "$bin" ] && [ -f "$PGDATA/PG_VERSION" ] || exit 0
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
     else "$bin/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; fi
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|restart|stop" >&2; exit 2 ;;
 esac

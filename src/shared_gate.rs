@@ -7,7 +7,9 @@
 //! `release`s the place (with Modash's `Retry-After` when the answer was a 429). Waiters are
 //! kept in the state with the time they were last seen, so that a caller that went away stops
 //! holding its turn; places are leases with an expiry, so that a crashed caller stops holding
-//! one. The bucket and cooldown arithmetic is the browser gate's (`crate::gate`).
+//! one. A live caller renews its lease (`renew`, a heartbeat) while its call runs, so the lease
+//! can be short: a crashed caller's place is free again within `leaseMs`, a slow call keeps
+//! its own. The bucket and cooldown arithmetic is the browser gate's (`crate::gate`).
 
 use crate::num::fmt_num;
 use crate::retry::policy::{count, InvalidOption};
@@ -156,6 +158,9 @@ pub enum Op<'a> {
     Release { id: &'a str, retry_after_ms: Option<f64>, charged: bool },
     /// The caller of `id` went away before it was admitted.
     Cancel { id: &'a str },
+    /// Call `id` is still running (its holder's heartbeat): its place is kept `leaseMs` longer.
+    /// `admit` says whether it still holds one (false: it expired, its holder was presumed dead).
+    Renew { id: &'a str },
 }
 
 /// Why a caller was not admitted.
@@ -267,6 +272,13 @@ pub fn step(s: &mut State, op: Op<'_>, now: f64, o: &Options) -> Step {
             done
         }
         Op::Acquire { id, priority, cost } => acquire(s, id, priority, cost.max(0.0), now, o),
+        Op::Renew { id } => match s.in_flight.iter_mut().find(|l| l.id == id) {
+            Some(lease) => {
+                lease.until = lease.until.max(now + o.lease_ms);
+                Step { admit: true, ..done }
+            }
+            None => done,
+        },
     }
 }
 
@@ -351,6 +363,29 @@ mod tests {
         ] {
             assert_eq!(Options::from_raw(&raw).unwrap_err().option, name);
         }
+    }
+
+    #[test]
+    fn a_renewed_lease_is_kept_an_unrenewed_one_expires() {
+        let o = Options { max_concurrent: 1, lease_ms: 10_000.0, burst: 5.0, requests_per_second: 100.0, ..Options::default() };
+        let mut s = State::default();
+        assert!(acq(&mut s, "live", Priority::Bulk, 0.0, &o).admit);
+        // The live caller's heartbeat every 3 s keeps its place long past one lease.
+        for t in (3_000..=60_000).step_by(3_000) {
+            assert!(step(&mut s, Op::Renew { id: "live" }, t as f64, &o).admit, "renewed at {t}");
+            let other = acq(&mut s, "other", Priority::Interactive, t as f64 + 1.0, &o);
+            assert_eq!((other.admit, other.blocked), (false, Some(Blocked::Concurrency)), "the live place is not taken at {t}");
+        }
+        // Its holder dies (no more renewals): the place is free once the lease has run out.
+        assert!(!acq(&mut s, "other", Priority::Interactive, 69_999.0, &o).admit);
+        assert!(acq(&mut s, "other", Priority::Interactive, 70_001.0, &o).admit);
+        // The dead holder's renewal, if it ever came, says the place is lost; a renewal never
+        // shortens a lease.
+        assert!(!step(&mut s, Op::Renew { id: "live" }, 70_002.0, &o).admit);
+        assert!(step(&mut s, Op::Renew { id: "other" }, 70_002.0, &o).admit);
+        assert_eq!(s.in_flight[0].until, 80_002.0);
+        assert!(step(&mut s, Op::Renew { id: "other" }, 70_001.0, &o).admit);
+        assert_eq!(s.in_flight[0].until, 80_002.0);
     }
 
     #[test]

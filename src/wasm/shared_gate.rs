@@ -24,13 +24,15 @@ export type SharedGateRequest =
   /** Call `id` is done: `retryAfterMs` from a 429 pauses everyone (capped); `charged: false` gives its credits back. */
   | { op: 'release'; id: string; retryAfterMs?: number | null; charged?: boolean }
   /** The caller of `id` went away before it was admitted. */
-  | { op: 'cancel'; id: string };
+  | { op: 'cancel'; id: string }
+  /** Call `id` is still running (its holder's heartbeat): its place is kept `leaseMs` longer; `admit` false when it was lost. */
+  | { op: 'renew'; id: string };
 export interface SharedGateOptions {
   /** Default 1.5 with a burst of 1: never more than 2 calls start in any second. */
   requestsPerSecond?: number; burst?: number;
   /** Default 4. */
   maxConcurrent?: number;
-  /** A place not released within this long is free again (a crashed caller); default 60,000. */
+  /** A place not released or renewed within this long is free again (a crashed caller); default 60,000. */
   leaseMs?: number;
   /** A waiter that does not ask again within this long loses its turn; default 5,000. */
   waiterTtlMs?: number;
@@ -69,6 +71,9 @@ enum Request {
         charged: Option<bool>,
     },
     Cancel {
+        id: String,
+    },
+    Renew {
         id: String,
     },
 }
@@ -141,6 +146,7 @@ pub fn gate_step(
         },
         Request::Release { id, retry_after_ms, charged } => Op::Release { id, retry_after_ms: *retry_after_ms, charged: charged.unwrap_or(true) },
         Request::Cancel { id } => Op::Cancel { id },
+        Request::Renew { id } => Op::Renew { id },
     };
     let out = shared_gate::step(&mut state, op, now, &opts);
     let answer = Answer { state, admit: out.admit, wait_ms: out.wait_ms, blocked: out.blocked.map(|b| b.as_str()), ahead: out.ahead };

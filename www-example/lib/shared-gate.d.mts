@@ -4,7 +4,7 @@ export class GateRefused extends Error {
   retryAfterMs: number;
 }
 export interface SharedGate {
-  run<T>(kind: string, priority: GatePriority, call: () => Promise<{ value: T; charged?: boolean }>, options?: { signal?: AbortSignal; maxWaitMs?: number; onWait?: (step: SharedGateStep) => void }): Promise<{ value: T; waitedMs: number }>;
+  run<T>(kind: string, priority: GatePriority, call: () => Promise<{ value: T; charged?: boolean }>, options?: { signal?: AbortSignal; maxWaitMs?: number; maxHoldMs?: number; onWait?: (step: SharedGateStep) => void }): Promise<{ value: T; waitedMs: number }>;
   peek(): Promise<SharedGateState>;
 }
 export function createSharedGate(args: {

@@ -3,6 +3,7 @@
 // one state row of its API key for a place, sleeps what it is told, and gives the place back.
 // `transact(fn)` runs `fn(state) -> [newState, result]` in one transaction on that row.
 import { createHash, randomUUID } from 'node:crypto';
+import { keepAlive, LEASE_MS, releaseSurely } from './lease.mjs';
 
 /** The longest sleep between two asks: a waiter must ask again before it loses its turn. */
 const MAX_SLEEP_MS = 1000;
@@ -20,14 +21,18 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
     const out = gateStep(state, request, Date.now(), options);
     return [out.state, out];
   });
+  // Three renewals fit in one lease: one lost renewal (a slow store) costs nothing.
+  const renewEveryMs = Math.max(1, (options?.leaseMs ?? 60_000) / 3);
   return {
     /**
      * Runs `call()` once a place is admitted. `priority`: interactive | bulk | backfill.
      * Waits at most `maxWaitMs` (then GateRefused 'GATE_BUSY' with the time left); a budget
      * that is spent is GateRefused 'BUDGET_EXHAUSTED'. `call` returns
      * `{ value, retryAfterMs?, charged? }` or throws (`retryAfterMs` on the error pauses everyone).
+     * `maxHoldMs`: the longest `call` can take (its upstream timeout plus a margin); the place
+     * is renewed while it runs, never longer than that.
      */
-    async run(kind, priority, call, { signal, maxWaitMs = 60000, onWait } = {}) {
+    async run(kind, priority, call, { signal, maxWaitMs = 60000, maxHoldMs = 30000, onWait } = {}) {
       const id = randomUUID();
       const cost = Number(costs[kind] ?? 0);
       const t0 = Date.now();
@@ -45,14 +50,21 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
         await new Promise((r) => setTimeout(r, Math.max(5, Math.min(out.waitMs, MAX_SLEEP_MS))));
       }
       const waitedMs = Date.now() - t0;
+      // The place is a short lease this process renews while the call runs: a process that
+      // dies frees it within LEASE_MS; a slow call keeps it, for at most maxHoldMs.
+      const stop = keepAlive(() => step({ op: 'renew', id }).then((out) => out.admit), { everyMs: renewEveryMs, maxMs: maxHoldMs });
+      const release = (retryAfterMs, charged) => {
+        stop();
+        return releaseSurely(() => step({ op: 'release', id, retryAfterMs, charged }), { what: `gate place ${id}` });
+      };
       let result;
       try {
         result = await call();
       } catch (e) {
-        await step({ op: 'release', id, retryAfterMs: e?.retryAfterMs ?? null, charged: false });
+        await release(e?.retryAfterMs ?? null, false);
         throw e;
       }
-      await step({ op: 'release', id, retryAfterMs: null, charged: result?.charged ?? true });
+      await release(null, result?.charged ?? true);
       return { value: result?.value, waitedMs };
     },
     /** The state as it is now (for the budget and queue display). */
@@ -82,6 +94,8 @@ export function gateOptionsFromEnv(env = process.env) {
     maxConcurrent: envNumber(env, 'MODASH_GATE_CONCURRENCY'),
     maxRetryAfterMs: (envNumber(env, 'MODASH_MAX_RETRY_AFTER_S') ?? 60) * 1000,
     dailyCredits: envNumber(env, 'MODASH_DAILY_CREDITS') ?? 1000,
+    // Short: live holders renew their places (lib/lease.mjs), so only a dead one's runs out.
+    leaseMs: LEASE_MS,
   };
 }
 

@@ -68,8 +68,10 @@ export function createSim(options = {}) {
     const kind = rawId ? 'report' : 'lookup';
     const key = rawId ? decodeURIComponent(rawId) : (url.searchParams.get('query') ?? '');
     stats[kind]++;
-    const entry = { kind, platform, key, at: Date.now(), status: 0 };
+    // `delivered`: the answer reached an open connection (a caller killed mid-call never got it).
+    const entry = { kind, platform, key, at: Date.now(), status: 0, delivered: false };
     stats.log.push(entry);
+    res.on('finish', () => { entry.delivered = !req.socket.destroyed; });
     const now = Date.now();
     starts.push(now);
     while (starts.length && starts[0] < now - 1000) starts.shift();

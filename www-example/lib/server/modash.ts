@@ -13,6 +13,10 @@ import { logCall } from './metrics';
 const BASE = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
 const KEY = process.env.MODASH_API_KEY ?? 'simulated';
 const TIMEOUT_MS = Number(process.env.MODASH_TIMEOUT_MS) > 0 ? Number(process.env.MODASH_TIMEOUT_MS) : 15000;
+/** A gate place is held at most the call's timeout plus this (reading the body, the log). */
+const HOLD_MARGIN_MS = 5000;
+/** The longest one Modash call holds a gate place: its timeout plus a margin. */
+export const MAX_CALL_MS = TIMEOUT_MS + HOLD_MARGIN_MS;
 /** The longest Retry-After passed on to a client (seconds): Modash asking for days must not freeze the app. */
 export const MAX_RETRY_AFTER_S = Number(process.env.MODASH_MAX_RETRY_AFTER_S) > 0 ? Number(process.env.MODASH_MAX_RETRY_AFTER_S) : 60;
 /** How many accounts a username search asks for: the exact one is often not the first. */
@@ -80,7 +84,7 @@ async function call<T>(kind: 'lookup' | 'report', path: string, ctx: CallContext
   if (process.env.MODASH_SERVER_GATE === 'off') return sendLogged();
   try {
     const { value } = await modashGate().run(kind, ctx.priority, async () => ({ value: await sendLogged(), charged: true }), {
-      signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? (ctx.priority === 'interactive' ? 30000 : 90000),
+      signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? (ctx.priority === 'interactive' ? 30000 : 90000), maxHoldMs: MAX_CALL_MS,
       onWait: (step) => { if (step.blocked === 'paused') waited429 = true; },
     });
     return value;

@@ -1,8 +1,8 @@
 // Refreshing one influencer platform for the whole team:
 // - fresh under the caller's use case's TTL (and not `force`): the stored analytics, no call;
-// - single flight: one lease row per influencer platform (with an expiry, so a crashed holder
-//   does not block it for ever); a second caller, from any tab or instance, waits for the
-//   holder's write and answers with it;
+// - single flight: one lease row per influencer platform with a short expiry its live holder
+//   renews (lib/lease.mjs), so a crashed holder blocks it for seconds, not minutes; a second
+//   caller, from any tab or instance, waits for the holder's write and answers with it;
 // - the holder fetches through the team-scale gate and writes in one transaction: the report's
 //   body as received into modash_profile_cache, the slim entry into notes (mergeAnalytics), older
 //   cache rows of that platform pruned; a paid report is never lost (kept in the cache table
@@ -12,15 +12,20 @@ import { randomUUID } from 'node:crypto';
 import { analyticsProgress, mergeAnalytics, notesEntry, parseTimestamp, resolveUserId, ttlConfigFromEnv, type UseCase } from 'modash-flow/server';
 import type { GatePriority } from 'modash-flow/server';
 import { HttpError, USER_ID } from './http';
-import { fetchProfile, ModashError, summary, type ModashReport } from './modash';
+import { fetchProfile, MAX_CALL_MS, ModashError, summary, type ModashReport } from './modash';
+import { keepAlive, LEASE_MS, releaseSurely } from '../lease.mjs';
 import { store, type Db } from './store';
 
 /** Cache rows kept per influencer platform (the one notes point to is never pruned). */
 const KEEP_CACHE_ROWS = 3;
 /** A report fetched this recently but not in notes (its notes write failed) is used instead of a new call. */
 const ORPHAN_REUSE_MS = 10 * 60 * 1000;
-/** A lease lasts longer than the longest gate wait (90 s) plus the call's timeout. */
-const LEASE_MS = 150_000;
+/**
+ * The longest a refresh holds its lease: a lookup and a report, each waiting at most 90 s for
+ * the team gate (bulk) and then taking at most MAX_CALL_MS. The lease itself lasts LEASE_MS
+ * and is renewed by its live holder (lib/lease.mjs), never past this.
+ */
+const MAX_HOLD_MS = 2 * (90_000 + MAX_CALL_MS);
 const JOIN_POLL_MS = 200;
 
 const serverTtl = ttlConfigFromEnv().config;
@@ -83,8 +88,17 @@ async function takeLease(ipId: number, owner: string): Promise<boolean> {
   return row?.owner === owner;
 }
 
+/** The holder's heartbeat: false when the lease is no longer ours. */
+async function renewLease(ipId: number, owner: string): Promise<boolean> {
+  const r = await store().db.updateTable('refresh_leases').set({ expires_at: Date.now() + LEASE_MS })
+    .where('influencer_platform_id', '=', ipId).where('owner', '=', owner).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Gives the lease back; while the store is unreachable, tried again until it answers. */
 async function dropLease(ipId: number, owner: string) {
-  await store().db.deleteFrom('refresh_leases').where('influencer_platform_id', '=', ipId).where('owner', '=', owner).execute().catch(() => {});
+  await releaseSurely(() => store().db.deleteFrom('refresh_leases').where('influencer_platform_id', '=', ipId).where('owner', '=', owner).execute(),
+    { what: `the refresh lease of influencer platform ${ipId}` });
 }
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
@@ -118,11 +132,12 @@ export async function refresh(req: RefreshRequest): Promise<Refreshed> {
   const before = lastRefreshedOf(row.notes, req.platform);
   while (!(await takeLease(ip.id, owner))) {
     if (req.signal.aborted) throw new ModashError('The client went away', 499, null, 'CLIENT_CLOSED');
-    if (Date.now() - t0 > LEASE_MS) throw new ModashError('Another refresh of this platform is taking too long', 504, null, 'UPSTREAM_TIMEOUT');
+    if (Date.now() - t0 > MAX_HOLD_MS) throw new ModashError('Another refresh of this platform is taking too long', 504, null, 'UPSTREAM_TIMEOUT');
     await sleep(JOIN_POLL_MS, req.signal);
     const now = lastRefreshedOf(await notesOf(db, req.id), req.platform);
     if (now !== null && (before === null || now > before)) return storedAnswer(req.id, req.platform, 'joined', Date.now() - t0);
   }
+  const stopRenewing = keepAlive(() => renewLease(ip.id, owner), { maxMs: MAX_HOLD_MS });
   try {
     // The holder before us may have written while we took over: then nothing is left to do.
     const latest = await notesOf(db, req.id);
@@ -130,6 +145,7 @@ export async function refresh(req: RefreshRequest): Promise<Refreshed> {
     if (latestAt !== null && (before === null || latestAt > before)) return storedAnswer(req.id, req.platform, 'joined', Date.now() - t0);
     return await fetchAndStore(req, ip, resolved, t0);
   } finally {
+    stopRenewing();
     await dropLease(ip.id, owner);
   }
 }

@@ -72,6 +72,9 @@ function sqliteStore(): Store {
 
 function postgresStore(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+  // An idle connection that PostgreSQL closes (a restart, a failover) is dropped from the pool
+  // and the next query opens a new one; unhandled, the error would end the process.
+  pool.on('error', (e) => console.error('[store] an idle PostgreSQL connection was closed:', e.message));
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   let schema: Promise<unknown> | null = null;
   const ready = () => (schema ??= pool.query(PG_SCHEMA).catch((e) => { schema = null; throw e; }));
