@@ -1,0 +1,1 @@
+export function credentialsFile(where?: { file?: string; url?: string }): string;
