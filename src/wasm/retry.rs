@@ -185,3 +185,22 @@ pub fn retry_request(request: JsValue, options: &JsValue, done: run::Done) -> Re
     run::run(request, policy, signal, on_retry, done);
     Ok(())
 }
+
+/// `Retry-After` in milliseconds, the one reader the retry loop uses: delta-seconds (digits
+/// only) or an HTTP-date measured against `now` (epoch ms, default `Date.now()`; a past date is
+/// 0), or a number of seconds; `null` for anything else (a negative, a decimal string, text
+/// that is not an HTTP date, `null`). For servers passing a capped Retry-After on, scripts
+/// pausing after a 429 and pages showing how long to wait.
+/// @throws ModashFlowError `INVALID_ARGUMENT` when `now` is given and is not a finite number.
+#[wasm_bindgen(js_name = parseRetryAfter, unchecked_return_type = "number | null")]
+pub fn parse_retry_after(
+    #[wasm_bindgen(unchecked_param_type = "string | number | null | undefined")] value: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "number")] now: JsValue,
+) -> Result<JsValue, JsValue> {
+    let now = if now.is_undefined() || now.is_null() {
+        js_sys::Date::now()
+    } else {
+        now.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(&format!("now must be a finite number of epoch milliseconds, got {}", describe(&now))))?
+    };
+    Ok(run::retry_after_value(&value, now).map_or(JsValue::NULL, JsValue::from_f64))
+}

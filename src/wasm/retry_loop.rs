@@ -55,7 +55,7 @@ pub(crate) fn header_retry_after(headers: &JsValue, now: f64) -> Option<f64> {
     retry_after_value(&value, now)
 }
 
-fn retry_after_value(v: &JsValue, now: f64) -> Option<f64> {
+pub(crate) fn retry_after_value(v: &JsValue, now: f64) -> Option<f64> {
     if let Some(s) = v.as_string() {
         policy::parse_retry_after(&s, now)
     } else {

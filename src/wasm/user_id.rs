@@ -57,6 +57,13 @@ pub fn normalize_platform(#[wasm_bindgen(unchecked_optional_param_type = "string
     platform_arg(&value).map(|p| word(p.as_str()))
 }
 
+/// The platforms `normalizePlatform` answers with, in order: `['instagram', 'tiktok', 'youtube']`
+/// (a new array each call). The app's one platform list.
+#[wasm_bindgen(js_name = knownPlatforms, unchecked_return_type = "Platform[]")]
+pub fn known_platforms() -> js_sys::Array {
+    crate::platform::Platform::ALL.iter().map(|p| word(p.as_str())).collect()
+}
+
 /// The legacy rule: legacy `modash_data.userId` applies to `platform` when the legacy platform
 /// normalises to it, or when the legacy platform is absent/empty and `platform` is Instagram.
 /// A legacy platform that does not normalise is never trusted.

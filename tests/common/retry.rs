@@ -379,3 +379,44 @@ async fn settled_waits_leave_nothing_behind() {
     let grown = pages() - before;
     assert!(grown <= 2, "memory grew by {grown} pages of 64 KB over 20,000 settled attempts");
 }
+
+/// `parseRetryAfter`: the retry loop's own reader, exported (delta-seconds, an HTTP-date, a
+/// number of seconds; null for anything else).
+#[wasm_bindgen_test]
+fn parse_retry_after_is_the_loops_reader() {
+    use modash_flow::wasm::retry::parse_retry_after;
+    let now = 1_736_935_200_000.0; // Wed, 15 Jan 2025 10:00:00 GMT
+    for (value, want) in [
+        ("'120'", Some(120_000.0)),
+        ("' 7 '", Some(7_000.0)),
+        ("'Wed, 15 Jan 2025 10:00:30 GMT'", Some(30_000.0)),
+        ("'Wed, 15 Jan 2025 09:00:00 GMT'", Some(0.0)),
+        ("3", Some(3_000.0)),
+        ("'1.5'", None),
+        ("'-1'", None),
+        ("'2025-01-15T10:00:30Z'", None),
+        ("'soon'", None),
+        ("null", None),
+        ("-2", None),
+    ] {
+        let got = parse_retry_after(js(value), now.into()).unwrap();
+        assert_eq!(got.as_f64(), want, "{value}");
+        if want.is_none() {
+            assert!(got.is_null(), "{value}: null, not undefined");
+        }
+    }
+    assert!(parse_retry_after(js("'5'"), JsValue::UNDEFINED).unwrap().as_f64() == Some(5_000.0));
+    let e = parse_retry_after(js("'5'"), js("NaN")).unwrap_err();
+    assert_eq!(prop(&e, "code").as_string().as_deref(), Some("INVALID_ARGUMENT"));
+}
+
+/// `knownPlatforms`: the platforms normalizePlatform answers with.
+#[wasm_bindgen_test]
+fn known_platforms_are_normalize_platforms_answers() {
+    let list = js_sys::Array::from(&modash_flow::wasm::user_id::known_platforms().into());
+    let names: Vec<String> = list.iter().map(|v| v.as_string().unwrap()).collect();
+    assert_eq!(names, ["instagram", "tiktok", "youtube"]);
+    for n in &names {
+        assert_eq!(modash_flow::wasm::user_id::normalize_platform(JsValue::from_str(n)).unwrap().as_string().as_deref(), Some(n.as_str()));
+    }
+}

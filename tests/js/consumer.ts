@@ -2,11 +2,16 @@
 // precise (no `any`), and misuse must not compile (the @ts-expect-error lines).
 import {
   normalizePlatform, resolveUserId, notesEntry, ttlConfigFromEnv, resolveTtl, analyticsProgressBatch, cacheAgeLabel,
-  type Platform, type UserIdResolution, type NotesEntry, type TtlConfig, type AnalyticsProgress, type ModashFlowError,
+  parseRetryAfter, knownPlatforms, type Platform, type UserIdResolution, type NotesEntry, type TtlConfig, type AnalyticsProgress, type ModashFlowError,
 } from 'modash-flow';
 import * as browser from 'modash-flow';
 
 const p: Platform = normalizePlatform('ig');
+const platforms: Platform[] = knownPlatforms();
+const waitMs: number | null = parseRetryAfter('120') ?? parseRetryAfter(3, Date.now()) ?? parseRetryAfter(null);
+// @ts-expect-error a Retry-After is text or a number of seconds
+parseRetryAfter({});
+void platforms; void waitMs;
 const r: UserIdResolution = resolveUserId({ modash_data: {} }, p);
 const id: string | null = r.userId;
 const src: 'platform' | 'legacy' | 'none' = r.source;

@@ -16,14 +16,14 @@ const snippets = (dir) => readdirSync(new URL(dir, PKG), { recursive: true }).fi
 test('the browser entry has the client API and leaves the server-only exports out', () => {
   const browser = exported('modash_flow.js');
   for (const name of ['resolveUserId', 'notesEntry', 'analyticsProgress', 'analyticsProgressBatch', 'cacheAgeLabel', 'normalizePlatform',
-    'resolveTtl', 'isFresh', 'parseTimestamp', 'parseTimestamps', 'ttlConfigFromEnv', 'retryRequest', 'createRequestGate']) {
+    'resolveTtl', 'isFresh', 'parseTimestamp', 'parseTimestamps', 'ttlConfigFromEnv', 'retryRequest', 'createRequestGate', 'parseRetryAfter', 'knownPlatforms']) {
     assert.ok(browser.has(name), `modash-flow exports ${name}`);
   }
   for (const name of ['pickExactMatch', 'inRollout', 'rolloutBucket', 'mergeAnalytics', 'slimNotes', 'gateStep']) {
     assert.ok(!browser.has(name), `modash-flow leaves ${name} to modash-flow/server`);
   }
   const server = exported('server/modash_flow.js');
-  for (const name of ['pickExactMatch', 'inRollout', 'mergeAnalytics', 'slimNotes', 'gateStep', 'resolveUserId']) {
+  for (const name of ['pickExactMatch', 'inRollout', 'mergeAnalytics', 'slimNotes', 'gateStep', 'resolveUserId', 'parseRetryAfter', 'knownPlatforms']) {
     assert.ok(server.has(name), `modash-flow/server exports ${name}`);
   }
 });
