@@ -1,7 +1,9 @@
 'use client';
 import { useEffect, useState } from 'react';
+import { secondsLeft } from '@/lib/client/pause';
 import type { GateStats } from 'modash-flow';
 import { gateEnabled, panelGate } from '@/lib/client/gate';
+import { useBrowserConfig } from '@/lib/client/config';
 import { useRosterInfluencerAnalytics, type Influencer } from './useRosterInfluencerAnalytics';
 
 const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n * 100).toFixed(2)} %` : n.toLocaleString('en'));
@@ -10,9 +12,10 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
   const [platform, setPlatform] = useState(influencer.platforms[0]?.platform ?? 'instagram');
   const s = useRosterInfluencerAnalytics(influencer, platform, onNotes);
   const [gate, setGate] = useState<GateStats | null>(null);
-  useEffect(() => (gateEnabled() ? panelGate().onChange(setGate) : undefined), []);
+  const { gate: gateOptions } = useBrowserConfig();
+  useEffect(() => (gateEnabled() ? panelGate(gateOptions).onChange(setGate) : undefined), [gateOptions]);
   const waiting = gate && (gate.queued > 0 || gate.pausedUntil)
-    ? ` (requests queued: ${gate.queued}${gate.pausedUntil ? `; Modash asked us to wait ${Math.max(0, Math.ceil((gate.pausedUntil - Date.now()) / 1000))} s` : ''})`
+    ? ` (requests queued: ${gate.queued}${gate.pausedUntil ? `; Modash asked us to wait ${secondsLeft(gate.pausedUntil)} s` : ''})`
     : '';
   return (
     <aside className="panel" data-testid="panel" aria-label={`Analytics for ${influencer.name}`}>

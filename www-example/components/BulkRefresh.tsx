@@ -3,7 +3,8 @@
 // the page, through the page's request gate, with a progress bar and a cancel button.
 import { useEffect, useRef, useState } from 'react';
 import { analyticsProgressBatch, type GateStats } from 'modash-flow';
-import { browserTtl } from '@/lib/client/ttl';
+import { useBrowserConfig } from '@/lib/client/config';
+import { secondsLeft } from '@/lib/client/pause';
 import { gateEnabled, pageGate, refresh } from '@/lib/client/gate';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 
@@ -14,8 +15,9 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
   const [stats, setStats] = useState<GateStats | null>(null);
   const [now, setNow] = useState(Date.now());
   const controller = useRef<AbortController | null>(null);
+  const config = useBrowserConfig();
 
-  useEffect(() => pageGate().onChange((s) => { setStats(s); setNow(Date.now()); }), []);
+  useEffect(() => pageGate(config.gate).onChange((s) => { setStats(s); setNow(Date.now()); }), [config.gate]);
   // `?gate=off` is read once mounted (the server's HTML has no URL query to read).
   const [gateOn, setGateOn] = useState(true);
   useEffect(() => setGateOn(gateEnabled()), []);
@@ -24,14 +26,14 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
 
   async function start() {
     const target = selected.size ? rows.filter((r) => selected.has(r.id)) : rows;
-    const badges = analyticsProgressBatch(target.map((r) => ({ notes: r.notes, platforms: r.platforms.map((x) => x.platform) })), { ttl: browserTtl().config, useCase: 'bulkRefresh' });
+    const badges = analyticsProgressBatch(target.map((r) => ({ notes: r.notes, platforms: r.platforms.map((x) => x.platform) })), { ttl: config.ttl, useCase: 'bulkRefresh' });
     const jobs = target.flatMap((r, k) => badges[k].problem ? [] : badges[k].platforms.filter((x) => !x.fresh && !x.problem).map((x) => ({ id: r.id, platform: x.platform })));
     const c = new AbortController();
     controller.current = c;
     const progress: Progress = { total: jobs.length, done: 0, failed: 0, cancelled: 0, rateLimited: 0, running: true, budgetSpent: false, fromColleagues: 0, serverWaitMs: 0 };
     setP({ ...progress });
     await Promise.all(jobs.map(async (j) => {
-      const r = await refresh(j.id, j.platform, 'bulkRefresh', { signal: c.signal, onRetry: (i) => { if (i.status === 429) { progress.rateLimited++; setP({ ...progress }); } } });
+      const r = await refresh(config.gate, j.id, j.platform, 'bulkRefresh', { signal: c.signal, onRetry: (i) => { if (i.status === 429) { progress.rateLimited++; setP({ ...progress }); } } });
       if (r.success && r.data) {
         progress.done++;
         if (r.data.source !== 'modash') progress.fromColleagues++;
@@ -50,7 +52,7 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
     setP({ ...progress });
   }
 
-  const cooldown = stats?.pausedUntil ? Math.max(0, Math.ceil((stats.pausedUntil - now) / 1000)) : 0;
+  const cooldown = secondsLeft(stats?.pausedUntil, now);
   return (
     <div className="bulk">
       <button data-testid="bulk-refresh" disabled={p?.running} onClick={start}>

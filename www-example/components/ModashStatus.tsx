@@ -2,6 +2,7 @@
 // Today's Modash credits and the team's queue, as the server's shared gate sees them (every
 // tab and instance spends from the same budget), refreshed every few seconds.
 import { useEffect, useState } from 'react';
+import { secondsLeft } from '@/lib/client/pause';
 
 interface Status {
   credits: { daily: number | null; spent: number; remaining: number | null; resetsAt: string };
@@ -27,7 +28,7 @@ export function ModashStatus() {
         <>Modash credits today: <strong data-testid="credits-left" data-remaining={credits.remaining}>{credits.remaining.toLocaleString('en', { maximumFractionDigits: 2 })}</strong> of {credits.daily!.toLocaleString('en')} left</>
       )}
       {s.waiting + s.inFlight > 0 && <> · team queue: {s.inFlight} in flight, {s.waiting} waiting</>}
-      {s.pausedUntil && <> · Modash asked the team to wait {Math.max(0, Math.ceil((s.pausedUntil - Date.now()) / 1000))} s</>}
+      {s.pausedUntil && <> · Modash asked the team to wait {secondsLeft(s.pausedUntil)} s</>}
     </p>
   );
 }

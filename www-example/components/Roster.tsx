@@ -1,9 +1,9 @@
 'use client';
 // The roster: a page of influencers with their analytics badges, computed for the whole page
-// in one analyticsProgressBatch call, under the TTLs from NEXT_PUBLIC_ variables.
+// in one analyticsProgressBatch call, under the server's TTLs (lib/client/config.tsx).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { analyticsProgressBatch } from 'modash-flow';
-import { browserTtl } from '@/lib/client/ttl';
+import { useBrowserConfig } from '@/lib/client/config';
 import { AnalyticsPanel } from './AnalyticsPanel';
 import { BulkRefresh } from './BulkRefresh';
 import { ModashStatus } from './ModashStatus';
@@ -18,6 +18,7 @@ export function Roster({ initial, pageSize }: { initial: Page; pageSize: number 
   const [error, setError] = useState<string | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
+  const { ttl } = useBrowserConfig();
 
   // The page on screen: a fetch only when another one is asked for.
   const shown = useRef(initial.page);
@@ -41,8 +42,8 @@ export function Roster({ initial, pageSize }: { initial: Page; pageSize: number 
   useEffect(() => setNow(Date.now()), [page]);
   const badges = useMemo(() => {
     if (!page || now === null) return [];
-    return analyticsProgressBatch(page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })), { ttl: browserTtl().config, now });
-  }, [page, now]);
+    return analyticsProgressBatch(page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })), { ttl, now });
+  }, [page, now, ttl]);
 
   const onNotes = useCallback((id: number, notes: string) => {
     setPage((p) => (p ? { ...p, rows: p.rows.map((r) => (r.id === id ? { ...r, notes } : r)) } : p));

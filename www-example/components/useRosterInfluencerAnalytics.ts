@@ -8,7 +8,7 @@
 import { useEffect, useEffectEvent, useState } from 'react';
 import { analyticsProgress, cacheAgeLabel, normalizePlatform, notesEntry, resolveUserId, type UserIdResolution } from 'modash-flow';
 import { refresh } from '@/lib/client/gate';
-import { browserTtl } from '@/lib/client/ttl';
+import { useBrowserConfig } from '@/lib/client/config';
 import { useStaff } from './StaffContext';
 
 /** The panel-open beacon (the metrics page): sent once, when the panel's data is final. */
@@ -41,6 +41,7 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : n
 export function useRosterInfluencerAnalytics(influencer: Influencer, platform: string, onNotes: (id: number, notes: string) => void): AnalyticsState {
   const [state, setState] = useState<AnalyticsState>(initial);
   const { cohort } = useStaff();
+  const { ttl, gate } = useBrowserConfig();
   // Read when the effect runs (the latest notes and callback), without re-running it when they change.
   const currentNotes = useEffectEvent(() => influencer.notes);
   const notesWritten = useEffectEvent((id: number, notes: string) => onNotes(id, notes));
@@ -71,8 +72,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       report('error', null);
       return () => controller.abort();
     }
-    const { config } = browserTtl();
-    const freshness = analyticsProgress(notes, [p], { ttl: config }).platforms[0];
+    const freshness = analyticsProgress(notes, [p], { ttl }).platforms[0];
     const entry = notesEntry(notes, p);
 
     (async () => {
@@ -101,7 +101,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       }
       if (shown && freshness.fresh) { report('fresh', shownSource); return; }
       if (controller.signal.aborted) return;
-      const r = await refresh(influencer.id, p, 'roster', {
+      const r = await refresh(gate, influencer.id, p, 'roster', {
         signal: controller.signal,
         onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status ? `Modash error ${i.status}` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
       });
@@ -111,7 +111,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         notesWritten(influencer.id, body.notes);
         const now = Date.now();
         // Fetched now, by a colleague's request this one joined, or fresh already on the server.
-        const at = body.source === 'modash' ? now : (analyticsProgress(body.notes, [p], { ttl: config }).platforms[0]?.lastRefreshed ?? now);
+        const at = body.source === 'modash' ? now : (analyticsProgress(body.notes, [p], { ttl }).platforms[0]?.lastRefreshed ?? now);
         set({ phase: 'ready', progress: null, source: body.source === 'store' ? 'cache' : 'modash', stale: false, refreshing: false, error: null, lastRefreshed: at, ageLabel: cacheAgeLabel(at, { style: 'long' }), metrics: { ...(body.profile as unknown as Metrics) } });
         lookedUp = Boolean(body.lookedUp);
         report('fresh', body.source === 'store' ? 'cache' : 'modash');
@@ -133,7 +133,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       report(shown ? 'stale' : 'error', null);
     })();
     return () => controller.abort(new DOMException('panel closed', 'AbortError'));
-  }, [influencer.id, platform, cohort]);
+  }, [influencer.id, platform, cohort, ttl, gate]);
 
   return state;
 }

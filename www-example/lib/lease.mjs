@@ -4,6 +4,7 @@
 // live holder waiting on a slow Modash answer keeps it. Its release, when the store is
 // unreachable, is tried again until the store is back instead of being left to expire.
 // Used by lib/shared-gate.mjs (the gate's places) and lib/server/refresh.ts (refresh leases).
+import { log } from './log.mjs';
 
 /** How long a lease lasts without a renewal: a dead holder's lease is free again after this. */
 export const LEASE_MS = 10_000;
@@ -39,18 +40,18 @@ export function keepAlive(renew, { everyMs = RENEW_EVERY_MS, maxMs, onLost = () 
  * the background for `forMs` without holding up the caller. Resolves once the first attempt
  * is over: true when it went through.
  */
-export async function releaseSurely(release, { forMs = RELEASE_RETRY_MS, everyMs = 1000, log = console.error, what = 'a lease' } = {}) {
+export async function releaseSurely(release, { forMs = RELEASE_RETRY_MS, everyMs = 1000, logger = log(), what = 'a lease' } = {}) {
   try {
     await release();
     return true;
   } catch (e) {
-    log(`[lease] releasing ${what} failed (${e?.message ?? e}); trying again until the store answers`);
+    logger.warn({ err: e, lease: what }, 'a release failed; trying again until the store answers');
   }
   const started = Date.now();
   const again = async () => {
     try {
       await release();
-      log(`[lease] ${what} released after ${Date.now() - started} ms`);
+      logger.info({ lease: what, afterMs: Date.now() - started }, 'released after the store came back');
     } catch {
       if (Date.now() - started < forMs) setTimeout(again, everyMs).unref?.();
     }

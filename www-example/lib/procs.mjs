@@ -3,11 +3,12 @@
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from './config.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function start(name, cmd, args, env, { quiet = false } = {}) {
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: ROOT, env: childEnv({ NEXT_TELEMETRY_DISABLED: '1', ...env }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const onData = (d) => { out += d; if (!quiet) process.stdout.write(`[${name}] ${d}`.replace(/\n(?=.)/g, `\n[${name}] `)); };
   child.stdout.on('data', onData);

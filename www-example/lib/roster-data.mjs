@@ -1,5 +1,6 @@
 // The deterministic roster shared by the seed (SQLite rows) and the simulated Modash service
 // (the accounts it knows). Every case the flow must handle appears at a fixed rhythm.
+import { baseConfig } from './config.mjs';
 
 export const PLATFORMS = ['instagram', 'tiktok', 'youtube'];
 const FIRST = ['Ana', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jade', 'Kai', 'Lia', 'Mo', 'Nia', 'Oli', 'Pia'];
@@ -163,4 +164,4 @@ export function influencer(i, now) {
   return { id: i + 1, name, kase, platforms, accounts: acc, notes, cache, expect };
 }
 
-export const ROSTER_SIZE = Number(process.env.ROSTER_SIZE ?? 240);
+export const ROSTER_SIZE = baseConfig().ROSTER_SIZE;

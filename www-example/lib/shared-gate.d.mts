@@ -13,6 +13,9 @@ export function createSharedGate(args: {
   options?: SharedGateOptions;
   costs?: Record<string, number>;
 }): SharedGate;
-export function gateKey(env?: Record<string, string | undefined>): string;
-export function gateOptionsFromEnv(env?: Record<string, string | undefined>): SharedGateOptions;
-export function creditCostsFromEnv(env?: Record<string, string | undefined>): Record<string, number>;
+import type { Config } from './config.mjs';
+import type { Store } from './store.mjs';
+export function gateKey(config: Config): string;
+export function gateOptions(config: Config): SharedGateOptions;
+export function creditCosts(config: Config): Record<string, number>;
+export function storeTransact(store: Store, key: string): <R>(fn: (state: SharedGateState | null) => [SharedGateState, R]) => Promise<R>;

@@ -4,6 +4,7 @@
 // `transact(fn)` runs `fn(state) -> [newState, result]` in one transaction on that row.
 import { createHash, randomUUID } from 'node:crypto';
 import { keepAlive, LEASE_MS, releaseSurely } from './lease.mjs';
+import { log } from './log.mjs';
 
 /** The longest sleep between two asks: a waiter must ask again before it loses its turn. */
 const MAX_SLEEP_MS = 1000;
@@ -44,8 +45,10 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
         if (signal?.aborted || waited + Math.min(out.waitMs, MAX_SLEEP_MS) > maxWaitMs) {
           await step({ op: 'cancel', id });
           if (signal?.aborted) throw new GateRefused('The client went away', 'CLIENT_CLOSED', 0);
+          log().warn({ kind, priority, blocked: out.blocked, waitedMs: waited }, 'gave up waiting for a gate place');
           throw new GateRefused(out.blocked === 'paused' ? 'Modash asked us to wait' : 'Too many Modash calls are waiting', 'GATE_BUSY', Math.max(out.waitMs, 1000));
         }
+        log().debug({ kind, priority, blocked: out.blocked, waitMs: out.waitMs, ahead: out.ahead }, 'waiting for a gate place');
         onWait?.(out);
         await new Promise((r) => setTimeout(r, Math.max(5, Math.min(out.waitMs, MAX_SLEEP_MS))));
       }
@@ -77,42 +80,44 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
   };
 }
 
-const envNumber = (env, name) => (env[name] === undefined || env[name] === '' ? undefined : Number(env[name]));
-
 /** The state row's key: a digest of the API key (the key itself is never stored). */
-export const gateKey = (env = process.env) => createHash('sha256').update(env.MODASH_API_KEY ?? 'simulated').digest('hex').slice(0, 32);
+export const gateKey = (config) => createHash('sha256').update(config.MODASH_API_KEY).digest('hex').slice(0, 32);
 
 /**
- * Options every process of one key must share: MODASH_GATE_RPS / _BURST / _CONCURRENCY (1.5, 1,
- * 4: never more than 2 calls start in a second), MODASH_MAX_RETRY_AFTER_S (60),
- * MODASH_DAILY_CREDITS (1,000).
+ * Options every process of one key must share (lib/config.mjs): MODASH_GATE_RPS / _BURST /
+ * _CONCURRENCY (1.5, 1, 4: never more than 2 calls start in a second), MODASH_MAX_RETRY_AFTER_S
+ * (60), MODASH_DAILY_CREDITS (1,000).
  */
-export function gateOptionsFromEnv(env = process.env) {
+export function gateOptions(config) {
   return {
-    requestsPerSecond: envNumber(env, 'MODASH_GATE_RPS'),
-    burst: envNumber(env, 'MODASH_GATE_BURST'),
-    maxConcurrent: envNumber(env, 'MODASH_GATE_CONCURRENCY'),
-    maxRetryAfterMs: (envNumber(env, 'MODASH_MAX_RETRY_AFTER_S') ?? 60) * 1000,
-    dailyCredits: envNumber(env, 'MODASH_DAILY_CREDITS') ?? 1000,
+    requestsPerSecond: config.MODASH_GATE_RPS,
+    burst: config.MODASH_GATE_BURST,
+    maxConcurrent: config.MODASH_GATE_CONCURRENCY,
+    maxRetryAfterMs: config.MODASH_MAX_RETRY_AFTER_S * 1000,
+    dailyCredits: config.MODASH_DAILY_CREDITS,
     // Short: live holders renew their places (lib/lease.mjs), so only a dead one's runs out.
     leaseMs: LEASE_MS,
   };
 }
 
 /** Credits per call kind: MODASH_CREDIT_COST_REPORT (1), MODASH_CREDIT_COST_LOOKUP (0). */
-export function creditCostsFromEnv(env = process.env) {
-  return { report: envNumber(env, 'MODASH_CREDIT_COST_REPORT') ?? 1, lookup: envNumber(env, 'MODASH_CREDIT_COST_LOOKUP') ?? 0 };
+export function creditCosts(config) {
+  return { report: config.MODASH_CREDIT_COST_REPORT, lookup: config.MODASH_CREDIT_COST_LOOKUP };
 }
 
 /**
- * `transact` over a lib/store.mjs store (the scripts): the key's row, locked for the step
- * (SQLite: the store's BEGIN IMMEDIATE; PostgreSQL: FOR UPDATE). A row the module cannot
- * read starts over.
+ * The one transaction on the key's gate row, for the routes and the scripts alike: the row is
+ * made if missing, read locked (SQLite: the store's BEGIN IMMEDIATE; PostgreSQL: FOR UPDATE),
+ * stepped by `fn(state) -> [newState, result]` and written back. A row the module cannot read
+ * (written by another version, by hand) starts over.
  */
 export function storeTransact(store, key) {
-  return (fn) => store.tx(async (s) => {
-    await s.run("INSERT INTO modash_gate (api_key, state) VALUES (?, 'null') ON CONFLICT (api_key) DO NOTHING", [key]);
-    const row = await s.get(`SELECT state FROM modash_gate WHERE api_key = ?${s.kind === 'postgres' ? ' FOR UPDATE' : ''}`, [key]);
+  return (fn) => store.tx(async (db) => {
+    // The row exists before it is locked (a first step of two processes at once waits here).
+    await db.insertInto('modash_gate').values({ api_key: key, state: 'null' }).onConflict((oc) => oc.column('api_key').doNothing()).execute();
+    let q = db.selectFrom('modash_gate').select('state').where('api_key', '=', key);
+    if (store.locking) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
     let state = null;
     try { state = JSON.parse(row?.state ?? 'null'); } catch { state = null; }
     let out;
@@ -120,9 +125,10 @@ export function storeTransact(store, key) {
       out = fn(state);
     } catch (e) {
       if (e?.code !== 'INVALID_ARGUMENT' || state === null) throw e;
+      log().warn({ err: e }, 'the stored gate state is unreadable; starting over');
       out = fn(null);
     }
-    await s.run('UPDATE modash_gate SET state = ? WHERE api_key = ?', [JSON.stringify(out[0]), key]);
+    await db.updateTable('modash_gate').set({ state: JSON.stringify(out[0]) }).where('api_key', '=', key).execute();
     return out[1];
   });
 }

@@ -16,12 +16,13 @@
 //   --rollback restores them exactly and deletes the cache rows the migration created.
 // Both rollbacks skip (and list) a row whose notes changed since the migration wrote them (a
 // refresh, a later backfill): newer data is never overwritten, unless --force.
-// Store: SQLite (DATABASE_FILE, default data/staff.db), or PostgreSQL when DATABASE_URL is set.
-// Modash: MODASH_API_BASE (default the simulated service on 127.0.0.1:4010), MODASH_API_KEY.
+// Store: the app's (lib/store.mjs: SQLite, or PostgreSQL when DATABASE_URL is set), migrated
+// to the latest schema first. Modash: MODASH_API_BASE and MODASH_API_KEY (lib/config.mjs).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { openStore } from '../lib/store.mjs';
-import { createSharedGate, creditCostsFromEnv, gateKey, gateOptionsFromEnv, storeTransact } from '../lib/shared-gate.mjs';
+import { baseConfig } from '../lib/config.mjs';
+import { locked, notesTextOf, openStore } from '../lib/store.mjs';
+import { createSharedGate, creditCosts, gateKey, gateOptions, storeTransact } from '../lib/shared-gate.mjs';
 
 const require = createRequire(import.meta.url);
 const mf = require('../../pkg-node/modash_flow.js');
@@ -69,26 +70,29 @@ function progress(label, total) {
 const bytes = (s) => (s == null ? 0 : Buffer.byteLength(s));
 /** sha256 of notes text as the store gives it back (null notes have their own digest). */
 const digest = (text) => createHash('sha256').update(text == null ? '\u0000null' : String(text)).digest('hex');
+const config = baseConfig();
 /** The notes text of a row, as the store gives it back (PostgreSQL: its own text of the jsonb). */
-const notesOf = async (s, id, lock = false) =>
-  (await s.get(`SELECT ${s.notesText()} AS notes FROM influencers WHERE id = ?${lock && s.kind === 'postgres' ? ' FOR UPDATE' : ''}`, [id]))?.notes ?? null;
+const notesOf = async (store, db, id, lock = false) => {
+  const q = db.selectFrom('influencers').select(store.notesText.as('notes')).where('id', '=', id);
+  return (await (lock ? locked(store, q) : q).executeTakeFirst())?.notes ?? null;
+};
+const countOf = async (db, table) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const setNotes = (store, db, id, text) => db.updateTable('influencers').set({ notes: store.notesValue(text) }).where('id', '=', id).execute();
 
 async function movePayloads(store, o) {
-  const j = store.jsonParam();
   const report = { command: 'move-payloads', backend: store.kind, dryRun: o.dryRun, rowsSeen: 0, changed: 0, payloadsMoved: 0, skipped: {}, bytesBefore: 0, bytesAfter: 0 };
   const skip = (why) => { report.skipped[why] = (report.skipped[why] ?? 0) + 1; };
-  const total = Math.min(o.limit, Number((await store.get('SELECT COUNT(*) AS n FROM influencers')).n));
+  const total = Math.min(o.limit, await countOf(store.db, 'influencers'));
   const tick = progress('move-payloads', total);
   let after = 0, batchNo = 0;
   while (report.rowsSeen < total) {
-    const ids = await store.all('SELECT id FROM influencers WHERE id > ? ORDER BY id LIMIT ?', [after, Math.min(o.batch, total - report.rowsSeen)]);
+    const ids = await store.db.selectFrom('influencers').select('id').where('id', '>', after).orderBy('id').limit(Math.min(o.batch, total - report.rowsSeen)).execute();
     if (!ids.length) break;
     for (const { id } of ids) {
       after = id;
       report.rowsSeen++;
-      await store.tx(async (s) => {
-        const row = await s.get(`SELECT ${s.notesText()} AS notes FROM influencers WHERE id = ?${s.kind === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
-        const text = row?.notes ?? null;
+      await store.tx(async (db) => {
+        const text = await notesOf(store, db, id, true);
         report.bytesBefore += bytes(text);
         if (text == null) { report.bytesAfter += 0; return skip('no notes'); }
         let first;
@@ -102,23 +106,25 @@ async function movePayloads(store, o) {
         if (!first.payloads.length) { report.bytesAfter += bytes(text); return skip('nothing to move'); }
         if (o.dryRun) { report.changed++; report.payloadsMoved += first.payloads.length; report.bytesAfter += first.bytesAfter; return; }
         // Keep the original once: a re-run after a crash keeps the first backup.
-        await s.run(`INSERT INTO notes_backup (influencer_id, notes, migrated_at) VALUES (?, ${j}, ?) ON CONFLICT (influencer_id) DO NOTHING`, [id, text, new Date().toISOString()]);
+        await db.insertInto('notes_backup').values({ influencer_id: id, notes: store.notesValue(text), migrated_at: new Date().toISOString() })
+          .onConflict((oc) => oc.column('influencer_id').doNothing()).execute();
         const cacheIds = {};
         const created = [];
         for (const p of first.payloads) {
-          const ip = await s.get('SELECT id FROM influencer_platforms WHERE influencer_id = ? AND platform = ?', [id, p.platform]);
+          const ip = await db.selectFrom('influencer_platforms').select('id').where('influencer_id', '=', id).where('platform', '=', p.platform).executeTakeFirst();
           if (!ip) throw Object.assign(new Error(`influencer ${id}: ${p.platform} is not listed in influencer_platforms`), { code: 'PLATFORM_NOT_LISTED' });
-          const c = await s.get('INSERT INTO modash_profile_cache (influencer_platform_id, modash_user_id, platform, payload, fetched_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+          const c = await db.insertInto('modash_profile_cache').values({
             // The payload's own text (exact bytes), never a re-serialisation of the parsed value.
-            [ip.id, p.userId ?? '', p.platform, p.payloadText ?? JSON.stringify(p.payload), new Date().toISOString()]);
+            influencer_platform_id: ip.id, modash_user_id: p.userId ?? '', platform: p.platform, payload: p.payloadText ?? JSON.stringify(p.payload), fetched_at: new Date().toISOString(),
+          }).returning('id').executeTakeFirstOrThrow();
           cacheIds[p.source === 'legacy' ? 'legacy' : p.platform] = String(c.id);
           created.push(Number(c.id));
         }
         const second = mf.slimNotes(text, { cacheIds });
-        await s.run(`UPDATE influencers SET notes = ${j} WHERE id = ?`, [second.notes, id]);
-        const written = await notesOf(s, id);
-        const prev = await s.get('SELECT cache_ids FROM notes_backup WHERE influencer_id = ?', [id]);
-        await s.run('UPDATE notes_backup SET cache_ids = ?, written_digest = ? WHERE influencer_id = ?', [JSON.stringify([...JSON.parse(prev.cache_ids), ...created]), digest(written), id]);
+        await setNotes(store, db, id, second.notes);
+        const written = await notesOf(store, db, id);
+        const prev = await db.selectFrom('notes_backup').select('cache_ids').where('influencer_id', '=', id).executeTakeFirstOrThrow();
+        await db.updateTable('notes_backup').set({ cache_ids: JSON.stringify([...JSON.parse(prev.cache_ids), ...created]), written_digest: digest(written) }).where('influencer_id', '=', id).execute();
         report.changed++;
         report.payloadsMoved += first.payloads.length;
         report.bytesAfter += second.bytesAfter;
@@ -127,7 +133,7 @@ async function movePayloads(store, o) {
         skip('payload platform not listed (left untouched)');
       });
       tick(report.rowsSeen, `${report.payloadsMoved} payloads`);
-      if (process.env.MIGRATE_ROW_DELAY_MS) await new Promise((r) => setTimeout(r, Number(process.env.MIGRATE_ROW_DELAY_MS)));
+      if (config.MIGRATE_ROW_DELAY_MS) await new Promise((r) => setTimeout(r, config.MIGRATE_ROW_DELAY_MS));
     }
     batchNo++;
     if (!process.stdout.isTTY) console.log(`batch ${batchNo} done (${report.rowsSeen} rows)`);
@@ -136,21 +142,20 @@ async function movePayloads(store, o) {
 }
 
 async function rollback(store, o) {
-  const j = store.jsonParam();
   const report = { command: 'move-payloads --rollback', backend: store.kind, dryRun: o.dryRun, force: o.force, restored: 0, cacheRowsDeleted: 0, skippedChanged: [] };
-  const rows = await store.all('SELECT influencer_id FROM notes_backup ORDER BY influencer_id');
+  const rows = await store.db.selectFrom('notes_backup').select('influencer_id').orderBy('influencer_id').execute();
   const tick = progress('rollback', Math.min(rows.length, o.limit));
   let seen = 0;
   for (const { influencer_id: id } of rows.slice(0, Number.isFinite(o.limit) ? o.limit : undefined)) {
-    await store.tx(async (s) => {
-      const b = await s.get(`SELECT ${s.notesText()} AS notes, cache_ids, written_digest FROM notes_backup WHERE influencer_id = ?`, [id]);
+    await store.tx(async (db) => {
+      const b = await db.selectFrom('notes_backup').select([store.notesText.as('notes'), 'cache_ids', 'written_digest']).where('influencer_id', '=', id).executeTakeFirstOrThrow();
       // Changed since the migration wrote it (or written before digests were kept): skipped.
-      if (!o.force && b.written_digest !== digest(await notesOf(s, id, true))) { report.skippedChanged.push(id); return; }
+      if (!o.force && b.written_digest !== digest(await notesOf(store, db, id, true))) { report.skippedChanged.push(id); return; }
       report.restored++;
       if (o.dryRun) return;
-      await s.run(`UPDATE influencers SET notes = ${j} WHERE id = ?`, [b.notes, id]);
-      for (const c of JSON.parse(b.cache_ids)) report.cacheRowsDeleted += (await s.run('DELETE FROM modash_profile_cache WHERE id = ?', [c])).changes;
-      await s.run('DELETE FROM notes_backup WHERE influencer_id = ?', [id]);
+      await setNotes(store, db, id, b.notes);
+      for (const c of JSON.parse(b.cache_ids)) report.cacheRowsDeleted += Number((await db.deleteFrom('modash_profile_cache').where('id', '=', c).executeTakeFirst()).numDeletedRows);
+      await db.deleteFrom('notes_backup').where('influencer_id', '=', id).execute();
     });
     tick(++seen);
   }
@@ -160,17 +165,17 @@ async function rollback(store, o) {
 
 /** backfill-user-ids --rollback: the logged previous notes back, newest change first. */
 async function backfillRollback(store, o) {
-  const j = store.jsonParam();
   const report = { command: 'backfill-user-ids --rollback', backend: store.kind, dryRun: o.dryRun, force: o.force, restored: 0, skippedChanged: [] };
-  const rows = await store.all("SELECT influencer_platform_id AS ip, influencer_id AS id FROM modash_backfill_log WHERE status = 'stored' ORDER BY at DESC, influencer_platform_id DESC");
+  const rows = await store.db.selectFrom('modash_backfill_log').select(['influencer_platform_id as ip', 'influencer_id as id']).where('status', '=', 'stored')
+    .orderBy('at', 'desc').orderBy('influencer_platform_id', 'desc').execute();
   for (const { ip, id } of rows.slice(0, Number.isFinite(o.limit) ? o.limit : undefined)) {
-    await store.tx(async (s) => {
-      const l = await s.get('SELECT notes_before, written_digest FROM modash_backfill_log WHERE influencer_platform_id = ?', [ip]);
-      if (!o.force && l.written_digest !== digest(await notesOf(s, id, true))) { report.skippedChanged.push(id); return; }
+    await store.tx(async (db) => {
+      const l = await db.selectFrom('modash_backfill_log').select(['notes_before', 'written_digest']).where('influencer_platform_id', '=', ip).executeTakeFirstOrThrow();
+      if (!o.force && l.written_digest !== digest(await notesOf(store, db, id, true))) { report.skippedChanged.push(id); return; }
       report.restored++;
       if (o.dryRun) return;
-      await s.run(`UPDATE influencers SET notes = ${j} WHERE id = ?`, [l.notes_before, id]);
-      await s.run('DELETE FROM modash_backfill_log WHERE influencer_platform_id = ?', [ip]);
+      await setNotes(store, db, id, l.notes_before);
+      await db.deleteFrom('modash_backfill_log').where('influencer_platform_id', '=', ip).execute();
     });
   }
   if (report.skippedChanged.length) console.log(`rollback: ${report.skippedChanged.length} row(s) changed since the backfill and were left as they are (--force restores them anyway): ${report.skippedChanged.join(', ')}`);
@@ -178,35 +183,35 @@ async function backfillRollback(store, o) {
 }
 
 async function backfill(store, o) {
-  const j = store.jsonParam();
-  const base = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
-  const key = process.env.MODASH_API_KEY ?? 'simulated';
+  const base = config.MODASH_API_BASE.replace(/\/$/, '');
+  const key = config.MODASH_API_KEY;
   const gate = mf.createRequestGate({ requestsPerSecond: o.rate, burst: 1, maxConcurrent: 1, retry: { maxRetries: 5, maxRetryAfterMs: 120000 } });
   // Every lookup also takes its place in the team's shared gate, last in line: the app's
   // panels and bulk refreshes on the same key go first, and the key's pace holds for all.
-  const shared = createSharedGate({ gateStep: mf.gateStep, transact: storeTransact(store, gateKey()), options: gateOptionsFromEnv(), costs: creditCostsFromEnv() });
+  const shared = createSharedGate({ gateStep: mf.gateStep, transact: storeTransact(store, gateKey(config)), options: gateOptions(config), costs: creditCosts(config) });
   const report = { command: 'backfill-user-ids', backend: store.kind, dryRun: o.dryRun, rowsSeen: 0, changed: 0, fromLegacy: 0, fromLookup: 0, apiCalls: 0, skipped: {} };
   const skip = (why) => { report.skipped[why] = (report.skipped[why] ?? 0) + 1; };
-  const total = Math.min(o.limit, Number((await store.get('SELECT COUNT(*) AS n FROM influencer_platforms')).n));
+  const total = Math.min(o.limit, await countOf(store.db, 'influencer_platforms'));
   const tick = progress('backfill-user-ids', total);
   let after = 0;
   // Writes one row's id and logs the change: the notes before it and a digest of what was written.
-  const store1 = async (ipId, id, platform, fetched, detail) => store.tx(async (s) => {
-    const before = await notesOf(s, id, true);
+  const store1 = async (ipId, id, platform, fetched, detail) => store.tx(async (db) => {
+    const before = await notesOf(store, db, id, true);
     const merged = mf.mergeAnalytics(before, platform, fetched, { markRefreshed: false });
     const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
-    await s.run(`UPDATE influencers SET notes = ${j} WHERE id = ?`, [text, id]);
-    const written = await notesOf(s, id);
-    await s.run(`INSERT INTO modash_backfill_log (influencer_platform_id, status, detail, at, influencer_id, notes_before, written_digest) VALUES (?, 'stored', ?, ?, ?, ?, ?)
-      ON CONFLICT (influencer_platform_id) DO UPDATE SET status = 'stored', detail = excluded.detail, at = excluded.at, influencer_id = excluded.influencer_id, notes_before = excluded.notes_before, written_digest = excluded.written_digest`,
-    [ipId, detail, new Date().toISOString(), id, before, digest(written)]);
+    await setNotes(store, db, id, text);
+    const written = await notesOf(store, db, id);
+    const row = { influencer_platform_id: ipId, status: 'stored', detail, at: new Date().toISOString(), influencer_id: id, notes_before: before, written_digest: digest(written) };
+    await db.insertInto('modash_backfill_log').values(row).onConflict((oc) => oc.column('influencer_platform_id').doUpdateSet({
+      status: 'stored', detail: row.detail, at: row.at, influencer_id: id, notes_before: before, written_digest: row.written_digest,
+    })).execute();
     return merged;
   });
   while (report.rowsSeen < total) {
-    const batch = await store.all(
-      `SELECT ip.id AS ip_id, ip.influencer_id AS id, ip.platform, ip.username, ${store.notesText('i.notes')} AS notes, l.status
-       FROM influencer_platforms ip JOIN influencers i ON i.id = ip.influencer_id LEFT JOIN modash_backfill_log l ON l.influencer_platform_id = ip.id
-       WHERE ip.id > ? ORDER BY ip.id LIMIT ?`, [after, Math.min(o.batch, total - report.rowsSeen)]);
+    const batch = await store.db.selectFrom('influencer_platforms as ip').innerJoin('influencers as i', 'i.id', 'ip.influencer_id')
+      .leftJoin('modash_backfill_log as l', 'l.influencer_platform_id', 'ip.id')
+      .select(['ip.id as ip_id', 'ip.influencer_id as id', 'ip.platform', 'ip.username', notesTextOf(store, 'i.notes').as('notes'), 'l.status'])
+      .where('ip.id', '>', after).orderBy('ip.id').limit(Math.min(o.batch, total - report.rowsSeen)).execute();
     if (!batch.length) break;
     for (const r of batch) {
       after = r.ip_id;
@@ -228,7 +233,8 @@ async function backfill(store, o) {
         const res2 = await fetch(`${base}/v1/${r.platform}/users?query=${encodeURIComponent(r.username)}&limit=5`, { headers: { Authorization: `Bearer ${key}` } });
         if (!res2.ok) {
           const ra = res2.headers.get('retry-after');
-          throw Object.assign(new Error(`Modash API error (${res2.status})`), { status: res2.status, retryAfter: ra, retryAfterMs: res2.status === 429 && /^\d+$/.test(ra ?? '') ? Number(ra) * 1000 : null });
+          // The module's Retry-After reader: delta-seconds or an HTTP-date alike.
+          throw Object.assign(new Error(`Modash API error (${res2.status})`), { status: res2.status, retryAfter: ra, retryAfterMs: res2.status === 429 ? mf.parseRetryAfter(ra) : null });
         }
         return { value: await res2.json() };
       }, { maxWaitMs: 10 * 60 * 1000 })).value);
@@ -236,13 +242,14 @@ async function backfill(store, o) {
       // A search lists look-alikes: only the account with exactly this username is stored.
       const pick = out.success ? mf.pickExactMatch(Array.isArray(out.data.users) ? out.data.users : [], r.username) : null;
       if (pick && pick.userId === null) {
-        await store.run('INSERT INTO modash_backfill_log (influencer_platform_id, status, detail, at, influencer_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (influencer_platform_id) DO NOTHING',
-          [r.ip_id, 'no-exact-match', JSON.stringify({ username: r.username, closest: pick.closest }), new Date().toISOString(), r.id]);
+        await store.db.insertInto('modash_backfill_log').values({ influencer_platform_id: r.ip_id, status: 'no-exact-match', detail: JSON.stringify({ username: r.username, closest: pick.closest }), at: new Date().toISOString(), influencer_id: r.id })
+          .onConflict((oc) => oc.column('influencer_platform_id').doNothing()).execute();
         skip('no exact match on Modash (recorded)');
         continue;
       }
       if (out.status === 404) {
-        await store.run('INSERT INTO modash_backfill_log (influencer_platform_id, status, detail, at) VALUES (?, ?, ?, ?) ON CONFLICT (influencer_platform_id) DO NOTHING', [r.ip_id, 'not-found', r.username, new Date().toISOString()]);
+        await store.db.insertInto('modash_backfill_log').values({ influencer_platform_id: r.ip_id, status: 'not-found', detail: r.username, at: new Date().toISOString() })
+          .onConflict((oc) => oc.column('influencer_platform_id').doNothing()).execute();
         skip('not found on Modash (recorded)');
         continue;
       }
@@ -256,9 +263,10 @@ async function backfill(store, o) {
 
 const o = parseArgs(process.argv.slice(2));
 const t0 = Date.now();
-const store = await openStore();
+const store = openStore();
 let report;
 try {
+  await store.migrate();
   report = o.command === 'backfill-user-ids' ? (o.rollback ? await backfillRollback(store, o) : await backfill(store, o))
     : o.rollback ? await rollback(store, o) : await movePayloads(store, o);
 } finally {

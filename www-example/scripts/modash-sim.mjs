@@ -6,6 +6,7 @@
 // Test hooks: GET /__sim/stats (call counters and a log), POST /__sim/config, POST /__sim/reset.
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { baseConfig } from '../lib/config.mjs';
 import { account, goneFromModash, influencer, lookAlikes, report, rng, ROSTER_SIZE, PLATFORMS } from '../lib/roster-data.mjs';
 
 /**
@@ -18,9 +19,9 @@ export const reportText = (acc) => `{${EXACT_FIELDS},${JSON.stringify(report(acc
 
 export function createSim(options = {}) {
   const config = {
-    latency: Number(options.latency ?? process.env.MODASH_SIM_LATENCY ?? 1),
-    rate429: Number(options.rate429 ?? process.env.MODASH_SIM_429_RATE ?? 0),
-    retryAfter: Number(options.retryAfter ?? process.env.MODASH_SIM_RETRY_AFTER ?? 1),
+    latency: Number(options.latency ?? baseConfig().MODASH_SIM_LATENCY),
+    rate429: Number(options.rate429 ?? baseConfig().MODASH_SIM_429_RATE),
+    retryAfter: Number(options.retryAfter ?? baseConfig().MODASH_SIM_RETRY_AFTER),
     force429: 0,          // the next N report/lookup answers are 429
     force429Kind: null,   // 'report' or 'lookup': force429 applies to that kind only
     burstLimit: 0,        // > 0: answer 429 when more than this many calls started in the last second
@@ -112,7 +113,7 @@ export function createSim(options = {}) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const port = Number(process.env.MODASH_SIM_PORT ?? 4010);
+  const port = baseConfig().MODASH_SIM_PORT;
   const { server, config } = createSim();
   server.listen(port, '127.0.0.1', () => {
     console.log(`[modash-sim] http://127.0.0.1:${port} (latency x${config.latency}, 429 share ${config.rate429}, platforms ${PLATFORMS.join('/')})`);

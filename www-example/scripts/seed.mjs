@@ -8,8 +8,11 @@
 // `--reset=DBNAME` (or SEED_RESET=DBNAME), and it must be the one DATABASE_URL points at.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { credentialsFile, DEFAULT_DB } from '../lib/db.mjs';
-import { openStore, resetStore } from '../lib/store.mjs';
+import { sql } from 'kysely';
+import { baseConfig } from '../lib/config.mjs';
+import { credentialsFile } from '../lib/credentials.mjs';
+import { openStore } from '../lib/store.mjs';
+import { emptyTables } from '../lib/migrations.mjs';
 import { influencer, report, ROSTER_SIZE } from '../lib/roster-data.mjs';
 import { hashPassword, randomPassword } from '../lib/passwords.mjs';
 
@@ -19,6 +22,9 @@ export const DEMO_STAFF = [
   { email: 'ben@agency.example', name: 'Ben Okafor' },
 ];
 
+const config = baseConfig();
+const count = async (db, table) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
 /**
  * Creates the demo accounts when the store has no staff: passwords from SEED_STAFF_PASSWORD
  * (tests) or random, written to data/demo-credentials.txt (mode 600) and printed once; later
@@ -26,15 +32,14 @@ export const DEMO_STAFF = [
  */
 async function seedStaff(store) {
   const credentials = credentialsFile({ file, url });
-  const { n } = await store.get('SELECT COUNT(*) AS n FROM staff');
-  if (Number(n) > 0) {
+  if (await count(store.db, 'staff') > 0) {
     console.log(`[seed] sign in as ${DEMO_STAFF.map((s) => s.email).join(' or ')}${existsSync(credentials) ? ` (passwords in ${credentials})` : ''}`);
     return;
   }
   const lines = [];
   for (const s of DEMO_STAFF) {
-    const password = process.env.SEED_STAFF_PASSWORD || randomPassword();
-    await store.run('INSERT INTO staff (email, name, password_hash) VALUES (?, ?, ?)', [s.email, s.name, await hashPassword(password)]);
+    const password = config.SEED_STAFF_PASSWORD || randomPassword();
+    await store.db.insertInto('staff').values({ email: s.email, name: s.name, password_hash: await hashPassword(password) }).execute();
     lines.push(`${s.email}  ${password}`);
   }
   mkdirSync(dirname(credentials), { recursive: true });
@@ -42,10 +47,10 @@ async function seedStaff(store) {
   console.log(`[seed] staff accounts created; sign in with:\n${lines.map((l) => `         ${l}`).join('\n')}\n       (also in ${credentials})`);
 }
 
-const file = process.env.DATABASE_FILE || DEFAULT_DB;
-const url = process.env.DATABASE_URL || '';
+const file = config.DATABASE_FILE;
+const url = config.DATABASE_URL ?? '';
 const flag = process.argv.slice(2).find((a) => a === '--reset' || a.startsWith('--reset='));
-const envReset = process.env.SEED_RESET && process.env.SEED_RESET !== '0' ? process.env.SEED_RESET : null;
+const envReset = config.SEED_RESET && config.SEED_RESET !== '0' ? config.SEED_RESET : null;
 const reset = flag ? (flag.includes('=') ? flag.slice('--reset='.length) : '') : envReset === null ? null : envReset === '1' ? '' : envReset;
 
 if (reset !== null) {
@@ -59,40 +64,43 @@ if (reset !== null) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   }
 }
-const store = await openStore({ file, url: url || undefined });
-if (reset !== null && url) await resetStore(store);
+const store = openStore();
+// The schema first: a new store is made, an older one brought up to date.
+const ran = await store.migrate();
+if (ran.length) console.log(`[seed] schema migrated: ${ran.join(', ')}`);
+if (reset !== null && url) await emptyTables(store);
 await seedStaff(store);
-const { n } = await store.get('SELECT COUNT(*) AS n FROM influencers');
-if (Number(n) > 0) {
+const n = await count(store.db, 'influencers');
+if (n > 0) {
   console.log(`[seed] ${store.kind} ${store.where} already holds ${n} influencers: kept as they are (start over with --reset${url ? '=DBNAME' : ''})`);
   await store.close();
   process.exit(0);
 }
 const now = Date.now();
-const j = store.jsonParam();
 const counts = {};
-await store.tx(async (s) => {
+await store.tx(async (db) => {
   for (let i = 0; i < ROSTER_SIZE; i++) {
     const inf = influencer(i, now);
     counts[inf.kase] = (counts[inf.kase] ?? 0) + 1;
     const ipIds = {};
     // Malformed text cannot be jsonb: in PostgreSQL it is stored as a JSON string instead.
-    const text = inf.notes === null ? null : typeof inf.notes === 'string' ? (s.kind === 'postgres' ? JSON.stringify(inf.notes) : inf.notes) : JSON.stringify(inf.notes);
-    await s.run(`INSERT INTO influencers (id, name, notes) VALUES (?, ?, ${j})`, [inf.id, inf.name, text]);
+    const text = inf.notes === null ? null : typeof inf.notes === 'string' ? (store.kind === 'postgres' ? JSON.stringify(inf.notes) : inf.notes) : JSON.stringify(inf.notes);
+    await db.insertInto('influencers').values({ id: inf.id, name: inf.name, notes: store.notesValue(text) }).execute();
     for (const p of inf.platforms) {
-      ipIds[p] = (await s.get('INSERT INTO influencer_platforms (influencer_id, platform, username) VALUES (?, ?, ?) RETURNING id', [inf.id, p, inf.accounts[p].username])).id;
+      ipIds[p] = (await db.insertInto('influencer_platforms').values({ influencer_id: inf.id, platform: p, username: inf.accounts[p].username }).returning('id').executeTakeFirstOrThrow()).id;
     }
     if (inf.cache.length) {
       for (const { platform } of inf.cache) {
         const acc = inf.accounts[platform];
-        const row = await s.get('INSERT INTO modash_profile_cache (influencer_platform_id, modash_user_id, platform, payload, fetched_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
-          [ipIds[platform], acc.userId, platform, JSON.stringify(report(acc)), new Date(now - 2 * 3600e3).toISOString()]);
+        const row = await db.insertInto('modash_profile_cache').values({
+          influencer_platform_id: ipIds[platform], modash_user_id: acc.userId, platform, payload: JSON.stringify(report(acc)), fetched_at: new Date(now - 2 * 3600e3).toISOString(),
+        }).returning('id').executeTakeFirstOrThrow();
         inf.notes.modash_data.platforms[platform].cache_id = String(row.id);
       }
-      await s.run(`UPDATE influencers SET notes = ${j} WHERE id = ?`, [JSON.stringify(inf.notes), inf.id]);
+      await db.updateTable('influencers').set({ notes: store.notesValue(JSON.stringify(inf.notes)) }).where('id', '=', inf.id).execute();
     }
   }
 });
-const { b } = await store.get(`SELECT SUM(LENGTH(${store.notesText()})) AS b FROM influencers`);
+const { b } = await store.db.selectFrom('influencers').select(sql`SUM(LENGTH(${store.notesText}))`.as('b')).executeTakeFirstOrThrow();
 console.log(`[seed] ${ROSTER_SIZE} influencers in ${store.kind} ${store.where} (${(Number(b) / 1024).toFixed(0)} KB of notes): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 await store.close();

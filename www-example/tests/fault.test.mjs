@@ -12,45 +12,32 @@
 // scripts/test.sh, whose scripts/pg.sh also restarts it). Figures: BENCHMARKS.md, issue 31.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { baseConfig, childEnv } from '../lib/config.mjs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { openStore } from '../lib/store.mjs';
-import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
-import { AUTH_ENV, BROWSER_ARGS, signedInContext, OTHER_STAFF, STAFF } from './helpers.mjs';
+import { ROOT } from '../lib/procs.mjs';
+import { BROWSER_ARGS, signedInContext, startStack, OTHER_STAFF, STAFF } from './helpers.mjs';
+import { rows, sql } from './db.mjs';
 
-const PG = process.env.MIGRATE_TEST_PG_URL;
-const DB = 'mf_fault';
+const PG = baseConfig().MIGRATE_TEST_PG_URL;
 const PAGE_SIZE = 36;
-const SIM = 'http://127.0.0.1:4262';
-const [A, B] = ['http://127.0.0.1:3262', 'http://127.0.0.1:3263'];
 const SLACK_MS = 20_000;
-let browser, procs = [], dbUrl;
+let browser, stack, A, B, SIM, dbUrl;
 
 before(async () => {
   assert.ok(PG, 'needs PostgreSQL: MIGRATE_TEST_PG_URL (scripts/test.sh starts one)');
-  const admin = await openStore({ url: PG });
-  await admin.exec(`DROP DATABASE IF EXISTS ${DB}`);
-  await admin.exec(`CREATE DATABASE ${DB}`);
-  await admin.close();
-  const u = new URL(PG);
-  u.pathname = `/${DB}`;
-  dbUrl = u.toString();
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), `--reset=${DB}`], { env: { ...process.env, ...AUTH_ENV, DATABASE_URL: dbUrl }, stdio: 'ignore' });
-  procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: '4262', MODASH_SIM_LATENCY: '0.3', MODASH_SIM_429_RATE: '0' }, { quiet: true }));
-  for (const app of [A, B]) {
-    procs.push(start(app, join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', new URL(app).port],
-      { ...AUTH_ENV, DATABASE_URL: dbUrl, MODASH_API_BASE: SIM }, { quiet: true }));
-  }
-  await waitForHttp(`${SIM}/__sim/stats`);
-  for (const app of [A, B]) await waitForHttp(`${app}/login`);
-  await fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify({ burstLimit: 2, retryAfter: 1 }) });
+  stack = await startStack({ name: 'mf_fault', pg: PG, instances: 2, appPort: 3262, simPort: 4262, simEnv: { MODASH_SIM_LATENCY: '0.3', MODASH_SIM_429_RATE: '0' } });
+  ({ SIM, dbUrl } = stack);
+  [A, B] = stack.APPS;
+  await stack.sim.config({ burstLimit: 2, retryAfter: 1 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
 });
 
 after(async () => {
   await browser?.close().catch(() => {});
-  procs.forEach(stop);
+  stack?.stop();
 });
 
 /** A staff tab on `app` showing roster page `n`. */
@@ -80,10 +67,9 @@ async function reportsBoughtTwice() {
 }
 
 async function everyNotesValueIsJson() {
-  const s = await openStore({ url: dbUrl });
+  const s = openStore({ url: dbUrl });
   try {
-    const rows = await s.all(`SELECT id, ${s.notesText()} AS n FROM influencers`);
-    return rows.filter((r) => r.n !== null && (() => { try { JSON.parse(r.n); return false; } catch { return true; } })()).map((r) => r.id);
+    return (await rows(s, sql`SELECT id, ${s.notesText} AS n FROM influencers`)).filter((r) => r.n !== null && (() => { try { JSON.parse(r.n); return false; } catch { return true; } })()).map((r) => r.id);
   } finally {
     await s.close();
   }
@@ -104,13 +90,12 @@ test('fault tests: a killed instance and a PostgreSQL restart each stall a bulk 
   });
 
   await t.test('instance A killed 6 s into its bulk refresh of page 1; B then refreshes page 1', async () => {
-    await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
+    await stack.sim.reset();
     const onA = await tab(A, 1);
     const onB = await tab(B, 1, OTHER_STAFF);
     await onA.click('[data-testid=bulk-refresh]');
     await new Promise((r) => setTimeout(r, 6000));
-    const a = procs.find((p) => p.name === A);
-    process.kill(-a.child.pid, 'SIGKILL');
+    stack.kill(0);
     await onA.close().catch(() => {});
     const r = await bulkRefresh(onB);
     console.log(`# instance A killed: B's bulk refresh of page 1 ${JSON.stringify(r)}; the yardstick ${yardstick.ms} ms`);

@@ -33,38 +33,63 @@ export function staffFetch(app, cookie) {
 }
 
 /**
- * The app under test on its own ports and SQLite file: seeded (`--reset`), the simulated Modash
- * service and `next start` (or `next dev`), signed-in test accounts. `stop()` ends both and
- * removes the file and its credentials.
+ * The app under test, the one way every test file starts it: the store (a SQLite file
+ * data/<name>.db, or with `pg` (an admin URL) a fresh PostgreSQL database <name>), migrated and
+ * seeded (`--reset`), the simulated Modash service, and `instances` app processes (`next start`,
+ * or `next dev`) on appPort, appPort + 1, … `kill(k)` ends instance k at once (SIGKILL),
+ * `restartApp(k, env)` starts it again (same build, new environment), `stop()` ends everything
+ * and removes the SQLite file and its credentials.
  */
-export async function startStack({ name, appPort, simPort, rosterSize = null, simEnv = {}, appEnv = {}, dev = false, beforeStart = null }) {
+export async function startStack({ name, appPort, simPort, rosterSize = null, simEnv = {}, appEnv = {}, dev = false, beforeStart = null, instances = 1, pg = null, quiet = true }) {
   const { execFileSync } = await import('node:child_process');
   const { rmSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { ROOT, start, stop, waitForHttp } = await import('../lib/procs.mjs');
-  const DB = join(ROOT, 'data', `${name}.db`);
-  const APP = `http://127.0.0.1:${appPort}`, SIM = `http://127.0.0.1:${simPort}`;
+  const { admin } = await import('./db.mjs');
+  const { childEnv } = await import('../lib/config.mjs');
+  const DB = pg ? null : join(ROOT, 'data', `${name}.db`);
+  let dbUrl = null;
+  if (pg) {
+    await admin(pg, `DROP DATABASE IF EXISTS ${name}`);
+    await admin(pg, `CREATE DATABASE ${name}`);
+    const u = new URL(pg);
+    u.pathname = `/${name}`;
+    dbUrl = u.toString();
+  }
+  const storeEnv = pg ? { DATABASE_URL: dbUrl } : { DATABASE_FILE: DB, DATABASE_URL: '' };
+  const APPS = Array.from({ length: instances }, (_, k) => `http://127.0.0.1:${appPort + k}`);
+  const APP = APPS[0], SIM = `http://127.0.0.1:${simPort}`;
   const size = rosterSize === null ? {} : { ROSTER_SIZE: String(rosterSize) };
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset'], { env: { ...process.env, ...AUTH_ENV, ...size, DATABASE_FILE: DB }, stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), pg ? `--reset=${name}` : '--reset'], { env: childEnv({ ...AUTH_ENV, ...size, ...storeEnv }), stdio: 'ignore' });
   beforeStart?.(DB);
-  const procs = [
-    start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), ...size, ...simEnv }, { quiet: true }),
-    start('next', join(ROOT, 'node_modules/.bin/next'), [dev ? 'dev' : 'start', '-H', '127.0.0.1', '-p', String(appPort)],
-      { ...AUTH_ENV, DATABASE_FILE: DB, MODASH_API_BASE: SIM, ...appEnv }, { quiet: true }),
-  ];
+  const sim = start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), ...size, ...simEnv }, { quiet });
+  const startApp = (k, env = {}) => start(`next-${k}`, join(ROOT, 'node_modules/.bin/next'), [dev ? 'dev' : 'start', '-H', '127.0.0.1', '-p', String(appPort + k)],
+    { ...AUTH_ENV, ...storeEnv, MODASH_API_BASE: SIM, ...appEnv, ...env }, { quiet });
+  const apps = APPS.map((_, k) => startApp(k));
   await waitForHttp(`${SIM}/__sim/stats`);
-  await waitForHttp(`${APP}/login`, dev ? 120000 : 60000);
+  for (const app of APPS) await waitForHttp(`${app}/login`, dev ? 120000 : 60000);
+  const exited = (p) => (p.child.exitCode !== null || p.child.signalCode !== null ? null : new Promise((r) => p.child.once('exit', r)));
   return {
-    APP, SIM, DB,
+    APP, APPS, SIM, DB, dbUrl, storeEnv, apps,
     sim: {
       stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
       reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
       config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
     },
+    /** Ends instance k at once, as a crash or an out-of-memory kill does. */
+    kill(k) { try { process.kill(-apps[k].child.pid, 'SIGKILL'); } catch { /* gone */ } },
+    /** Stops instance k and starts it again with `env` added (no new build). */
+    async restartApp(k, env = {}) {
+      const done = exited(apps[k]);
+      stop(apps[k]);
+      await done;
+      apps[k] = startApp(k, env);
+      await waitForHttp(`${APPS[k]}/login`, dev ? 120000 : 60000);
+    },
     stop() {
-      procs.forEach(stop);
-      for (const s of ['', '-wal', '-shm']) rmSync(DB + s, { force: true });
-      rmSync(DB.replace(/\.db$/, '-credentials.txt'), { force: true });
+      [sim, ...apps].forEach(stop);
+      if (DB) for (const x of ['', '-wal', '-shm']) rmSync(DB + x, { force: true });
+      rmSync(join(ROOT, 'data', `${name}-credentials.txt`), { force: true });
     },
   };
 }

@@ -39,12 +39,13 @@ test('keepAlive never renews past maxMs', async () => {
 test('releaseSurely tries a failed release again until it goes through', async () => {
   let tries = 0;
   const lines = [];
-  const first = await releaseSurely(async () => { tries++; if (tries < 3) throw new Error('ECONNREFUSED'); }, { everyMs: 5, log: (l) => lines.push(l), what: 'test lease' });
+  const logger = { warn: (o, msg) => lines.push(msg), info: (o, msg) => lines.push(`${o.lease} ${msg}`) };
+  const first = await releaseSurely(async () => { tries++; if (tries < 3) throw new Error('ECONNREFUSED'); }, { everyMs: 5, logger, what: 'test lease' });
   assert.equal(first, false, 'the first attempt failed');
   await until(() => tries === 3);
   await sleep(20);
   assert.equal(tries, 3, 'no attempt after it went through');
-  assert.match(lines.join('\n'), /test lease released/);
+  assert.match(lines.join('\n'), /test lease released after the store came back/);
   assert.equal(await releaseSurely(async () => {}), true);
 });
 

@@ -2,12 +2,14 @@
 // MIGRATE_TEST_PG_URL points at a server, as scripts/test.sh arranges) on PostgreSQL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { baseConfig, childEnv } from '../lib/config.mjs';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore } from '../lib/store.mjs';
+import { notesTextOf, openStore } from '../lib/store.mjs';
+import { admin as adminQuery, row, rows, sql } from './db.mjs';
 import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
 import { account, CASES, goneFromModash } from '../lib/roster-data.mjs';
 
@@ -36,7 +38,7 @@ function sqliteBackend() {
 function pgBackend(url) {
   const u = new URL(url);
   const dbUrl = (name) => { const x = new URL(u); x.pathname = `/${name}`; return x.toString(); };
-  const admin = async (sql) => { const s = await openStore({ url: dbUrl('postgres') }); try { await s.exec(sql); } finally { await s.close(); } };
+  const admin = (text) => adminQuery(dbUrl('postgres'), text);
   return {
     name: 'postgres',
     env: (name) => ({ DATABASE_URL: dbUrl(name) }),
@@ -46,11 +48,11 @@ function pgBackend(url) {
 }
 
 const backends = [sqliteBackend()];
-if (process.env.MIGRATE_TEST_PG_URL) backends.push(pgBackend(process.env.MIGRATE_TEST_PG_URL));
+if (baseConfig().MIGRATE_TEST_PG_URL) backends.push(pgBackend(baseConfig().MIGRATE_TEST_PG_URL));
 
 function migrate(backend, db, args, extraEnv = {}) {
   const out = execFileSync(process.execPath, [join(ROOT, 'scripts/migrate.mjs'), ...args], {
-    env: { ...process.env, ...backend.env(db), MODASH_API_BASE: SIM, ...extraEnv }, encoding: 'utf8',
+    env: childEnv({ ...backend.env(db), MODASH_API_BASE: SIM, ...extraEnv }), encoding: 'utf8',
   });
   const line = out.split('\n').find((l) => l.startsWith('REPORT '));
   return JSON.parse(line.slice(7));
@@ -58,15 +60,15 @@ function migrate(backend, db, args, extraEnv = {}) {
 
 async function withStore(backend, db, fn) {
   const env = backend.env(db);
-  const s = await openStore({ url: env.DATABASE_URL || undefined, file: env.DATABASE_FILE });
+  const s = openStore({ url: env.DATABASE_URL || '', file: env.DATABASE_FILE });
   try { return await fn(s); } finally { await s.close(); }
 }
 
 /** Every row of the three tables the migration touches, as text. */
 const dump = (backend, db) => withStore(backend, db, async (s) => ({
-  notes: new Map((await s.all(`SELECT id, ${s.notesText()} AS notes FROM influencers ORDER BY id`)).map((r) => [r.id, r.notes])),
-  cache: new Map((await s.all('SELECT id, payload FROM modash_profile_cache ORDER BY id')).map((r) => [String(r.id), r.payload])),
-  backups: (await s.all('SELECT COUNT(*) AS n FROM notes_backup'))[0].n,
+  notes: new Map((await rows(s, sql`SELECT id, ${s.notesText} AS notes FROM influencers ORDER BY id`)).map((r) => [r.id, r.notes])),
+  cache: new Map((await rows(s, sql`SELECT id, payload FROM modash_profile_cache ORDER BY id`)).map((r) => [String(r.id), r.payload])),
+  backups: (await row(s, sql`SELECT COUNT(*) AS n FROM notes_backup`)).n,
 }));
 const checksum = (d) => createHash('sha256').update(JSON.stringify([[...d.notes], [...d.cache], Number(d.backups)])).digest('hex');
 
@@ -90,7 +92,7 @@ for (const backend of backends) {
     before(async () => {
       await ensureSim();
       if (backend.create) await backend.create(orig);
-      execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: { ...process.env, ...backend.env(orig), ROSTER_SIZE: '2000' }, stdio: 'ignore' });
+      execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: childEnv({ ...backend.env(orig), ROSTER_SIZE: '2000' }), stdio: 'ignore' });
       original = await dump(backend, orig);
     });
 
@@ -151,10 +153,10 @@ for (const backend of backends) {
       const notes = `{"crm":{"owner":"sam"},"modash_data":{"platforms":{"instagram":{"userId":"777","cached_payload":${payload}}}}}`;
       // On PostgreSQL notes are jsonb: the payload's text is PostgreSQL's own text of that value.
       const [want, notesBefore] = await withStore(backend, 'mf_exact', async (s) => {
-        await s.run(`UPDATE influencers SET notes = ${s.jsonParam()} WHERE id = 1`, [notes]);
-        const text = (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 1`)).n;
+        await rows(s, sql`UPDATE influencers SET notes = ${s.notesValue(notes)} WHERE id = 1`);
+        const text = (await row(s, sql`SELECT ${s.notesText} AS n FROM influencers WHERE id = 1`)).n;
         if (s.kind !== 'postgres') return [payload, text];
-        return [(await s.get("SELECT (notes->'modash_data'->'platforms'->'instagram'->'cached_payload')::text AS t FROM influencers WHERE id = 1")).t, text];
+        return [(await row(s, sql`SELECT (notes->'modash_data'->'platforms'->'instagram'->'cached_payload')::text AS t FROM influencers WHERE id = 1`)).t, text];
       });
       const r = migrate(backend, 'mf_exact', ['move-payloads']);
       assert.equal(r.changed, 168);
@@ -173,10 +175,10 @@ for (const backend of backends) {
       }
       // A refresh of influencer 1 after the migration (the route's write: mergeAnalytics).
       const refreshed = await withStore(backend, 'mf_exact', async (s) => {
-        const cur = (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 1`)).n;
+        const cur = (await row(s, sql`SELECT ${s.notesText} AS n FROM influencers WHERE id = 1`)).n;
         const m = mf.mergeAnalytics(cur, 'instagram', { userId: '777', followers: 6 }, { refreshedBy: 'refresh-test', cacheId: cacheId });
-        await s.run(`UPDATE influencers SET notes = ${s.jsonParam()} WHERE id = 1`, [m.notes]);
-        return (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 1`)).n;
+        await rows(s, sql`UPDATE influencers SET notes = ${s.notesValue(m.notes)} WHERE id = 1`);
+        return (await row(s, sql`SELECT ${s.notesText} AS n FROM influencers WHERE id = 1`)).n;
       });
       const rb = migrate(backend, 'mf_exact', ['move-payloads', '--rollback']);
       assert.deepEqual(rb.skippedChanged, [1], 'the refreshed row is named');
@@ -196,7 +198,7 @@ for (const backend of backends) {
       migrate(backend, 'mf_ref', ['move-payloads']);
       await backend.copy(orig, 'mf_kill');
       const child = spawn(process.execPath, [join(ROOT, 'scripts/migrate.mjs'), 'move-payloads', '--batch', '50'], {
-        env: { ...process.env, ...backend.env('mf_kill'), MIGRATE_ROW_DELAY_MS: '2' }, stdio: ['ignore', 'pipe', 'inherit'],
+        env: childEnv({ ...backend.env('mf_kill'), MIGRATE_ROW_DELAY_MS: '2' }), stdio: ['ignore', 'pipe', 'inherit'],
       });
       await new Promise((resolve) => {
         let out = '';
@@ -223,7 +225,7 @@ for (const backend of backends) {
     test('backfill: no API call where the legacy rule covers a row, the rate is kept, 404s recorded once', async () => {
       await backend.copy(orig, 'mf_backfill');
       // Influencer 6 (username only) gets an account Modash does not know.
-      await withStore(backend, 'mf_backfill', (s) => s.run("UPDATE influencer_platforms SET username = 'ghost.user.404' WHERE influencer_id = 6"));
+      await withStore(backend, 'mf_backfill', (s) => rows(s, sql`UPDATE influencer_platforms SET username = 'ghost.user.404' WHERE influencer_id = 6`));
       await ensureSim();
       await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
       const rate = 10;
@@ -236,7 +238,7 @@ for (const backend of backends) {
       const noExact = r.skipped['no exact match on Modash (recorded)'] ?? 0;
       assert.ok(noExact >= 2, JSON.stringify(r.skipped));
       assert.equal(r.fromLookup + 1 + noExact, stats.lookup, 'one lookup per row without an id, plus the 404 and the look-alike-only searches');
-      const logged = await withStore(backend, 'mf_backfill', (s) => s.all("SELECT influencer_id AS id, detail FROM modash_backfill_log WHERE status = 'no-exact-match'"));
+      const logged = await withStore(backend, 'mf_backfill', (s) => rows(s, sql`SELECT influencer_id AS id, detail FROM modash_backfill_log WHERE status = 'no-exact-match'`));
       assert.equal(logged.length, noExact);
       for (const l of logged) {
         assert.ok(goneFromModash(l.id - 1), `influencer ${l.id}`);
@@ -245,8 +247,8 @@ for (const backend of backends) {
       }
       // Every id found by a search is the account with exactly that username, never the
       // look-alike with more followers that the search lists first.
-      const stored = await withStore(backend, 'mf_backfill', (s) => s.all(
-        `SELECT ip.influencer_id AS id, ip.platform, ${s.notesText('i.notes')} AS notes FROM modash_backfill_log l JOIN influencer_platforms ip ON ip.id = l.influencer_platform_id JOIN influencers i ON i.id = ip.influencer_id WHERE l.status = 'stored' AND l.detail = 'lookup'`));
+      const stored = await withStore(backend, 'mf_backfill', (s) => rows(s,
+        sql`SELECT ip.influencer_id AS id, ip.platform, ${notesTextOf(s, 'i.notes')} AS notes FROM modash_backfill_log l JOIN influencer_platforms ip ON ip.id = l.influencer_platform_id JOIN influencers i ON i.id = ip.influencer_id WHERE l.status = 'stored' AND l.detail = 'lookup'`));
       assert.equal(stored.length, r.fromLookup);
       for (const row of stored) {
         if (row.id === 6) continue; // renamed above
@@ -255,8 +257,8 @@ for (const backend of backends) {
       assert.ok(r.fromLegacy > 0);
       assert.equal(stats.report, 0);
       // The legacy-covered rows never reached the service.
-      const legacyCovered = await withStore(backend, 'mf_backfill', (s) => s.all(
-        "SELECT ip.username FROM influencer_platforms ip WHERE ip.influencer_id % 12 IN (3, 4) OR (ip.influencer_id % 12 = 5 AND ip.platform = 'tiktok')"));
+      const legacyCovered = await withStore(backend, 'mf_backfill', (s) => rows(s,
+        sql`SELECT ip.username FROM influencer_platforms ip WHERE ip.influencer_id % 12 IN (3, 4) OR (ip.influencer_id % 12 = 5 AND ip.platform = 'tiktok')`));
       const looked = new Set(stats.log.map((c) => c.key));
       for (const { username } of legacyCovered) assert.ok(!looked.has(username), `${username} was looked up`);
       // The rate, from the service's own timestamps.
@@ -271,7 +273,7 @@ for (const backend of backends) {
       assert.equal(r.skipped['not found on Modash (recorded)'], 1);
       // Stored ids claim no freshness; a second run calls nothing.
       // Influencer 11 (CRM notes only) got both ids by lookup: no freshness claimed.
-      const n11 = await withStore(backend, 'mf_backfill', (s) => s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 11`));
+      const n11 = await withStore(backend, 'mf_backfill', (s) => row(s, sql`SELECT ${s.notesText} AS n FROM influencers WHERE id = 11`));
       assert.match(n11.n, /"instagram":\s*\{"userId":\s*"\d+"/);
       assert.ok(!/last_refreshed/.test(n11.n), n11.n);
       await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
@@ -283,10 +285,10 @@ for (const backend of backends) {
 
       // Rollback: every changed row gets its previous notes back, except one changed since.
       const refreshed = await withStore(backend, 'mf_backfill', async (s) => {
-        const cur = (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 11`)).n;
+        const cur = (await row(s, sql`SELECT ${s.notesText} AS n FROM influencers WHERE id = 11`)).n;
         const m = mf.mergeAnalytics(cur, 'instagram', { followers: 42 }, { refreshedBy: 'refresh-test' });
-        await s.run(`UPDATE influencers SET notes = ${s.jsonParam()} WHERE id = 11`, [m.notes]);
-        return (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 11`)).n;
+        await rows(s, sql`UPDATE influencers SET notes = ${s.notesValue(m.notes)} WHERE id = 11`);
+        return (await row(s, sql`SELECT ${s.notesText} AS n FROM influencers WHERE id = 11`)).n;
       });
       const rb = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--rollback']);
       assert.deepEqual([...new Set(rb.skippedChanged)], [11], JSON.stringify(rb));
@@ -298,9 +300,9 @@ for (const backend of backends) {
 
     if (backend.name === 'postgres') {
       test('seeding never empties a PostgreSQL database it was not told to by name', async () => {
-        const count = () => withStore(backend, orig, async (s) => Number((await s.get('SELECT COUNT(*) AS n FROM influencers')).n));
+        const count = () => withStore(backend, orig, async (s) => Number((await row(s, sql`SELECT COUNT(*) AS n FROM influencers`)).n));
         const before = await count();
-        const seed = (args) => spawnSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), ...args], { env: { ...process.env, ...backend.env(orig) }, encoding: 'utf8' });
+        const seed = (args) => spawnSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), ...args], { env: childEnv({ ...backend.env(orig) }), encoding: 'utf8' });
         let r = seed([]);
         assert.equal(r.status, 0);
         assert.match(r.stdout, /already holds 2000 influencers: kept/);
@@ -309,7 +311,7 @@ for (const backend of backends) {
           assert.equal(r.status, 2, args.join(' '));
           assert.match(r.stderr, new RegExp(`--reset=${orig}`));
         }
-        r = spawnSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: { ...process.env, ...backend.env(orig), SEED_RESET: '1' }, encoding: 'utf8' });
+        r = spawnSync(process.execPath, [join(ROOT, 'scripts/seed.mjs')], { env: childEnv({ ...backend.env(orig), SEED_RESET: '1' }), encoding: 'utf8' });
         assert.equal(r.status, 2, 'SEED_RESET=1 must name the database too');
         assert.equal(await count(), before, 'nothing emptied');
       });

@@ -4,6 +4,7 @@
 // and a main command whose restart keeps the staff's work.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { baseConfig, childEnv } from '../lib/config.mjs';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,7 +96,7 @@ test('the main command keeps the store across restarts (a refresh made before is
   const dir = join(ROOT, 'data', 'main-restart-test');
   const file = join(dir, 'staff.db');
   rmSync(dir, { recursive: true, force: true });
-  const env = { ...process.env, SEED_STAFF_PASSWORD: AUTH_ENV.SEED_STAFF_PASSWORD, DATABASE_FILE: file, ROSTER_SIZE: '24', PORT: '3223', MODASH_SIM_PORT: '4223', MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0', REBUILD: '0', NEXT_TELEMETRY_DISABLED: '1' };
+  const env = childEnv({ SEED_STAFF_PASSWORD: AUTH_ENV.SEED_STAFF_PASSWORD, DATABASE_FILE: file, ROSTER_SIZE: '24', PORT: '3223', MODASH_SIM_PORT: '4223', MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0', REBUILD: '0', NEXT_TELEMETRY_DISABLED: '1' });
   const runMain = async () => {
     const child = spawn(process.execPath, ['scripts/main.mjs'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

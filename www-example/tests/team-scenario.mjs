@@ -5,13 +5,10 @@
 // while they run, platform switches, and two instances refreshing two platforms of one
 // influencer at the same moment. Used by tests/team.test.mjs (asserts) and
 // bench/team.bench.mjs (figures for BENCHMARKS.md).
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { openStore } from '../lib/store.mjs';
-import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
-import { AUTH_ENV, BROWSER_ARGS, sessionCookie, signedInContext, staffFetch, OTHER_STAFF } from './helpers.mjs';
+import { BROWSER_ARGS, sessionCookie, signedInContext, staffFetch, startStack, OTHER_STAFF } from './helpers.mjs';
+import { row, sql } from './db.mjs';
 
 const quantile = (xs, q) => {
   if (!xs.length) return null;
@@ -24,33 +21,12 @@ const quantile = (xs, q) => {
  * it, one SQLite file. Returns the figures and what the assertions need.
  */
 export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team', basePort = 3240, simPort = 4240, pageSize = 30, latency = 0.3, env = {}, log = () => {} }) {
-  const procs = [];
-  const sqliteFile = join(ROOT, 'data', `${db}.db`);
-  let storeEnv;
-  if (pgUrl) {
-    const admin = await openStore({ url: pgUrl });
-    await admin.exec(`DROP DATABASE IF EXISTS ${db}`);
-    await admin.exec(`CREATE DATABASE ${db}`);
-    await admin.close();
-    const u = new URL(pgUrl);
-    u.pathname = `/${db}`;
-    storeEnv = { DATABASE_URL: u.toString() };
-  } else {
-    for (const s of ['', '-wal', '-shm']) rmSync(sqliteFile + s, { force: true });
-    storeEnv = { DATABASE_FILE: sqliteFile, DATABASE_URL: '' };
-  }
-  const SIM = `http://127.0.0.1:${simPort}`;
-  const apps = Array.from({ length: instances }, (_, k) => `http://127.0.0.1:${basePort + k}`);
-  let browser;
+  let browser, stack;
   try {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), '--reset' + (pgUrl ? `=${db}` : '')], { env: { ...process.env, ...AUTH_ENV, ...storeEnv }, stdio: 'ignore' });
-    procs.push(start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), MODASH_SIM_LATENCY: String(latency), MODASH_SIM_429_RATE: '0' }, { quiet: true }));
-    apps.forEach((app, k) => procs.push(start(`next-${k}`, join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', String(basePort + k)],
-      { ...AUTH_ENV, ...storeEnv, ...env, MODASH_API_BASE: SIM }, { quiet: true })));
-    await waitForHttp(`${SIM}/__sim/stats`);
-    for (const app of apps) await waitForHttp(`${app}/login`);
-    await fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify({ burstLimit: 2, retryAfter: 1 }) });
-    await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
+    stack = await startStack({ name: db, pg: pgUrl, instances, appPort: basePort, simPort, appEnv: env, simEnv: { MODASH_SIM_LATENCY: String(latency), MODASH_SIM_429_RATE: '0' } });
+    const { SIM, APPS: apps } = stack;
+    await stack.sim.config({ burstLimit: 2, retryAfter: 1 });
+    await stack.sim.reset();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
     const at = (k) => apps[k % apps.length];
     const errors = [];
@@ -126,8 +102,8 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
     for (const c of reports) byKey.set(`${c.platform}:${c.key}`, (byKey.get(`${c.platform}:${c.key}`) ?? 0) + 1);
     // The one deliberate double: influencer 206's forced refreshes are one per platform, so none.
     const repeated = [...byKey.values()].reduce((n, v) => n + v - 1, 0);
-    const s = await openStore(pgUrl ? { url: storeEnv.DATABASE_URL } : { url: '', file: sqliteFile });
-    const notes206 = (await s.get(`SELECT ${s.notesText()} AS n FROM influencers WHERE id = 206`)).n;
+    const s = openStore(pgUrl ? { url: stack.dbUrl } : { url: '', file: stack.DB });
+    const notes206 = (await row(s, sql`SELECT ${s.notesText} AS n FROM influencers WHERE id = 206`)).n;
     await s.close();
     const calls = stats.report + stats.lookup;
     return {
@@ -142,10 +118,7 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
     };
   } finally {
     await browser?.close().catch(() => {});
-    procs.forEach(stop);
-    if (!pgUrl) for (const s of ['', '-wal', '-shm']) rmSync(sqliteFile + s, { force: true });
-    rmSync(join(ROOT, 'data', `${db}-credentials.txt`), { force: true });
-    rmSync(sqliteFile.replace(/\.db$/, '-credentials.txt'), { force: true });
+    stack?.stop();
     log('done');
   }
 }

@@ -3,12 +3,14 @@
 // Needs a PostgreSQL server (MIGRATE_TEST_PG_URL, which scripts/test.sh starts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { baseConfig, childEnv } from '../lib/config.mjs';
 import { openStore } from '../lib/store.mjs';
+import { row, sql } from './db.mjs';
 import { account } from '../lib/roster-data.mjs';
 import { reportText } from '../scripts/modash-sim.mjs';
 import { teamScenario } from './team-scenario.mjs';
 
-const PG = process.env.MIGRATE_TEST_PG_URL;
+const PG = baseConfig().MIGRATE_TEST_PG_URL;
 
 test('a team on one Modash key, three instances on PostgreSQL: no 429 from our pace, no report twice, no write lost, panels fresh within 3 s under bulk load', async () => {
   assert.ok(PG, 'needs PostgreSQL: MIGRATE_TEST_PG_URL (scripts/test.sh starts one)');
@@ -31,11 +33,11 @@ test('a team on one Modash key, three instances on PostgreSQL: no 429 from our p
   // -0, 1.50, an escaped é): the cache row of influencer 206's Instagram report.
   const u = new URL(PG);
   u.pathname = '/mf_team';
-  const s = await openStore({ url: u.toString() });
+  const s = openStore({ url: u.toString() });
   try {
     const cacheId = platforms.instagram.cache_id;
-    const row = await s.get('SELECT payload FROM modash_profile_cache WHERE id = ?', [Number(cacheId)]);
-    assert.equal(row.payload, reportText(account(205, 'instagram')));
+    const cached = await row(s, sql`SELECT payload FROM modash_profile_cache WHERE id = ${Number(cacheId)}`);
+    assert.equal(cached.payload, reportText(account(205, 'instagram')));
   } finally {
     await s.close();
   }

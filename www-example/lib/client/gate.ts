@@ -1,6 +1,6 @@
 // The page's request gates. The server paces Modash for the whole team (its shared gate);
 // these only keep a page's own requests in order: the bulk refresh runs through `pageGate()`
-// (de-duplicated by row, at most NEXT_PUBLIC_MODASH_GATE_CONCURRENCY at once, default 4, so
+// (de-duplicated by row, at most MODASH_CLIENT_GATE_CONCURRENCY at once, default 4, so
 // the page shows progress and a cancel button), and a panel goes through `panelGate()`, never
 // behind the bulk refresh's queue (the server puts interactive calls first, and joins a
 // panel's request to a bulk job refreshing the same row). A 429 from the route (Modash's own,
@@ -10,20 +10,23 @@ import { createRequestGate, retryRequest, type RequestGate, type RetryOptions, t
 let bulk: RequestGate | null = null;
 let panel: RequestGate | null = null;
 
-const make = (maxConcurrent: number) => createRequestGate({
-  requestsPerSecond: Number(process.env.NEXT_PUBLIC_MODASH_GATE_RPS ?? 20),
+/** The page gates' pace: the server's configuration (lib/client/config.tsx). */
+export interface PageGateOptions { requestsPerSecond: number; bulkConcurrency: number }
+
+const make = (requestsPerSecond: number, maxConcurrent: number) => createRequestGate({
+  requestsPerSecond,
   burst: maxConcurrent,
   maxConcurrent,
   retry: { maxRetries: 3, maxRetryAfterMs: 60000 },
 });
 
-export function pageGate(): RequestGate {
-  bulk ??= make(Number(process.env.NEXT_PUBLIC_MODASH_GATE_CONCURRENCY ?? 4));
+export function pageGate(o: PageGateOptions): RequestGate {
+  bulk ??= make(o.requestsPerSecond, o.bulkConcurrency);
   return bulk;
 }
 
-export function panelGate(): RequestGate {
-  panel ??= make(2);
+export function panelGate(o: PageGateOptions): RequestGate {
+  panel ??= make(o.requestsPerSecond, 2);
   return panel;
 }
 
@@ -55,8 +58,8 @@ export function refreshRequest(id: number, platform: string, useCase: UseCase, f
 }
 
 /** Refreshes one platform of one influencer: the bulk refresh through the page gate, a panel through its own. */
-export function refresh(id: number, platform: string, useCase: UseCase, options: RetryOptions & { force?: boolean }): Promise<RetryResult<RefreshBody> & { deduplicated?: boolean }> {
+export function refresh(gate: PageGateOptions, id: number, platform: string, useCase: UseCase, options: RetryOptions & { force?: boolean }): Promise<RetryResult<RefreshBody> & { deduplicated?: boolean }> {
   const request = refreshRequest(id, platform, useCase, options.force);
   if (!gateEnabled()) return retryRequest(request, options);
-  return (useCase === 'bulkRefresh' ? pageGate() : panelGate()).run(refreshKey(id, platform), request, options);
+  return (useCase === 'bulkRefresh' ? pageGate(gate) : panelGate(gate)).run(refreshKey(id, platform), request, options);
 }

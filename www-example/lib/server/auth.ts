@@ -1,6 +1,7 @@
 // Who is calling. `currentStaff()` is the one function every page and route asks; a real app
 // replaces its body with its own auth (README: "Plug in your own sign-in").
 import 'server-only';
+import { log } from '../log.mjs';
 import { cookies, headers } from 'next/headers';
 import { getIronSession } from 'iron-session';
 import { verifyPassword } from '../passwords.mjs';
@@ -26,7 +27,7 @@ export async function currentStaff(): Promise<Staff | null> {
     s = await session();
   } catch (e) {
     // No usable SESSION_SECRET: nobody is signed in (fail closed), and the log says why.
-    console.error('[auth] sessions are unavailable:', (e as Error).message);
+    log().error({ err: e }, 'sessions are unavailable');
     return null;
   }
   if (!s.staffId || !s.issuedAt || Date.now() - s.issuedAt > SESSION_TTL_S * 1000) return null;

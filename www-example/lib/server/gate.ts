@@ -2,43 +2,20 @@
 // every route handler of every instance (and by the backfill script), stepped by the module's
 // gateStep inside one short transaction per step.
 import 'server-only';
-import { gateStep, type SharedGateOptions, type SharedGateState } from 'modash-flow/server';
-import { createSharedGate, creditCostsFromEnv, gateKey, gateOptionsFromEnv, type SharedGate } from '../shared-gate.mjs';
+import { gateStep, type SharedGateOptions } from 'modash-flow/server';
+import { createSharedGate, creditCosts, gateKey, gateOptions, storeTransact, type SharedGate } from '../shared-gate.mjs';
+import { serverConfig } from './config';
 import { store } from './store';
 
 /** The row's key: a digest of the API key (the key itself is never stored). */
-export const GATE_KEY = gateKey();
-export const GATE_OPTIONS: SharedGateOptions = gateOptionsFromEnv();
-export const CREDIT_COSTS = creditCostsFromEnv();
-
-async function transact<R>(fn: (state: SharedGateState | null) => [SharedGateState, R]): Promise<R> {
-  const s = store();
-  return s.tx(async (db) => {
-    // The row exists before it is locked (a first step of two processes at once waits here).
-    await db.insertInto('modash_gate').values({ api_key: GATE_KEY, state: 'null' }).onConflict((oc) => oc.column('api_key').doNothing()).execute();
-    let q = db.selectFrom('modash_gate').select('state').where('api_key', '=', GATE_KEY);
-    if (s.locking) q = q.forUpdate();
-    const row = await q.executeTakeFirst();
-    let state: SharedGateState | null = null;
-    try { state = JSON.parse(row?.state ?? 'null'); } catch { state = null; }
-    let out: [SharedGateState, R];
-    try {
-      out = fn(state);
-    } catch (e) {
-      // A row the module cannot read (written by another version, by hand) starts over.
-      if ((e as { code?: string }).code !== 'INVALID_ARGUMENT' || state === null) throw e;
-      console.error('[gate] stored gate state unreadable; starting over:', (e as Error).message);
-      out = fn(null);
-    }
-    await db.updateTable('modash_gate').set({ state: JSON.stringify(out[0]) }).where('api_key', '=', GATE_KEY).execute();
-    return out[1];
-  });
-}
+export const GATE_KEY = gateKey(serverConfig());
+export const GATE_OPTIONS: SharedGateOptions = gateOptions(serverConfig());
+export const CREDIT_COSTS = creditCosts(serverConfig());
 
 const g = globalThis as unknown as { __modashGate?: SharedGate };
 
 export function modashGate(): SharedGate {
-  g.__modashGate ??= createSharedGate({ gateStep, transact, options: GATE_OPTIONS, costs: CREDIT_COSTS });
+  g.__modashGate ??= createSharedGate({ gateStep, transact: storeTransact(store(), GATE_KEY), options: GATE_OPTIONS, costs: CREDIT_COSTS });
   return g.__modashGate;
 }
 

@@ -3,7 +3,9 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
 import { currentStaff, type Staff } from './auth';
+import { log, withRequest } from '../log.mjs';
 
 /** A request body larger than this is refused before it is parsed. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -118,14 +120,28 @@ function refuseForeignWrite(req: Request): Response | null {
   return null;
 }
 
+/**
+ * Every route call runs as one request (lib/log.mjs): an id (the caller's `X-Request-Id` when
+ * it is a short token, else a new one) on every log line it causes, and on the answer.
+ */
 function guarded<C>(fn: (req: Request, context?: C) => Promise<Response>) {
   return async (req: Request, context?: C): Promise<Response> => {
-    try {
-      return await fn(req, context);
-    } catch (e) {
-      if (e instanceof HttpError) return fail(e.status, e.code, e.message, e.extra);
-      console.error(`[route] ${req.method} ${new URL(req.url).pathname} failed:`, e);
-      return fail(500, 'INTERNAL', 'Something went wrong on the server; the details are in its log');
-    }
+    const given = req.headers.get('x-request-id');
+    const id = given && /^[A-Za-z0-9_.-]{1,64}$/.test(given) ? given : randomUUID();
+    const path = new URL(req.url).pathname;
+    return withRequest(id, { method: req.method, path }, async () => {
+      let res: Response;
+      try {
+        res = await fn(req, context);
+      } catch (e) {
+        if (e instanceof HttpError) res = fail(e.status, e.code, e.message, e.extra);
+        else {
+          log().error({ err: e }, 'route failed');
+          res = fail(500, 'INTERNAL', 'Something went wrong on the server; the details are in its log');
+        }
+      }
+      res.headers.set('X-Request-Id', id);
+      return res;
+    });
   };
 }

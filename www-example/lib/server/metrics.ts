@@ -4,11 +4,13 @@
 import 'server-only';
 import { sql } from 'kysely';
 import { store } from './store';
+import { serverConfig } from './config';
+import { log, requestId } from '../log.mjs';
 
 const HOUR = 3_600_000;
 /** Histogram bucket upper edges (ms) for rolled-up latencies; the last bucket is open. */
 export const EDGES = [25, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000, Infinity];
-export const RETENTION_DAYS = Number(process.env.MODASH_METRICS_RETENTION_DAYS) > 0 ? Number(process.env.MODASH_METRICS_RETENTION_DAYS) : 7;
+export const RETENTION_DAYS = serverConfig().MODASH_METRICS_RETENTION_DAYS;
 
 export interface CallRow { kind: 'lookup' | 'report'; platform: string; status: number; latencyMs: number; waitedMs: number; waited429: boolean; credits: number; staff: string | null; useCase: string | null; cohort: string | null }
 export interface PanelOpen { staff: string; influencerId: number; platform: string; firstDataMs: number | null; freshDataMs: number | null; source: string | null; lookup: boolean; outcome: 'fresh' | 'stale' | 'error'; cohort: string }
@@ -16,8 +18,8 @@ export interface PanelOpen { staff: string; influencerId: number; platform: stri
 export async function logCall(c: CallRow): Promise<void> {
   await store().db.insertInto('modash_calls').values({
     at: Date.now(), kind: c.kind, platform: c.platform, status: c.status, latency_ms: c.latencyMs, waited_ms: c.waitedMs,
-    waited_429: c.waited429 ? 1 : 0, credits: c.credits, staff: c.staff, use_case: c.useCase, cohort: c.cohort,
-  }).execute().catch((e) => console.error('[metrics] a call could not be logged:', e));
+    waited_429: c.waited429 ? 1 : 0, credits: c.credits, staff: c.staff, use_case: c.useCase, cohort: c.cohort, request_id: requestId(),
+  }).execute().catch((e) => log().error({ err: e }, 'a Modash call could not be written to the call log'));
 }
 
 let opensSinceRollUp = 0;
@@ -127,7 +129,7 @@ export interface CohortFigures {
 
 /** Every figure of the metrics page for a window ending now. */
 export async function flowMetrics(window: WindowName, now = Date.now()) {
-  await rollUp(now).catch((e) => console.error('[metrics] roll-up failed:', e));
+  await rollUp(now).catch((e) => log().error({ err: e }, 'the metrics roll-up failed'));
   const { db } = store();
   const from = now - WINDOWS[window];
   const hourOf = (t: number) => Math.floor(t / HOUR) * HOUR;

@@ -4,21 +4,24 @@
 // Retry-After and a stable code; what reaches the browser is decided by `errorResponse`.
 import 'server-only';
 import { NextResponse } from 'next/server';
-import { pickExactMatch, type GatePriority } from 'modash-flow/server';
+import { parseRetryAfter, pickExactMatch, type GatePriority } from 'modash-flow/server';
 import { GateRefused } from '../shared-gate.mjs';
 import { CREDIT_COSTS, modashGate } from './gate';
 import { USER_ID } from './http';
 import { logCall } from './metrics';
+import { serverConfig } from './config';
+import { log } from '../log.mjs';
 
-const BASE = (process.env.MODASH_API_BASE ?? 'http://127.0.0.1:4010').replace(/\/$/, '');
-const KEY = process.env.MODASH_API_KEY ?? 'simulated';
-const TIMEOUT_MS = Number(process.env.MODASH_TIMEOUT_MS) > 0 ? Number(process.env.MODASH_TIMEOUT_MS) : 15000;
+const config = serverConfig();
+const BASE = config.MODASH_API_BASE.replace(/\/$/, '');
+const KEY = config.MODASH_API_KEY;
+const TIMEOUT_MS = config.MODASH_TIMEOUT_MS;
 /** A gate place is held at most the call's timeout plus this (reading the body, the log). */
 const HOLD_MARGIN_MS = 5000;
 /** The longest one Modash call holds a gate place: its timeout plus a margin. */
 export const MAX_CALL_MS = TIMEOUT_MS + HOLD_MARGIN_MS;
 /** The longest Retry-After passed on to a client (seconds): Modash asking for days must not freeze the app. */
-export const MAX_RETRY_AFTER_S = Number(process.env.MODASH_MAX_RETRY_AFTER_S) > 0 ? Number(process.env.MODASH_MAX_RETRY_AFTER_S) : 60;
+export const MAX_RETRY_AFTER_S = config.MODASH_MAX_RETRY_AFTER_S;
 /** How many accounts a username search asks for: the exact one is often not the first. */
 export const SEARCH_LIMIT = 5;
 
@@ -47,14 +50,6 @@ export interface CallContext {
   staff?: string; useCase?: string; cohort?: string;
 }
 
-/** Milliseconds of a Retry-After (delta-seconds or an HTTP-date), or null. */
-function retryAfterMs(value: string | null): number | null {
-  if (value === null) return null;
-  const v = value.trim();
-  const ms = /^\d+$/.test(v) ? Number(v) * 1000 : Date.parse(v) - Date.now();
-  return Number.isFinite(ms) ? Math.max(0, ms) : null;
-}
-
 /**
  * One Modash call through the team-scale gate (every process shares its pace, cooldown and
  * budget). The gate off (MODASH_SERVER_GATE=off) is for comparisons only.
@@ -76,12 +71,13 @@ async function call<T>(kind: 'lookup' | 'report', path: string, ctx: CallContext
       throw e;
     } finally {
       if (status !== 499) {
+        log({ kind, platform }).info({ status, latencyMs: Date.now() - t1, waitedMs, waited429 }, 'modash call');
         void logCall({ kind, platform, status, latencyMs: Date.now() - t1, waitedMs, waited429, credits: status === 200 ? CREDIT_COSTS[kind] : 0,
           staff: ctx.staff ?? null, useCase: ctx.useCase ?? null, cohort: ctx.cohort ?? null });
       }
     }
   };
-  if (process.env.MODASH_SERVER_GATE === 'off') return sendLogged();
+  if (config.MODASH_SERVER_GATE === 'off') return sendLogged();
   try {
     const { value } = await modashGate().run(kind, ctx.priority, async () => ({ value: await sendLogged(), charged: true }), {
       signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? (ctx.priority === 'interactive' ? 30000 : 90000), maxHoldMs: MAX_CALL_MS,
@@ -120,7 +116,7 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
       throw new ModashError(`Modash refused the server's key (${res.status}): ${body.message ?? body.code ?? text.slice(0, 200)}`, 502, null, 'UPSTREAM_AUTH');
     }
     const e = new ModashError(`Modash API error (${res.status}): ${body.message ?? body.code ?? ''}`, res.status, res.headers.get('retry-after'), body.code ?? null);
-    if (res.status === 429) e.retryAfterMs = retryAfterMs(e.retryAfter) ?? 1000;
+    if (res.status === 429) e.retryAfterMs = parseRetryAfter(e.retryAfter) ?? 1000;
     throw e;
   }
   try {
@@ -186,7 +182,7 @@ export function summary(p: ModashProfile) {
 
 /** Retry-After as at most MAX_RETRY_AFTER_S seconds (delta-seconds or an HTTP-date in). */
 export function cappedRetryAfter(value: string | null): string | null {
-  const ms = retryAfterMs(value);
+  const ms = parseRetryAfter(value);
   return ms === null ? null : String(Math.min(MAX_RETRY_AFTER_S, Math.ceil(ms / 1000)));
 }
 
@@ -199,7 +195,7 @@ export function errorResponse(e: unknown) {
     const retryAfter = e.code === 'BUDGET_EXHAUSTED' ? e.retryAfter : cappedRetryAfter(e.retryAfter);
     if (retryAfter) headers['Retry-After'] = retryAfter;
     if (e.code === 'UPSTREAM_AUTH') {
-      console.error(`[modash] ${e.message}`);
+      log().error({ code: e.code }, e.message);
       return NextResponse.json({ success: false, error: "The server's Modash key was refused", code: 'UPSTREAM_AUTH' }, { status: 502 });
     }
     if (e.code === 'UPSTREAM_TIMEOUT') return NextResponse.json({ success: false, error: e.message, code: e.code }, { status: 504 });
@@ -207,6 +203,6 @@ export function errorResponse(e: unknown) {
     if (e.code === 'NO_EXACT_MATCH') body.closest = e.closest;
     return NextResponse.json(body, { status: e.status >= 400 && e.status <= 599 ? e.status : 502, headers });
   }
-  console.error('[modash] unexpected error', e);
+  log().error({ err: e }, 'unexpected error in a Modash call');
   return NextResponse.json({ success: false, error: 'Something went wrong on the server', code: 'INTERNAL' }, { status: 500 });
 }

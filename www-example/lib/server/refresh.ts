@@ -9,11 +9,13 @@
 //   when notes cannot be written, and used by the next refresh).
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { analyticsProgress, mergeAnalytics, notesEntry, parseTimestamp, resolveUserId, ttlConfigFromEnv, type UseCase } from 'modash-flow/server';
+import { analyticsProgress, knownPlatforms, mergeAnalytics, notesEntry, parseTimestamp, resolveUserId, type UseCase } from 'modash-flow/server';
 import type { GatePriority } from 'modash-flow/server';
 import { HttpError, USER_ID } from './http';
 import { fetchProfile, MAX_CALL_MS, ModashError, summary, type ModashReport } from './modash';
 import { keepAlive, LEASE_MS, releaseSurely } from '../lease.mjs';
+import { serverConfig } from './config';
+import { log } from '../log.mjs';
 import { store, type Db } from './store';
 
 /** Cache rows kept per influencer platform (the one notes point to is never pruned). */
@@ -28,7 +30,7 @@ const ORPHAN_REUSE_MS = 10 * 60 * 1000;
 const MAX_HOLD_MS = 2 * (90_000 + MAX_CALL_MS);
 const JOIN_POLL_MS = 200;
 
-const serverTtl = ttlConfigFromEnv().config;
+const serverTtl = serverConfig().ttl;
 
 export interface RefreshRequest { id: number; platform: string; useCase: UseCase; force: boolean; staffEmail: string; cohort: string; signal: AbortSignal }
 export interface Refreshed {
@@ -50,7 +52,7 @@ export interface Refreshed {
 
 const priorityOf = (useCase: UseCase): GatePriority => (useCase === 'bulkRefresh' ? 'bulk' : 'interactive');
 const referencedCacheIds = (notes: string | null) =>
-  new Set((['instagram', 'tiktok', 'youtube'] as const).map((p) => notesEntry(notes, p).cacheId).filter((id) => id !== null && /^\d+$/.test(id)).map(Number));
+  new Set(knownPlatforms().map((p) => notesEntry(notes, p).cacheId).filter((id) => id !== null && /^\d+$/.test(id)).map(Number));
 const lastRefreshedOf = (notes: string | null, platform: string) => analyticsProgress(notes, [platform]).platforms[0]?.lastRefreshed ?? null;
 
 async function notesOf(db: Db, id: number, lock = false): Promise<string | null> {
@@ -198,12 +200,12 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
   } catch (e) {
     // Notes could not be written (a concurrent writer, notes that became unreadable): keep
     // the paid report in the cache table and answer with it.
-    console.error(`[refresh] notes of influencer ${req.id} not written; keeping the report in the cache table:`, e);
+    log({ influencer: req.id, platform: req.platform }).error({ err: e }, 'notes not written; the report is kept in the cache table');
     let cacheId = fetched.cacheId ?? null;
     try {
       cacheId ??= String((await s.tx(insertCache)).id);
     } catch (e2) {
-      console.error(`[refresh] the report for influencer ${req.id} could not be kept either:`, e2);
+      log({ influencer: req.id, platform: req.platform }).error({ err: e2 }, 'the report could not be kept in the cache table either');
     }
     return { success: true, source: 'modash', notesWritten: false, userId, lookedUp, cacheId, notes: await notesOf(db, req.id), warnings: [],
       migratedLegacy: false, profile: summary(p), rejectedLegacy: resolved.rejectedLegacy, waitedMs: Date.now() - t0 };

@@ -3,6 +3,7 @@
 // issued, and nothing in it can be read or forged without SESSION_SECRET. No database access
 // here, so the proxy (which runs before every page and route) can use it too.
 import type { SessionOptions } from 'iron-session';
+import { baseConfig } from '../config.mjs';
 
 export interface SessionData { staffId?: number; issuedAt?: number }
 
@@ -11,7 +12,7 @@ export const SESSION_COOKIE = 'mf_session';
 export const SESSION_TTL_S = 12 * 3600;
 
 export function sessionSecret(): string {
-  const s = process.env.SESSION_SECRET ?? '';
+  const s = baseConfig().SESSION_SECRET ?? '';
   // Fail closed: without a proper secret nobody is signed in (the main command makes one).
   if (s.length < 32) throw new Error('SESSION_SECRET must be set to at least 32 characters (scripts/main.mjs writes one to data/session-secret)');
   return s;
@@ -19,8 +20,9 @@ export function sessionSecret(): string {
 
 /** `Secure` behind an https proxy (X-Forwarded-Proto), or when SESSION_COOKIE_SECURE=1 (an app serving https itself). */
 export function isHttps(forwardedProto: string | null): boolean {
-  if (process.env.SESSION_COOKIE_SECURE === '1') return true;
-  if (process.env.SESSION_COOKIE_SECURE === '0') return false;
+  const secure = baseConfig().SESSION_COOKIE_SECURE;
+  if (secure === '1') return true;
+  if (secure === '0') return false;
   return (forwardedProto ?? '').split(',')[0].trim() === 'https';
 }
 

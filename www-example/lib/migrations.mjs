@@ -1,0 +1,188 @@
+// The schema, as one ordered list of versioned migrations for both stores (Kysely's Migrator:
+// it records what ran in kysely_migration, serialises concurrent runs, and runs each migration
+// in a transaction on both dialects). Dialect differences live inside the migrations: an id
+// that numbers itself (SQLite INTEGER PRIMARY KEY, PostgreSQL SERIAL), notes (TEXT, JSONB),
+// floats (REAL, DOUBLE PRECISION). The first migration creates only what is missing, so a
+// store made before migrations existed (its tables created at open) is adopted in place, its
+// rows untouched. Add a migration at the end; never edit one that has shipped.
+// The TypeScript types of these tables: lib/schema.d.mts (tests/schema.test.mjs checks them
+// against a migrated SQLite and PostgreSQL store).
+import { Migrator, sql } from 'kysely';
+
+/** Column types per dialect. */
+const types = (kind) => (kind === 'postgres'
+  ? { serial: 'serial', json: 'jsonb', float: 'double precision' }
+  : { serial: 'integer', json: 'text', float: 'real' });
+
+/** Columns a table has (introspected inside the migration's transaction). */
+async function columnsOf(db, table) {
+  const t = (await db.introspection.getTables()).find((x) => x.name === table);
+  return new Set(t ? t.columns.map((c) => c.name) : []);
+}
+
+/** The migrations for a store of `kind` ('sqlite' | 'postgres'), in order. */
+export function migrations(kind) {
+  const t = types(kind);
+  return {
+    '0001_initial': {
+      async up(db) {
+        const s = db.schema;
+        await s.createTable('influencers').ifNotExists()
+          .addColumn('id', 'integer', (c) => c.primaryKey().notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('notes', t.json) // the real app's JSON column
+          .execute();
+        await s.createTable('influencer_platforms').ifNotExists()
+          .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
+          .addColumn('influencer_id', 'integer', (c) => c.notNull().references('influencers.id'))
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('username', 'text', (c) => c.notNull())
+          .addUniqueConstraint('influencer_platforms_influencer_id_platform_key', ['influencer_id', 'platform'])
+          .execute();
+        await s.createTable('modash_profile_cache').ifNotExists()
+          .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
+          .addColumn('influencer_platform_id', 'integer', (c) => c.notNull().references('influencer_platforms.id'))
+          .addColumn('modash_user_id', 'text', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull()) // the full report, its JSON text as received
+          .addColumn('fetched_at', 'text', (c) => c.notNull())
+          .execute();
+        await s.createIndex('cache_by_platform_row').ifNotExists().on('modash_profile_cache').column('influencer_platform_id').execute();
+        await s.createTable('staff').ifNotExists()
+          .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull()) // lib/passwords.mjs: scrypt$N$r$p$salt$hash
+          .execute();
+        // The team-scale gate: one row per Modash API key (sha256 of it), gateStep's state as JSON.
+        await s.createTable('modash_gate').ifNotExists()
+          .addColumn('api_key', 'text', (c) => c.primaryKey().notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .execute();
+        // Single-flight refreshes: one lease per influencer platform (lib/lease.mjs).
+        await s.createTable('refresh_leases').ifNotExists()
+          .addColumn('influencer_platform_id', 'integer', (c) => c.primaryKey().notNull())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('expires_at', t.float, (c) => c.notNull())
+          .execute();
+        // The flow's figures: one row per Modash call and per panel open, rolled up hourly.
+        await s.createTable('modash_calls').ifNotExists()
+          .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
+          .addColumn('at', t.float, (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('status', 'integer', (c) => c.notNull())
+          .addColumn('latency_ms', t.float, (c) => c.notNull())
+          .addColumn('waited_ms', t.float, (c) => c.notNull())
+          .addColumn('waited_429', 'integer', (c) => c.notNull())
+          .addColumn('credits', t.float, (c) => c.notNull())
+          .addColumn('staff', 'text')
+          .addColumn('use_case', 'text')
+          .addColumn('cohort', 'text')
+          .execute();
+        await s.createIndex('modash_calls_at').ifNotExists().on('modash_calls').column('at').execute();
+        await s.createTable('panel_opens').ifNotExists()
+          .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
+          .addColumn('at', t.float, (c) => c.notNull())
+          .addColumn('staff', 'text')
+          .addColumn('influencer_id', 'integer', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('first_data_ms', t.float)
+          .addColumn('fresh_data_ms', t.float)
+          .addColumn('source', 'text')
+          .addColumn('lookup', 'integer', (c) => c.notNull())
+          .addColumn('reopen', 'integer', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('cohort', 'text')
+          .execute();
+        await s.createIndex('panel_opens_at').ifNotExists().on('panel_opens').column('at').execute();
+        await s.createTable('modash_calls_hourly').ifNotExists()
+          .addColumn('hour', t.float, (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('cohort', 'text', (c) => c.notNull())
+          .addColumn('calls', 'integer', (c) => c.notNull())
+          .addColumn('rate_limited', 'integer', (c) => c.notNull())
+          .addColumn('waited_429', 'integer', (c) => c.notNull())
+          .addColumn('failed', 'integer', (c) => c.notNull())
+          .addColumn('credits', t.float, (c) => c.notNull())
+          .addPrimaryKeyConstraint('modash_calls_hourly_pkey', ['hour', 'kind', 'platform', 'cohort'])
+          .execute();
+        await s.createTable('panel_opens_hourly').ifNotExists()
+          .addColumn('hour', t.float, (c) => c.notNull())
+          .addColumn('cohort', 'text', (c) => c.notNull())
+          .addColumn('opens', 'integer', (c) => c.notNull())
+          .addColumn('reopens', 'integer', (c) => c.notNull())
+          .addColumn('lookups', 'integer', (c) => c.notNull())
+          .addColumn('reopen_lookups', 'integer', (c) => c.notNull())
+          .addColumn('fresh', 'integer', (c) => c.notNull())
+          .addColumn('first_hist', 'text', (c) => c.notNull())
+          .addColumn('fresh_hist', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('panel_opens_hourly_pkey', ['hour', 'cohort'])
+          .execute();
+      },
+    },
+    // What scripts/migrate.mjs keeps to roll back: the notes before a payload move (with the
+    // cache rows it made and a digest of what it wrote), and the userId backfill's log. Stores
+    // made before these columns existed get them here.
+    '0002_data_migration_tables': {
+      async up(db) {
+        await db.schema.createTable('notes_backup').ifNotExists()
+          .addColumn('influencer_id', 'integer', (c) => c.primaryKey().notNull())
+          .addColumn('notes', t.json)
+          .addColumn('cache_ids', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('migrated_at', 'text', (c) => c.notNull())
+          .addColumn('written_digest', 'text')
+          .execute();
+        await db.schema.createTable('modash_backfill_log').ifNotExists()
+          .addColumn('influencer_platform_id', 'integer', (c) => c.primaryKey().notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('influencer_id', 'integer')
+          .addColumn('notes_before', 'text')
+          .addColumn('written_digest', 'text')
+          .execute();
+        for (const [table, column] of [['notes_backup', 'written_digest'], ['modash_backfill_log', 'influencer_id'], ['modash_backfill_log', 'notes_before'], ['modash_backfill_log', 'written_digest']]) {
+          if (!(await columnsOf(db, table)).has(column)) await db.schema.alterTable(table).addColumn(column, column === 'influencer_id' ? 'integer' : 'text').execute();
+        }
+      },
+    },
+    // The request that caused each Modash call (lib/log.mjs), so the call log and the server's
+    // log lines of one request can be read side by side.
+    '0003_call_request_id': {
+      async up(db) {
+        await db.schema.alterTable('modash_calls').addColumn('request_id', 'text').execute();
+      },
+    },
+  };
+}
+
+/** A Migrator over `store` (lib/store.mjs) with the list above. */
+export function migrator(store) {
+  const list = migrations(store.kind);
+  return new Migrator({ db: store.db, provider: { getMigrations: async () => list } });
+}
+
+/** Brings `store` to the latest version; throws with the failed migration's name and error. */
+export async function migrateToLatest(store) {
+  const { error, results = [] } = await migrator(store).migrateToLatest();
+  const failed = results.find((r) => r.status === 'Error');
+  if (error) throw Object.assign(new Error(`migration ${failed?.migrationName ?? '?'} failed: ${error?.message ?? error}`), { cause: error });
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Every migration and whether it ran (and when): for `npm run db:status`. */
+export async function migrationStatus(store) {
+  const infos = await migrator(store).getMigrations();
+  return infos.map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
+}
+
+/** Names of every table a migration made (the seed's reset empties them). */
+export const TABLES = ['notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_calls', 'panel_opens', 'modash_calls_hourly', 'panel_opens_hourly', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
+
+/** Empties every table (for seeding). */
+export async function emptyTables(store) {
+  if (store.kind === 'postgres') await sql`TRUNCATE ${sql.join(TABLES.map((x) => sql.table(x)))} RESTART IDENTITY`.execute(store.db);
+  else for (const x of TABLES) await store.db.deleteFrom(x).execute();
+}
