@@ -14,18 +14,19 @@ export const RENEW_EVERY_MS = 3_000;
 export const RELEASE_RETRY_MS = 120_000;
 
 /**
- * Renews a lease every `everyMs` while its holder works, for at most `maxMs` (the longest the
- * guarded call can take: after that the lease runs out by itself, whatever the holder does).
- * `renew()` resolves to false when the lease was lost. A renewal that throws (the store
- * unreachable) is tried again at the next beat. Returns `stop()`.
+ * Renews a lease (of `leaseMs`) every `everyMs` while its holder works, never past `maxMs`
+ * from now (the longest the guarded call can take): a renewal that would carry the lease
+ * beyond it is not made, so the lease runs out by then whatever the holder does. `renew()`
+ * resolves to false when the lease was lost. A renewal that throws (the store unreachable) is
+ * tried again at the next beat. Returns `stop()`.
  */
-export function keepAlive(renew, { everyMs = RENEW_EVERY_MS, maxMs, onLost = () => {} }) {
+export function keepAlive(renew, { everyMs = RENEW_EVERY_MS, leaseMs = LEASE_MS, maxMs, onLost = () => {} }) {
   const started = Date.now();
   let stopped = false;
   let timer = null;
   const beat = async () => {
     if (stopped) return;
-    if (Date.now() - started + everyMs > maxMs) { stopped = true; return; }
+    if (Date.now() - started + leaseMs > maxMs) { stopped = true; return; }
     try {
       if ((await renew()) === false && !stopped) { stopped = true; onLost(); return; }
     } catch { /* the store is unreachable: the next beat tries again */ }

@@ -23,7 +23,8 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
     return [out.state, out];
   });
   // Three renewals fit in one lease: one lost renewal (a slow store) costs nothing.
-  const renewEveryMs = Math.max(1, (options?.leaseMs ?? 60_000) / 3);
+  const leaseMs = options?.leaseMs ?? 60_000;
+  const renewEveryMs = Math.max(1, leaseMs / 3);
   return {
     /**
      * Runs `call()` once a place is admitted. `priority`: interactive | bulk | backfill.
@@ -55,7 +56,7 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
       const waitedMs = Date.now() - t0;
       // The place is a short lease this process renews while the call runs: a process that
       // dies frees it within LEASE_MS; a slow call keeps it, for at most maxHoldMs.
-      const stop = keepAlive(() => step({ op: 'renew', id }).then((out) => out.admit), { everyMs: renewEveryMs, maxMs: maxHoldMs });
+      const stop = keepAlive(() => step({ op: 'renew', id }).then((out) => out.admit), { everyMs: renewEveryMs, leaseMs, maxMs: maxHoldMs });
       const release = (retryAfterMs, charged) => {
         stop();
         return releaseSurely(() => step({ op: 'release', id, retryAfterMs, charged }), { what: `gate place ${id}` });

@@ -3,7 +3,7 @@
 // as props by the staff layout (a server component reading lib/server/config.ts at request
 // time): change a TTL and restart, and the badges follow without a rebuild.
 import { createContext, useContext, type ReactNode } from 'react';
-import { defaultTtlConfig, type TtlConfig } from 'modash-flow';
+import type { TtlConfig } from 'modash-flow';
 
 export interface BrowserConfig {
   ttl: TtlConfig;
@@ -16,7 +16,9 @@ export function ConfigProvider({ config, children }: { config: BrowserConfig; ch
   return <Ctx.Provider value={config}>{children}</Ctx.Provider>;
 }
 
-/** The server's configuration (the module's defaults outside a provider, as in isolated tests). */
+/** The server's configuration; only inside the staff layout's provider. */
 export function useBrowserConfig(): BrowserConfig {
-  return useContext(Ctx) ?? { ttl: defaultTtlConfig(), gate: { requestsPerSecond: 20, bulkConcurrency: 4 } };
+  const c = useContext(Ctx);
+  if (!c) throw new Error('useBrowserConfig() needs the ConfigProvider the staff layout renders');
+  return c;
 }
