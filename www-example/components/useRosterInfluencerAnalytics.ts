@@ -123,13 +123,17 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         code === 'NO_EXACT_MATCH' ? { kind: 'not-found', message: `${(r.error as Error).message}. No account was stored: check the username.` }
         : code === 'BUDGET_EXHAUSTED' ? { kind: 'budget', message: "Today's Modash credit budget is spent; refreshes resume at midnight UTC." }
         : status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
+        // The server's sentence for what Modash said (a private or removed account, a report in
+        // preparation, Modash's own credits, a failure upstream): lib/server/modash-errors.ts.
+        : code && code !== 'NOTES_UNREADABLE' && (r.error as Error)?.message ? { kind: status === 404 || status === 410 ? 'not-found' : 'other', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
         : status === 404 ? { kind: 'not-found', message: `No ${p} account found on Modash for this influencer.` }
         : status === 422 ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }
         : status === null ? { kind: 'network', message: `Network error: ${(r.error as Error)?.message ?? 'unreachable'}` }
         : { kind: 'other', message: `Modash error ${status}` };
       // Stale data stays on screen with the error; without any, the panel shows the error.
       set(shown ? { progress: null, refreshing: false, error } : { phase: 'error', progress: null, refreshing: false, error });
-      lookedUp = resolutionAtStart === null && status !== 422;
+      // No call was made for notes the server refused to touch.
+      lookedUp = resolutionAtStart === null && code !== 'NOTES_UNREADABLE' && code !== 'INVALID_STORED_USER_ID';
       report(shown ? 'stale' : 'error', null);
     })();
     return () => controller.abort(new DOMException('panel closed', 'AbortError'));

@@ -17,6 +17,24 @@ import { account, goneFromModash, influencer, lookAlikes, report, rng, ROSTER_SI
 export const EXACT_FIELDS = '"exact":{"big":12345678901234567890,"huge":1e400,"negz":-0,"dec":1.50,"e":"\\u00e9"}';
 export const reportText = (acc) => `{${EXACT_FIELDS},${JSON.stringify(report(acc)).slice(1)}`;
 
+/**
+ * Modash's documented error messages by code (docs.modash.io, "Error codes"); an error answer
+ * is a non-200 status with `{ error: true, code, message }` (the same page). The docs do not
+ * say which status goes with which code: a test picks it.
+ */
+export const DOC_ERRORS = {
+  api_token_invalid: 'A valid API token is needed. Please visit the account developer section.',
+  bad_request: 'Url query parameter undefined or has a bad format',
+  handle_not_found: "No public account was found by that handle. It's possible the influencer has been removed or has a private account.",
+  account_not_found: 'Requested account does not exist',
+  account_removed: 'Requested account was removed',
+  private_account: 'Requested account is private',
+  empty_audience: 'We have no audience for this account.',
+  retry_later: 'We are currently processing the data for this account. Please try again in 5-10 minutes.',
+  not_enough_credits: 'You have ran out of credits. Contact support for further information.',
+  internal_server_error: 'Our server is experiencing problems processing your request. We have been notified and will look into this.',
+};
+
 export function createSim(options = {}) {
   const config = {
     latency: Number(options.latency ?? baseConfig().MODASH_SIM_LATENCY),
@@ -27,6 +45,10 @@ export function createSim(options = {}) {
     burstLimit: 0,        // > 0: answer 429 when more than this many calls started in the last second
     authStatus: 0,        // 401 or 403: refuse the API key on every call (as Modash does for a bad key)
     hang: false,          // true: accept calls and never answer (a hung upstream)
+    // Answers to force, by `${platform}:${userId or search query}`, or by kind ('report',
+    // 'lookup') for every call of it: { code, status } answers Modash's documented error body
+    // for that code; { status, raw } answers `raw` as the body (text that is not JSON, say).
+    errors: {},
   };
   // Every account by id, and per platform the list a search walks (most followers first).
   const byId = new Map(), searchable = Object.fromEntries(PLATFORMS.map((p) => [p, []]));
@@ -83,6 +105,12 @@ export function createSim(options = {}) {
     }
     const [lo, hi] = kind === 'lookup' ? [500, 1500] : [200, 500];
     await sleep((lo + random() * (hi - lo)) * config.latency);
+    const answer = config.errors[`${platform}:${key}`] ?? config.errors[kind];
+    if (answer) {
+      entry.status = answer.status;
+      if (answer.raw !== undefined) { res.writeHead(answer.status, { 'Content-Type': 'application/json' }); return res.end(answer.raw); }
+      return send(res, answer.status, { error: true, code: answer.code, message: DOC_ERRORS[answer.code] ?? answer.code });
+    }
     const forced = config.force429 > 0 && (!config.force429Kind || config.force429Kind === kind);
     const limited = forced || (config.burstLimit > 0 && starts.length > config.burstLimit) || random() < config.rate429;
     if (limited) {

@@ -10,6 +10,7 @@ import { CREDIT_COSTS, modashGate } from './gate';
 import { USER_ID } from './http';
 import { logCall } from './metrics';
 import { serverConfig } from './config';
+import { modashFailure } from './modash-errors';
 import { log } from '../log.mjs';
 
 const config = serverConfig();
@@ -32,6 +33,8 @@ export class ModashError extends Error {
   retryAfterMs: number | null = null;
   /** For NO_EXACT_MATCH: the usernames Modash offered instead. */
   closest: string[] = [];
+  /** The status Modash answered with (the call log records it), when it answered. */
+  upstreamStatus: number | null = null;
   constructor(message: string, readonly status: number, readonly retryAfter: string | null, readonly code: string | null) {
     super(message);
   }
@@ -67,7 +70,7 @@ async function call<T>(kind: 'lookup' | 'report', path: string, ctx: CallContext
     try {
       return await send<T>(path, ctx.signal);
     } catch (e) {
-      status = e instanceof ModashError ? (e.code === 'UPSTREAM_AUTH' ? 401 : e.code === 'UPSTREAM_TIMEOUT' ? 504 : e.status) : 500;
+      status = e instanceof ModashError ? (e.upstreamStatus ?? (e.code === 'UPSTREAM_TIMEOUT' ? 504 : e.status)) : 500;
       throw e;
     } finally {
       if (status !== 499) {
@@ -110,20 +113,34 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
     throw new ModashError(`Modash unreachable: ${(e as Error).message}`, 503, null, 'UPSTREAM_UNREACHABLE');
   }
   if (!res.ok) {
-    let body: { code?: string; message?: string } = {};
+    let body: { code?: unknown; message?: unknown } | null = null;
     try { body = JSON.parse(text); } catch { /* not JSON */ }
-    if (res.status === 401 || res.status === 403) {
-      throw new ModashError(`Modash refused the server's key (${res.status}): ${body.message ?? body.code ?? text.slice(0, 200)}`, 502, null, 'UPSTREAM_AUTH');
+    // Modash's words go to the log only; staff see the sentence of our table (modash-errors.ts).
+    log({ path: path.split('?')[0] }).warn({ status: res.status, modashCode: body?.code ?? null, modashMessage: body?.message ?? text.slice(0, 200) }, 'Modash answered with an error');
+    const mapped = modashFailure(res.status, body, path.split('/')[2] ?? '');
+    if (mapped === null) {
+      // A 429: the shared gate pauses everyone for its Retry-After, the browser retries after it.
+      const e = new ModashError('Modash is rate limiting us', 429, res.headers.get('retry-after'), 'RATE_LIMITED');
+      e.retryAfterMs = parseRetryAfter(e.retryAfter) ?? 1000;
+      e.upstreamStatus = 429;
+      throw e;
     }
-    const e = new ModashError(`Modash API error (${res.status}): ${body.message ?? body.code ?? ''}`, res.status, res.headers.get('retry-after'), body.code ?? null);
-    if (res.status === 429) e.retryAfterMs = parseRetryAfter(e.retryAfter) ?? 1000;
+    const e = new ModashError(mapped.sentence, mapped.status, mapped.retryAfterS === undefined ? null : String(mapped.retryAfterS), mapped.code);
+    e.upstreamStatus = res.status;
     throw e;
   }
+  let body: unknown;
   try {
-    return { body: JSON.parse(text) as T, text };
+    body = JSON.parse(text);
   } catch {
-    throw new ModashError('Modash answered with text that is not JSON', 502, null, 'UPSTREAM_BAD_ANSWER');
+    body = undefined;
   }
+  // Every answer Modash documents is a JSON object: anything else is stored nowhere.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    log({ path: path.split('?')[0] }).warn({ body: text.slice(0, 200) }, 'Modash answered with something that is not a JSON object');
+    throw new ModashError('Modash answered with something that is not a JSON object; nothing was stored', 502, null, 'UPSTREAM_BAD_ANSWER');
+  }
+  return { body: body as T, text };
 }
 
 /**
@@ -150,6 +167,9 @@ export async function fetchReport(platform: string, userId: string, ctx: CallCon
   // Never a path segment of another shape: `..` or `a/b` would reach another endpoint with our key.
   if (!USER_ID.test(userId)) throw new ModashError(`Not a Modash id: ${JSON.stringify(userId.slice(0, 80))}`, 422, null, 'INVALID_USER_ID');
   const { body, text } = await call<ModashReport>('report', `/v1/${platform}/profile/${encodeURIComponent(userId)}/report`, ctx);
+  if (typeof body.profile !== 'object' || body.profile === null) {
+    throw new ModashError('Modash answered a report without its profile; nothing was stored', 502, null, 'UPSTREAM_BAD_ANSWER');
+  }
   return { report: body, text };
 }
 
@@ -190,14 +210,12 @@ export function cappedRetryAfter(value: string | null): string | null {
 export function errorResponse(e: unknown) {
   if (e instanceof ModashError) {
     const headers: Record<string, string> = {};
-    // Our own budget's Retry-After (hours, until midnight UTC) is passed on as it is: the
-    // browser's retry stops at once instead of retrying into a spent budget.
-    const retryAfter = e.code === 'BUDGET_EXHAUSTED' ? e.retryAfter : cappedRetryAfter(e.retryAfter);
+    // Our own budget's Retry-After (hours, until midnight UTC) and a report in preparation's
+    // (minutes) are passed on as they are: the browser's retry stops at once instead of
+    // retrying into them.
+    const retryAfter = e.code === 'BUDGET_EXHAUSTED' || e.code === 'REPORT_IN_PREPARATION' ? e.retryAfter : cappedRetryAfter(e.retryAfter);
     if (retryAfter) headers['Retry-After'] = retryAfter;
-    if (e.code === 'UPSTREAM_AUTH') {
-      log().error({ code: e.code }, e.message);
-      return NextResponse.json({ success: false, error: "The server's Modash key was refused", code: 'UPSTREAM_AUTH' }, { status: 502 });
-    }
+    if (e.code === 'UPSTREAM_AUTH') log().error({ code: e.code }, e.message);
     if (e.code === 'UPSTREAM_TIMEOUT') return NextResponse.json({ success: false, error: e.message, code: e.code }, { status: 504 });
     const body: Record<string, unknown> = { success: false, error: e.message, code: e.code ?? `MODASH_${e.status}` };
     if (e.code === 'NO_EXACT_MATCH') body.closest = e.closest;

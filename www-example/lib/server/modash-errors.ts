@@ -1,0 +1,55 @@
+// Modash's error answers, each mapped once: decided by Modash's `code` first, its HTTP status
+// second, to our code, our HTTP status and the sentence staff see.
+//
+// Source: docs.modash.io, "Error codes" (Modash.io API 1.5.0): an error is a non-200 status
+// with `{ "error": true, "code": "…", "message": "…" }`; the codes and their meanings below
+// are that table's (`retry_later`: "We are currently processing the data for this account.
+// Please try again in 5-10 minutes"). help.modash.io, "API error handling": decide by `code`,
+// never by `message` (messages change); 429 is the rate limit; 5xx are not billed and are
+// retried after a short delay. The docs do not say which status goes with which code, so the
+// code decides whatever the status (a private account answered with 403 is not our key being
+// refused) and the status decides only for codes not in the table.
+import 'server-only';
+
+export interface ModashFailure {
+  /** Our stable code (the route's `code`). */
+  code: string;
+  /** Our HTTP status: 4xx when the account or the request is the matter, 5xx when Modash or our key is. */
+  status: number;
+  /** What staff see. */
+  sentence: string;
+  /** Seconds the browser should wait before asking again (sent as Retry-After). */
+  retryAfterS?: number;
+}
+
+const PLATFORM_NAMES: Record<string, string> = { instagram: 'Instagram', tiktok: 'TikTok', youtube: 'YouTube' };
+const named = (platform: string) => PLATFORM_NAMES[platform] ?? platform;
+
+/** Modash's documented codes (docs.modash.io, "Error codes"). */
+const BY_CODE: Record<string, (platform: string) => ModashFailure> = {
+  api_token_invalid: () => ({ code: 'UPSTREAM_AUTH', status: 502, sentence: "The server's Modash key was refused" }),
+  not_enough_credits: () => ({ code: 'MODASH_CREDITS_EXHAUSTED', status: 402, sentence: "The Modash account has no credits left (Modash's own balance, not the team's daily budget)" }),
+  handle_not_found: (p) => ({ code: 'HANDLE_NOT_FOUND', status: 404, sentence: `Modash found no public ${named(p)} account with this handle: it may be private or removed` }),
+  account_not_found: (p) => ({ code: 'ACCOUNT_NOT_FOUND', status: 404, sentence: `This account does not exist on ${named(p)}` }),
+  account_removed: (p) => ({ code: 'ACCOUNT_REMOVED', status: 410, sentence: `This account was removed from ${named(p)}` }),
+  private_account: (p) => ({ code: 'ACCOUNT_PRIVATE', status: 422, sentence: `This account is private on ${named(p)}` }),
+  empty_audience: () => ({ code: 'EMPTY_AUDIENCE', status: 422, sentence: 'Modash has no audience data for this account yet' }),
+  // "Please try again in 5-10 minutes": the browser is told 10.
+  retry_later: () => ({ code: 'REPORT_IN_PREPARATION', status: 503, sentence: 'Modash is preparing this report; try again in about 10 minutes', retryAfterS: 600 }),
+  internal_server_error: () => ({ code: 'UPSTREAM_ERROR', status: 502, sentence: 'Modash failed to answer (its server had a problem); try again shortly' }),
+  bad_request: () => ({ code: 'UPSTREAM_BAD_REQUEST', status: 502, sentence: 'Modash refused the request as malformed; the details are in the server log' }),
+};
+
+/** Modash's non-200 answer as ours; null for a 429 (the gate and the retries handle those). */
+export function modashFailure(status: number, body: unknown, platform: string): ModashFailure | null {
+  const code = typeof body === 'object' && body !== null && typeof (body as { code?: unknown }).code === 'string' ? (body as { code: string }).code : null;
+  if (code !== null && Object.hasOwn(BY_CODE, code)) return BY_CODE[code](platform);
+  if (status === 429) return null;
+  if (status === 401 || status === 403) return BY_CODE.api_token_invalid(platform);
+  if (status === 404) return { code: 'NOT_FOUND_ON_MODASH', status: 404, sentence: `Modash has nothing for this ${named(platform)} account` };
+  if (status >= 500) return BY_CODE.internal_server_error(platform);
+  return { code: 'UPSTREAM_REFUSED', status: 502, sentence: `Modash refused the request (${status}); the details are in the server log` };
+}
+
+/** Our codes that carry Modash's answer about an account or the key, with a sentence for staff. */
+export const MODASH_ANSWER_CODES = [...new Set(Object.values(BY_CODE).map((f) => f('').code)), 'NOT_FOUND_ON_MODASH', 'UPSTREAM_REFUSED'];

@@ -1,0 +1,115 @@
+// Modash's error answers through the refresh route, one row of lib/server/modash-errors.ts's
+// table each, on SQLite and (with MIGRATE_TEST_PG_URL) PostgreSQL: our status, our code, the
+// sentence staff see, and nothing written (notes and cache rows as they were). The simulated
+// service answers Modash's documented error bodies (scripts/modash-sim.mjs, DOC_ERRORS); the
+// docs do not say which status goes with which code, so some rows are tried with two.
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { baseConfig } from '../lib/config.mjs';
+import { openStore } from '../lib/store.mjs';
+import { account, CASES } from '../lib/roster-data.mjs';
+import { sessionCookie, staffFetch, startStack } from './helpers.mjs';
+import { rows, sql } from './db.mjs';
+
+const PG = baseConfig().MIGRATE_TEST_PG_URL;
+// Stale rows with a stored per-platform userId (no lookup before the report).
+const staleId = (nth) => CASES.indexOf('stale') + 1 + nth * CASES.length;
+const usernameOnlyId = (nth) => CASES.indexOf('username-only') + 1 + nth * CASES.length;
+
+// [what Modash answers, its status, our status, our code, the sentence (a part of it)]
+const REPORT_ROWS = [
+  ['private_account', 403, 422, 'ACCOUNT_PRIVATE', 'This account is private on Instagram'],
+  ['private_account', 400, 422, 'ACCOUNT_PRIVATE', 'This account is private on Instagram'],
+  ['retry_later', 400, 503, 'REPORT_IN_PREPARATION', 'Modash is preparing this report'],
+  ['account_removed', 404, 410, 'ACCOUNT_REMOVED', 'This account was removed from Instagram'],
+  ['account_not_found', 404, 404, 'ACCOUNT_NOT_FOUND', 'This account does not exist on Instagram'],
+  ['empty_audience', 400, 422, 'EMPTY_AUDIENCE', 'no audience data'],
+  ['not_enough_credits', 403, 402, 'MODASH_CREDITS_EXHAUSTED', "not the team's daily budget"],
+  ['api_token_invalid', 401, 502, 'UPSTREAM_AUTH', "The server's Modash key was refused"],
+  ['internal_server_error', 500, 502, 'UPSTREAM_ERROR', 'Modash failed to answer'],
+  ['bad_request', 400, 502, 'UPSTREAM_BAD_REQUEST', 'malformed'],
+  ['some_new_code', 418, 502, 'UPSTREAM_REFUSED', 'Modash refused the request (418)'],
+];
+
+const backends = [{ name: 'sqlite', pg: null, port: 3270 }];
+if (PG) backends.push({ name: 'postgres', pg: PG, port: 3272 });
+
+for (const b of backends) {
+  describe(`Modash's error answers on ${b.name}`, () => {
+    let stack, api, store;
+    const ready = (async () => {
+      stack = await startStack({ name: b.pg ? 'mf_errors' : 'modash-errors', pg: b.pg, appPort: b.port, simPort: b.port + 1000, simEnv: { MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0' } });
+      api = staffFetch(stack.APP, await sessionCookie(stack.APP));
+      store = openStore(b.pg ? { url: stack.dbUrl } : { url: '', file: stack.DB });
+    })();
+    after(async () => { await store?.close(); stack?.stop(); });
+
+    /** Notes and cache rows of influencer `id`, as text. */
+    const stored = async (id) => JSON.stringify([
+      await rows(store, sql`SELECT ${store.notesText} AS n FROM influencers WHERE id = ${id}`),
+      await rows(store, sql`SELECT c.id, c.payload FROM modash_profile_cache c JOIN influencer_platforms ip ON ip.id = c.influencer_platform_id WHERE ip.influencer_id = ${id} ORDER BY c.id`),
+    ]);
+
+    REPORT_ROWS.forEach(([modashCode, modashStatus, status, code, sentence], k) => {
+      test(`a report answered ${modashStatus} ${modashCode}: ${status} ${code}, nothing stored`, async () => {
+        await ready;
+        const id = staleId(k);
+        await stack.sim.config({ errors: { [`instagram:${account(id - 1, 'instagram').userId}`]: { code: modashCode, status: modashStatus } } });
+        await stack.sim.reset();
+        const before = await stored(id);
+        const res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', useCase: 'roster', force: true } });
+        const body = await res.json();
+        assert.equal(res.status, status, JSON.stringify(body));
+        assert.equal(body.code, code);
+        assert.ok(body.error.includes(sentence), body.error);
+        assert.doesNotMatch(JSON.stringify(body), /Requested account|Please try again|ran out|Our server/, "Modash's own words stay in the log");
+        if (code === 'REPORT_IN_PREPARATION') assert.equal(res.headers.get('retry-after'), '600', '"try again in 5-10 minutes"');
+        assert.equal((await stack.sim.stats()).report, 1, 'one call, not retried by the server');
+        assert.equal(await stored(id), before, 'notes and cache rows as they were');
+      });
+    });
+
+    test("Modash's search answering 500: 502 UPSTREAM_ERROR, an upstream failure, nothing stored", async () => {
+      await ready;
+      const id = usernameOnlyId(0);
+      await stack.sim.config({ errors: { lookup: { status: 500, raw: 'Internal Server Error' } } });
+      const before = await stored(id);
+      const res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
+      const body = await res.json();
+      assert.deepEqual([res.status, body.code], [502, 'UPSTREAM_ERROR']);
+      assert.equal(await stored(id), before);
+    });
+
+    test('a search that finds no public account (handle_not_found): 404 HANDLE_NOT_FOUND', async () => {
+      await ready;
+      const id = usernameOnlyId(1);
+      await stack.sim.config({ errors: { lookup: { code: 'handle_not_found', status: 404 } } });
+      const res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
+      const body = await res.json();
+      assert.deepEqual([res.status, body.code], [404, 'HANDLE_NOT_FOUND']);
+      assert.match(body.error, /no public Instagram account with this handle/);
+    });
+
+    for (const [what, raw] of [['text that is not JSON', 'oops <html>'], ['JSON that is not an object', '[1,2,3]'], ['an object without the profile', '{"error":false}']]) {
+      test(`a report that is ${what}: 502 UPSTREAM_BAD_ANSWER, nothing stored`, async () => {
+        await ready;
+        const id = staleId(15);
+        await stack.sim.config({ errors: { report: { status: 200, raw } } });
+        const before = await stored(id);
+        const res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
+        const body = await res.json();
+        assert.deepEqual([res.status, body.code], [502, 'UPSTREAM_BAD_ANSWER']);
+        assert.equal(await stored(id), before);
+      });
+    }
+
+    test('after the errors, a documented answer is stored as before', async () => {
+      await ready;
+      await stack.sim.config({ errors: {} });
+      const id = staleId(16);
+      const res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
+      assert.equal(res.status, 200);
+      assert.equal((await res.json()).source, 'modash');
+    });
+  });
+}
