@@ -40,6 +40,7 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
       {s.phase === 'ready' && s.refreshing && <p data-testid="panel-status" className="status">{s.progress ?? `Refreshing from Modash…${waiting}`}</p>}
       {s.phase === 'error' && s.error && <p data-testid="panel-error" className={`error ${s.error.kind}`}>{s.error.message}</p>}
       {s.phase === 'ready' && s.error && <p data-testid="panel-refresh-error" className={`error ${s.error.kind}`}>Could not refresh: {s.error.message} Showing the last known analytics.</p>}
+      {s.error?.kind === 'gone' && <button type="button" data-testid="panel-try-again" onClick={s.retryNow}>Try again now (asks Modash, may spend a credit)</button>}
       {s.phase === 'ready' && s.metrics && (
         <div data-testid="panel-metrics" data-stale={s.stale} className={s.stale ? 'is-stale' : undefined}>
           <dl>

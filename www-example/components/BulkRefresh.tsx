@@ -8,7 +8,7 @@ import { secondsLeft } from '@/lib/client/pause';
 import { gateEnabled, pageGate, refresh } from '@/lib/client/gate';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 
-interface Progress { total: number; done: number; failed: number; cancelled: number; rateLimited: number; running: boolean; budgetSpent: boolean; fromColleagues: number; serverWaitMs: number }
+interface Progress { total: number; done: number; failed: number; cancelled: number; skipped: number; rateLimited: number; running: boolean; budgetSpent: boolean; fromColleagues: number; serverWaitMs: number }
 
 export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; selected: Set<number>; onNotes: (id: number, notes: string) => void }) {
   const [p, setP] = useState<Progress | null>(null);
@@ -27,10 +27,13 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
   async function start() {
     const target = selected.size ? rows.filter((r) => selected.has(r.id)) : rows;
     const badges = analyticsProgressBatch(target.map((r) => ({ notes: r.notes, platforms: r.platforms.map((x) => x.platform) })), { ttl: config.ttl, useCase: 'bulkRefresh' });
-    const jobs = target.flatMap((r, k) => badges[k].problem ? [] : badges[k].platforms.filter((x) => !x.fresh && !x.problem).map((x) => ({ id: r.id, platform: x.platform })));
+    const stale = target.flatMap((r, k) => badges[k].problem ? [] : badges[k].platforms.filter((x) => !x.fresh && !x.problem).map((x) => ({ id: r.id, platform: x.platform })));
+    // Accounts Modash said lately it has nothing for are not paid for again (the panel's "Try again now" asks).
+    const gone = (j: { id: number; platform: string }) => Boolean(target.find((r) => r.id === j.id)?.platforms.find((x) => x.platform === j.platform)?.modashGone);
+    const jobs = stale.filter((j) => !gone(j));
     const c = new AbortController();
     controller.current = c;
-    const progress: Progress = { total: jobs.length, done: 0, failed: 0, cancelled: 0, rateLimited: 0, running: true, budgetSpent: false, fromColleagues: 0, serverWaitMs: 0 };
+    const progress: Progress = { total: jobs.length, done: 0, failed: 0, cancelled: 0, skipped: stale.length - jobs.length, rateLimited: 0, running: true, budgetSpent: false, fromColleagues: 0, serverWaitMs: 0 };
     setP({ ...progress });
     await Promise.all(jobs.map(async (j) => {
       const r = await refresh(config.gate, j.id, j.platform, 'bulkRefresh', { signal: c.signal, onRetry: (i) => { if (i.status === 429) { progress.rateLimited++; setP({ ...progress }); } } });
@@ -60,9 +63,9 @@ export function BulkRefresh({ rows, selected, onNotes }: { rows: Influencer[]; s
       </button>
       {!gateOn && <span className="muted"> gate off</span>}
       {p && (
-        <span className="bulk-progress" data-testid="bulk-progress" data-done={p.done} data-total={p.total} data-failed={p.failed} data-cancelled={p.cancelled} data-running={String(p.running)} data-budget-spent={String(p.budgetSpent)}>
+        <span className="bulk-progress" data-testid="bulk-progress" data-done={p.done} data-total={p.total} data-failed={p.failed} data-cancelled={p.cancelled} data-skipped={p.skipped} data-running={String(p.running)} data-budget-spent={String(p.budgetSpent)}>
           <progress max={p.total || 1} value={p.done + p.failed + p.cancelled} />
-          {' '}{p.done}/{p.total} refreshed{p.failed ? `, ${p.failed} failed` : ''}{p.cancelled ? `, ${p.cancelled} cancelled` : ''}
+          {' '}{p.done}/{p.total} refreshed{p.failed ? `, ${p.failed} failed` : ''}{p.cancelled ? `, ${p.cancelled} cancelled` : ''}{p.skipped ? ` · ${p.skipped} skipped (private or gone on Modash)` : ''}
           {stats && gateOn ? ` · ${stats.queued} queued, ${stats.inFlight} in flight` : ''}
           {cooldown > 0 ? ` · Modash asked us to wait ${cooldown} s` : ''}
           {p.fromColleagues ? ` · ${p.fromColleagues} already fresh (no credit spent)` : ''}

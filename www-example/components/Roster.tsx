@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { analyticsProgressBatch } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
+import { GONE_LABELS } from '@/lib/modash-gone';
 import { AnalyticsPanel } from './AnalyticsPanel';
 import { BulkRefresh } from './BulkRefresh';
 import { ModashStatus } from './ModashStatus';
@@ -79,6 +80,11 @@ export function Roster({ initial, pageSize }: { initial: Page; pageSize: number 
                           {b.problem ? `! ${b.label}` : b.label}
                         </span>
                       )}
+                      {r.platforms.filter((p) => p.modashGone).map((p) => (
+                        <span key={p.platform} className="modash-gone" data-testid={`gone-${r.id}-${p.platform}`} title={`${p.modashGone!.sentence} (Modash said so on ${p.modashGone!.at.slice(0, 10)})`}>
+                          {' '}{p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
+                        </span>
+                      ))}
                     </td>
                     <td><button data-testid={`open-${r.id}`} onClick={() => setOpenId(r.id)}>Analytics</button></td>
                   </tr>

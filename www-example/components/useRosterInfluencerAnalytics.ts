@@ -5,10 +5,11 @@
 // on close or platform switch. Stale-while-revalidate: data older than the TTL (cached payload
 // or slim metrics in notes) is shown at once, labelled with its age, while the refresh runs;
 // a failed refresh keeps it on screen with the error.
-import { useEffect, useEffectEvent, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { analyticsProgress, cacheAgeLabel, normalizePlatform, notesEntry, resolveUserId, type UserIdResolution } from 'modash-flow';
 import { refresh } from '@/lib/client/gate';
 import { useBrowserConfig } from '@/lib/client/config';
+import { GONE_LABELS } from '@/lib/modash-gone';
 import { useStaff } from './StaffContext';
 
 /** The panel-open beacon (the metrics page): sent once, when the panel's data is final. */
@@ -16,7 +17,8 @@ function beacon(body: { influencerId: number; platform: string; firstDataMs: num
   void fetch('/api/metrics/panel-open', { method: 'POST', keepalive: true, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).catch(() => {});
 }
 
-export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string }[] }
+/** `modashGone`: what Modash said lately about an account it has nothing for (private, removed, not found). */
+export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string; modashGone?: { code: string; sentence: string; at: string } | null }[] }
 export interface Metrics { userId: string | null; username: string | null; fullname: string | null; followers: number | null; engagementRate: number | null; avgViews: number | null; posts: number | null }
 export type Source = 'cache' | 'notes' | 'modash';
 export interface AnalyticsState {
@@ -31,15 +33,20 @@ export interface AnalyticsState {
   stale: boolean;
   /** A refresh from Modash is running while (stale) data is shown. */
   refreshing: boolean;
-  error: { kind: 'rate-limit' | 'budget' | 'not-found' | 'network' | 'notes' | 'other'; message: string } | null;
+  /** `gone`: Modash has nothing for the account (private, removed, not found): "Try again now" asks again. */
+  error: { kind: 'rate-limit' | 'budget' | 'not-found' | 'gone' | 'network' | 'notes' | 'other'; message: string } | null;
 }
 
 const initial: AnalyticsState = { phase: 'loading', progress: null, metrics: null, source: null, lastRefreshed: null, ageLabel: null, resolution: null, stale: false, refreshing: false, error: null };
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-export function useRosterInfluencerAnalytics(influencer: Influencer, platform: string, onNotes: (id: number, notes: string) => void): AnalyticsState {
+
+export function useRosterInfluencerAnalytics(influencer: Influencer, platform: string, onNotes: (id: number, notes: string) => void): AnalyticsState & { retryNow: () => void } {
   const [state, setState] = useState<AnalyticsState>(initial);
+  // "Try again now": the next run asks Modash even when it answered lately that it has nothing.
+  const [attempt, setAttempt] = useState(0);
+  const force = useRef(false);
   const { cohort } = useStaff();
   const { ttl, gate } = useBrowserConfig();
   // Read when the effect runs (the latest notes and callback), without re-running it when they change.
@@ -101,7 +108,10 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       }
       if (shown && freshness.fresh) { report('fresh', shownSource); return; }
       if (controller.signal.aborted) return;
+      const forced = force.current;
+      force.current = false;
       const r = await refresh(gate, influencer.id, p, 'roster', {
+        force: forced,
         signal: controller.signal,
         onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status ? `Modash error ${i.status}` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
       });
@@ -125,6 +135,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         : status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
         // The server's sentence for what Modash said (a private or removed account, a report in
         // preparation, Modash's own credits, a failure upstream): lib/server/modash-errors.ts.
+        : code && Object.hasOwn(GONE_LABELS, code) && (r.error as Error)?.message ? { kind: 'gone', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
         : code && code !== 'NOTES_UNREADABLE' && (r.error as Error)?.message ? { kind: status === 404 || status === 410 ? 'not-found' : 'other', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
         : status === 404 ? { kind: 'not-found', message: `No ${p} account found on Modash for this influencer.` }
         : status === 422 ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }
@@ -137,7 +148,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       report(shown ? 'stale' : 'error', null);
     })();
     return () => controller.abort(new DOMException('panel closed', 'AbortError'));
-  }, [influencer.id, platform, cohort, ttl, gate]);
+  }, [influencer.id, platform, cohort, ttl, gate, attempt]);
 
-  return state;
+  return { ...state, retryNow: () => { force.current = true; setAttempt((a) => a + 1); } };
 }

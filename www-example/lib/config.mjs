@@ -41,6 +41,7 @@ export const VARIABLES = {
   MODASH_CREDIT_COST_REPORT: { group: 'modash', default: 1, doc: 'Credits a report costs', ...atLeastZero },
   MODASH_CREDIT_COST_LOOKUP: { group: 'modash', default: 0, doc: 'Credits a username lookup costs', ...atLeastZero },
   MODASH_METRICS_RETENTION_DAYS: { group: 'modash', default: 7, doc: 'Call and panel rows older than this are rolled up into hourly rows', ...positive },
+  MODASH_GONE_RECHECK_DAYS: { group: 'modash', default: 30, doc: 'An account Modash said is private, removed or not found is not asked for again (without "Try again now") for this many days', ...whole(0) },
   MODASH_CACHE_LOOKUP_ROLLOUT: { group: 'modash', default: 100, doc: 'Share of staff (%) who read full reports from the cache table', ...number((n) => n >= 0 && n <= 100, 'a number from 0 to 100') },
   // TTLs (hours), read by the module (ttlConfigFromEnv); served to the browser by the server.
   MODASH_CACHE_TTL_HOURS: { group: 'ttl', default: 12, doc: 'TTL of cached analytics (hours)', ttl: true },

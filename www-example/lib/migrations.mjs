@@ -155,6 +155,14 @@ export function migrations(kind) {
         await db.schema.alterTable('modash_calls').addColumn('request_id', 'text').execute();
       },
     },
+    // What Modash last said about an account it has nothing for (private, removed, not found):
+    // its code and when (ISO), so the roster says so and refreshes do not pay again for it.
+    '0004_modash_account_status': {
+      async up(db) {
+        await db.schema.alterTable('influencer_platforms').addColumn('modash_status', 'text').execute();
+        await db.schema.alterTable('influencer_platforms').addColumn('modash_status_at', 'text').execute();
+      },
+    },
   };
 }
 

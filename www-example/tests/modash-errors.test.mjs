@@ -8,8 +8,11 @@ import assert from 'node:assert/strict';
 import { baseConfig } from '../lib/config.mjs';
 import { openStore } from '../lib/store.mjs';
 import { account, CASES } from '../lib/roster-data.mjs';
-import { sessionCookie, staffFetch, startStack } from './helpers.mjs';
+import { chromium } from 'playwright-core';
+import { BROWSER_ARGS, sessionCookie, signedInContext, staffFetch, startStack } from './helpers.mjs';
 import { rows, sql } from './db.mjs';
+import { join } from 'node:path';
+import { ROOT } from '../lib/procs.mjs';
 
 const PG = baseConfig().MIGRATE_TEST_PG_URL;
 // Stale rows with a stored per-platform userId (no lookup before the report).
@@ -100,6 +103,65 @@ for (const b of backends) {
         const body = await res.json();
         assert.deepEqual([res.status, body.code], [502, 'UPSTREAM_BAD_ANSWER']);
         assert.equal(await stored(id), before);
+      });
+    }
+
+    test('an account Modash says is private is remembered with the date: not asked again until "Try again now" (force), forgotten when a report comes', async () => {
+      await ready;
+      const id = staleId(17);
+      const userId = account(id - 1, 'instagram').userId;
+      const statusOf = async () => (await rows(store, sql`SELECT modash_status AS s, modash_status_at AS at FROM influencer_platforms WHERE influencer_id = ${id} AND platform = 'instagram'`))[0];
+      await stack.sim.config({ errors: { [`instagram:${userId}`]: { code: 'private_account', status: 403 } } });
+      await stack.sim.reset();
+      const refresh = (force) => api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', useCase: 'bulkRefresh', force } });
+      assert.equal((await refresh(false)).status, 422);
+      const remembered = await statusOf();
+      assert.equal(remembered.s, 'private_account', "Modash's code");
+      assert.ok(Date.now() - Date.parse(remembered.at) < 60_000, 'and the date');
+      const again = await refresh(false);
+      const body = await again.json();
+      assert.deepEqual([again.status, body.code, body.remembered, body.modashStatus], [422, 'ACCOUNT_PRIVATE', true, 'private_account']);
+      assert.equal((await stack.sim.stats()).report, 1, 'not paid for again');
+      const page = await (await api(`/api/roster?page=${Math.ceil(id / 50)}&pageSize=50`)).json();
+      const gone = page.rows.find((r) => r.id === id).platforms.find((p) => p.platform === 'instagram').modashGone;
+      assert.equal(gone.code, 'ACCOUNT_PRIVATE', 'the roster says so');
+      assert.equal((await refresh(true)).status, 422, 'force asks again');
+      assert.equal((await stack.sim.stats()).report, 2);
+      await stack.sim.config({ errors: {} });
+      assert.equal((await refresh(true)).status, 200);
+      assert.equal((await statusOf()).s, null, 'a report came: forgotten');
+    });
+
+    if (!b.pg) {
+      test('in Chromium: the row says "private", the bulk refresh skips it, the panel\'s "Try again now" asks Modash', async () => {
+        await ready;
+        const id = staleId(18);
+        const userId = account(id - 1, 'instagram').userId;
+        await stack.sim.config({ errors: { [`instagram:${userId}`]: { code: 'private_account', status: 403 } } });
+        assert.equal((await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } })).status, 422);
+        await stack.sim.reset();
+        const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
+        try {
+          const page = await (await signedInContext(browser, stack.APP, undefined, { viewport: { width: 1280, height: 900 } })).newPage();
+          await page.goto(`${stack.APP}/staff/roster?pageSize=200&page=${Math.ceil(id / 200)}`);
+          await page.waitForSelector(`[data-testid=gone-${id}-instagram]`);
+          assert.match(await page.locator(`[data-testid=gone-${id}-instagram]`).textContent(), /instagram: private/);
+          await page.check(`[data-testid=select-${id}]`);
+          await page.click('[data-testid=bulk-refresh]');
+          const progress = await page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 30000 });
+          assert.equal(await progress.getAttribute('data-skipped'), '1', 'the private account is skipped');
+          assert.equal((await stack.sim.stats()).log.filter((c) => c.key === userId).length, 0, 'and not paid for');
+          await page.click(`[data-testid=open-${id}]`);
+          await page.waitForSelector('[data-testid=panel-try-again]');
+          assert.match(await page.locator('[data-testid=panel-refresh-error], [data-testid=panel-error]').first().textContent(), /private on Instagram/);
+          await page.screenshot({ path: join(ROOT, 'artifacts', 'panel-private.png') });
+          await page.click('[data-testid=panel-try-again]');
+          for (let i = 0; i < 50 && (await stack.sim.stats()).log.filter((c) => c.key === userId).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+          assert.equal((await stack.sim.stats()).log.filter((c) => c.key === userId).length, 1, '"Try again now" asked Modash once');
+        } finally {
+          await browser.close();
+          await stack.sim.config({ errors: {} });
+        }
       });
     }
 

@@ -51,5 +51,8 @@ export function modashFailure(status: number, body: unknown, platform: string): 
   return { code: 'UPSTREAM_REFUSED', status: 502, sentence: `Modash refused the request (${status}); the details are in the server log` };
 }
 
+/** Modash's codes that say an account has nothing to give: remembered on its row (refresh.ts). */
+export const GONE_CODES = new Set(['private_account', 'account_removed', 'account_not_found', 'handle_not_found']);
+
 /** Our codes that carry Modash's answer about an account or the key, with a sentence for staff. */
 export const MODASH_ANSWER_CODES = [...new Set(Object.values(BY_CODE).map((f) => f('').code)), 'NOT_FOUND_ON_MODASH', 'UPSTREAM_REFUSED'];

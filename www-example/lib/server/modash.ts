@@ -35,6 +35,8 @@ export class ModashError extends Error {
   closest: string[] = [];
   /** The status Modash answered with (the call log records it), when it answered. */
   upstreamStatus: number | null = null;
+  /** Modash's own error code, when it sent one. */
+  modashCode: string | null = null;
   constructor(message: string, readonly status: number, readonly retryAfter: string | null, readonly code: string | null) {
     super(message);
   }
@@ -127,6 +129,7 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
     }
     const e = new ModashError(mapped.sentence, mapped.status, mapped.retryAfterS === undefined ? null : String(mapped.retryAfterS), mapped.code);
     e.upstreamStatus = res.status;
+    e.modashCode = typeof body?.code === 'string' ? body.code : null;
     throw e;
   }
   let body: unknown;

@@ -16,6 +16,7 @@ import { fetchProfile, MAX_CALL_MS, ModashError, summary, type ModashReport } fr
 import { keepAlive, LEASE_MS, releaseSurely } from '../lease.mjs';
 import { serverConfig } from './config';
 import { log } from '../log.mjs';
+import { GONE_CODES, modashFailure } from './modash-errors';
 import { store, type Db } from './store';
 
 /** Cache rows kept per influencer platform (the one notes point to is never pruned). */
@@ -113,7 +114,8 @@ export async function refresh(req: RefreshRequest): Promise<Refreshed> {
   const { db } = store();
   const row = await db.selectFrom('influencers').select(['id', store().notesText.as('notes')]).where('id', '=', req.id).executeTakeFirst();
   if (!row) throw new HttpError(404, 'NOT_FOUND', 'No such influencer');
-  const ip = await db.selectFrom('influencer_platforms').select(['id', 'username']).where('influencer_id', '=', req.id).where('platform', '=', req.platform).executeTakeFirst();
+  const ip = await db.selectFrom('influencer_platforms').select(['id', 'username', 'modash_status', 'modash_status_at'])
+    .where('influencer_id', '=', req.id).where('platform', '=', req.platform).executeTakeFirst();
   if (!ip) throw new HttpError(404, 'PLATFORM_NOT_LISTED', `${req.platform} is not listed for this influencer`);
   const resolved = resolveUserId(row.notes, req.platform);
   // The write would be refused anyway: spend no Modash credit.
@@ -128,6 +130,11 @@ export async function refresh(req: RefreshRequest): Promise<Refreshed> {
     const stored = await storedAnswer(req.id, req.platform, 'store', 0);
     if (stored.profile) return stored;
   }
+
+  // Modash said lately that it has nothing for this account (private, removed, not found): say
+  // so again without paying for the answer, until staff ask again ("Try again now" is `force`).
+  const gone = rememberedGone(ip, req.platform);
+  if (!req.force && gone) throw new HttpError(gone.status, gone.code, gone.sentence, { modashStatus: ip.modash_status, modashStatusAt: ip.modash_status_at, remembered: true });
 
   // Single flight: the lease holder fetches; everyone else waits for its write.
   const owner = randomUUID();
@@ -171,6 +178,7 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
       });
     } catch (e) {
       if (e instanceof ModashError && e.lookedUpUserId) await storeLookedUpId(req.id, req.platform, e.lookedUpUserId);
+      if (e instanceof ModashError && e.modashCode && GONE_CODES.has(e.modashCode)) await rememberGone(ip.id, e.modashCode);
       throw e;
     }
   }
@@ -193,6 +201,8 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
       const keep = (await tx.selectFrom('modash_profile_cache').select('id').where('influencer_platform_id', '=', ip.id).orderBy('id', 'desc').limit(KEEP_CACHE_ROWS).execute()).map((r) => r.id);
       const stays = [...new Set([...keep, ...referencedCacheIds(text)])];
       await tx.deleteFrom('modash_profile_cache').where('influencer_platform_id', '=', ip.id).where('id', 'not in', stays).execute();
+      // Modash had a report after all: whatever it said before about the account is over.
+      await tx.updateTable('influencer_platforms').set({ modash_status: null, modash_status_at: null }).where('id', '=', ip.id).execute();
       return { cacheId, text: await notesOf(tx, req.id), warnings: merged.warnings, migratedLegacy: merged.migratedLegacy };
     });
     return { success: true, source: 'modash', notesWritten: true, userId, lookedUp, cacheId: out.cacheId, notes: out.text, warnings: out.warnings,
@@ -210,6 +220,19 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
     return { success: true, source: 'modash', notesWritten: false, userId, lookedUp, cacheId, notes: await notesOf(db, req.id), warnings: [],
       migratedLegacy: false, profile: summary(p), rejectedLegacy: resolved.rejectedLegacy, waitedMs: Date.now() - t0 };
   }
+}
+
+/** A remembered "private / removed / not found" still within MODASH_GONE_RECHECK_DAYS, as our answer. */
+export function rememberedGone(ip: { modash_status: string | null; modash_status_at: string | null }, platform: string) {
+  const at = parseTimestamp(ip.modash_status_at);
+  if (!ip.modash_status || at === null || !(Date.now() - at < serverConfig().MODASH_GONE_RECHECK_DAYS * 86_400_000)) return null;
+  return modashFailure(0, { code: ip.modash_status }, platform);
+}
+
+/** Remembers what Modash said about an account it has nothing for, with the date (not in notes). */
+async function rememberGone(ipId: number, modashCode: string) {
+  await store().db.updateTable('influencer_platforms').set({ modash_status: modashCode, modash_status_at: new Date().toISOString() }).where('id', '=', ipId).execute()
+    .catch((e) => log({ influencerPlatform: ipId }).error({ err: e }, "Modash's answer about the account could not be remembered"));
 }
 
 /**
