@@ -25,8 +25,11 @@ export function envExample() {
   return `${lines.join('\n')}\n`;
 }
 
+/** A table cell: a `|` inside it would end the cell. */
+const cell = (text) => String(text).replaceAll('|', '\\|');
+
 export function readmeTable() {
-  const rows = Object.entries(VARIABLES).map(([name, v]) => `| \`${name}\` | ${v.group} | ${shown(v) === '' ? '(unset)' : `\`${shown(v)}\``} | ${v.ttl ? TTL_ACCEPTS : v.accepts} | ${v.doc} |`);
+  const rows = Object.entries(VARIABLES).map(([name, v]) => `| \`${name}\` | ${v.group} | ${shown(v) === '' ? '(unset)' : `\`${cell(shown(v))}\``} | ${cell(v.ttl ? TTL_ACCEPTS : v.accepts)} | ${cell(v.doc)} |`);
   return [BEGIN, '| variable | for | default | accepts | meaning |', '|---|---|---|---|---|', ...rows, END].join('\n');
 }
 
