@@ -10,6 +10,7 @@
 // code decides whatever the status (a private account answered with 403 is not our key being
 // refused) and the status decides only for codes not in the table.
 import 'server-only';
+import { GONE_LABELS } from '../modash-gone';
 
 export interface ModashFailure {
   /** Our stable code (the route's `code`). */
@@ -51,8 +52,8 @@ export function modashFailure(status: number, body: unknown, platform: string): 
   return { code: 'UPSTREAM_REFUSED', status: 502, sentence: `Modash refused the request (${status}); the details are in the server log` };
 }
 
-/** Modash's codes that say an account has nothing to give: remembered on its row (refresh.ts). */
-export const GONE_CODES = new Set(['private_account', 'account_removed', 'account_not_found', 'handle_not_found']);
-
-/** Our codes that carry Modash's answer about an account or the key, with a sentence for staff. */
-export const MODASH_ANSWER_CODES = [...new Set(Object.values(BY_CODE).map((f) => f('').code)), 'NOT_FOUND_ON_MODASH', 'UPSTREAM_REFUSED'];
+/**
+ * Modash's codes that say an account has nothing to give: remembered on its row (refresh.ts).
+ * Derived from the table and lib/modash-gone.ts (our codes the page shows as gone), not listed again.
+ */
+export const GONE_CODES = new Set(Object.keys(BY_CODE).filter((c) => Object.hasOwn(GONE_LABELS, BY_CODE[c]('').code)));
