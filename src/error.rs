@@ -44,6 +44,8 @@ codes! {
     InvalidOption = "INVALID_OPTION",
     /// Notes the write path cannot read, so it refuses rather than replace them.
     NotesUnreadable = "NOTES_UNREADABLE",
+    /// Text given as a Modash report that is not JSON, or not an object with a `profile` object.
+    NotAReport = "NOT_A_REPORT",
     /// A request gate already holds `maxQueued` waiting requests.
     QueueFull = "QUEUE_FULL",
     /// A gated request did not settle within its `timeoutMs`.

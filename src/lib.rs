@@ -26,6 +26,7 @@ pub mod notes;
 pub mod num;
 pub mod platform;
 pub mod progress;
+pub mod report;
 pub mod retry;
 pub mod rollout;
 pub mod shared_gate;

@@ -76,6 +76,43 @@ pub const METRIC_FIELDS: [EntryField; 3] = [EntryField::Followers, EntryField::E
 /// The core metrics by their key: in a slim entry, and in a Modash report's `profile`.
 pub const METRICS: [&str; 3] = [METRIC_FIELDS[0].key(), METRIC_FIELDS[1].key(), METRIC_FIELDS[2].key()];
 
+/// A path from a Modash report's root to one value, key by key.
+pub type ReportPath = &'static [&'static str];
+
+/// Where a Modash report (`GET /v1/{platform}/profile/{userId}/report`) keeps what the flow
+/// reads, each as paths tried in order (the first that holds a usable value wins). Sources:
+/// docs.modash.io, each platform's report example (the page itself was not readable from this
+/// project's machines: the shape is the one issue 26 quotes from it, and the one public
+/// integrations of the API read): `{ error: false, profile }`, the account's basic data
+/// (`userId`, `username`, `fullname`, `followers`, `engagements`, `engagementRate`) nested once
+/// more under `profile.profile`, the analysed data (`avgLikes`, `avgComments`, `avgViews`,
+/// `avgReelsPlays`, `postsCount`, …) at `profile`. help.modash.io, "API cheat sheet": followers,
+/// engagements and engagement rate are basic data (weekly to twice a month), averages analysed
+/// data (monthly). help.modash.io, "Modash API data points descriptions": the engagement rate
+/// is likes divided by followers, a fraction (`0.0027` is 0.27 %), stored as sent.
+pub const REPORT_USER_ID: &[ReportPath] = &[&["profile", "userId"], &["profile", "profile", "userId"]];
+/// The account's username (a report's basic data).
+pub const REPORT_USERNAME: &[ReportPath] = &[&["profile", "profile", "username"]];
+/// The account's display name.
+pub const REPORT_FULLNAME: &[ReportPath] = &[&["profile", "profile", "fullname"]];
+/// How many posts the account has (analysed data; shown in the panel, never stored in notes).
+pub const REPORT_POSTS_COUNT: &[ReportPath] = &[&["profile", "postsCount"]];
+
+/// Where each core metric ([`METRIC_FIELDS`]) of `platform`'s report lives. The platforms do
+/// not name their views alike: Instagram's report gives the average of Reels plays
+/// (`avgReelsPlays`, its video views) and, for accounts with feed videos, `avgViews`: Reels
+/// first; TikTok's and YouTube's give `avgViews`.
+pub const fn report_metric_paths(platform: crate::platform::Platform, metric: EntryField) -> &'static [ReportPath] {
+    use crate::platform::Platform;
+    match (metric, platform) {
+        (EntryField::Followers, _) => &[&["profile", "profile", "followers"]],
+        (EntryField::EngagementRate, _) => &[&["profile", "profile", "engagementRate"]],
+        (EntryField::AvgViews, Platform::Instagram) => &[&["profile", "avgReelsPlays"], &["profile", "avgViews"]],
+        (EntryField::AvgViews, Platform::Tiktok | Platform::Youtube) => &[&["profile", "avgViews"]],
+        _ => &[],
+    }
+}
+
 /// The legacy single-account fields of `modash_data`, in the order readers hand them over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LegacyField {

@@ -9,6 +9,8 @@ pub mod js;
 pub mod lookup;
 pub mod progress;
 pub mod read;
+#[cfg(feature = "write-path")]
+pub mod report;
 pub mod retry;
 pub mod retry_loop;
 #[cfg(feature = "server-lookup")]

@@ -16,8 +16,12 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_WRITE_PATH: &'static str = r#"
-/** What a Modash fetch returned, as far as notes keep it. */
-export interface FetchedAnalytics { userId?: string | number; username?: string; followers?: number; engagementRate?: number; avgViews?: number }
+/**
+ * What a Modash fetch returned, as far as notes keep it (`reportFigures` gives it from a
+ * report). With `markRefreshed` (the default), a metric that is missing or null is written as
+ * null: the figure stored before is not this refresh's.
+ */
+export interface FetchedAnalytics { userId?: string | number | null; username?: string | null; followers?: number | null; engagementRate?: number | null; avgViews?: number | null }
 export interface MergeOptions {
   /** Epoch ms written as `last_refreshed` (ISO-8601 UTC); default `Date.now()`. */
   now?: number;

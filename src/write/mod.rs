@@ -130,8 +130,12 @@ pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts:
         set.push((EntryField::Username.key(), Value::Str(u.clone())));
     }
     for (key, m) in METRICS.iter().zip(&fetched.metrics) {
-        if let Some(n) = m.as_ref().filter(|n| n.value.is_finite()) {
-            set.push((key, Value::Num(n.clone())));
+        match m.as_ref().filter(|n| n.value.is_finite()) {
+            Some(n) => set.push((key, Value::Num(n.clone()))),
+            // A report without the figure: the one stored before is not this refresh's, so it
+            // is not kept beside the new `last_refreshed` (null, never a made-up zero).
+            None if opts.mark_refreshed => set.push((key, Value::Null)),
+            None => {}
         }
     }
     if opts.mark_refreshed {

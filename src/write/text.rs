@@ -403,11 +403,12 @@ mod tests {
         let text = r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00",
             "modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},
             "instagram":{"keep":[1, 2],"followers":1,"cached_payload":{"profile":{"followers":99}}}},"x":true},"a":{ "n" : null }}"#;
+        // A report without figures: the old followers are not kept beside the new refresh time.
         let f = Fetched { user_id: Leaf::Str("IG9".into()), username: Some("ana\"b".into()), ..Default::default() };
         let (out, plan, dropped) = merge_text(text, Platform::Instagram, &f, &opts()).unwrap();
         assert_eq!(dropped, r#"{"profile":{"followers":99}}"#.len());
         assert_eq!(plan.user_id_stored.as_deref(), Some("IG9"));
-        assert!(out.starts_with(r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00","modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},"instagram":{"keep":[1, 2],"followers":1,"userId":"IG9","username":"ana\"b","last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-1","cache_id":"c1"}},"x":true},"a":{ "n" : null }}"#), "{out}");
+        assert!(out.starts_with(r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00","modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},"instagram":{"keep":[1, 2],"followers":null,"userId":"IG9","username":"ana\"b","engagementRate":null,"avgViews":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-1","cache_id":"c1"}},"x":true},"a":{ "n" : null }}"#), "{out}");
         assert!(json::validate(&out).is_ok());
     }
 
@@ -439,7 +440,7 @@ mod tests {
         }
         // null and missing parents are created.
         let (out, _, _) = merge_text(r#"{"modash_data":null}"#, Platform::Tiktok, &f, &opts()).unwrap();
-        assert!(out.starts_with(r#"{"modash_data":{"platforms":{"tiktok":{"last_refreshed""#), "{out}");
+        assert!(out.starts_with(r#"{"modash_data":{"platforms":{"tiktok":{"followers":null,"engagementRate":null,"avgViews":null,"last_refreshed""#), "{out}");
     }
 
     #[test]

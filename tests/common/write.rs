@@ -20,13 +20,14 @@ fn merge_on_objects_copies_only_the_path() {
             instagram: { userId: 'OLD', keep: { a: 1 }, cached_payload: { profile: {}, big: 'é'.repeat(10) } } } }, a: 2 };
     })()"#);
     let before = json(&notes);
+    // avgViews NaN: not a figure, written as null (the stored one is not this refresh's).
     let fetched = js("{ userId: 173560420, username: 'ana', followers: 1200, engagementRate: 0.0345, avgViews: NaN }");
     let r = merge_analytics(notes.clone(), "IG".into(), fetched, opts()).unwrap();
     assert_eq!(json(&notes), before, "input not mutated");
     let out = prop(&r, "notes");
     assert_eq!(
         json(&out),
-        r#"{"z":1,"modash_data":{"userId":"L","x":[1],"platforms":{"tiktok":{"userId":"T","cached_payload":{"profile":{"followers":1},"posts":[PAYLOAD]}},"instagram":{"userId":"173560420","keep":{"a":1},"username":"ana","followers":1200,"engagementRate":0.0345,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}},"a":2}"#
+        r#"{"z":1,"modash_data":{"userId":"L","x":[1],"platforms":{"tiktok":{"userId":"T","cached_payload":{"profile":{"followers":1},"posts":[PAYLOAD]}},"instagram":{"userId":"173560420","keep":{"a":1},"username":"ana","followers":1200,"engagementRate":0.0345,"avgViews":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}},"a":2}"#
             .replace("PAYLOAD", &vec!["\"x\""; 1000].join(",")),
     );
     assert_eq!(prop(&r, "userIdStored").as_string().as_deref(), Some("173560420"));
@@ -50,7 +51,7 @@ fn merge_on_text_is_lossless_and_migrates() {
     assert_eq!(json(&prop(&r, "warnings")), r#"["missing-userId"]"#);
     assert_eq!(
         json(&prop(&r, "notes")),
-        r#"{"modash_data":{"platforms":{"youtube":{"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}}}"#
+        r#"{"modash_data":{"platforms":{"youtube":{"followers":null,"engagementRate":null,"avgViews":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}}}"#
     );
 }
 
@@ -248,4 +249,26 @@ fn storing_an_id_only_keeps_the_payload() {
         Some(r#"{"modash_data":{"platforms":{"instagram":{"last_refreshed":"old","cached_payload":{"profile":{"followers":5}},"userId":"42"}}}}"#)
     );
     assert_eq!(prop(&r, "droppedPayloadBytes").as_f64(), Some(0.0));
+}
+
+/// `reportFigures`: a documented report's figures as plain numbers, null for what it lacks, and
+/// `NOT_A_REPORT` for text that is not one.
+#[wasm_bindgen_test]
+fn report_figures_reads_the_documented_shape() {
+    use modash_flow::wasm::report::report_figures;
+    let ig = report_figures("instagram".into(), include_str!("../fixtures/modash/report.instagram.json")).unwrap();
+    assert_eq!(prop(&ig, "userId").as_string().as_deref(), Some("173560420"));
+    assert_eq!(prop(&ig, "followers").as_f64(), Some(313_300_000.0));
+    assert_eq!(prop(&ig, "engagementRate").as_f64(), Some(0.0027044));
+    assert_eq!(prop(&ig, "avgViews").as_f64(), Some(10_478_123.0));
+    assert_eq!(js_sys::Array::from(&prop(&ig, "missing")).length(), 0);
+    let none = report_figures("instagram".into(), include_str!("../fixtures/modash/report.instagram.no-views.json")).unwrap();
+    assert!(prop(&none, "avgViews").is_null(), "null, not undefined or 0");
+    assert_eq!(js_sys::Array::from(&prop(&none, "missing")).get(0).as_string().as_deref(), Some("avgViews"));
+    for bad in ["[]", "<html>", "{\"profile\":null}"] {
+        let e = report_figures("tiktok".into(), bad).unwrap_err();
+        assert_eq!(prop(&e, "code").as_string().as_deref(), Some("NOT_A_REPORT"), "{bad}");
+    }
+    let e = report_figures("myspace".into(), "{}").unwrap_err();
+    assert_eq!(prop(&e, "code").as_string().as_deref(), Some("UNSUPPORTED_PLATFORM"));
 }

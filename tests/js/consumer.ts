@@ -27,7 +27,7 @@ const ms: number = resolveTtl(config, 'bulkRefresh', 'tiktok');
 const rows: AnalyticsProgress[] = analyticsProgressBatch([{ notes: '{}', platforms: ['ig'] }], { ttl: config, now: Date.now() });
 const label: string | null = cacheAgeLabel(new Date(), { style: 'long', locale: 'en' });
 const e = {} as ModashFlowError;
-const code: 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT' | 'INVALID_OPTION' | 'NOTES_UNREADABLE' | 'QUEUE_FULL' | 'TIMEOUT' = e.code;
+const code: 'UNSUPPORTED_PLATFORM' | 'INVALID_TTL' | 'INVALID_USE_CASE' | 'INVALID_ARGUMENT' | 'INVALID_OPTION' | 'NOTES_UNREADABLE' | 'NOT_A_REPORT' | 'QUEUE_FULL' | 'TIMEOUT' = e.code;
 
 // @ts-expect-error: a stored entry's fields are checked values, never unknown
 const rawFollowers: string = stored.followers;
@@ -67,6 +67,14 @@ slimNotes('{}', { cacheIds: { facebook: 'x' } });
 void [m1, m2, s1];
 
 // The exact account of a search and rollout buckets: route handlers' exports (server build).
+import { reportFigures, type ReportFigures } from 'modash-flow/server';
+const figures: ReportFigures = reportFigures('instagram', '{"profile":{}}');
+const er: number | null = figures.engagementRate;
+mergeAnalytics('{}', 'instagram', figures);
+void er;
+// @ts-expect-error: the browser entry leaves the report reader out (the server stores reports)
+void browser.reportFigures;
+
 import { pickExactMatch, inRollout, rolloutBucket } from 'modash-flow/server';
 import { createRequestGate } from 'modash-flow';
 // @ts-expect-error: the browser entry leaves the server's lookup out
