@@ -15,3 +15,6 @@ const { store } = await import('./lib/server/store');
 const { log } = await import('./lib/log.mjs');
 const ran = await store().migrate();
 if (ran.length) log().info({ migrations: ran }, 'store migrated');
+// The scheduled work (retries of reports Modash was preparing, the account read).
+const { startScheduler } = await import('./lib/server/scheduled');
+startScheduler();

@@ -47,7 +47,7 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
             <dt>Followers</dt><dd data-testid="m-followers">{fmt(s.metrics.followers)}</dd>
             <dt>Engagement rate</dt><dd>{fmt(s.metrics.engagementRate, true)}</dd>
             <dt>Avg views</dt><dd>{fmt(s.metrics.avgViews)}</dd>
-            <dt>Recent posts</dt><dd>{s.metrics.posts ?? '—'}</dd>
+            <dt>Posts</dt><dd>{s.metrics.posts ?? '—'}</dd>
           </dl>
           <p className="muted" data-testid="panel-source">
             {s.source === 'cache' ? 'From the cache' : s.source === 'notes' ? 'From notes' : 'Fetched from Modash'} · refreshed {s.ageLabel ?? 'at an unknown time'}

@@ -85,6 +85,12 @@ export function Roster({ initial, pageSize }: { initial: Page; pageSize: number 
                           {' '}{p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
                         </span>
                       ))}
+                      {r.platforms.filter((p) => p.modashPending).map((p) => (
+                        <span key={p.platform} className="modash-gone" data-testid={`pending-${r.id}-${p.platform}`}
+                          title={p.modashPending!.retryAt ? `Modash is preparing this report; the server fetches it again at ${new Date(p.modashPending!.retryAt).toISOString().slice(11, 16)} UTC` : 'Modash is still preparing this report; try again later'}>
+                          {' '}{p.platform}: report in preparation
+                        </span>
+                      ))}
                     </td>
                     <td><button data-testid={`open-${r.id}`} onClick={() => setOpenId(r.id)}>Analytics</button></td>
                   </tr>

@@ -18,7 +18,7 @@ function beacon(body: { influencerId: number; platform: string; firstDataMs: num
 }
 
 /** `modashGone`: what Modash said lately about an account it has nothing for (private, removed, not found). */
-export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string; modashGone?: { code: string; sentence: string; at: string } | null }[] }
+export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string; modashGone?: { code: string; sentence: string; at: string } | null; modashPending?: { retryAt: number | null; at: string } | null }[] }
 export interface Metrics { userId: string | null; username: string | null; fullname: string | null; followers: number | null; engagementRate: number | null; avgViews: number | null; posts: number | null }
 export type Source = 'cache' | 'notes' | 'modash';
 export interface AnalyticsState {
@@ -63,7 +63,8 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       if (controller.signal.aborted) return;
       const now = Math.round(performance.now() - t0);
       beacon({ influencerId: influencer.id, platform: p, firstDataMs: firstDataMs ?? (outcome === 'fresh' ? now : null), freshDataMs: outcome === 'fresh' ? now : null,
-        source: freshSource ?? shownSource, lookup: lookedUp, outcome });
+        // Where the first data came from: stored (cache, notes) means shown at once.
+        source: shownSource ?? freshSource, lookup: lookedUp, outcome });
     };
     let resolutionAtStart: string | null = null;
     // Whether this open needed a username lookup (known from the route's answer).
@@ -98,9 +99,10 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         const res = await fetch(`/api/modash/cache/${encodeURIComponent(cacheId)}`, { signal: controller.signal }).catch(() => null);
         // A body cut short (the panel closed mid-read) is no data, not an unhandled rejection.
         const body = res?.ok ? await res.json().catch(() => null) : null;
-        if (body) {
-          const pr = body.data?.profile ?? {};
-          known('cache', { userId: pr.userId ?? resolution.userId, username: pr.username ?? null, fullname: pr.fullname ?? null, followers: num(pr.followers), engagementRate: num(pr.engagementRate), avgViews: num(pr.avgViews), posts: Array.isArray(pr.recentPosts) ? pr.recentPosts.length : null });
+        // The server reads the report's figures (the module's rule for Modash's shape).
+        const f = body?.figures;
+        if (f) {
+          known('cache', { userId: f.userId ?? resolution.userId, username: f.username ?? null, fullname: f.fullname ?? null, followers: num(f.followers), engagementRate: num(f.engagementRate), avgViews: num(f.avgViews), posts: num(f.posts) });
         }
       }
       if (!shown && entry.followers !== null) {
@@ -130,7 +132,8 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       const status = r.status;
       const code = (r.error as { code?: string } | null)?.code;
       const error: AnalyticsState['error'] =
-        code === 'NO_EXACT_MATCH' ? { kind: 'not-found', message: `${(r.error as Error).message}. No account was stored: check the username.` }
+        // Remembered on the row like a gone account: the panel offers "Try again now" (a new search).
+        code === 'NO_EXACT_MATCH' ? { kind: 'gone', message: `${(r.error as Error).message}. No account was stored: check the username.` }
         : code === 'BUDGET_EXHAUSTED' ? { kind: 'budget', message: "Today's Modash credit budget is spent; refreshes resume at midnight UTC." }
         : status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
         // The server's sentence for what Modash said (a private or removed account, a report in

@@ -163,6 +163,29 @@ export function migrations(kind) {
         await db.schema.alterTable('influencer_platforms').addColumn('modash_status_at', 'text').execute();
       },
     },
+    // Modash's `retry_later` ("processing the data for this account"): when the one scheduled
+    // retry runs (epoch ms) and how many ran; and the Modash account of each API key: its
+    // /v1/user/info answer (as received) and when, and until when spending stops after Modash
+    // said the account's credits ran out (epoch ms), and the warm refresher's lease. Read and
+    // written by lib/server/scheduled.ts and the modules it runs.
+    '0005_modash_schedule': {
+      async up(db) {
+        await db.schema.alterTable('influencer_platforms').addColumn('modash_retry_at', t.float).execute();
+        await db.schema.alterTable('influencer_platforms').addColumn('modash_retries', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.createIndex('influencer_platforms_retry_at').on('influencer_platforms').column('modash_retry_at').execute();
+        await db.schema.createTable('modash_account')
+          .addColumn('api_key', 'text', (c) => c.primaryKey().notNull())
+          .addColumn('info', 'text')
+          .addColumn('info_at', t.float)
+          .addColumn('info_asked_at', t.float, (c) => c.notNull().defaultTo(0))
+          .addColumn('spend_stopped_until', t.float)
+          // The warm refresher's lease (lib/server/warm.ts): one holder for the team, renewed
+          // while it works, ending with its holder.
+          .addColumn('warm_owner', 'text')
+          .addColumn('warm_until', t.float)
+          .execute();
+      },
+    },
   };
 }
 
@@ -187,7 +210,7 @@ export async function migrationStatus(store) {
 }
 
 /** Names of every table a migration made (the seed's reset empties them). */
-export const TABLES = ['notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_calls', 'panel_opens', 'modash_calls_hourly', 'panel_opens_hourly', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
+export const TABLES = ['modash_account', 'notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_calls', 'panel_opens', 'modash_calls_hourly', 'panel_opens_hourly', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
 
 /** Empties every table (for seeding). */
 export async function emptyTables(store) {

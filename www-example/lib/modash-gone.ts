@@ -6,4 +6,5 @@ export const GONE_LABELS: Record<string, string> = {
   ACCOUNT_REMOVED: 'removed',
   ACCOUNT_NOT_FOUND: 'not on Modash',
   HANDLE_NOT_FOUND: 'not found',
+  NO_EXACT_MATCH: 'no exact match',
 };

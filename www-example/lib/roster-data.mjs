@@ -1,5 +1,6 @@
 // The deterministic roster shared by the seed (SQLite rows) and the simulated Modash service
 // (the accounts it knows). Every case the flow must handle appears at a fixed rhythm.
+import { readFileSync } from 'node:fs';
 import { baseConfig } from './config.mjs';
 
 export const PLATFORMS = ['instagram', 'tiktok', 'youtube'];
@@ -57,23 +58,34 @@ export function lookAlikes(i, platform) {
  */
 export const goneFromModash = (i) => i % 36 === 29;
 
-/** A Modash-like profile report (about 50 KB with the recent posts). */
+/**
+ * The documented report of each platform (tests/fixtures/modash/report.<platform>.json; SOURCES.md
+ * there says which document each follows): the simulator answers in that shape, with the
+ * account's identity and figures put where the fixture has them.
+ */
+export const REPORT_FIXTURES = Object.fromEntries(PLATFORMS.map((p) => [p,
+  JSON.parse(readFileSync(new URL(`../../tests/fixtures/modash/report.${p}.json`, import.meta.url), 'utf8'))]));
+
+/** A Modash profile report of `acc` in its platform's documented shape (about 50 KB with the recent posts). */
 export function report(acc) {
   const r = rng(acc.userId.length * 97 + acc.followers);
-  return {
-    error: false,
-    profile: {
-      userId: acc.userId, username: acc.username, fullname: acc.fullname, platform: acc.platform,
-      followers: acc.followers, engagementRate: acc.engagementRate, avgViews: acc.avgViews,
-      avgLikes: Math.round(acc.followers * acc.engagementRate), isPrivate: false,
-      audience: { genders: [{ code: 'FEMALE', weight: 0.61 }, { code: 'MALE', weight: 0.39 }], geoCountries: [{ name: 'France', weight: 0.4 }, { name: 'Brazil', weight: 0.2 }] },
-      recentPosts: Array.from({ length: 260 }, (_, k) => ({
-        id: `${acc.userId}_${k}`, created: new Date(Date.UTC(2025, 0, 1) - k * 86400e3).toISOString(),
-        text: `Post ${k} by ${acc.fullname}: a caption long enough to look like one #ad #collab`,
-        likes: Math.round(r() * 50000), comments: Math.round(r() * 900), views: Math.round(r() * 400000),
-      })),
-    },
-  };
+  const doc = structuredClone(REPORT_FIXTURES[acc.platform]);
+  const pr = doc.profile;
+  pr.userId = acc.userId;
+  Object.assign(pr.profile, {
+    userId: acc.userId, username: acc.username, fullname: acc.fullname, url: `https://example.com/${acc.platform}/${acc.username}`,
+    followers: acc.followers, engagements: Math.round(acc.followers * acc.engagementRate), engagementRate: acc.engagementRate,
+  });
+  // Instagram's views are its Reels plays (the fixture's `avgReelsPlays`); the others' `avgViews`.
+  if ('avgReelsPlays' in pr) pr.avgReelsPlays = acc.avgViews; else pr.avgViews = acc.avgViews;
+  pr.avgLikes = Math.round(acc.followers * acc.engagementRate);
+  pr.postsCount = 260;
+  pr.recentPosts = Array.from({ length: 260 }, (_, k) => ({
+    id: `${acc.userId}_${k}`, created: new Date(Date.UTC(2025, 0, 1) - k * 86400e3).toISOString(),
+    text: `Post ${k} by ${acc.fullname}: a caption long enough to look like one #ad #collab`,
+    likes: Math.round(r() * 50000), comments: Math.round(r() * 900), views: Math.round(r() * 400000),
+  }));
+  return doc;
 }
 
 /** The twelve cases, by i % 12. `expect(now)` gives the roster badge label with default TTLs. */

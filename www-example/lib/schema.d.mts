@@ -4,10 +4,13 @@ import type { Generated } from 'kysely';
 
 export interface Tables {
   influencers: { id: number; name: string; notes: string | null };
-  influencer_platforms: { id: Generated<number>; influencer_id: number; platform: string; username: string; modash_status: string | null; modash_status_at: string | null };
+  influencer_platforms: { id: Generated<number>; influencer_id: number; platform: string; username: string; modash_status: string | null; modash_status_at: string | null;
+    modash_retry_at: number | null; modash_retries: Generated<number> };
   modash_profile_cache: { id: Generated<number>; influencer_platform_id: number; modash_user_id: string; platform: string; payload: string; fetched_at: string };
   staff: { id: Generated<number>; email: string; name: string; password_hash: string };
   modash_gate: { api_key: string; state: string };
+  modash_account: { api_key: string; info: string | null; info_at: number | null; info_asked_at: Generated<number>; spend_stopped_until: number | null;
+    warm_owner: string | null; warm_until: number | null };
   refresh_leases: { influencer_platform_id: number; owner: string; expires_at: number };
   modash_calls: {
     id: Generated<number>; at: number; kind: string; platform: string; status: number; latency_ms: number; waited_ms: number;

@@ -12,6 +12,7 @@ const MAX_SLEEP_MS = 1000;
 export class GateRefused extends Error {
   constructor(message, code, retryAfterMs) {
     super(message);
+    this.name = 'GateRefused';
     this.code = code;
     this.retryAfterMs = retryAfterMs;
   }
@@ -81,6 +82,13 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
   };
 }
 
+/**
+ * Whether `e` is a GateRefused, by name: Next.js bundles this module into each entry (the
+ * instrumentation's scheduler and the route handlers each get a copy), and the gate made by one
+ * copy is shared through globalThis, so `instanceof` of the other copy's class is false.
+ */
+export const isGateRefused = (e) => e instanceof Error && e.name === 'GateRefused';
+
 /** The state row's key: a digest of the API key (the key itself is never stored). */
 export const gateKey = (config) => createHash('sha256').update(config.MODASH_API_KEY).digest('hex').slice(0, 32);
 
@@ -99,6 +107,23 @@ export function gateOptions(config) {
     // Short: live holders renew their places (lib/lease.mjs), so only a dead one's runs out.
     leaseMs: LEASE_MS,
   };
+}
+
+/**
+ * Username lookups (/users) have a limit of their own when MODASH_LOOKUP_RPS > 0 (an older
+ * Modash cheat sheet: "List Users" at a fixed 10 a second, apart from the tier's ~2 for reports
+ * and searches): their own state row, paced at that rate, so a lookup never waits behind
+ * reports it shares no limit with. A lookup that costs credits stays on the reports' row, where
+ * the one daily budget is counted.
+ */
+export const lookupsApart = (config) => config.MODASH_LOOKUP_RPS > 0 && config.MODASH_CREDIT_COST_LOOKUP === 0;
+
+/** The state row's key and the options of the gate a call of `kind` goes through (routes and scripts alike). */
+export function gateFor(config, kind) {
+  if (kind === 'lookup' && lookupsApart(config)) {
+    return { key: `${gateKey(config)}:users`, options: { ...gateOptions(config), requestsPerSecond: config.MODASH_LOOKUP_RPS, dailyCredits: undefined } };
+  }
+  return { key: gateKey(config), options: gateOptions(config) };
 }
 
 /** Credits per call kind: MODASH_CREDIT_COST_REPORT (1), MODASH_CREDIT_COST_LOOKUP (0). */

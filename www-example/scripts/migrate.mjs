@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { baseConfig } from '../lib/config.mjs';
 import { locked, notesTextOf, openStore } from '../lib/store.mjs';
-import { createSharedGate, creditCosts, gateKey, gateOptions, storeTransact } from '../lib/shared-gate.mjs';
+import { createSharedGate, creditCosts, gateFor, storeTransact } from '../lib/shared-gate.mjs';
 
 const require = createRequire(import.meta.url);
 const mf = require('../../pkg-node/modash_flow.js');
@@ -188,7 +188,9 @@ async function backfill(store, o) {
   const gate = mf.createRequestGate({ requestsPerSecond: o.rate, burst: 1, maxConcurrent: 1, retry: { maxRetries: 5, maxRetryAfterMs: 120000 } });
   // Every lookup also takes its place in the team's shared gate, last in line: the app's
   // panels and bulk refreshes on the same key go first, and the key's pace holds for all.
-  const shared = createSharedGate({ gateStep: mf.gateStep, transact: storeTransact(store, gateKey(config)), options: gateOptions(config), costs: creditCosts(config) });
+  // The backfill looks usernames up: the lookups' gate, shared with the routes' lookups.
+  const lookupGate = gateFor(config, 'lookup');
+  const shared = createSharedGate({ gateStep: mf.gateStep, transact: storeTransact(store, lookupGate.key), options: lookupGate.options, costs: creditCosts(config) });
   const report = { command: 'backfill-user-ids', backend: store.kind, dryRun: o.dryRun, rowsSeen: 0, changed: 0, fromLegacy: 0, fromLookup: 0, apiCalls: 0, skipped: {} };
   const skip = (why) => { report.skipped[why] = (report.skipped[why] ?? 0) + 1; };
   const total = Math.min(o.limit, await countOf(store.db, 'influencer_platforms'));

@@ -1,10 +1,15 @@
-// A simulated Modash API on its own port, answering like the real one for the roster's
-// accounts: profile reports by userId, user lookup by username, errors as
-// { error: true, code, message }. Latencies follow the seed plan (lookup 500-1500 ms, report
-// 200-500 ms) times MODASH_SIM_LATENCY (default 1). A share of answers (MODASH_SIM_429_RATE,
-// default 0) is 429 with Retry-After (MODASH_SIM_RETRY_AFTER seconds, default 1).
+// A simulated Modash API on its own port, answering as Modash documents it (docs.modash.io,
+// help.modash.io; the documented answers are kept as fixtures in tests/fixtures/modash/, whose
+// SOURCES.md names the document of each): profile reports by userId in each platform's
+// documented shape, the username lookup ("List users"), /v1/user/info with credits that go down
+// as reports are bought, errors as { error: true, code, message }, and per-endpoint limits
+// (reports MODASH_SIM_REPORT_RPS, default 2 a second; lookups MODASH_SIM_LOOKUP_RPS, default 10)
+// answered 429 with Retry-After (MODASH_SIM_RETRY_AFTER seconds, default 1). Latencies follow
+// the seed plan (lookup 500-1500 ms, report 200-500 ms) times MODASH_SIM_LATENCY (default 1). A
+// share of answers (MODASH_SIM_429_RATE, default 0) is 429 besides.
 // Test hooks: GET /__sim/stats (call counters and a log), POST /__sim/config, POST /__sim/reset.
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { baseConfig } from '../lib/config.mjs';
 import { account, goneFromModash, influencer, lookAlikes, report, rng, ROSTER_SIZE, PLATFORMS } from '../lib/roster-data.mjs';
@@ -35,6 +40,9 @@ export const DOC_ERRORS = {
   internal_server_error: 'Our server is experiencing problems processing your request. We have been notified and will look into this.',
 };
 
+/** The account answer's template (tests/fixtures/modash/user-info.json). */
+const USER_INFO = JSON.parse(readFileSync(new URL('../../tests/fixtures/modash/user-info.json', import.meta.url), 'utf8'));
+
 export function createSim(options = {}) {
   const config = {
     latency: Number(options.latency ?? baseConfig().MODASH_SIM_LATENCY),
@@ -42,7 +50,12 @@ export function createSim(options = {}) {
     retryAfter: Number(options.retryAfter ?? baseConfig().MODASH_SIM_RETRY_AFTER),
     force429: 0,          // the next N report/lookup answers are 429
     force429Kind: null,   // 'report' or 'lookup': force429 applies to that kind only
-    burstLimit: 0,        // > 0: answer 429 when more than this many calls started in the last second
+    burstLimit: 0,        // > 0: answer 429 when more than this many calls (of any kind) started in the last second
+    // Per-endpoint limits (calls a second; 0: none): reports at the tier's ~2 (help.modash.io,
+    // "API cheat sheet"), the users list at 10 (the older cheat sheet's table).
+    limits: { report: Number(options.reportRps ?? baseConfig().MODASH_SIM_REPORT_RPS), lookup: Number(options.lookupRps ?? baseConfig().MODASH_SIM_LOOKUP_RPS) },
+    credits: Number(options.credits ?? baseConfig().MODASH_SIM_CREDITS), // the account's credits: one per report bought
+    userInfoShape: 'billing', // 'billing' (figures under `billing`) or 'top': the docs do not show the answer's shape
     authStatus: 0,        // 401 or 403: refuse the API key on every call (as Modash does for a bad key)
     hang: false,          // true: accept calls and never answer (a hung upstream)
     // Answers to force, by `${platform}:${userId or search query}`, or by kind ('report',
@@ -68,7 +81,7 @@ export function createSim(options = {}) {
     random = rng(42);
   };
   reset();
-  const starts = [];
+  const starts = [], startsByKind = { report: [], lookup: [] };
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const send = (res, status, body, headers = {}) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -85,6 +98,14 @@ export function createSim(options = {}) {
       Object.assign(config, JSON.parse(body || '{}'));
       return send(res, 200, config);
     }
+    if (url.pathname === '/v1/user/info') {
+      // No credit, not rate limited (the older cheat sheet lists user-info so).
+      stats.info = (stats.info ?? 0) + 1;
+      if (config.authStatus) return send(res, config.authStatus, { error: true, code: 'api_token_invalid', message: DOC_ERRORS.api_token_invalid });
+      const body = structuredClone(USER_INFO);
+      body.billing.credits = config.credits;
+      return send(res, 200, config.userInfoShape === 'top' ? { error: false, ...body.billing } : body);
+    }
     const m = url.pathname.match(/^\/v1\/(instagram|tiktok|youtube)\/(?:profile\/([^/]+)\/report|users)$/);
     if (!m) return send(res, 404, { error: true, code: 'not_found', message: 'Unknown endpoint' });
     const [, platform, rawId] = m;
@@ -98,6 +119,9 @@ export function createSim(options = {}) {
     const now = Date.now();
     starts.push(now);
     while (starts.length && starts[0] < now - 1000) starts.shift();
+    const mine = startsByKind[kind];
+    mine.push(now);
+    while (mine.length && mine[0] < now - 1000) mine.shift();
     if (config.hang) { entry.status = -1; return; }
     if (config.authStatus) {
       entry.status = config.authStatus;
@@ -109,10 +133,12 @@ export function createSim(options = {}) {
     if (answer) {
       entry.status = answer.status;
       if (answer.raw !== undefined) { res.writeHead(answer.status, { 'Content-Type': 'application/json' }); return res.end(answer.raw); }
-      return send(res, answer.status, { error: true, code: answer.code, message: DOC_ERRORS[answer.code] ?? answer.code });
+      return send(res, answer.status, { error: true, code: answer.code, message: DOC_ERRORS[answer.code] ?? answer.code },
+        answer.retryAfter === undefined ? {} : { 'Retry-After': String(answer.retryAfter) });
     }
     const forced = config.force429 > 0 && (!config.force429Kind || config.force429Kind === kind);
-    const limited = forced || (config.burstLimit > 0 && starts.length > config.burstLimit) || random() < config.rate429;
+    const limited = forced || (config.burstLimit > 0 && starts.length > config.burstLimit)
+      || (config.limits[kind] > 0 && mine.length > config.limits[kind]) || random() < config.rate429;
     if (limited) {
       if (forced) config.force429--;
       stats.rateLimited++;
@@ -122,6 +148,10 @@ export function createSim(options = {}) {
     if (kind === 'report') {
       const acc = byId.get(`${platform}:${key}`);
       if (!acc) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'account_not_found', message: `No ${platform} account ${key}` }); }
+      // A report costs the account a credit; with none left, Modash's not_enough_credits (the
+      // docs do not name its status: 403 here).
+      if (config.credits < 1) { entry.status = 403; return send(res, 403, { error: true, code: 'not_enough_credits', message: DOC_ERRORS.not_enough_credits }); }
+      config.credits--;
       stats.ok++; entry.status = 200;
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return res.end(reportText(acc));

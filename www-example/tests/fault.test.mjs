@@ -1,5 +1,5 @@
 // Faults with real processes (issue 31): two `next start` instances on one PostgreSQL store,
-// the simulated Modash service limiting to 2 calls a second, a staff tab on each instance.
+// the simulated Modash service limiting to 2 reports (and 10 lookups) a second, a staff tab on each instance.
 // 1. Without a fault, instance B's bulk refresh of a page: its time is the yardstick.
 // 2. Instance A is killed (SIGKILL) 6 s into its bulk refresh of page 1; a tab on B then
 //    refreshes page 1: it ends within 20 s of the yardstick (the dead instance's gate places
@@ -31,7 +31,7 @@ before(async () => {
   stack = await startStack({ name: 'mf_fault', pg: PG, instances: 2, appPort: 3262, simPort: 4262, simEnv: { MODASH_SIM_LATENCY: '0.3', MODASH_SIM_429_RATE: '0' } });
   ({ SIM, dbUrl } = stack);
   [A, B] = stack.APPS;
-  await stack.sim.config({ burstLimit: 2, retryAfter: 1 });
+  await stack.sim.config({ limits: { report: 2, lookup: 10 }, retryAfter: 1 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
 });
 

@@ -1,5 +1,5 @@
 // The gates in the app: a bulk refresh of 30 stale platforms against a simulated Modash that
-// answers 429 to more than 2 calls started in any second. No 429 at all, and a panel opened on
+// answers 429 to more than 2 reports (or 10 lookups) started in any second. No 429 at all, and a panel opened on
 // a row being refreshed makes no extra call (the server joins it to the bulk job's refresh);
 // with the page's own gate off (`?gate=off`), the server's shared gate alone keeps the pace.
 import { after, before, test } from 'node:test';
@@ -16,7 +16,7 @@ const idsOf = (kase, n, from = 0) => Array.from({ length: n }, (_, k) => CASES.i
 before(async () => {
   stack = await startStack({ name: 'gate-test', appPort: 3219, simPort: 4219, simEnv: { MODASH_SIM_LATENCY: '0.2' } });
   ({ APP, sim } = stack);
-  await sim.config({ burstLimit: 2, retryAfter: 1 });
+  await sim.config({ limits: { report: 2, lookup: 10 }, retryAfter: 1 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
 });
 

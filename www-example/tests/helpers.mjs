@@ -64,7 +64,8 @@ export async function startStack({ name, appPort, simPort, rosterSize = null, si
   beforeStart?.(DB);
   const sim = start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), ...size, ...simEnv }, { quiet });
   const startApp = (k, env = {}) => start(`next-${k}`, join(ROOT, 'node_modules/.bin/next'), [dev ? 'dev' : 'start', '-H', '127.0.0.1', '-p', String(appPort + k)],
-    { ...AUTH_ENV, ...storeEnv, MODASH_API_BASE: SIM, ...appEnv, ...env }, { quiet });
+    // The warm refresher spends credits in the background: off unless a test turns it on.
+    { ...AUTH_ENV, ...storeEnv, MODASH_API_BASE: SIM, MODASH_WARM_REFRESH: '0', ...appEnv, ...env }, { quiet });
   const apps = APPS.map((_, k) => startApp(k));
   await waitForHttp(`${SIM}/__sim/stats`);
   for (const app of APPS) await waitForHttp(`${app}/login`, dev ? 120000 : 60000);
@@ -92,4 +93,14 @@ export async function startStack({ name, appPort, simPort, rosterSize = null, si
       rmSync(join(ROOT, 'data', `${name}-credentials.txt`), { force: true });
     },
   };
+}
+
+/** Polls `check` every 100 ms until it gives something truthy (returned); fails naming `what` after `tries`. */
+export async function until(what, check, tries = 600) {
+  for (let i = 0; i < tries; i++) {
+    const v = await check();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`never: ${what}`);
 }

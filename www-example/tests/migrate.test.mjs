@@ -228,9 +228,10 @@ for (const backend of backends) {
       await withStore(backend, 'mf_backfill', (s) => rows(s, sql`UPDATE influencer_platforms SET username = 'ghost.user.404' WHERE influencer_id = 6`));
       await ensureSim();
       await fetch(`${SIM}/__sim/reset`, { method: 'POST' });
-      const rate = 10;
-      // The team's shared gate is set to the same pace here (the app's default is 1.5 a second).
-      const pace = { MODASH_GATE_RPS: String(rate), MODASH_GATE_BURST: '1' };
+      // Under Modash's 10 lookups a second (the simulated service answers 429 past it).
+      const rate = 8;
+      // The team's shared gate for lookups is set to the same pace here (the app's default is 7.5 a second).
+      const pace = { MODASH_LOOKUP_RPS: String(rate), MODASH_GATE_BURST: '1' };
       const r = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)], pace);
       const stats = await (await fetch(`${SIM}/__sim/stats`)).json();
       assert.equal(stats.lookup, r.apiCalls, 'every API call counted by the service');

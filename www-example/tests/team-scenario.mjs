@@ -1,5 +1,5 @@
 // A team on one Modash key, with real processes: N `next start` instances on one store, a
-// simulated Modash that answers 429 to more than 2 calls started in any second (no random
+// simulated Modash that answers 429 to more than 2 reports (or 10 lookups) started in any second (no random
 // 429s), and six staff browser contexts spread over the instances: bulk refreshes of
 // overlapping pages (two of them on the same page from different instances), panels opened
 // while they run, platform switches, and two instances refreshing two platforms of one
@@ -25,7 +25,7 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
   try {
     stack = await startStack({ name: db, pg: pgUrl, instances, appPort: basePort, simPort, appEnv: env, simEnv: { MODASH_SIM_LATENCY: String(latency), MODASH_SIM_429_RATE: '0' } });
     const { SIM, APPS: apps } = stack;
-    await stack.sim.config({ burstLimit: 2, retryAfter: 1 });
+    await stack.sim.config({ limits: { report: 2, lookup: 10 }, retryAfter: 1 });
     await stack.sim.reset();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
     const at = (k) => apps[k % apps.length];

@@ -3,7 +3,7 @@
 // gateStep inside one short transaction per step.
 import 'server-only';
 import { gateStep, type SharedGateOptions } from 'modash-flow/server';
-import { createSharedGate, creditCosts, gateKey, gateOptions, storeTransact, type SharedGate } from '../shared-gate.mjs';
+import { createSharedGate, creditCosts, gateFor, gateKey, gateOptions, storeTransact, type SharedGate } from '../shared-gate.mjs';
 import { serverConfig } from './config';
 import { store } from './store';
 
@@ -12,9 +12,15 @@ export const GATE_KEY = gateKey(serverConfig());
 export const GATE_OPTIONS: SharedGateOptions = gateOptions(serverConfig());
 export const CREDIT_COSTS = creditCosts(serverConfig());
 
-const g = globalThis as unknown as { __modashGate?: SharedGate };
+const g = globalThis as unknown as { __modashGate?: SharedGate; __modashLookupGate?: SharedGate };
 
-export function modashGate(): SharedGate {
+/** The gate a call of `kind` goes through: the reports' (and /user/info's), or the lookups' own (lib/shared-gate.mjs gateFor). */
+export function modashGate(kind: string = 'report'): SharedGate {
+  const { key, options } = gateFor(serverConfig(), kind);
+  if (key !== GATE_KEY) {
+    g.__modashLookupGate ??= createSharedGate({ gateStep, transact: storeTransact(store(), key), options, costs: CREDIT_COSTS });
+    return g.__modashLookupGate;
+  }
   g.__modashGate ??= createSharedGate({ gateStep, transact: storeTransact(store(), GATE_KEY), options: GATE_OPTIONS, costs: CREDIT_COSTS });
   return g.__modashGate;
 }

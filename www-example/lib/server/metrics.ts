@@ -12,7 +12,7 @@ const HOUR = 3_600_000;
 export const EDGES = [25, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000, Infinity];
 export const RETENTION_DAYS = serverConfig().MODASH_METRICS_RETENTION_DAYS;
 
-export interface CallRow { kind: 'lookup' | 'report'; platform: string; status: number; latencyMs: number; waitedMs: number; waited429: boolean; credits: number; staff: string | null; useCase: string | null; cohort: string | null }
+export interface CallRow { kind: 'lookup' | 'report' | 'info'; platform: string; status: number; latencyMs: number; waitedMs: number; waited429: boolean; credits: number; staff: string | null; useCase: string | null; cohort: string | null }
 export interface PanelOpen { staff: string; influencerId: number; platform: string; firstDataMs: number | null; freshDataMs: number | null; source: string | null; lookup: boolean; outcome: 'fresh' | 'stale' | 'error'; cohort: string }
 
 export async function logCall(c: CallRow): Promise<void> {
@@ -139,7 +139,8 @@ export async function flowMetrics(window: WindowName, now = Date.now()) {
   for (let h = hourOf(from); h <= hourOf(now); h += HOUR) hours.set(h, { hour: h, lookup: 0, report: 0, rateLimited: 0, waited429: 0 });
   const bump = (hour: number, kind: string, n: number, rl: number, w: number) => {
     const x = hours.get(hour);
-    if (!x) return;
+    // Lookups and reports: the account read (/v1/user/info, kind 'info') is neither.
+    if (!x || (kind !== 'lookup' && kind !== 'report')) return;
     if (kind === 'lookup') x.lookup += n; else x.report += n;
     x.rateLimited += rl;
     x.waited429 += w;
@@ -189,8 +190,19 @@ export async function flowMetrics(window: WindowName, now = Date.now()) {
   const spentRolled = await db.selectFrom('modash_calls_hourly').select((eb) => eb.fn.sum<number>('credits').as('c')).where('hour', '>=', dayStart).executeTakeFirst();
   const creditsToday = Number(spentRaw?.c ?? 0) + Number(spentRolled?.c ?? 0);
 
+  // The warm refresher's reports in the window, by why it bought them (lib/server/warm.ts), and
+  // the share of panel opens that showed stored data at once (raw rows: roll-ups keep no source).
+  const warmRows = await db.selectFrom('modash_calls').select(['use_case']).where('at', '>=', from).where('status', '=', 200).where('kind', '=', 'report').where('use_case', 'like', 'warm:%').execute();
+  const warmBought: Record<string, number> = { 'never-synced': 0, 'too-old': 0, due: 0 };
+  for (const w of warmRows) { const reason = (w.use_case ?? '').slice(5); warmBought[reason] = (warmBought[reason] ?? 0) + 1; }
+  // `source` is where an open's first data came from (the panel's beacon).
+  const withSource = opens.filter((o) => o.source !== null);
+  const atOnce = withSource.filter((o) => o.source === 'cache' || o.source === 'notes').length;
+
   return {
     window, from, now,
+    warm: { bought: warmBought, total: warmRows.length },
+    atOnce: { opens: withSource.length, atOnce, share: withSource.length ? atOnce / withSource.length : null },
     calls: { perHour, total, rateLimited, waited429, share429: total ? rateLimited / total : null },
     opens: { all: cohortFigures(null), cache: cohortFigures('cache'), legacy: cohortFigures('legacy'), perHour: opensPerHour },
     credits: { today: creditsToday },

@@ -29,17 +29,33 @@ const named = (platform: string) => PLATFORM_NAMES[platform] ?? platform;
 /** Modash's documented codes (docs.modash.io, "Error codes"). */
 const BY_CODE: Record<string, (platform: string) => ModashFailure> = {
   api_token_invalid: () => ({ code: 'UPSTREAM_AUTH', status: 502, sentence: "The server's Modash key was refused" }),
-  not_enough_credits: () => ({ code: 'MODASH_CREDITS_EXHAUSTED', status: 402, sentence: "The Modash account has no credits left (Modash's own balance, not the team's daily budget)" }),
+  not_enough_credits: () => ({ code: 'MODASH_CREDITS_EXHAUSTED', status: 402, sentence: "The Modash account has no credits left (Modash's own balance, not the team's daily budget); no report is bought for an hour, or until staff try again" }),
   handle_not_found: (p) => ({ code: 'HANDLE_NOT_FOUND', status: 404, sentence: `Modash found no public ${named(p)} account with this handle: it may be private or removed` }),
   account_not_found: (p) => ({ code: 'ACCOUNT_NOT_FOUND', status: 404, sentence: `This account does not exist on ${named(p)}` }),
   account_removed: (p) => ({ code: 'ACCOUNT_REMOVED', status: 410, sentence: `This account was removed from ${named(p)}` }),
   private_account: (p) => ({ code: 'ACCOUNT_PRIVATE', status: 422, sentence: `This account is private on ${named(p)}` }),
   empty_audience: () => ({ code: 'EMPTY_AUDIENCE', status: 422, sentence: 'Modash has no audience data for this account yet' }),
-  // "Please try again in 5-10 minutes": the browser is told 10.
-  retry_later: () => ({ code: 'REPORT_IN_PREPARATION', status: 503, sentence: 'Modash is preparing this report; try again in about 10 minutes', retryAfterS: 600 }),
+  // "Please try again in 5-10 minutes" (the newer table: "in a couple of hours"): the server
+  // schedules the retry itself (refresh.ts scheduleRetry); the browser is told not to loop.
+  retry_later: () => ({ code: 'REPORT_IN_PREPARATION', status: 503, sentence: 'Modash is preparing this report; it will be fetched again later', retryAfterS: 600 }),
   internal_server_error: () => ({ code: 'UPSTREAM_ERROR', status: 502, sentence: 'Modash failed to answer (its server had a problem); try again shortly' }),
   bad_request: () => ({ code: 'UPSTREAM_BAD_REQUEST', status: 502, sentence: 'Modash refused the request as malformed; the details are in the server log' }),
 };
+
+/**
+ * What we conclude ourselves, remembered like Modash's codes: a username search that listed
+ * only look-alikes (no account with exactly this username).
+ */
+const OURS: Record<string, (platform: string) => ModashFailure> = {
+  no_exact_match: (p) => ({ code: 'NO_EXACT_MATCH', status: 404, sentence: `Modash has no ${named(p)} account with exactly this username` }),
+};
+
+/** A status remembered on an influencer platform (Modash's code, or one of ours) as our answer. */
+export function rememberedFailure(status: string, platform: string): ModashFailure | null {
+  if (Object.hasOwn(BY_CODE, status)) return BY_CODE[status](platform);
+  if (Object.hasOwn(OURS, status)) return OURS[status](platform);
+  return null;
+}
 
 /** Modash's non-200 answer as ours; null for a 429 (the gate and the retries handle those). */
 export function modashFailure(status: number, body: unknown, platform: string): ModashFailure | null {
@@ -53,7 +69,8 @@ export function modashFailure(status: number, body: unknown, platform: string): 
 }
 
 /**
- * Modash's codes that say an account has nothing to give: remembered on its row (refresh.ts).
+ * The codes that say an account has nothing to give (Modash's, and our no_exact_match):
+ * remembered on its row (refresh.ts).
  * Derived from the table and lib/modash-gone.ts (our codes the page shows as gone), not listed again.
  */
-export const GONE_CODES = new Set(Object.keys(BY_CODE).filter((c) => Object.hasOwn(GONE_LABELS, BY_CODE[c]('').code)));
+export const GONE_CODES = new Set(Object.keys({ ...BY_CODE, ...OURS }).filter((c) => Object.hasOwn(GONE_LABELS, rememberedFailure(c, '')!.code)));

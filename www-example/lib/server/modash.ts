@@ -2,15 +2,28 @@
 // MODASH_API_BASE and MODASH_API_KEY are set. Every call has a timeout (MODASH_TIMEOUT_MS,
 // default 15 s) and ends when the caller's request does. Errors carry the status, the capped
 // Retry-After and a stable code; what reaches the browser is decided by `errorResponse`.
+//
+// Modash's contract, as far as this app uses it (docs.modash.io, Modash.io API v1.5.0):
+// - GET /v1/{platform}/users?query=&limit=  the username lookup ("List users"): `{ error: false,
+//   users: [{ userId, username, fullname?, followers, isVerified?, picture? }] }`;
+// - GET /v1/{platform}/profile/{userId}/report  the report (one credit): `ModashReport` below;
+//   where each figure lives per platform is the module's rule (`reportFigures`, the paths in
+//   the module's src/notes/shape.rs);
+// - GET /v1/user/info  the account: remaining credits and quotas (help.modash.io, "API cheat
+//   sheet: limits, filters & metrics"); its shape is read in modash-account.ts;
+// - errors: a non-200 status with `{ error: true, code, message }` (modash-errors.ts).
+// The documented examples are fixtures (tests/fixtures/modash/, SOURCES.md there says which
+// document each follows), answered by the simulator and read by the contract tests.
 import 'server-only';
 import { NextResponse } from 'next/server';
-import { parseRetryAfter, pickExactMatch, type GatePriority } from 'modash-flow/server';
-import { GateRefused } from '../shared-gate.mjs';
+import { parseRetryAfter, pickExactMatch, reportFigures, type GatePriority, type ReportFigures } from 'modash-flow/server';
+import { isGateRefused } from '../shared-gate.mjs';
 import { CREDIT_COSTS, modashGate } from './gate';
 import { USER_ID } from './http';
 import { logCall } from './metrics';
 import { serverConfig } from './config';
 import { modashFailure } from './modash-errors';
+import { resumeSpending, spendStoppedUntil, stopSpending } from './modash-spend';
 import { log } from '../log.mjs';
 
 const config = serverConfig();
@@ -31,6 +44,8 @@ export class ModashError extends Error {
   lookedUpUserId: string | null = null;
   /** A 429's Retry-After in ms: pauses every caller of the shared gate. */
   retryAfterMs: number | null = null;
+  /** A report in preparation: Modash's Retry-After for this account, when it sent one (ms). */
+  accountRetryAfterMs: number | null = null;
   /** For NO_EXACT_MATCH: the usernames Modash offered instead. */
   closest: string[] = [];
   /** The status Modash answered with (the call log records it), when it answered. */
@@ -42,25 +57,37 @@ export class ModashError extends Error {
   }
 }
 
-export interface ModashProfile {
-  userId: string; username: string; fullname?: string; followers?: number; engagementRate?: number; avgViews?: number;
-  recentPosts?: unknown[];
+/** A report's basic data (docs.modash.io: `profile.profile` of every platform's report). */
+export interface ModashReportBasics {
+  userId: string; username?: string; fullname?: string; url?: string; picture?: string;
+  followers?: number; engagements?: number; engagementRate?: number;
 }
-export interface ModashReport { error: false; profile: ModashProfile }
+/** A report as documented (only the members this app names; the body is stored whole). */
+export interface ModashReport {
+  error: false;
+  profile: {
+    userId: string; profile: ModashReportBasics; isPrivate?: boolean; isVerified?: boolean; postsCount?: number;
+    avgLikes?: number; avgComments?: number; avgViews?: number; avgReelsPlays?: number; recentPosts?: unknown[];
+  };
+}
+/** An account of the username lookup's answer. */
+export interface ModashListedUser { userId: string; username: string; fullname?: string; followers?: number; isVerified?: boolean; picture?: string; [more: string]: unknown }
 
 /** How one request reaches Modash: who waits for it (priority) and when it stops waiting. */
 export interface CallContext {
   priority: GatePriority; signal?: AbortSignal; maxWaitMs?: number;
   /** For the call log (the metrics page): who and what caused the call. */
   staff?: string; useCase?: string; cohort?: string;
+  /** Staff asked again ("Try again now"): buy even while spending is stopped (modash-spend.ts). */
+  force?: boolean;
 }
 
 /**
  * One Modash call through the team-scale gate (every process shares its pace, cooldown and
  * budget). The gate off (MODASH_SERVER_GATE=off) is for comparisons only.
  */
-async function call<T>(kind: 'lookup' | 'report', path: string, ctx: CallContext): Promise<{ body: T; text: string }> {
-  const platform = path.split('/')[2] ?? '';
+async function call<T>(kind: 'lookup' | 'report' | 'info', path: string, ctx: CallContext): Promise<{ body: T; text: string }> {
+  const platform = kind === 'info' ? '' : (path.split('/')[2] ?? '');
   let waitedMs = 0;
   let waited429 = false;
   const t0 = Date.now();
@@ -77,20 +104,28 @@ async function call<T>(kind: 'lookup' | 'report', path: string, ctx: CallContext
     } finally {
       if (status !== 499) {
         log({ kind, platform }).info({ status, latencyMs: Date.now() - t1, waitedMs, waited429 }, 'modash call');
-        void logCall({ kind, platform, status, latencyMs: Date.now() - t1, waitedMs, waited429, credits: status === 200 ? CREDIT_COSTS[kind] : 0,
+        void logCall({ kind, platform, status, latencyMs: Date.now() - t1, waitedMs, waited429, credits: status === 200 ? (CREDIT_COSTS[kind as keyof typeof CREDIT_COSTS] ?? 0) : 0,
           staff: ctx.staff ?? null, useCase: ctx.useCase ?? null, cohort: ctx.cohort ?? null });
       }
     }
   };
+  if (kind === 'report') {
+    const until = await spendStoppedUntil();
+    if (until !== null && ctx.force) await resumeSpending();
+    else if (until !== null) {
+      throw new ModashError(`The Modash account has no credits left (Modash's own balance, not the team's daily budget): no report is bought until ${new Date(until).toISOString().slice(11, 16)} UTC, or until staff try again`,
+        402, String(Math.ceil((until - Date.now()) / 1000)), 'MODASH_CREDITS_EXHAUSTED');
+    }
+  }
   if (config.MODASH_SERVER_GATE === 'off') return sendLogged();
   try {
-    const { value } = await modashGate().run(kind, ctx.priority, async () => ({ value: await sendLogged(), charged: true }), {
+    const { value } = await modashGate(kind).run(kind, ctx.priority, async () => ({ value: await sendLogged(), charged: true }), {
       signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? (ctx.priority === 'interactive' ? 30000 : 90000), maxHoldMs: MAX_CALL_MS,
       onWait: (step) => { if (step.blocked === 'paused') waited429 = true; },
     });
     return value;
   } catch (e) {
-    if (e instanceof GateRefused) {
+    if (isGateRefused(e)) {
       if (e.code === 'BUDGET_EXHAUSTED') throw new ModashError(e.message, 429, String(Math.ceil(e.retryAfterMs / 1000)), 'BUDGET_EXHAUSTED');
       if (e.code === 'CLIENT_CLOSED') throw new ModashError(e.message, 499, null, 'CLIENT_CLOSED');
       throw new ModashError('Modash calls are queued beyond this request\'s wait; try again shortly', 429, String(Math.ceil(e.retryAfterMs / 1000)), 'GATE_BUSY');
@@ -130,6 +165,11 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
     const e = new ModashError(mapped.sentence, mapped.status, mapped.retryAfterS === undefined ? null : String(mapped.retryAfterS), mapped.code);
     e.upstreamStatus = res.status;
     e.modashCode = typeof body?.code === 'string' ? body.code : null;
+    // Modash's own balance is spent: no instance buys a report for a while (modash-spend.ts).
+    if (mapped.code === 'MODASH_CREDITS_EXHAUSTED') await stopSpending().catch((err) => log().error({ err }, 'could not stop spending'));
+    // Modash's Retry-After, when it sends one with a report in preparation, says when to ask again.
+    // (Not `retryAfterMs`: that pauses every caller of the gate; this is one account's wait.)
+    if (mapped.code === 'REPORT_IN_PREPARATION') e.accountRetryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
     throw e;
   }
   let body: unknown;
@@ -151,7 +191,7 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
  * `anna.b`), so only an account whose username equals it is taken (pickExactMatch).
  */
 export async function lookupUserId(platform: string, username: string, ctx: CallContext): Promise<string> {
-  const { body } = await call<{ users?: { userId: string; username: string }[] }>(
+  const { body } = await call<{ users?: ModashListedUser[] }>(
     'lookup', `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${SEARCH_LIMIT}`, ctx);
   const pick = pickExactMatch(Array.isArray(body.users) ? body.users : [], username);
   if (pick.userId === null) {
@@ -165,15 +205,43 @@ export async function lookupUserId(platform: string, username: string, ctx: Call
   return pick.userId;
 }
 
-/** A report, with its JSON text exactly as Modash sent it (stored as is: no re-serialisation). */
-export async function fetchReport(platform: string, userId: string, ctx: CallContext): Promise<{ report: ModashReport; text: string }> {
-  // Never a path segment of another shape: `..` or `a/b` would reach another endpoint with our key.
-  if (!USER_ID.test(userId)) throw new ModashError(`Not a Modash id: ${JSON.stringify(userId.slice(0, 80))}`, 422, null, 'INVALID_USER_ID');
-  const { body, text } = await call<ModashReport>('report', `/v1/${platform}/profile/${encodeURIComponent(userId)}/report`, ctx);
-  if (typeof body.profile !== 'object' || body.profile === null) {
+/** Metric sets a report lacked that were logged already (each shape once per process). */
+const loggedShapes = new Set<string>();
+
+/**
+ * The figures of a report's text (the module's rule); a report lacking a documented figure
+ * logs its shape once and stores null for it. Throws UPSTREAM_BAD_ANSWER for what is no report.
+ */
+export function figuresOf(platform: string, text: string): ReportFigures {
+  let f: ReportFigures;
+  try {
+    f = reportFigures(platform, text);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'NOT_A_REPORT') throw e;
+    log({ platform }).warn({ body: text.slice(0, 200) }, (e as Error).message);
     throw new ModashError('Modash answered a report without its profile; nothing was stored', 502, null, 'UPSTREAM_BAD_ANSWER');
   }
-  return { report: body, text };
+  const shape = `${platform}:${f.missing.join(',')}`;
+  if (f.missing.length && !loggedShapes.has(shape)) {
+    loggedShapes.add(shape);
+    let keys: string[] = [];
+    try { keys = Object.keys((JSON.parse(text) as ModashReport).profile ?? {}); } catch { /* logged as it is */ }
+    log({ platform }).warn({ missing: f.missing, profileKeys: keys }, 'a Modash report without documented figures: stored as null');
+  }
+  return f;
+}
+
+/** A report, with its JSON text exactly as Modash sent it (stored as is: no re-serialisation). */
+export async function fetchReport(platform: string, userId: string, ctx: CallContext): Promise<{ text: string; figures: ReportFigures }> {
+  // Never a path segment of another shape: `..` or `a/b` would reach another endpoint with our key.
+  if (!USER_ID.test(userId)) throw new ModashError(`Not a Modash id: ${JSON.stringify(userId.slice(0, 80))}`, 422, null, 'INVALID_USER_ID');
+  const { text } = await call<ModashReport>('report', `/v1/${platform}/profile/${encodeURIComponent(userId)}/report`, ctx);
+  return { text, figures: figuresOf(platform, text) };
+}
+
+/** The account behind our key (`GET /v1/user/info`, no credit), its body as received. */
+export async function fetchUserInfo(ctx: CallContext): Promise<{ body: unknown; text: string }> {
+  return call<unknown>('info', '/v1/user/info', ctx);
 }
 
 /** A report by userId, or by username through one lookup first. */
@@ -193,13 +261,14 @@ export async function fetchProfile(platform: string, userId: string | null, user
     if (lookedUp && e instanceof ModashError) e.lookedUpUserId = id;
     throw e;
   }
-  return { userId: String(fetched.report.profile?.userId ?? id), report: fetched.report, reportText: fetched.text, lookedUp };
+  return { userId: fetched.figures.userId ?? id, reportText: fetched.text, figures: fetched.figures, lookedUp };
 }
 
-export function summary(p: ModashProfile) {
+/** What the panel shows of a report: its figures (the engagement rate a fraction, as Modash sends it). */
+export function summary(f: ReportFigures) {
   return {
-    userId: p.userId, username: p.username, fullname: p.fullname ?? null, followers: p.followers ?? null,
-    engagementRate: p.engagementRate ?? null, avgViews: p.avgViews ?? null, posts: p.recentPosts?.length ?? 0,
+    userId: f.userId, username: f.username, fullname: f.fullname, followers: f.followers,
+    engagementRate: f.engagementRate, avgViews: f.avgViews, posts: f.postsCount,
   };
 }
 
@@ -213,10 +282,11 @@ export function cappedRetryAfter(value: string | null): string | null {
 export function errorResponse(e: unknown) {
   if (e instanceof ModashError) {
     const headers: Record<string, string> = {};
-    // Our own budget's Retry-After (hours, until midnight UTC) and a report in preparation's
-    // (minutes) are passed on as they are: the browser's retry stops at once instead of
-    // retrying into them.
-    const retryAfter = e.code === 'BUDGET_EXHAUSTED' || e.code === 'REPORT_IN_PREPARATION' ? e.retryAfter : cappedRetryAfter(e.retryAfter);
+    // Our own budget's Retry-After (hours, until midnight UTC), a report in preparation's
+    // (minutes) and a spending stop's (an hour) are passed on as they are: the browser's retry
+    // stops at once instead of retrying into them.
+    const ours = e.code === 'BUDGET_EXHAUSTED' || e.code === 'REPORT_IN_PREPARATION' || e.code === 'MODASH_CREDITS_EXHAUSTED';
+    const retryAfter = ours ? e.retryAfter : cappedRetryAfter(e.retryAfter);
     if (retryAfter) headers['Retry-After'] = retryAfter;
     if (e.code === 'UPSTREAM_AUTH') log().error({ code: e.code }, e.message);
     if (e.code === 'UPSTREAM_TIMEOUT') return NextResponse.json({ success: false, error: e.message, code: e.code }, { status: 504 });

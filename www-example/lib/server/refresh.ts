@@ -12,11 +12,11 @@ import { randomUUID } from 'node:crypto';
 import { analyticsProgress, knownPlatforms, mergeAnalytics, notesEntry, parseTimestamp, resolveUserId, type UseCase } from 'modash-flow/server';
 import type { GatePriority } from 'modash-flow/server';
 import { HttpError, USER_ID } from './http';
-import { fetchProfile, MAX_CALL_MS, ModashError, summary, type ModashReport } from './modash';
+import { fetchProfile, figuresOf, MAX_CALL_MS, ModashError, summary } from './modash';
 import { keepAlive, LEASE_MS, releaseSurely } from '../lease.mjs';
 import { serverConfig } from './config';
 import { log } from '../log.mjs';
-import { GONE_CODES, modashFailure } from './modash-errors';
+import { GONE_CODES, rememberedFailure } from './modash-errors';
 import { store, type Db } from './store';
 
 /** Cache rows kept per influencer platform (the one notes point to is never pruned). */
@@ -33,7 +33,13 @@ const JOIN_POLL_MS = 200;
 
 const serverTtl = serverConfig().ttl;
 
-export interface RefreshRequest { id: number; platform: string; useCase: UseCase; force: boolean; staffEmail: string; cohort: string; signal: AbortSignal }
+export interface RefreshRequest {
+  id: number; platform: string; useCase: UseCase; force: boolean; staffEmail: string; cohort: string; signal: AbortSignal;
+  /** The gate priority when not the use case's (the scheduled retries, the warm refresher: backfill). */
+  priority?: GatePriority;
+  /** What the call log records as the cause when not the use case (the warm refresher: `warm:<reason>`). */
+  cause?: string;
+}
 export interface Refreshed {
   success: true;
   /** modash: fetched now by this request; joined: fetched by a concurrent request; store: fresh already. */
@@ -72,10 +78,10 @@ async function storedAnswer(id: number, platform: string, source: 'joined' | 'st
   let profile: Refreshed['profile'] = null;
   if (cacheId && /^\d+$/.test(cacheId)) {
     const row = await db.selectFrom('modash_profile_cache').select('payload').where('id', '=', Number(cacheId)).executeTakeFirst();
-    try { if (row) profile = summary((JSON.parse(row.payload) as ModashReport).profile); } catch { profile = null; }
+    try { if (row) profile = summary(figuresOf(platform, row.payload)); } catch { profile = null; }
   }
   if (!profile && entry.followers !== null) {
-    profile = { userId: entry.userId ?? '', username: entry.username ?? '', fullname: null, followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, posts: 0 };
+    profile = { userId: entry.userId, username: entry.username, fullname: null, followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, posts: null };
   }
   const r = resolveUserId(notes, platform);
   return { success: true, source, notesWritten: false, userId: r.userId, lookedUp: false, cacheId, notes, profile, warnings: [], migratedLegacy: false, rejectedLegacy: r.rejectedLegacy, waitedMs };
@@ -168,22 +174,31 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
     .where('influencer_platform_id', '=', ip.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
   const orphanAt = orphan ? parseTimestamp(orphan.fetched_at) : null;
   const lastAt = lastRefreshedOf(current, req.platform);
-  let fetched: { userId: string; report: ModashReport; reportText: string; lookedUp: boolean; cacheId?: string };
+  let fetched: { userId: string; reportText: string; figures: ReturnType<typeof figuresOf>; lookedUp: boolean; cacheId?: string };
+  let orphanFigures: ReturnType<typeof figuresOf> | null = null;
   if (orphan && orphanAt !== null && Date.now() - orphanAt < ORPHAN_REUSE_MS && !referencedCacheIds(current).has(orphan.id) && (lastAt === null || lastAt < orphanAt)) {
-    fetched = { userId: orphan.modash_user_id, report: JSON.parse(orphan.payload) as ModashReport, reportText: orphan.payload, lookedUp: false, cacheId: String(orphan.id) };
+    try { orphanFigures = figuresOf(req.platform, orphan.payload); } catch { /* not a report after all: fetch anew */ }
+  }
+  if (orphan && orphanFigures) {
+    fetched = { userId: orphan.modash_user_id, reportText: orphan.payload, figures: orphanFigures, lookedUp: false, cacheId: String(orphan.id) };
   } else {
     try {
       fetched = await fetchProfile(req.platform, resolved.userId, ip.username, {
-        priority: priorityOf(req.useCase), signal: req.signal, staff: req.staffEmail, useCase: req.useCase, cohort: req.cohort,
+        priority: req.priority ?? priorityOf(req.useCase), signal: req.signal, staff: req.staffEmail, useCase: req.cause ?? req.useCase, cohort: req.cohort, force: req.force,
       });
     } catch (e) {
       if (e instanceof ModashError && e.lookedUpUserId) await storeLookedUpId(req.id, req.platform, e.lookedUpUserId);
       if (e instanceof ModashError && e.modashCode && GONE_CODES.has(e.modashCode)) await rememberGone(ip.id, e.modashCode);
+      // Only look-alikes of this username: remembered too (not searched again until "Try again now").
+      if (e instanceof ModashError && e.code === 'NO_EXACT_MATCH') await rememberGone(ip.id, 'no_exact_match');
+      if (e instanceof ModashError && e.code === 'REPORT_IN_PREPARATION') {
+        const at = await scheduleRetry(ip.id, e.accountRetryAfterMs, req.priority === 'backfill');
+        if (at !== null) e.message = `${e.message.replace(/; .*$/, '')}; it will be fetched again at ${new Date(at).toISOString().slice(11, 16)} UTC`;
+      }
       throw e;
     }
   }
-  const { userId, report, reportText, lookedUp } = fetched;
-  const p = report.profile;
+  const { userId, reportText, lookedUp, figures: p } = fetched;
   const now = new Date().toISOString();
   const insertCache = (tx: Db) => tx.insertInto('modash_profile_cache')
     .values({ influencer_platform_id: ip.id, modash_user_id: userId, platform: req.platform, payload: reportText, fetched_at: now })
@@ -202,7 +217,7 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
       const stays = [...new Set([...keep, ...referencedCacheIds(text)])];
       await tx.deleteFrom('modash_profile_cache').where('influencer_platform_id', '=', ip.id).where('id', 'not in', stays).execute();
       // Modash had a report after all: whatever it said before about the account is over.
-      await tx.updateTable('influencer_platforms').set({ modash_status: null, modash_status_at: null }).where('id', '=', ip.id).execute();
+      await tx.updateTable('influencer_platforms').set({ modash_status: null, modash_status_at: null, modash_retry_at: null, modash_retries: 0 }).where('id', '=', ip.id).execute();
       return { cacheId, text: await notesOf(tx, req.id), warnings: merged.warnings, migratedLegacy: merged.migratedLegacy };
     });
     return { success: true, source: 'modash', notesWritten: true, userId, lookedUp, cacheId: out.cacheId, notes: out.text, warnings: out.warnings,
@@ -222,17 +237,41 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
   }
 }
 
-/** A remembered "private / removed / not found" still within MODASH_GONE_RECHECK_DAYS, as our answer. */
+/** A remembered "private / removed / not found / no exact match" still within MODASH_GONE_RECHECK_DAYS, as our answer. */
 export function rememberedGone(ip: { modash_status: string | null; modash_status_at: string | null }, platform: string) {
   const at = parseTimestamp(ip.modash_status_at);
-  if (!ip.modash_status || at === null || !(Date.now() - at < serverConfig().MODASH_GONE_RECHECK_DAYS * 86_400_000)) return null;
-  return modashFailure(0, { code: ip.modash_status }, platform);
+  if (!ip.modash_status || !GONE_CODES.has(ip.modash_status) || at === null || !(Date.now() - at < serverConfig().MODASH_GONE_RECHECK_DAYS * 86_400_000)) return null;
+  return rememberedFailure(ip.modash_status, platform);
 }
 
 /** Remembers what Modash said about an account it has nothing for, with the date (not in notes). */
 async function rememberGone(ipId: number, modashCode: string) {
   await store().db.updateTable('influencer_platforms').set({ modash_status: modashCode, modash_status_at: new Date().toISOString() }).where('id', '=', ipId).execute()
     .catch((e) => log({ influencerPlatform: ipId }).error({ err: e }, "Modash's answer about the account could not be remembered"));
+}
+
+/**
+ * Modash is preparing the account's data (`retry_later`): one retry is scheduled, through the
+ * team gate at backfill priority (lib/server/scheduled.ts runs it), after Modash's Retry-After
+ * if it sent one, else MODASH_RETRY_LATER_S ("try again in 5-10 minutes", docs.modash.io's
+ * error table); answered retry_later again, a last one after MODASH_RETRY_LATER_AGAIN_S (the
+ * newer table's "a couple of hours"). Returns when (epoch ms), or null when none is left.
+ */
+async function scheduleRetry(ipId: number, modashRetryAfterMs: number | null, scheduled: boolean): Promise<number | null> {
+  const cfg = serverConfig();
+  try {
+    // Staff asking again starts over; a scheduled retry counts (scheduled.ts raised the count).
+    const row = scheduled ? await store().db.selectFrom('influencer_platforms').select('modash_retries').where('id', '=', ipId).executeTakeFirst() : null;
+    const done = Number(row?.modash_retries ?? 0);
+    const delayMs = done === 0 ? (modashRetryAfterMs ?? cfg.MODASH_RETRY_LATER_S * 1000) : done === 1 ? cfg.MODASH_RETRY_LATER_AGAIN_S * 1000 : null;
+    const at = delayMs === null ? null : Date.now() + delayMs;
+    await store().db.updateTable('influencer_platforms')
+      .set({ modash_status: 'retry_later', modash_status_at: new Date().toISOString(), modash_retry_at: at, modash_retries: done }).where('id', '=', ipId).execute();
+    return at;
+  } catch (e) {
+    log({ influencerPlatform: ipId }).error({ err: e }, 'the retry of a report in preparation could not be scheduled');
+    return null;
+  }
 }
 
 /**

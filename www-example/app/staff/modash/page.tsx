@@ -5,7 +5,11 @@ import Link from 'next/link';
 import { BarChart } from '@/components/BarChart';
 import { flowMetrics, WINDOWS, type CohortFigures, type WindowName } from '@/lib/server/metrics';
 import { gateStatus } from '@/lib/server/gate';
+import { modashAccount } from '@/lib/server/modash-account';
 import { CACHE_LOOKUP_ROLLOUT } from '@/lib/server/rollout';
+import { serverConfig } from '@/lib/server/config';
+
+const WARM_SHARE = serverConfig().MODASH_WARM_SHARE;
 
 export const metadata = { title: 'Modash metrics · Staff' };
 
@@ -31,7 +35,7 @@ function cohortRow(name: string, f: CohortFigures, testId: string) {
 export default async function ModashMetricsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const w = (await searchParams).window;
   const window: WindowName = typeof w === 'string' && w in WINDOWS ? (w as WindowName) : '24h';
-  const [m, gate] = await Promise.all([flowMetrics(window), gateStatus()]);
+  const [m, gate, account] = await Promise.all([flowMetrics(window), gateStatus(), modashAccount()]);
   const labels = m.calls.perHour.map((h) => hourLabel(h.hour));
   const all = m.opens.all;
   const notesCut = m.notes.beforeMigration && m.notes.beforeMigration.median ? 1 - (m.notes.now.median ?? 0) / m.notes.beforeMigration.median : null;
@@ -57,6 +61,13 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
           <p className="muted">{all.opens} panel opens · target 99 % <Verdict ok={all.successRate === null ? null : all.successRate >= 0.99} /></p></div>
         <div className="figure" data-testid="fig-credits"><h2>Credits today</h2><p className="big" data-testid="credits-today">{num(m.credits.today)}</p>
           <p className="muted">of {gate.credits.daily === null ? 'no budget' : gate.credits.daily.toLocaleString('en')} · {gate.credits.remaining === null ? '' : `${num(gate.credits.remaining)} left`} (resets {gate.credits.resetsAt.slice(11, 16)} UTC)</p></div>
+        <div className="figure" data-testid="fig-at-once"><h2>Opens showing stored data at once</h2><p className="big" data-testid="at-once-share">{pct(m.atOnce.share)}</p>
+          <p className="muted"><span data-testid="at-once-count">{m.atOnce.atOnce}</span> of {m.atOnce.opens} opens (first data from the cache or notes) · first data p95 {ms(all.firstDataP95)} · target 98 % <Verdict ok={m.atOnce.share === null ? null : m.atOnce.share >= 0.98} /></p></div>
+        <div className="figure" data-testid="fig-warm"><h2>Bought by the warm refresher</h2><p className="big" data-testid="warm-total">{m.warm.total}</p>
+          <p className="muted">never synced <span data-testid="warm-never-synced">{m.warm.bought['never-synced']}</span> · too old <span data-testid="warm-too-old">{m.warm.bought['too-old']}</span> · due <span data-testid="warm-due">{m.warm.bought.due}</span> (reports, in the window; at most {Math.round(WARM_SHARE * 100)} % of the daily credits)</p></div>
+        <div className="figure" data-testid="fig-account"><h2>Modash account credits</h2><p className="big" data-testid="account-credits">{account.credits === null ? 'unknown' : num(account.credits)}</p>
+          <p className="muted">Modash&apos;s own balance (/v1/user/info{account.readAt ? `, read ${new Date(account.readAt).toISOString().slice(11, 16)} UTC` : ', not read yet'}){account.plan ? ` · plan ${account.plan}` : ''}
+            {account.spendStoppedUntil ? ` · no reports bought until ${new Date(account.spendStoppedUntil).toISOString().slice(11, 16)} UTC` : ''}</p></div>
         <div className="figure" data-testid="fig-notes"><h2>Notes per influencer</h2><p className="big">{m.notes.now.median === null ? '—' : `${m.notes.now.median.toLocaleString('en')} B`}</p>
           <p className="muted">median (p95 {m.notes.now.p95?.toLocaleString('en') ?? '—'} B) · {m.notes.beforeMigration
             ? <>before the payload migration {m.notes.beforeMigration.median?.toLocaleString('en')} B (p95 {m.notes.beforeMigration.p95?.toLocaleString('en')} B), {pct(notesCut, 0)} smaller</>

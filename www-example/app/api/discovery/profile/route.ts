@@ -16,8 +16,8 @@ export const POST = route(async (req, { staff }) => {
   const body = await jsonBody(req, Body);
   const platform = platformOf(body.platform);
   try {
-    const { userId: id, report, lookedUp } = await fetchProfile(platform, body.userId ?? null, body.username ?? null, { priority: 'interactive', signal: req.signal, staff: staff.email, useCase: 'discovery' });
-    return NextResponse.json({ success: true, data: { ...summary(report.profile), userId: id, platform, lookedUp } });
+    const { userId: id, figures, lookedUp } = await fetchProfile(platform, body.userId ?? null, body.username ?? null, { priority: 'interactive', signal: req.signal, staff: staff.email, useCase: 'discovery' });
+    return NextResponse.json({ success: true, data: { ...summary(figures), userId: id, platform, lookedUp } });
   } catch (e) {
     return errorResponse(e);
   }
