@@ -15,6 +15,11 @@ const { store } = await import('./lib/server/store');
 const { log } = await import('./lib/log.mjs');
 const ran = await store().migrate();
 if (ran.length) log().info({ migrations: ran }, 'store migrated');
+// What the roster filters and sorts on, for rows no writer has filled yet (lib/roster-state.mjs).
+const { backfillRosterState } = await import('./lib/roster-state.mjs');
+const { analyticsProgress, notesEntry } = await import('modash-flow/server');
+const filled = await backfillRosterState(store(), { analyticsProgress, notesEntry });
+if (filled) log().info({ influencers: filled }, 'roster state filled');
 // The scheduled work (retries of reports Modash was preparing, the account read).
 const { startScheduler } = await import('./lib/server/scheduled');
 startScheduler();

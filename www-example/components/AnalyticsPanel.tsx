@@ -1,5 +1,8 @@
 'use client';
-import { useEffect, useState } from 'react';
+// The analytics panel of one influencer: beside the roster (the row buttons stay in reach), a
+// dialog that takes focus when it opens, closes on Esc and gives focus back to the button that
+// opened it (Roster). Status text is announced (live regions); no raw codes on screen.
+import { useEffect, useRef, useState } from 'react';
 import { secondsLeft } from '@/lib/client/pause';
 import type { GateStats } from 'modash-flow';
 import { gateEnabled, panelGate } from '@/lib/client/gate';
@@ -7,6 +10,18 @@ import { useBrowserConfig } from '@/lib/client/config';
 import { useRosterInfluencerAnalytics, type Influencer } from './useRosterInfluencerAnalytics';
 
 const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n * 100).toFixed(2)} %` : n.toLocaleString('en'));
+
+/** Where the userId came from, in staff words. */
+const SOURCE_WORDS: Record<string, string> = {
+  platform: "stored for this platform",
+  legacy: 'a legacy id from before platforms were split',
+  none: 'none',
+};
+/** Why a legacy id was not used, in staff words. */
+const REFUSED_WORDS: Record<string, string> = {
+  'platform-mismatch': 'it belongs to another platform',
+  'unknown-platform': 'its platform is not known',
+};
 
 export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: Influencer; onClose: () => void; onNotes: (id: number, notes: string) => void }) {
   const [platform, setPlatform] = useState(influencer.platforms[0]?.platform ?? 'instagram');
@@ -17,30 +32,48 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
   const waiting = gate && (gate.queued > 0 || gate.pausedUntil)
     ? ` (requests queued: ${gate.queued}${gate.pausedUntil ? `; Modash asked us to wait ${secondsLeft(gate.pausedUntil)} s` : ''})`
     : '';
+  // Focus moves into the panel when it opens (and when another influencer is shown in it); Esc closes it.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => { heading.current?.focus(); }, [influencer.id]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(); };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const busy = s.phase === 'loading' || (s.phase === 'ready' && s.refreshing);
   return (
-    <aside className="panel" data-testid="panel" aria-label={`Analytics for ${influencer.name}`}>
+    <aside className="panel" data-testid="panel" role="dialog" aria-modal="false" aria-labelledby="panel-title">
       <header>
-        <h2>{influencer.name}</h2>
-        <button data-testid="panel-close" onClick={onClose} aria-label="Close">×</button>
+        <h2 id="panel-title" ref={heading} tabIndex={-1}>{influencer.name}</h2>
+        <button type="button" data-testid="panel-close" onClick={onClose} aria-label={`Close the analytics of ${influencer.name}`}>×</button>
       </header>
-      <nav className="switcher">
+      <div className="switcher" role="group" aria-label="Platform">
         {influencer.platforms.map((p) => (
-          <button key={p.platform} data-testid={`switch-${p.platform}`} className={p.platform === platform ? 'on' : ''} onClick={() => setPlatform(p.platform)}>
+          <button key={p.platform} type="button" data-testid={`switch-${p.platform}`} className={p.platform === platform ? 'on' : ''} aria-pressed={p.platform === platform}
+            onClick={() => setPlatform(p.platform)}>
             {p.platform} <small>@{p.username}</small>
           </button>
         ))}
-      </nav>
+      </div>
       {s.resolution && (
         <p className="muted" data-testid="panel-userid">
-          userId: {s.resolution.userId ?? 'none stored'} ({s.resolution.source})
-          {s.resolution.rejectedLegacy && <> · legacy id {s.resolution.rejectedLegacy.userId} refused ({s.resolution.rejectedLegacy.reason})</>}
+          userId: {s.resolution.userId ?? 'none stored'}{s.resolution.userId !== null && <> ({SOURCE_WORDS[s.resolution.source] ?? s.resolution.source})</>}
+          {s.resolution.rejectedLegacy && <> · the legacy id {s.resolution.rejectedLegacy.userId} is not used: {REFUSED_WORDS[s.resolution.rejectedLegacy.reason] ?? 'it does not apply here'}</>}
         </p>
       )}
-      {s.phase === 'loading' && <p data-testid="panel-status" className="status">{s.progress ?? `Loading analytics…${waiting}`}</p>}
-      {s.phase === 'ready' && s.refreshing && <p data-testid="panel-status" className="status">{s.progress ?? `Refreshing from Modash…${waiting}`}</p>}
-      {s.phase === 'error' && s.error && <p data-testid="panel-error" className={`error ${s.error.kind}`}>{s.error.message}</p>}
-      {s.phase === 'ready' && s.error && <p data-testid="panel-refresh-error" className={`error ${s.error.kind}`}>Could not refresh: {s.error.message} Showing the last known analytics.</p>}
+      <p data-testid={busy ? 'panel-status' : undefined} className={busy ? 'status' : undefined} role="status" aria-live="polite">
+        {s.phase === 'loading' ? (s.progress ?? `Loading analytics…${waiting}`) : s.phase === 'ready' && s.refreshing ? (s.progress ?? `Refreshing from Modash…${waiting}`) : ''}
+      </p>
+      {s.phase === 'error' && s.error && <p data-testid="panel-error" role="alert" className={`error ${s.error.kind}`}>{s.error.message}</p>}
+      {s.phase === 'ready' && s.error && <p data-testid="panel-refresh-error" role="alert" className={`error ${s.error.kind}`}>Could not refresh: {s.error.message} Showing the last known analytics.</p>}
+      {s.error?.kind === 'session' && <p><a href={`/login?next=${encodeURIComponent('/staff/roster')}`} data-testid="panel-sign-in">Sign in again</a></p>}
       {s.error?.kind === 'gone' && <button type="button" data-testid="panel-try-again" onClick={s.retryNow}>Try again now (asks Modash, may spend a credit)</button>}
+      {s.error && s.error.kind !== 'gone' && s.error.kind !== 'session' && s.error.kind !== 'notes' && s.error.kind !== 'budget' && (
+        <button type="button" data-testid="panel-retry" onClick={s.retryNow}>Try again</button>
+      )}
+      {s.phase === 'ready' && !s.refreshing && !s.error && (
+        <button type="button" data-testid="panel-refresh-now" onClick={s.retryNow}>Refresh now (asks Modash, spends a credit)</button>
+      )}
       {s.phase === 'ready' && s.metrics && (
         <div data-testid="panel-metrics" data-stale={s.stale} className={s.stale ? 'is-stale' : undefined}>
           <dl>

@@ -2,7 +2,8 @@
 // under it for screen readers: no charting library reaches the browser.
 export interface Series { name: string; color: string; values: (number | null)[] }
 
-export function BarChart({ title, labels, series, unit = '', testId }: { title: string; labels: string[]; series: Series[]; unit?: string; testId: string }) {
+/** `keys`: one unique key per bar (the hour's epoch ms: labels can repeat, `13h` today and yesterday). */
+export function BarChart({ title, keys, labels, series, unit = '', testId }: { title: string; keys: number[]; labels: string[]; series: Series[]; unit?: string; testId: string }) {
   const W = 560, H = 140, pad = 28;
   const totals = labels.map((_, i) => series.reduce((n, s) => n + (s.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
@@ -16,7 +17,7 @@ export function BarChart({ title, labels, series, unit = '', testId }: { title: 
         {labels.map((label, i) => {
           let y = H;
           return (
-            <g key={label}>
+            <g key={keys[i]}>
               {series.map((s) => {
                 const v = s.values[i] ?? 0;
                 const h = (v / max) * (H - 14);
@@ -32,7 +33,7 @@ export function BarChart({ title, labels, series, unit = '', testId }: { title: 
       <table className="sr-table">
         <caption>{title}</caption>
         <thead><tr><th>hour (UTC)</th>{series.map((s) => <th key={s.name}>{s.name}</th>)}</tr></thead>
-        <tbody>{labels.map((l, i) => <tr key={l}><td>{l}</td>{series.map((s) => <td key={s.name}>{s.values[i] ?? '—'}</td>)}</tr>)}</tbody>
+        <tbody>{labels.map((l, i) => <tr key={keys[i]}><td>{l}</td>{series.map((s) => <td key={s.name}>{s.values[i] ?? '—'}</td>)}</tr>)}</tbody>
       </table>
     </figure>
   );

@@ -1,8 +1,12 @@
 'use client';
-// The roster: a page of influencers with their analytics badges, computed for the whole page
-// in one analyticsProgressBatch call, under the server's TTLs (lib/client/config.tsx).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { analyticsProgressBatch } from 'modash-flow';
+// The roster: the page of influencers the URL's view selects (search, state, platform, sort,
+// page: read by the server component, changed here with router.push in a transition), with
+// their analytics badges computed for the whole page in one analyticsProgressBatch call under
+// the server's TTLs (lib/client/config.tsx). The selection is kept across pages and views.
+import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from 'react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { analyticsProgressBatch, knownPlatforms } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
 import { GONE_LABELS } from '@/lib/modash-gone';
 import { AnalyticsPanel } from './AnalyticsPanel';
@@ -10,102 +14,135 @@ import { BulkRefresh } from './BulkRefresh';
 import { ModashStatus } from './ModashStatus';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 
-interface Page { total: number; page: number; pages: number; rows: Influencer[] }
+interface Page { total: number; page: number; pages: number; pageSize: number; rows: Influencer[] }
+/** The view the URL says (lib/server/roster.ts RosterView). */
+export interface View { page: number; pageSize: number; q?: string; state?: string; platform?: string; sort?: string }
 
-/** `initial`: the first page, read on the server; later pages are fetched here. */
-export function Roster({ initial, pageSize }: { initial: Page; pageSize: number }) {
-  const [pageNo, setPageNo] = useState(initial.page);
-  const [page, setPage] = useState<Page | null>(initial);
-  const [error, setError] = useState<string | null>(null);
+const STATE_WORDS: [string, string][] = [['', 'any state'], ['fresh', 'fresh'], ['stale', 'stale'], ['never-synced', 'never synced'], ['unreadable', 'unreadable notes'], ['gone', 'gone or private on Modash']];
+const SORT_WORDS: [string, string][] = [['', 'roster order'], ['name', 'name'], ['last-refreshed', 'last refreshed'], ['followers', 'followers']];
+
+/** The roster URL of `view` (defaults left out). */
+export function viewHref(view: View): string {
+  const q = new URLSearchParams();
+  if (view.q) q.set('q', view.q);
+  if (view.state) q.set('state', view.state);
+  if (view.platform) q.set('platform', view.platform);
+  if (view.sort) q.set('sort', view.sort);
+  if (view.page > 1) q.set('page', String(view.page));
+  if (view.pageSize !== 50) q.set('pageSize', String(view.pageSize));
+  const s = q.toString();
+  return `/staff/roster${s ? `?${s}` : ''}`;
+}
+
+/** `page`: the page the URL's view selects, read on the server; navigation changes the URL. */
+export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  // The page on screen: the server's, with notes written by refreshes since (onNotes).
+  const [page, setPage] = useState<Page>(fromServer);
+  useEffect(() => setPage(fromServer), [fromServer]);
+  const go = useCallback((v: View) => startTransition(() => router.push(viewHref(v))), [router]);
   const [openId, setOpenId] = useState<number | null>(null);
+  // The button that opened the panel gets focus back when it closes.
+  const opener = useRef<HTMLElement | null>(null);
+  const closePanel = useCallback(() => {
+    setOpenId(null);
+    requestAnimationFrame(() => opener.current?.focus());
+  }, []);
+  // Kept across pages and views: the bulk refresh works on exactly these.
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const { ttl } = useBrowserConfig();
-
-  // The page on screen: a fetch only when another one is asked for.
-  const shown = useRef(initial.page);
-  useEffect(() => {
-    if (pageNo === shown.current) return;
-    const c = new AbortController();
-    fetch(`/api/roster?page=${pageNo}&pageSize=${pageSize}`, { signal: c.signal })
-      .then((r) => {
-        // A session that ended (expired, signed out in another tab): sign in again, then back here.
-        if (r.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-        return r.ok ? r.json() : Promise.reject(new Error(`roster ${r.status}`));
-      })
-      .then((p: Page) => { shown.current = pageNo; setPage(p); setError(null); })
-      .catch((e) => { if (!c.signal.aborted) setError(String(e.message ?? e)); });
-    return () => c.abort();
-  }, [pageNo, pageSize]);
 
   // Badges depend on the browser's clock: computed once mounted (the server's HTML has the rows,
   // not the badges), so a badge on screen also means the page is interactive.
   const [now, setNow] = useState<number | null>(null);
   useEffect(() => setNow(Date.now()), [page]);
   const badges = useMemo(() => {
-    if (!page || now === null) return [];
+    if (now === null) return [];
     return analyticsProgressBatch(page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })), { ttl, now });
   }, [page, now, ttl]);
 
   const onNotes = useCallback((id: number, notes: string) => {
-    setPage((p) => (p ? { ...p, rows: p.rows.map((r) => (r.id === id ? { ...r, notes } : r)) } : p));
+    setPage((p) => ({ ...p, rows: p.rows.map((r) => (r.id === id ? { ...r, notes } : r)) }));
   }, []);
 
-  const open = page?.rows.find((r) => r.id === openId) ?? null;
+  const open = page.rows.find((r) => r.id === openId) ?? null;
+  const [q, setQ] = useState(view.q ?? '');
+  useEffect(() => setQ(view.q ?? ''), [view.q]);
   return (
-    <main>
+    <main className={open ? 'with-panel' : undefined}>
       <h1>Roster</h1>
-      {error && <p className="error">Could not load the roster: {error}</p>}
-      {page && (
-        <>
-          <p className="muted">{page.total} influencers · page {page.page} of {page.pages}</p>
-          <ModashStatus />
-          <BulkRefresh rows={page.rows} selected={selected} onNotes={onNotes} />
-          <table>
-            <thead><tr><th /><th>Influencer</th><th>Platforms</th><th>Analytics</th><th /></tr></thead>
-            <tbody>
-              {page.rows.map((r, k) => {
-                const b = badges[k];
-                const state = b?.problem ? 'broken' : b && b.synced === b.total && b.total > 0 ? 'full' : b && b.synced > 0 ? 'part' : 'none';
-                return (
-                  <tr key={r.id} data-testid={`row-${r.id}`}>
-                    <td>
-                      <input type="checkbox" data-testid={`select-${r.id}`} aria-label={`Select ${r.name}`} checked={selected.has(r.id)}
-                        onChange={(e) => setSelected((s) => { const n = new Set(s); if (e.target.checked) n.add(r.id); else n.delete(r.id); return n; })} />
-                    </td>
-                    <td>{r.name}</td>
-                    <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
-                    <td>
-                      {b && (
-                        <span className={`badge ${state}`} data-testid={`badge-${r.id}`} title={b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}>
-                          {b.problem ? `! ${b.label}` : b.label}
-                        </span>
-                      )}
-                      {r.platforms.filter((p) => p.modashGone).map((p) => (
-                        <span key={p.platform} className="modash-gone" data-testid={`gone-${r.id}-${p.platform}`} title={`${p.modashGone!.sentence} (Modash said so on ${p.modashGone!.at.slice(0, 10)})`}>
-                          {' '}{p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
-                        </span>
-                      ))}
-                      {r.platforms.filter((p) => p.modashPending).map((p) => (
-                        <span key={p.platform} className="modash-gone" data-testid={`pending-${r.id}-${p.platform}`}
-                          title={p.modashPending!.retryAt ? `Modash is preparing this report; the server fetches it again at ${new Date(p.modashPending!.retryAt).toISOString().slice(11, 16)} UTC` : 'Modash is still preparing this report; try again later'}>
-                          {' '}{p.platform}: report in preparation
-                        </span>
-                      ))}
-                    </td>
-                    <td><button data-testid={`open-${r.id}`} onClick={() => setOpenId(r.id)}>Analytics</button></td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          <nav className="pager">
-            <button disabled={page.page <= 1} onClick={() => setPageNo(page.page - 1)} data-testid="prev">← Previous</button>
-            <button disabled={page.page >= page.pages} onClick={() => setPageNo(page.page + 1)} data-testid="next">Next →</button>
-          </nav>
-        </>
-      )}
-      {!page && !error && <p>Loading roster…</p>}
-      {open && <AnalyticsPanel key={open.id} influencer={open} onClose={() => setOpenId(null)} onNotes={onNotes} />}
+      <form className="view" role="search" data-testid="roster-view" onSubmit={(e) => { e.preventDefault(); go({ ...view, q: q.trim() || undefined, page: 1 }); }}>
+        <label>Find <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or handle" data-testid="view-q" /></label>
+        <label>State <select value={view.state ?? ''} data-testid="view-state" onChange={(e) => go({ ...view, state: e.target.value || undefined, page: 1 })}>
+          {STATE_WORDS.map(([v, w]) => <option key={v} value={v}>{w}</option>)}
+        </select></label>
+        <label>Platform <select value={view.platform ?? ''} data-testid="view-platform" onChange={(e) => go({ ...view, platform: e.target.value || undefined, page: 1 })}>
+          <option value="">any platform</option>
+          {knownPlatforms().map((p) => <option key={p} value={p}>{p}</option>)}
+        </select></label>
+        <label>Sort by <select value={view.sort ?? ''} data-testid="view-sort" onChange={(e) => go({ ...view, sort: e.target.value || undefined, page: 1 })}>
+          {SORT_WORDS.map(([v, w]) => <option key={v} value={v}>{w}</option>)}
+        </select></label>
+        <button type="submit">Find</button>
+      </form>
+      <p className="muted" role="status" data-testid="roster-count">
+        {page.total} influencer{page.total === 1 ? '' : 's'}{view.q || view.state || view.platform ? ' match' : ''} · page {page.page} of {page.pages}
+        {pending && <span data-testid="roster-loading"> · loading…</span>}
+      </p>
+      <ModashStatus />
+      <BulkRefresh rows={page.rows} selected={selected} onSelect={setSelected} onNotes={onNotes}
+        matching={{ query: viewHref({ ...view, page: 1, pageSize: 50, sort: undefined }).split('?')[1] ?? '', total: page.total }} />
+      <table>
+        <caption className="legend-text" data-testid="badge-legend">
+          Analytics: platforms with fresh analytics / platforms listed (green: all, yellow: some, grey: none; <strong>!</strong> the notes are unreadable).
+          Beside it, what Modash said of an account (private, removed, report in preparation).
+        </caption>
+        <thead><tr><th><span className="sr-only">Select</span></th><th>Influencer</th><th>Platforms</th><th>Analytics</th><th><span className="sr-only">Open</span></th></tr></thead>
+        <tbody>
+          {page.rows.map((r, k) => {
+            const b = badges[k];
+            const state = b?.problem ? 'broken' : b && b.synced === b.total && b.total > 0 ? 'full' : b && b.synced > 0 ? 'part' : 'none';
+            return (
+              <tr key={r.id} data-testid={`row-${r.id}`}>
+                <td>
+                  <input type="checkbox" data-testid={`select-${r.id}`} aria-label={`Select ${r.name}`} checked={selected.has(r.id)}
+                    onChange={(e) => setSelected((s) => { const n = new Set(s); if (e.target.checked) n.add(r.id); else n.delete(r.id); return n; })} />
+                </td>
+                <td>{r.name}</td>
+                <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
+                <td>
+                  {b && (
+                    <span className={`badge ${state}`} data-testid={`badge-${r.id}`} title={b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}>
+                      {b.problem ? `! ${b.label}` : b.label}
+                    </span>
+                  )}
+                  {b && <span className="sr-only">{b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}</span>}
+                  {r.platforms.filter((p) => p.modashGone).map((p) => (
+                    <span key={p.platform} className="modash-gone" data-testid={`gone-${r.id}-${p.platform}`} title={`${p.modashGone!.sentence} (Modash said so on ${p.modashGone!.at.slice(0, 10)})`}>
+                      {' '}{p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
+                    </span>
+                  ))}
+                  {r.platforms.filter((p) => p.modashPending).map((p) => (
+                    <span key={p.platform} className="modash-gone" data-testid={`pending-${r.id}-${p.platform}`}
+                      title={p.modashPending!.retryAt ? `Modash is preparing this report; the server fetches it again at ${new Date(p.modashPending!.retryAt).toISOString().slice(11, 16)} UTC` : 'Modash is still preparing this report; try again later'}>
+                      {' '}{p.platform}: report in preparation
+                    </span>
+                  ))}
+                </td>
+                <td><button type="button" data-testid={`open-${r.id}`} aria-label={`Analytics for ${r.name}`} aria-expanded={openId === r.id}
+                  onClick={(e) => { opener.current = e.currentTarget; setOpenId(r.id); }}>Analytics</button></td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <nav className="pager" aria-label="Pages">
+        {page.page > 1 ? <Link href={viewHref({ ...view, page: page.page - 1 })} data-testid="prev" onClick={(e) => { e.preventDefault(); go({ ...view, page: page.page - 1 }); }}>← Previous</Link> : <span className="muted">← Previous</span>}
+        {' '}
+        {page.page < page.pages ? <Link href={viewHref({ ...view, page: page.page + 1 })} data-testid="next" onClick={(e) => { e.preventDefault(); go({ ...view, page: page.page + 1 }); }}>Next →</Link> : <span className="muted">Next →</span>}
+      </nav>
+      {open && <AnalyticsPanel key={open.id} influencer={open} onClose={closePanel} onNotes={onNotes} />}
     </main>
   );
 }

@@ -34,7 +34,7 @@ export interface AnalyticsState {
   /** A refresh from Modash is running while (stale) data is shown. */
   refreshing: boolean;
   /** `gone`: Modash has nothing for the account (private, removed, not found): "Try again now" asks again. */
-  error: { kind: 'rate-limit' | 'budget' | 'not-found' | 'gone' | 'network' | 'notes' | 'other'; message: string } | null;
+  error: { kind: 'rate-limit' | 'budget' | 'not-found' | 'gone' | 'network' | 'notes' | 'session' | 'other'; message: string } | null;
 }
 
 const initial: AnalyticsState = { phase: 'loading', progress: null, metrics: null, source: null, lastRefreshed: null, ageLabel: null, resolution: null, stale: false, refreshing: false, error: null };
@@ -108,7 +108,8 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       if (!shown && entry.followers !== null) {
         known('notes', { userId: resolution.userId, username: entry.username, fullname: null, followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, posts: null });
       }
-      if (shown && freshness.fresh) { report('fresh', shownSource); return; }
+      // Fresh and on screen: done, unless staff asked for a refresh ("Refresh now", "Try again").
+      if (shown && freshness.fresh && !force.current) { report('fresh', shownSource); return; }
       if (controller.signal.aborted) return;
       const forced = force.current;
       force.current = false;
@@ -132,8 +133,10 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       const status = r.status;
       const code = (r.error as { code?: string } | null)?.code;
       const error: AnalyticsState['error'] =
+        // The session ended (expired, signed out in another tab): said so, with the way back.
+        status === 401 ? { kind: 'session', message: 'Your session has ended: sign in again to refresh analytics.' }
         // Remembered on the row like a gone account: the panel offers "Try again now" (a new search).
-        code === 'NO_EXACT_MATCH' ? { kind: 'gone', message: `${(r.error as Error).message}. No account was stored: check the username.` }
+        : code === 'NO_EXACT_MATCH' ? { kind: 'gone', message: `${(r.error as Error).message}. No account was stored: check the username.` }
         : code === 'BUDGET_EXHAUSTED' ? { kind: 'budget', message: "Today's Modash credit budget is spent; refreshes resume at midnight UTC." }
         : status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
         // The server's sentence for what Modash said (a private or removed account, a report in
@@ -143,7 +146,9 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         : status === 404 ? { kind: 'not-found', message: `No ${p} account found on Modash for this influencer.` }
         : status === 422 ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }
         : status === null ? { kind: 'network', message: `Network error: ${(r.error as Error)?.message ?? 'unreachable'}` }
-        : { kind: 'other', message: `Modash error ${status}` };
+        // The server's own sentence when it sent one (a failure of ours is not Modash's).
+        : (r.error as Error)?.message ? { kind: 'other', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
+        : { kind: 'other', message: `The server could not refresh the analytics (${status}).` };
       // Stale data stays on screen with the error; without any, the panel shows the error.
       set(shown ? { progress: null, refreshing: false, error } : { phase: 'error', progress: null, refreshing: false, error });
       // No call was made for notes the server refused to touch.

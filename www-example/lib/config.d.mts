@@ -26,3 +26,4 @@ export function loadConfig(env?: Record<string, string | undefined>, readers?: {
 export function baseConfig(): Readonly<Config>;
 export function environment(): Record<string, string | undefined>;
 export function childEnv(extra?: Record<string, string>): Record<string, string | undefined>;
+export function lookupsApart(config: Config): boolean;

@@ -135,3 +135,12 @@ export function baseConfig() {
 
 /** The child process environment: this one's plus `extra`. */
 export const childEnv = (extra = {}) => ({ ...process.env, ...extra });
+
+/**
+ * Username lookups (/users) have a limit of their own when MODASH_LOOKUP_RPS > 0 (an older
+ * Modash cheat sheet: "List Users" at a fixed 10 a second, apart from the tier's ~2 for reports
+ * and searches): their own gate row, paced at that rate (lib/shared-gate.mjs gateFor), so a
+ * lookup never waits behind reports it shares no limit with. A lookup that costs credits stays
+ * on the reports' row, where the one daily budget is counted.
+ */
+export const lookupsApart = (config) => config.MODASH_LOOKUP_RPS > 0 && config.MODASH_CREDIT_COST_LOOKUP === 0;

@@ -186,6 +186,18 @@ export function migrations(kind) {
           .execute();
       },
     },
+    // What the roster filters and sorts on (lib/roster-state.mjs): per influencer platform, the
+    // last refresh, the followers, whether the notes can be read. Null until written: the app
+    // fills them once at start (backfillRosterState), every notes write keeps them.
+    '0006_roster_state': {
+      async up(db) {
+        await db.schema.alterTable('influencer_platforms').addColumn('last_refreshed', t.float).execute();
+        await db.schema.alterTable('influencer_platforms').addColumn('followers', t.float).execute();
+        await db.schema.alterTable('influencer_platforms').addColumn('notes_readable', 'integer').execute();
+        await db.schema.createIndex('influencer_platforms_last_refreshed').on('influencer_platforms').column('last_refreshed').execute();
+        await db.schema.createIndex('influencers_name').on('influencers').column('name').execute();
+      },
+    },
   };
 }
 

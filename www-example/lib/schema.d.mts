@@ -5,7 +5,8 @@ import type { Generated } from 'kysely';
 export interface Tables {
   influencers: { id: number; name: string; notes: string | null };
   influencer_platforms: { id: Generated<number>; influencer_id: number; platform: string; username: string; modash_status: string | null; modash_status_at: string | null;
-    modash_retry_at: number | null; modash_retries: Generated<number> };
+    modash_retry_at: number | null; modash_retries: Generated<number>;
+    last_refreshed: number | null; followers: number | null; notes_readable: number | null };
   modash_profile_cache: { id: Generated<number>; influencer_platform_id: number; modash_user_id: string; platform: string; payload: string; fetched_at: string };
   staff: { id: Generated<number>; email: string; name: string; password_hash: string };
   modash_gate: { api_key: string; state: string };

@@ -19,6 +19,5 @@ export function gateKey(config: Config): string;
 export function gateOptions(config: Config): SharedGateOptions;
 export function creditCosts(config: Config): Record<string, number>;
 export function storeTransact(store: Store, key: string): <R>(fn: (state: SharedGateState | null) => [SharedGateState, R]) => Promise<R>;
-export function lookupsApart(config: Config): boolean;
 export function gateFor(config: Config, kind: string): { key: string; options: SharedGateOptions };
 export function isGateRefused(e: unknown): e is GateRefused;

@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { keepAlive, LEASE_MS, releaseSurely } from './lease.mjs';
 import { log } from './log.mjs';
+import { lookupsApart } from './config.mjs';
 
 /** The longest sleep between two asks: a waiter must ask again before it loses its turn. */
 const MAX_SLEEP_MS = 1000;
@@ -108,15 +109,6 @@ export function gateOptions(config) {
     leaseMs: LEASE_MS,
   };
 }
-
-/**
- * Username lookups (/users) have a limit of their own when MODASH_LOOKUP_RPS > 0 (an older
- * Modash cheat sheet: "List Users" at a fixed 10 a second, apart from the tier's ~2 for reports
- * and searches): their own state row, paced at that rate, so a lookup never waits behind
- * reports it shares no limit with. A lookup that costs credits stays on the reports' row, where
- * the one daily budget is counted.
- */
-export const lookupsApart = (config) => config.MODASH_LOOKUP_RPS > 0 && config.MODASH_CREDIT_COST_LOOKUP === 0;
 
 /** The state row's key and the options of the gate a call of `kind` goes through (routes and scripts alike). */
 export function gateFor(config, kind) {

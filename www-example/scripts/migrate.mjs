@@ -19,6 +19,7 @@
 // Store: the app's (lib/store.mjs: SQLite, or PostgreSQL when DATABASE_URL is set), migrated
 // to the latest schema first. Modash: MODASH_API_BASE and MODASH_API_KEY (lib/config.mjs).
 import { createHash } from 'node:crypto';
+import { writeRosterState } from '../lib/roster-state.mjs';
 import { createRequire } from 'node:module';
 import { baseConfig } from '../lib/config.mjs';
 import { locked, notesTextOf, openStore } from '../lib/store.mjs';
@@ -77,7 +78,11 @@ const notesOf = async (store, db, id, lock = false) => {
   return (await (lock ? locked(store, q) : q).executeTakeFirst())?.notes ?? null;
 };
 const countOf = async (db, table) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-const setNotes = (store, db, id, text) => db.updateTable('influencers').set({ notes: store.notesValue(text) }).where('id', '=', id).execute();
+/** Writes notes and, in the same transaction, what the roster filters on (lib/roster-state.mjs). */
+const setNotes = async (store, db, id, text) => {
+  await db.updateTable('influencers').set({ notes: store.notesValue(text) }).where('id', '=', id).execute();
+  await writeRosterState(db, mf, id, text);
+};
 
 async function movePayloads(store, o) {
   const report = { command: 'move-payloads', backend: store.kind, dryRun: o.dryRun, rowsSeen: 0, changed: 0, payloadsMoved: 0, skipped: {}, bytesBefore: 0, bytesAfter: 0 };

@@ -15,6 +15,8 @@ import { openStore } from '../lib/store.mjs';
 import { emptyTables } from '../lib/migrations.mjs';
 import { influencer, report, ROSTER_SIZE } from '../lib/roster-data.mjs';
 import { hashPassword, randomPassword } from '../lib/passwords.mjs';
+import { backfillRosterState } from '../lib/roster-state.mjs';
+import { createRequire } from 'node:module';
 
 /** The two demo staff accounts (the real app brings its own: README, "Plug in your own sign-in"). */
 export const DEMO_STAFF = [
@@ -101,6 +103,8 @@ await store.tx(async (db) => {
     }
   }
 });
+// What the roster filters and sorts on, from the notes just written (lib/roster-state.mjs).
+await backfillRosterState(store, createRequire(import.meta.url)('../../pkg-node/modash_flow.js'));
 const { b } = await store.db.selectFrom('influencers').select(sql`SUM(LENGTH(${store.notesText}))`.as('b')).executeTakeFirstOrThrow();
 console.log(`[seed] ${ROSTER_SIZE} influencers in ${store.kind} ${store.where} (${(Number(b) / 1024).toFixed(0)} KB of notes): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 await store.close();

@@ -44,6 +44,8 @@ function apiRoutes() {
 }
 const SAMPLE = {
   '/api/roster': { method: 'GET', path: '/api/roster?pageSize=500' },
+  '/api/roster/ids': { method: 'GET', path: '/api/roster/ids?state=stale' },
+  '/api/roster/rows': { method: 'GET', path: '/api/roster/rows?ids=1,2' },
   '/api/roster/[id]/refresh-analytics': { method: 'POST', path: `/api/roster/${idOf('stale')}/refresh-analytics`, body: { platform: 'instagram' } },
   '/api/modash/cache/[id]': { method: 'GET', path: '/api/modash/cache/1' },
   '/api/discovery/profile': { method: 'POST', path: '/api/discovery/profile', body: { platform: 'instagram', username: 'x' } },

@@ -52,6 +52,7 @@ async function tab(app, n, who = STAFF) {
 async function bulkRefresh(page, during = async () => {}) {
   const t0 = Date.now();
   await page.click('[data-testid=bulk-refresh]');
+  await page.click('[data-testid=bulk-start]'); // after the estimate
   await during();
   const l = await page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 300_000 });
   const counts = Object.fromEntries(await Promise.all(['total', 'done', 'failed'].map(async (k) => [k, Number(await l.getAttribute(`data-${k}`))])));
@@ -94,6 +95,7 @@ test('fault tests: a killed instance and a PostgreSQL restart each stall a bulk 
     const onA = await tab(A, 1);
     const onB = await tab(B, 1, OTHER_STAFF);
     await onA.click('[data-testid=bulk-refresh]');
+    await onA.click('[data-testid=bulk-start]'); // after the estimate
     await new Promise((r) => setTimeout(r, 6000));
     stack.kill(0);
     await onA.close().catch(() => {});

@@ -35,6 +35,7 @@ async function bulk(query, ids) {
   await sim.reset();
   const t0 = Date.now();
   await page.click('[data-testid=bulk-refresh]');
+  await page.click('[data-testid=bulk-start]'); // after the estimate
   return { page, errors, t0 };
 }
 

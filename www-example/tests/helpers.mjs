@@ -1,6 +1,7 @@
 // Shared by the test files: the test staff account and how to sign in (a browser context, or
 // a cookie for plain fetch calls). The seed uses SEED_STAFF_PASSWORD for both demo accounts.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 
 export const STAFF = { email: 'ana@agency.example', password: 'test-password-0123456789' };
 export const OTHER_STAFF = { email: 'ben@agency.example', password: STAFF.password };
@@ -103,4 +104,14 @@ export async function until(what, check, tries = 600) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`never: ${what}`);
+}
+
+const AXE_SOURCE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2 A and AA rules). */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
 }

@@ -72,6 +72,7 @@ test('the metrics page agrees with the simulated service, shows both rollout gro
   for (const id of idsOf('legacy-ig-no-platform', 2)) await open(ana, id);
   await ben.click(`[data-testid=select-${idsOf('big-payload', 1)[0]}]`);
   await ben.click('[data-testid=bulk-refresh]');
+  await ben.click('[data-testid=bulk-start]'); // after the estimate
   await ben.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 60000 });
   await new Promise((r) => setTimeout(r, 300));
   const s = await sim.stats();

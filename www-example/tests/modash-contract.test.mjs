@@ -208,6 +208,7 @@ for (const b of backends) {
           await page.goto(`${stack.APP}/staff/roster?pageSize=200&page=1`);
           for (const id of [priv, gone, prep]) await page.check(`[data-testid=select-${id}]`);
           await page.click('[data-testid=bulk-refresh]');
+          await page.click('[data-testid=bulk-start]'); // after the estimate
           const progress = await page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 60000 });
           assert.equal(await progress.getAttribute('data-preparing'), '1');
           assert.match(await progress.textContent(), /1 in preparation on Modash \(fetched again later\)/);

@@ -41,7 +41,8 @@ for (const b of backends) {
   describe(`Modash's error answers on ${b.name}`, () => {
     let stack, api, store;
     const ready = (async () => {
-      stack = await startStack({ name: b.pg ? 'mf_errors' : 'modash-errors', pg: b.pg, appPort: b.port, simPort: b.port + 1000, simEnv: { MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0' } });
+      stack = await startStack({ name: b.pg ? 'mf_errors' : 'modash-errors', pg: b.pg, appPort: b.port, simPort: b.port + 1000, simEnv: { MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0' },
+        appEnv: { MODASH_TIMEOUT_MS: '1500' } });
       api = staffFetch(stack.APP, await sessionCookie(stack.APP));
       store = openStore(b.pg ? { url: stack.dbUrl } : { url: '', file: stack.DB });
     })();
@@ -70,6 +71,39 @@ for (const b of backends) {
         assert.equal((await stack.sim.stats()).report, 1, 'one call, not retried by the server');
         assert.equal(await stored(id), before, 'notes and cache rows as they were');
       });
+    });
+
+    test('a 404 without a code: 404 NOT_FOUND_ON_MODASH; a 429: 429 RATE_LIMITED with its Retry-After; nothing stored, nothing retried by the server', async () => {
+      await ready;
+      const id = staleId(12);
+      const key = `instagram:${account(id - 1, 'instagram').userId}`;
+      const before = await stored(id);
+      await stack.sim.config({ errors: { [key]: { status: 404, raw: '{"error":true,"message":"no such thing"}' } } });
+      await stack.sim.reset();
+      let res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
+      assert.deepEqual([res.status, (await res.json()).code], [404, 'NOT_FOUND_ON_MODASH']);
+      // (The cap of a long Retry-After: tests/safety.test.mjs. A long one here would pause the gate for the tests after.)
+      await stack.sim.config({ errors: {}, force429: 1, force429Kind: 'report', retryAfter: 1 });
+      res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
+      assert.deepEqual([res.status, (await res.json()).code], [429, 'RATE_LIMITED']);
+      assert.equal(res.headers.get('retry-after'), '1', "Modash's Retry-After, for the browser's retry");
+      assert.equal((await stack.sim.stats()).report, 2, 'one call each');
+      assert.equal(await stored(id), before);
+      await stack.sim.config({ force429: 0, force429Kind: null, retryAfter: 1 });
+    });
+
+    test('no answer within MODASH_TIMEOUT_MS: 504 UPSTREAM_TIMEOUT, nothing stored', async () => {
+      await ready;
+      const id = staleId(13);
+      const before = await stored(id);
+      await stack.sim.config({ hang: true });
+      try {
+        const res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
+        assert.deepEqual([res.status, (await res.json()).code], [504, 'UPSTREAM_TIMEOUT']);
+      } finally {
+        await stack.sim.config({ hang: false });
+      }
+      assert.equal(await stored(id), before);
     });
 
     test("Modash's search answering 500: 502 UPSTREAM_ERROR, an upstream failure, nothing stored", async () => {
@@ -148,6 +182,7 @@ for (const b of backends) {
           assert.match(await page.locator(`[data-testid=gone-${id}-instagram]`).textContent(), /instagram: private/);
           await page.check(`[data-testid=select-${id}]`);
           await page.click('[data-testid=bulk-refresh]');
+          await page.click('[data-testid=bulk-start]'); // after the estimate
           const progress = await page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 30000 });
           assert.equal(await progress.getAttribute('data-skipped'), '1', 'the private account is skipped');
           assert.equal((await stack.sim.stats()).log.filter((c) => c.key === userId).length, 0, 'and not paid for');

@@ -53,6 +53,7 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
     const F = await tab(5, OTHER_STAFF);
     const t0 = Date.now();
     await Promise.all([A, B, C, D].map((p) => p.click('[data-testid=bulk-refresh]')));
+    await Promise.all([A, B, C, D].map((p) => p.click('[data-testid=bulk-start]'))); // after the estimate
     const bulkDone = Promise.all([A, B, C, D].map((p) => p.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 300000 })));
 
     // A panel opened in tab A during its own bulk refresh, on a row late in that bulk's queue

@@ -8,6 +8,8 @@ import type { TtlConfig } from 'modash-flow';
 export interface BrowserConfig {
   ttl: TtlConfig;
   gate: { requestsPerSecond: number; bulkConcurrency: number };
+  /** The team's pace at Modash (the server's gate): for the bulk refresh's time estimate. */
+  teamPace: { reportsPerSecond: number; lookupsPerSecond: number };
 }
 
 const Ctx = createContext<BrowserConfig | null>(null);

@@ -18,6 +18,10 @@ import { serverConfig } from './config';
 import { log } from '../log.mjs';
 import { GONE_CODES, rememberedFailure } from './modash-errors';
 import { store, type Db } from './store';
+import { writeRosterState } from '../roster-state.mjs';
+
+/** The module's readers the roster's state columns are computed with (lib/roster-state.mjs). */
+const READERS = { analyticsProgress, notesEntry };
 
 /** Cache rows kept per influencer platform (the one notes point to is never pruned). */
 const KEEP_CACHE_ROWS = 3;
@@ -212,6 +216,7 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
       }, { refreshedBy: req.staffEmail, cacheId });
       const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
       await tx.updateTable('influencers').set({ notes: s.notesValue(text) as never }).where('id', '=', req.id).execute();
+      await writeRosterState(tx, READERS, req.id, text);
       // Prune: the newest few rows of this platform and any row notes point to stay.
       const keep = (await tx.selectFrom('modash_profile_cache').select('id').where('influencer_platform_id', '=', ip.id).orderBy('id', 'desc').limit(KEEP_CACHE_ROWS).execute()).map((r) => r.id);
       const stays = [...new Set([...keep, ...referencedCacheIds(text)])];
@@ -285,6 +290,7 @@ async function storeLookedUpId(id: number, platform: string, userId: string) {
       const merged = mergeAnalytics(await notesOf(tx, id, true), platform, { userId }, { markRefreshed: false });
       const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
       await tx.updateTable('influencers').set({ notes: s.notesValue(text) as never }).where('id', '=', id).execute();
+      await writeRosterState(tx, READERS, id, text);
     });
   } catch {
     // Notes that became unreadable meanwhile are refused, not replaced: report the Modash error.

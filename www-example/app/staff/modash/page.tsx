@@ -16,7 +16,13 @@ export const metadata = { title: 'Modash metrics · Staff' };
 const pct = (x: number | null, digits = 1) => (x === null ? '—' : `${(x * 100).toFixed(digits)} %`);
 const ms = (x: number | null) => (x === null ? '—' : `${Math.round(x).toLocaleString('en')} ms`);
 const num = (x: number | null, digits = 2) => (x === null ? '—' : x.toLocaleString('en', { maximumFractionDigits: digits }));
-const hourLabel = (t: number) => new Date(t).toISOString().slice(11, 13) + 'h';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** An hour's label: `13h`, with the date where the window spans days (`Dec 6 13h`), or at midnight. */
+const hourLabel = (t: number, withDate: boolean) => {
+  const d = new Date(t);
+  const h = `${d.toISOString().slice(11, 13)}h`;
+  return withDate || d.getUTCHours() === 0 ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${h}` : h;
+};
 
 function Verdict({ ok }: { ok: boolean | null }) {
   return ok === null ? <span className="verdict none">no data</span> : ok ? <span className="verdict ok">met</span> : <span className="verdict miss">missed</span>;
@@ -36,7 +42,9 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
   const w = (await searchParams).window;
   const window: WindowName = typeof w === 'string' && w in WINDOWS ? (w as WindowName) : '24h';
   const [m, gate, account] = await Promise.all([flowMetrics(window), gateStatus(), modashAccount()]);
-  const labels = m.calls.perHour.map((h) => hourLabel(h.hour));
+  // Keyed by the hour itself: a 24 h window spans 25 hour slots, two of them with the same clock hour.
+  const hours = m.calls.perHour.map((h) => h.hour);
+  const labels = hours.map((h) => hourLabel(h, window === '7d'));
   const all = m.opens.all;
   const notesCut = m.notes.beforeMigration && m.notes.beforeMigration.median ? 1 - (m.notes.now.median ?? 0) / m.notes.beforeMigration.median : null;
   return (
@@ -74,11 +82,11 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
             : 'no payload migration has run on this store'} · target 90 % smaller <Verdict ok={notesCut === null ? null : notesCut >= 0.9} /></p></div>
       </section>
 
-      <BarChart testId="chart-calls" title="Modash calls per hour, by kind" labels={labels}
+      <BarChart testId="chart-calls" title="Modash calls per hour, by kind" keys={hours} labels={labels}
         series={[{ name: 'reports', color: '#4f6bd8', values: m.calls.perHour.map((h) => h.report) }, { name: 'lookups', color: '#f0a53a', values: m.calls.perHour.map((h) => h.lookup) }]} />
-      <BarChart testId="chart-429" title="429 answers per hour" labels={labels}
+      <BarChart testId="chart-429" title="429 answers per hour" keys={hours} labels={labels}
         series={[{ name: '429s', color: '#d14343', values: m.calls.perHour.map((h) => h.rateLimited) }, { name: 'cooldowns waited out', color: '#f3b0b0', values: m.calls.perHour.map((h) => h.waited429) }]} />
-      <BarChart testId="chart-fresh" title="Time to fresh data per hour, p95" unit=" ms" labels={labels}
+      <BarChart testId="chart-fresh" title="Time to fresh data per hour, p95" unit=" ms" keys={hours} labels={labels}
         series={[{ name: 'p95', color: '#2f9e6e', values: m.opens.perHour.map((h) => h.freshP95) }]} />
 
       <h2>The cache lookup rollout ({CACHE_LOOKUP_ROLLOUT} % of staff)</h2>
