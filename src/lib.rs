@@ -15,6 +15,8 @@
 //! assert_eq!(resolve(&notes, Platform::Tiktok).user_id.as_deref(), Some("7000000000000000001"));
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod decimal;
 pub mod entry;
 pub mod error;

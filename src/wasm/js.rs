@@ -160,7 +160,6 @@ extern "C" {
     #[wasm_bindgen(js_name = setProp)]
     fn set_prop(obj: &JsValue, key: &JsValue, value: &JsValue);
     // entry.rs
-    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = storedEntry)]
     pub fn stored_entry(
         platform: &JsValue,
@@ -174,7 +173,6 @@ extern "C" {
         has_payload: bool,
     ) -> JsValue;
     // user_id.rs
-    #[allow(clippy::too_many_arguments)]
     pub fn resolution(
         platform: &JsValue,
         user_id: &JsValue,
