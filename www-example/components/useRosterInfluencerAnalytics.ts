@@ -116,7 +116,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       const r = await refresh(gate, influencer.id, p, 'roster', {
         force: forced,
         signal: controller.signal,
-        onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status ? `Modash error ${i.status}` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
+        onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status !== null && i.status >= 502 && i.status <= 504 ? 'Modash did not answer' : i.status ? `The server failed (${i.status})` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
       });
       if (r.aborted) return;
       if (r.success && r.data) {

@@ -8,7 +8,7 @@
 // turns it off.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { analyticsProgressBatch, notesEntry, resolveTtl, resolveUserId } from 'modash-flow/server';
+import { resolveTtl, resolveUserId } from 'modash-flow/server';
 import { keepAlive, LEASE_MS } from '../lease.mjs';
 import { log } from '../log.mjs';
 import { warmAllowance, warmOptions, warmPicks } from '../warm-policy.mjs';
@@ -19,7 +19,7 @@ import { store } from './store';
 
 /** Reports bought per tick at most: the refresher never holds the gate's backfill lane for long. */
 const PER_TICK = 4;
-/** A row the refresher failed on (no exact match on Modash, an upstream error) waits this long before it is tried again. */
+/** A row the refresher failed on (no exact match on Modash, an upstream error), or found nothing to buy for, waits this long before it is tried again. */
 const FAILED_WAIT_MS = 6 * 3_600_000;
 const OWNER = randomUUID();
 const failedAt = new Map<number, number>();
@@ -48,32 +48,37 @@ async function warmSpentToday(now: number): Promise<number> {
   return Number(row?.c ?? 0);
 }
 
-/** The rows as the policy sees them (every influencer platform, its notes read by the module). */
+/**
+ * The rows as the policy sees them, from the roster's state columns (lib/roster-state.mjs:
+ * what the module computed from notes when they were written), so a tick reads no notes but
+ * those of rows without a username (to see whether they hold a userId).
+ */
 async function candidates(now: number) {
   const cfg = serverConfig();
   const s = store();
-  const rows = await s.db.selectFrom('influencer_platforms as ip').innerJoin('influencers as i', 'i.id', 'ip.influencer_id')
-    .select(['ip.id', 'ip.influencer_id', 'ip.platform', 'ip.username', 'ip.modash_status', 'ip.modash_status_at', s.notesText.as('notes')]).execute();
+  const rows = await s.db.selectFrom('influencer_platforms')
+    .select(['id', 'influencer_id', 'platform', 'username', 'modash_status', 'modash_status_at', 'last_refreshed', 'followers', 'notes_readable']).execute();
   const openedWithin = cfg.MODASH_WARM_OPENED_DAYS * 86_400_000;
   const opened = new Map<number, number>();
   if (openedWithin > 0) {
     const o = await s.db.selectFrom('panel_opens').select(['influencer_id', (eb) => eb.fn.max<number>('at').as('at')]).where('at', '>=', now - openedWithin).groupBy('influencer_id').execute();
     for (const x of o) opened.set(x.influencer_id, Number(x.at));
   }
-  const progress = analyticsProgressBatch(rows.map((r) => ({ notes: r.notes, platforms: [r.platform] })), { ttl: cfg.ttl!, useCase: 'roster', now });
-  return rows.map((r, k) => {
-    const p = progress[k].platforms[0];
-    const unreadable = progress[k].problem !== null || Boolean(p?.problem);
-    return {
-      id: r.id, influencerId: r.influencer_id, platform: r.platform,
-      hasIdentity: r.username.trim() !== '' || (!unreadable && resolveUserId(r.notes, r.platform).userId !== null),
-      lastRefreshed: p?.lastRefreshed ?? null, unreadable,
-      hasData: !unreadable && ((e) => e.followers !== null || e.cacheId !== null)(notesEntry(r.notes, r.platform)),
-      gone: rememberedGone(r, r.platform) !== null || now - (failedAt.get(r.id) ?? -Infinity) < FAILED_WAIT_MS,
-      pending: r.modash_status === 'retry_later',
-      openedAt: opened.get(r.influencer_id) ?? null, ttlMs: resolveTtl(cfg.ttl!, 'roster', r.platform),
-    };
-  });
+  const noName = rows.filter((r) => r.username.trim() === '' && r.notes_readable === 1);
+  const notes = new Map<number, string | null>();
+  if (noName.length) {
+    for (const r of await s.db.selectFrom('influencers').select(['id', s.notesText.as('notes')]).where('id', 'in', [...new Set(noName.map((r) => r.influencer_id))]).execute()) notes.set(r.id, r.notes);
+  }
+  return rows.map((r) => ({
+    id: r.id, influencerId: r.influencer_id, platform: r.platform,
+    hasIdentity: r.username.trim() !== '' || (notes.has(r.influencer_id) && resolveUserId(notes.get(r.influencer_id) ?? null, r.platform).userId !== null),
+    lastRefreshed: r.last_refreshed, hasData: r.followers !== null,
+    // Not written yet (the start's fill has not reached it): left for a later tick.
+    unreadable: r.notes_readable !== 1,
+    gone: rememberedGone(r, r.platform) !== null || now - (failedAt.get(r.id) ?? -Infinity) < FAILED_WAIT_MS,
+    pending: r.modash_status === 'retry_later',
+    openedAt: opened.get(r.influencer_id) ?? null, ttlMs: resolveTtl(cfg.ttl!, 'roster', r.platform),
+  }));
 }
 
 /** One tick of the refresher: returns what it bought (`[{ id, platform, reason }]`). */
@@ -94,6 +99,8 @@ export async function warmTick(now = Date.now()) {
         const r = await refresh({ id: row.influencerId, platform: row.platform, useCase: 'bulkRefresh', priority: 'backfill', cause: `warm:${reason}`,
           force: false, staffEmail: `warm refresher ${OWNER.slice(0, 8)}`, cohort: 'cache', signal: new AbortController().signal });
         if (r.source === 'modash') bought.push({ id: row.influencerId, platform: row.platform, reason });
+        // Stored and fresh already (a report without followers, say): not picked again for a while.
+        else failedAt.set(row.id, now);
       } catch (e) {
         const code = (e as { code?: string }).code ?? null;
         log({ influencer: row.influencerId, platform: row.platform }).info({ code, reason }, `the warm refresher did not refresh: ${(e as Error).message}`);
