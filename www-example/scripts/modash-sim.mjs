@@ -107,6 +107,7 @@ export function createSim(options = {}) {
       return send(res, 200, config.userInfoShape === 'top' ? { error: false, ...body.billing } : body);
     }
     const m = url.pathname.match(/^\/v1\/(instagram|tiktok|youtube)\/(?:profile\/([^/]+)\/report|users)$/);
+    // (An endpoint this simulator does not serve: not a Modash answer, so its code is ours.)
     if (!m) return send(res, 404, { error: true, code: 'not_found', message: 'Unknown endpoint' });
     const [, platform, rawId] = m;
     const kind = rawId ? 'report' : 'lookup';
@@ -143,11 +144,14 @@ export function createSim(options = {}) {
       if (forced) config.force429--;
       stats.rateLimited++;
       entry.status = 429;
+      // help.modash.io ("API cheat sheet: limits, filters & metrics"): a rate limit is HTTP 429.
+      // The docs show no body or code for it: this body is ours, and the app decides a 429 by
+      // its status and Retry-After alone (lib/server/modash-errors.ts), whatever the body says.
       return send(res, 429, { error: true, code: 'rate_limited', message: 'Too many requests' }, { 'Retry-After': String(config.retryAfter) });
     }
     if (kind === 'report') {
       const acc = byId.get(`${platform}:${key}`);
-      if (!acc) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'account_not_found', message: `No ${platform} account ${key}` }); }
+      if (!acc) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'account_not_found', message: DOC_ERRORS.account_not_found }); }
       // A report costs the account a credit; with none left, Modash's not_enough_credits (the
       // docs do not name its status: 403 here).
       if (config.credits < 1) { entry.status = 403; return send(res, 403, { error: true, code: 'not_enough_credits', message: DOC_ERRORS.not_enough_credits }); }
@@ -161,8 +165,10 @@ export function createSim(options = {}) {
     const q = key.trim().replace(/^@/, '').toLowerCase();
     const limit = Math.min(50, Math.max(1, Number(url.searchParams.get('limit')) || 5));
     const users = q ? searchable[platform].filter((a) => a.username.toLowerCase().includes(q)).slice(0, limit) : [];
-    if (!users.length) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'handle_not_found', message: `No ${platform} user ${key}` }); }
+    if (!users.length) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'handle_not_found', message: DOC_ERRORS.handle_not_found }); }
     stats.ok++; entry.status = 200;
+    // The answer's members are the ones this app reads (userId, username) and the docs' "List
+    // users" names; the docs' example was not readable from here (tests/fixtures/modash/SOURCES.md).
     return send(res, 200, { error: false, users: users.map((a) => ({ userId: a.userId, username: a.username, followers: a.followers, isVerified: false })) });
   });
   // Longer than clients' idle pools, so a pooled connection is never closed under a request.

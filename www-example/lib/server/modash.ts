@@ -3,9 +3,10 @@
 // default 15 s) and ends when the caller's request does. Errors carry the status, the capped
 // Retry-After and a stable code; what reaches the browser is decided by `errorResponse`.
 //
-// Modash's contract, as far as this app uses it (docs.modash.io, Modash.io API v1.5.0):
+// Modash's contract, as far as this app uses it (docs.modash.io, Modash.io API v1.5.0; where
+// its example answers could not be read from here, tests/fixtures/modash/SOURCES.md says so):
 // - GET /v1/{platform}/users?query=&limit=  the username lookup ("List users"): `{ error: false,
-//   users: [{ userId, username, fullname?, followers, isVerified?, picture? }] }`;
+//   users: [{ userId, username, … }] }` (only userId and username are read);
 // - GET /v1/{platform}/profile/{userId}/report  the report (one credit): `ModashReport` below;
 //   where each figure lives per platform is the module's rule (`reportFigures`, the paths in
 //   the module's src/notes/shape.rs);
