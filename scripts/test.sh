@@ -43,6 +43,7 @@ status=0
 # build without the default features, the server build and the wasm test suites).
 lint() {
   cargo fmt --check &&
+  node_modules/.bin/biome lint --error-on-warnings &&
   cargo clippy --all-targets -- -D warnings &&
   cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings &&
   cargo clippy --target wasm32-unknown-unknown --lib --test node --test browser -- -D warnings &&

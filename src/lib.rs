@@ -17,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod crossing;
 pub mod decimal;
 pub mod entry;
 pub mod error;

@@ -27,7 +27,7 @@ impl Platform {
     }
 
     /// Position in [`Platform::ALL`] (0, 1 or 2).
-    pub fn index(self) -> usize {
+    pub const fn index(self) -> usize {
         self as usize
     }
 

@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use modash_flow::json::{validate, validate_bytes};
-use modash_flow::notes::{read_text, read_text_needed, read_utf8, EntryView, Needed, NotesRead};
+use modash_flow::notes::{read_text, read_text_needed, read_utf8, Fields, Needed, NotesRead};
 use modash_flow::time::parse_str;
 use proptest::prelude::*;
 use std::path::Path;
@@ -127,24 +127,12 @@ proptest! {
     /// Reading only some platforms, or only the ids, gives exactly the whole read with the
     /// rest blanked; and the same verdict on broken text.
     #[test]
-    fn reading_part_of_the_notes_is_the_whole_read_narrowed(text in notes_like(), platforms in 0u32..8, ids_only in proptest::bool::ANY) {
-        let part = read_text_needed(&text, Needed { platforms, ids_only });
+    fn reading_part_of_the_notes_is_the_whole_read_narrowed(text in notes_like(), platforms in 0u32..8, level in 0usize..4) {
+        let needed = Needed { platforms, fields: Fields::ALL[level] };
+        let part = read_text_needed(&text, needed);
         let expected = match read_text(&text) {
             NotesRead::Unreadable => NotesRead::Unreadable,
-            NotesRead::Ok(mut v) => {
-                for (i, e) in v.platforms.iter_mut().enumerate() {
-                    if platforms & (1 << i) == 0 {
-                        *e = EntryView::default();
-                    } else if ids_only {
-                        *e = EntryView { user_id: e.user_id.clone(), not_object: e.not_object, ..Default::default() };
-                    }
-                }
-                if ids_only {
-                    v.legacy_last_refreshed = Default::default();
-                    v.legacy_payload = false;
-                }
-                NotesRead::Ok(v)
-            }
+            NotesRead::Ok(v) => NotesRead::Ok(needed.narrow(v)),
         };
         prop_assert_eq!(part, expected, "{}", text);
     }

@@ -2,12 +2,14 @@
 //! (read from JSON text here, from JS objects at the boundary). The lossless write path is
 //! [`crate::write`], above this module.
 
+mod needed;
 pub mod shape;
 mod text;
 
 pub use crate::json::Leaf;
+pub use needed::{Fields, Needed};
 pub(crate) use text::leaf;
-pub use text::{read_text, read_text_needed, read_utf8, read_utf8_needed, Needed};
+pub use text::{read_text, read_text_needed, read_utf8, read_utf8_needed};
 
 use crate::platform::Platform;
 pub use shape::{EntryField, LegacyField, NotObject, METRICS};

@@ -2,29 +2,11 @@
 //! validated, only the needed paths are decoded, everything else (payloads) is skipped.
 //! Duplicate keys: the last one wins, as with `JSON.parse`.
 
+use super::needed::Needed;
 use super::shape::{self, EntryField, LegacyField, NotObject};
 use super::{EntryView, Leaf, NotesRead, NotesView};
 use crate::json::{JsonError, Parser, Scalar};
 use crate::platform::Platform;
-
-/// What a caller reads of the notes: the entries of some platforms, and of everything maybe
-/// only the ids. The rest is still validated (the text must be JSON) but never decoded, and
-/// reads as absent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Needed {
-    /// A bit per `Platform::index`.
-    pub platforms: u32,
-    /// Only the entries' `userId` and the legacy `userId`, `modash_user_id` and `platform`.
-    pub ids_only: bool,
-}
-
-impl Needed {
-    pub const ALL: Needed = Needed { platforms: 7, ids_only: false };
-
-    fn platform(self, p: Platform) -> bool {
-        self.platforms & (1 << p.index()) != 0
-    }
-}
 
 /// Reads notes from JSON text; `Unreadable` unless the text is valid JSON with an object at
 /// the top.
@@ -113,9 +95,9 @@ fn read_modash<'a>(p: &mut Parser<'a>, needed: Needed, view: &mut NotesView<'a>)
                 read_platforms(p, &mut view.platforms, needed)?;
             }
         } else if key == shape::CACHED_PAYLOAD.as_bytes() {
-            view.legacy_payload = !needed.ids_only;
+            view.legacy_payload = needed.payloads();
             p.skip_value()?
-        } else if let Some(f) = LegacyField::from_key(key).filter(|f| !(needed.ids_only && *f == LegacyField::LastRefreshed)) {
+        } else if let Some(f) = LegacyField::from_key(key).filter(|f| needed.legacy_field(*f)) {
             *view.legacy_mut(f) = leaf(p)?;
         } else {
             p.skip_value()?
@@ -135,7 +117,7 @@ fn read_platforms<'a>(p: &mut Parser<'a>, out: &mut [EntryView<'a>; 3], needed: 
                     *entry = EntryView::default();
                 }
                 seen |= 1 << pl.index();
-                read_entry(p, needed.ids_only, entry)?
+                read_entry(p, needed, entry)?
             }
             None => p.skip_value()?,
         }
@@ -143,15 +125,15 @@ fn read_platforms<'a>(p: &mut Parser<'a>, out: &mut [EntryView<'a>; 3], needed: 
     })
 }
 
-fn read_entry<'a>(p: &mut Parser<'a>, ids_only: bool, entry: &mut EntryView<'a>) -> Result<(), JsonError> {
+fn read_entry<'a>(p: &mut Parser<'a>, needed: Needed, entry: &mut EntryView<'a>) -> Result<(), JsonError> {
     if !enter(p, &mut entry.not_object)? {
         return Ok(());
     }
     p.object(|p, key| {
-        if let Some(f) = EntryField::from_key(key).filter(|f| !ids_only || *f == EntryField::UserId) {
+        if let Some(f) = EntryField::from_key(key).filter(|f| needed.entry_field(*f)) {
             *entry.field_mut(f) = leaf(p)?;
         } else {
-            if key == shape::CACHED_PAYLOAD.as_bytes() && !ids_only {
+            if key == shape::CACHED_PAYLOAD.as_bytes() && needed.payloads() {
                 entry.has_payload = true;
             }
             p.skip_value()?
@@ -163,6 +145,7 @@ fn read_entry<'a>(p: &mut Parser<'a>, ids_only: bool, entry: &mut EntryView<'a>)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notes::Fields;
 
     #[test]
     fn reads_needed_fields_and_skips_payloads() {
@@ -184,7 +167,7 @@ mod tests {
             "cached_payload":{},"platforms":{"instagram":{"userId":"I","last_refreshed":"2025-01-02T00:00:00Z"},
             "tiktok":{"userId":"T","username":"t","followers":5,"last_refreshed":"2025-01-03T00:00:00Z","cached_payload":[]}}}}"#;
         let NotesRead::Ok(all) = read_text(text) else { panic!("unreadable") };
-        let NotesRead::Ok(ids) = read_text_needed(text, Needed { platforms: 1 << Platform::Tiktok.index(), ids_only: true }) else { panic!("unreadable") };
+        let NotesRead::Ok(ids) = read_text_needed(text, Needed::platform_only(Platform::Tiktok, Fields::Ids)) else { panic!("unreadable") };
         // The asked platform's id and the legacy ids and platform: as a whole read has them.
         assert_eq!(ids.entry(Platform::Tiktok).user_id, all.entry(Platform::Tiktok).user_id);
         assert_eq!(
@@ -200,12 +183,12 @@ mod tests {
         assert_eq!(read_text_needed(text, Needed::ALL), read_text(text));
         // What is not read is still checked: broken JSON anywhere is unreadable.
         for broken in [r#"{"modash_data":{"platforms":{"instagram":{"userId":"I",}}}}"#, r#"{"modash_data":{"last_refreshed":tru}}"#, r#"{"x":[1,]}"#] {
-            assert_eq!(read_text_needed(broken, Needed { platforms: 2, ids_only: true }), NotesRead::Unreadable, "{broken}");
+            assert_eq!(read_text_needed(broken, Needed { platforms: 2, fields: Fields::Ids }), NotesRead::Unreadable, "{broken}");
         }
         // A second modash_data (or platforms) replaces the first, as in JSON.parse.
         let twice =
             r#"{"modash_data":{"userId":"A","platforms":{"tiktok":{"userId":"1"}}},"modash_data":{"platforms":{"tiktok":{"userId":"2"}},"platforms":{}}}"#;
-        let NotesRead::Ok(v) = read_text_needed(twice, Needed { platforms: 2, ids_only: true }) else { panic!() };
+        let NotesRead::Ok(v) = read_text_needed(twice, Needed { platforms: 2, fields: Fields::Ids }) else { panic!() };
         assert_eq!((&v.legacy_user_id, &v.entry(Platform::Tiktok).user_id), (&Leaf::Missing, &Leaf::Missing));
         let twice = r#"{"modash_data":{"platforms":{"tiktok":{"userId":"1","username":"u"},"youtube":7,"tiktok":{"userId":"2"},"youtube":{}}}}"#;
         let NotesRead::Ok(v) = read_text(twice) else { panic!() };

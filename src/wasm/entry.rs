@@ -1,9 +1,10 @@
 //! Export: `notesEntry`.
 
 use super::js::{num_or_null, stored_entry, str_or_null, word};
-use super::read::{self, Fields};
+use super::read;
 use super::user_id::platform_arg;
 use crate::entry;
+use crate::notes::{Fields, Needed};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -38,7 +39,7 @@ pub fn notes_entry(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    let e = read::with_notes(&notes, 1 << p.index(), Fields::All, |n, _| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
+    let e = read::with_notes(&notes, Needed::platform_only(p, Fields::All), |n, _| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
     let [followers, engagement_rate, avg_views] = e.metrics.map(num_or_null);
     Ok(stored_entry(
         &word(p.as_str()),

@@ -2,8 +2,8 @@
 //! properties are read, payloads are never touched), JSON text, UTF-8 bytes, null/undefined.
 
 use super::collect::{date_time, Collected};
-pub use super::collect::{Fields, Handback, Id, Origin};
-use crate::notes::{Leaf, NotesRead};
+pub use super::collect::{Handback, Id, Origin};
+use crate::notes::{Fields, Leaf, Needed, NotesRead};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -35,19 +35,18 @@ pub fn leaf(v: &JsValue) -> Leaf<'static> {
 /// Objects are read by the JS reader in `collect` (only the needed properties), text and
 /// bytes are copied into wasm memory once and read by the core.
 pub fn notes(v: &JsValue) -> NotesRead<'static> {
-    Collected::notes(v, Fields::Write)
+    Collected::notes(v, Needed { platforms: Needed::ALL_PLATFORMS, fields: Fields::Write })
 }
 
-/// [`notes`] handed to `f` without copying its strings out; only the entries of `want`'s
-/// platforms (a bit per `Platform::index`) need to be read, and of those only `fields` (from
-/// objects, every field not read saves a property read and maybe a string).
-pub fn with_notes<R: Default>(v: &JsValue, want: u32, fields: Fields, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
+/// [`notes`] handed to `f` without copying its strings out; only what `needed` names is read
+/// (every field not read saves a property read and maybe a string, or decoding it from text).
+pub fn with_notes<R: Default>(v: &JsValue, needed: Needed, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
     if v.is_null() || v.is_undefined() {
         return f(&NotesRead::Ok(Default::default()), Origin::Other);
     }
     // The reader takes a `dyn` callback (one copy of it for every caller); it calls it once.
     let (mut f, mut out) = (Some(f), R::default());
-    Collected::with_notes(v, want, fields, &mut |n, origin| {
+    Collected::with_notes(v, needed, &mut |n, origin| {
         if let Some(f) = f.take() {
             out = f(n, origin);
         }

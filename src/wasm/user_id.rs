@@ -1,7 +1,8 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
 use super::js::{describe, known_platform, remember_platform, resolution, str_or_null, word};
-use super::read::{self, Fields, Id};
+use super::read::{self, Id};
+use crate::notes::{Fields, Needed};
 use crate::platform::{self, Platform, UnsupportedPlatform};
 use crate::user_id::{self, LegacyPlatform};
 use wasm_bindgen::prelude::*;
@@ -86,7 +87,7 @@ pub fn resolve_user_id(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    Ok(read::with_notes(&notes, 1 << p.index(), Fields::Ids, |n, origin| {
+    Ok(read::with_notes(&notes, Needed::platform_only(p, Fields::Ids), |n, origin| {
         let r = user_id::resolve_ref(n, p);
         // The result's id is one field's string, whole: JS hands back the string it already
         // has instead of decoding a copy (the costliest step of this call).

@@ -1,0 +1,121 @@
+// Guarded helpers for JS values (src/wasm/js.rs imports them): reads that never throw into
+// wasm, result objects in one call, option readers, the platform memo, settling values.
+const rtfs = new Map();
+export function describe(v) {
+  try {
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'bigint') return `${v}n`;
+    if (v === null || typeof v !== 'object') return String(v);
+    return Array.isArray(v) ? 'an array' : 'an object';
+  } catch (_) { return typeof v; }
+}
+export function relativeTime(locale, value, unit) {
+  try {
+    let f = rtfs.get(locale);
+    if (f === undefined) {
+      f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+      if (rtfs.size > 32) rtfs.clear();
+      rtfs.set(locale, f);
+    }
+    return f.format(value, unit);
+  } catch (_) { return undefined; }
+}
+// Array.isArray throws on a revoked Proxy: these two never throw (a revoked Proxy is neither).
+export function isRecord(v) {
+  try { return typeof v === 'object' && v !== null && !Array.isArray(v); } catch (_) { return false; }
+}
+export function isArray(v) {
+  try { return Array.isArray(v); } catch (_) { return false; }
+}
+// A plain copy of an array's values: undefined when a getter or Proxy trap threw, null when
+// it claims more than `max` values or a length that is no whole number (a Proxy can).
+export function arrayItems(v, max) {
+  try {
+    const n = v.length;
+    if (!(Number.isSafeInteger(n) && n >= 0 && n <= max)) return null;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = v[i];
+    return out;
+  } catch (_) { return undefined; }
+}
+// Object.assign(target, source), false when a getter or Proxy trap of source threw.
+export function assignFrom(target, source) {
+  try { Object.assign(target, source); return true; } catch (_) { return false; }
+}
+// Property reads and writes without wasm-bindgen's `catch` wrapper (a closure and an `apply`
+// per call): a read that throws gives the THREW symbol instead.
+const THREW = Symbol('threw');
+export function getOr(o, k) {
+  try { return o[k]; } catch (_) { return THREW; }
+}
+export function isThrew(v) { return v === THREW; }
+// An option of an optional options object in one call: undefined for no options, NOT_OBJECT
+// when the options are not an object, THREW when the read threw.
+const NOT_OBJECT = Symbol('not an object');
+export function optionOf(o, k) {
+  if (o === undefined || o === null) return undefined;
+  if (!isRecord(o)) return NOT_OBJECT;
+  try { return o[k]; } catch (_) { return THREW; }
+}
+export function isNotObject(v) { return v === NOT_OBJECT; }
+// A property of a result object under construction (a setter polluting Object.prototype
+// that throws is ignored, as a failed `Reflect.set` was: never a throw through wasm).
+export function setProp(o, k, v) { try { o[k] = v; } catch (_) {} }
+// Platform arguments the core has already normalised, remembered by their exact text: a
+// repeated 'tiktok' is known without copying it into wasm. Only the core's own answers are
+// stored (the rule stays in Rust); -1 means "not seen: ask the core".
+const platformMemo = new Map();
+export function knownPlatform(v) {
+  if (typeof v !== 'string') return -1;
+  const p = platformMemo.get(v);
+  return p === undefined ? -1 : p;
+}
+export function rememberPlatform(v, p) {
+  if (platformMemo.size >= 64) platformMemo.clear();
+  platformMemo.set(v, p);
+}
+// settle.rs: `Promise.resolve(v)`, then `done(true, value)` or `done(false, reason)`: values
+// and thenables alike (a promise whose `constructor` getter throws makes `Promise.resolve`
+// throw: that is a rejection too). One callback, called once whichever way it settles (a
+// Rust callback never called is never freed).
+export function settleWith(v, done) {
+  let p;
+  try { p = Promise.resolve(v); } catch (e) { p = Promise.reject(e); }
+  p.then((x) => done(true, x), (e) => done(false, e));
+}
+export function processEnv() {
+  try {
+    return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
+  } catch (_) { return undefined; }
+}
+// entry.rs: the result object in one JS call (an object literal; the metric keys are `notes::METRICS`).
+export function storedEntry(platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload) {
+  return { platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload };
+}
+// user_id.rs: the result objects are made by one JS call each (an object literal: one shape for every
+// result, and no property set from wasm one at a time).
+export function resolution(platform, userId, source, needsMigration, rejectedId, legacyPlatform, reason, unreadable) {
+  return {
+    platform, userId, source, needsMigration,
+    rejectedLegacy: rejectedId === undefined ? null : { userId: rejectedId, legacyPlatform, reason },
+    problem: unreadable ? 'notes-unreadable' : null,
+  };
+}
+// The label options in one call when they are the usual kind: writes `now` (NaN when absent)
+// and the style (0 short, 1 long) into `out` and returns the locale (undefined when absent);
+// null for anything else (the field-by-field reader then names the problem).
+export function labelOptions(o, out) {
+  try {
+    if (o === undefined || o === null) { out[0] = NaN; out[1] = 0; return undefined; }
+    if (typeof o !== 'object' || Array.isArray(o)) return null;
+    const { now, style, locale } = o;
+    if (now === undefined || now === null) out[0] = NaN;
+    else if (typeof now === 'number' && Number.isFinite(now)) out[0] = now;
+    else return null;
+    if (style === undefined || style === 'short') out[1] = 0;
+    else if (style === 'long') out[1] = 1;
+    else return null;
+    if (locale === undefined || locale === null) return undefined;
+    return typeof locale === 'string' ? locale : null;
+  } catch (_) { return null; }
+}
