@@ -89,6 +89,14 @@ pub const ID_LEGACY_USER_ID: usize = Platform::ALL.len();
 pub const ID_LEGACY_MODASH_USER_ID: usize = Platform::ALL.len() + 1;
 /// A timestamp column's length byte for null/undefined (every string is shorter).
 pub const TIMESTAMP_NONE: u8 = 64;
+/// A TtlConfig read in one call (`ttlNumbers`): base, roster, discovery, bulkRefresh, then the
+/// platforms' overrides by `Platform::index` from [`TTL_PLATFORM`]; NaN where absent.
+pub const TTL_BASE: usize = 0;
+pub const TTL_ROSTER: usize = 1;
+pub const TTL_DISCOVERY: usize = 2;
+pub const TTL_BULK_REFRESH: usize = 3;
+pub const TTL_PLATFORM: usize = 4;
+pub const TTL_SLOTS: usize = TTL_PLATFORM + Platform::ALL.len();
 
 /// The JS constants, as the generated block of `src/wasm/js/notes.js` holds them.
 pub fn js_protocol() -> String {
@@ -125,6 +133,11 @@ pub fn js_protocol() -> String {
         ("ID_LEGACY_USER_ID", ID_LEGACY_USER_ID),
         ("ID_LEGACY_MODASH_USER_ID", ID_LEGACY_MODASH_USER_ID),
         ("TIMESTAMP_NONE", TIMESTAMP_NONE as usize),
+        ("TTL_BASE", TTL_BASE),
+        ("TTL_ROSTER", TTL_ROSTER),
+        ("TTL_DISCOVERY", TTL_DISCOVERY),
+        ("TTL_BULK_REFRESH", TTL_BULK_REFRESH),
+        ("TTL_PLATFORM", TTL_PLATFORM),
     ] {
         line(name, v as f64);
     }

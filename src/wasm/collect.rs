@@ -160,7 +160,7 @@ impl Drop for Collected {
 /// A TtlConfig of numbers (or absent fields) read in one JS call into `out` (base, roster,
 /// discovery, bulkRefresh, then the platforms' overrides by `Platform::index`; NaN where
 /// absent); false for anything else (the caller then reads it field by field).
-pub fn ttl_numbers(v: &JsValue, out: &mut [f64; 7]) -> bool {
+pub fn ttl_numbers(v: &JsValue, out: &mut [f64; crossing::TTL_SLOTS]) -> bool {
     ensure_shape();
     ttl_numbers_js(v, out)
 }

@@ -5,12 +5,11 @@
 //! when the last caller leaving cancels it) are `crate::gate`. One timer at most is pending, for the
 //! next admission; it is replaced or cleared whenever the queue changes.
 
-use super::js::{assign_from, bad_option, describe, error, invalid, option, Obj};
-use super::retry_loop::{as_response, failure_from_error, header_retry_after, safe_get};
+use super::js::{self, assign_from, bad_option, describe, error, invalid, option, Obj};
+use super::retry_loop::{attempt_of, safe_get, Attempt, Settled};
 use super::settle::{self, finish, pending, when_settled, Outcome};
 use crate::error::Code;
 use crate::gate::{cooldown_after, Gate, GateOptions, Joins};
-use crate::retry::policy::Failure;
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Object, Promise};
 use std::cell::{Cell, RefCell};
@@ -137,7 +136,7 @@ fn pump(inner: &Rc<Inner>) {
     let next = wait.map(|ms| {
         let weak = Rc::downgrade(inner);
         settle::timeout(
-            ms.ceil().clamp(1.0, 2_147_483_647.0) as u32,
+            ms,
             Box::new(move || {
                 if let Some(i) = weak.upgrade() {
                     pump(&i);
@@ -241,15 +240,10 @@ fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation
                         }
                     };
                     let now = js_sys::Date::now();
-                    let outcome = match &out {
-                        Ok(v) => as_response(v).filter(|r| !r.ok).map(|r| Failure {
-                            status: r.status,
-                            network: false,
-                            retry_after_ms: header_retry_after(&r.headers, now),
-                        }),
-                        Err(e) => Some(failure_from_error(e, now)),
+                    let cooldown = match attempt_of(&out, now) {
+                        Attempt::Failed { failure, .. } => cooldown_after(&failure, cooldown_cap_ms),
+                        Attempt::Succeeded(_) => None,
                     };
-                    let cooldown = outcome.as_ref().and_then(|o| cooldown_after(o, cooldown_cap_ms));
                     inner.gate.borrow_mut().release();
                     if let Some(ms) = cooldown {
                         inner.gate.borrow_mut().pause_until(now + ms);
@@ -281,11 +275,11 @@ fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation
     f.into_js_value().unchecked_into()
 }
 
+/// A copy of the shared run's result with this caller's fields.
 fn with_extra(result: &JsValue, deduplicated: bool, queued_ms: f64) -> JsValue {
-    let o = Object::assign(&Object::new(), result.unchecked_ref());
-    let o: JsValue = o.into();
-    let _ = js_sys::Reflect::set(&o, &"deduplicated".into(), &deduplicated.into());
-    let _ = js_sys::Reflect::set(&o, &"queuedMs".into(), &queued_ms.into());
+    let o: JsValue = Object::assign(&Object::new(), result.unchecked_ref()).into();
+    js::set(&o, "deduplicated", &deduplicated.into());
+    js::set(&o, "queuedMs", &queued_ms.into());
     o
 }
 
@@ -308,13 +302,8 @@ fn wait_caller(inner: Rc<Inner>, shared: Rc<Shared>, signal: Option<AbortSignal>
                         if last {
                             shared.controller.abort_with_reason(&reason);
                         }
-                        Ok(Obj::new()
-                            .set("success", false)
-                            .set("error", reason)
-                            .set("status", JsValue::NULL)
-                            .set("retriesUsed", 0)
-                            .set("waitTimeMs", JsValue::NULL)
-                            .set("aborted", true)
+                        Ok(Settled { aborted: true, ..Settled::failed(reason, None, 0, None) }
+                            .obj()
                             .set("deduplicated", deduplicated)
                             .set("queuedMs", shared.queued_ms.get())
                             .build())
@@ -414,16 +403,8 @@ impl RequestGate {
             }
         }
         if !inner.gate.borrow().has_room() {
-            let r = Obj::new()
-                .set("success", false)
-                .set("error", error(Code::QueueFull, "The request gate's queue is full (maxQueued); try again later"))
-                .set("status", JsValue::NULL)
-                .set("retriesUsed", 0)
-                .set("waitTimeMs", JsValue::NULL)
-                .set("aborted", false)
-                .set("deduplicated", false)
-                .set("queuedMs", 0)
-                .build();
+            let full = error(Code::QueueFull, "The request gate's queue is full (maxQueued); try again later");
+            let r = Settled::failed(full, None, 0, None).obj().set("deduplicated", false).set("queuedMs", 0).build();
             return Ok(Promise::resolve(&r));
         }
         let timeout_ms = option(&options, "timeoutMs", "options")?;
@@ -446,14 +427,14 @@ impl RequestGate {
         if options.is_object() && !assign_from(&merged, &options) {
             return Err(unreadable("options"));
         }
-        js_sys::Reflect::set(&merged, &"signal".into(), controller.signal().as_ref())?;
+        js::set(&merged, "signal", controller.signal().as_ref());
         // The same validation retryRequest makes; the gate needs the cap on Retry-After.
         let cooldown_cap_ms = super::retry::parse(&merged)?.policy.max_retry_after_ms;
         let timed_out = Rc::new(Cell::new(false));
         let timer = timeout_ms.map(|ms| {
             let (c, flag) = (controller.clone(), timed_out.clone());
             settle::timeout(
-                ms.ceil().min(2_147_483_647.0) as u32,
+                ms,
                 Box::new(move || {
                     flag.set(true);
                     c.abort_with_reason(&error(Code::Timeout, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
@@ -475,8 +456,8 @@ impl RequestGate {
                 drop(timer);
                 if timed_out.get() {
                     // Not the callers' abort: a failure they should see as one.
-                    let _ = js_sys::Reflect::set(&r, &"aborted".into(), &JsValue::FALSE);
-                    let _ = js_sys::Reflect::set(&r, &"timedOut".into(), &JsValue::TRUE);
+                    js::set(&r, "aborted", &JsValue::FALSE);
+                    js::set(&r, "timedOut", &JsValue::TRUE);
                 }
                 // A retry that never came (given up, too long a wait, aborted) frees its place.
                 let unused = reservation.borrow_mut().take();

@@ -2,7 +2,7 @@
 //! wasm, plain result objects.
 
 use crate::error::Code;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -33,6 +33,9 @@ extern "C" {
     fn get_or(obj: &JsValue, key: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = isThrew)]
     fn is_threw(v: &JsValue) -> bool;
+    /// A header's value from a `Headers`, anything with `get`, or a plain object of headers
+    /// (`name` in lower case); undefined when there is none or a read threw.
+    pub fn header(headers: &JsValue, name: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = optionOf)]
     fn option_of(obj: &JsValue, key: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = isNotObject)]
@@ -84,9 +87,9 @@ extern "C" {
 
 /// A JS `Error` with `message` and a stable `code` property.
 pub fn error(code: Code, message: &str) -> JsValue {
-    let e = js_sys::Error::new(message);
-    let _ = Reflect::set(&e, &key("code"), &key(code.as_str()));
-    e.into()
+    let e: JsValue = js_sys::Error::new(message).into();
+    set(&e, "code", &key(code.as_str()));
+    e
 }
 
 /// `INVALID_OPTION`: `Invalid <kind> option <option>: <v described> <problem>`.
@@ -136,6 +139,17 @@ pub fn key(name: &'static str) -> JsValue {
 /// Reads `obj[key]`; `Err` when a getter or Proxy trap throws. `obj` must be an object.
 pub fn get(obj: &JsValue, name: &'static str) -> Result<JsValue, JsValue> {
     let v = get_or(obj, &key(name));
+    if v.is_symbol() && is_threw(&v) {
+        Err(JsValue::UNDEFINED)
+    } else {
+        Ok(v)
+    }
+}
+
+/// Reads `obj[name]` for a name made at run time (an environment variable's): not cached;
+/// `Err` when a getter or Proxy trap throws. `obj` must be an object.
+pub fn get_named(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    let v = get_or(obj, &JsValue::from_str(name));
     if v.is_symbol() && is_threw(&v) {
         Err(JsValue::UNDEFINED)
     } else {

@@ -1,7 +1,9 @@
 //! Export: `pickExactMatch` (the rule is `crate::lookup`).
 
 use super::js::{array_items, describe, get, invalid, is_array, is_record, Obj};
+use super::read::leaf;
 use crate::lookup::{pick_exact, Candidate, Pick};
+use crate::user_id::usable;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -27,17 +29,6 @@ export function pickExactMatch<U extends SearchedUser>(users: readonly U[], user
 /// Most accounts read from one answer (Modash answers at most a few dozen).
 const MAX_USERS: u32 = 1000;
 
-/// A userId as Modash sends it: a string, or a number that is still exact (a safe integer).
-fn id_text(v: &JsValue) -> Option<String> {
-    if let Some(s) = v.as_string() {
-        return Some(s);
-    }
-    v.as_f64()
-        .filter(|n| n.fract() == 0.0 && n.abs() <= 9_007_199_254_740_991.0)
-        .and_then(|n| js_sys::Number::from(n).to_string_with_radix(10).ok())
-        .map(String::from)
-}
-
 // Generic (`pickExactMatch<U>` hands back the caller's own user type): declared in TS_LOOKUP above.
 #[wasm_bindgen(js_name = pickExactMatch, skip_typescript)]
 pub fn pick_exact_match(users: JsValue, username: JsValue) -> Result<JsValue, JsValue> {
@@ -57,7 +48,8 @@ pub fn pick_exact_match(users: JsValue, username: JsValue) -> Result<JsValue, Js
             if !is_record(&u) {
                 return (String::new(), String::new(), u);
             }
-            let id = get(&u, "userId").ok().as_ref().and_then(id_text).unwrap_or_default();
+            // The id rule of stored ids (`user_id::usable`): a trimmed string, or a safe integer.
+            let id = get(&u, "userId").ok().and_then(|v| usable(&leaf(&v))).unwrap_or_default();
             let name = get(&u, "username").ok().and_then(|n| n.as_string()).unwrap_or_default();
             (id, name, u)
         })

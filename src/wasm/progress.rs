@@ -3,6 +3,7 @@
 use super::collect::{progress_options, Collected, Out, Refused, MAX_NAMES, MAX_ROWS};
 use super::js::{array_arg, describe, invalid, now_arg, option};
 use super::ttl::{ttl_spec, use_case_arg};
+use crate::platform::Platform;
 use crate::progress::{self, BadgeRef, Options, RowRef, Scratch, Sink};
 use crate::ttl::UseCase;
 use wasm_bindgen::prelude::*;
@@ -74,8 +75,9 @@ impl Sink for Badges {
         let out = &mut self.out;
         match r.platform {
             Some(p) => out.num(p.index() as f64),
+            // Past the platforms' codes: the name follows (`buildProgress`: `code < PLATFORMS`).
             None => {
-                out.num(3.0);
+                out.num(Platform::ALL.len() as f64);
                 out.string(r.name);
             }
         }

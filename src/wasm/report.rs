@@ -1,12 +1,12 @@
 //! Export: `reportFigures` (server build, beside the write path that stores what it reads).
 
-use super::js::{error, key};
+use super::js::{error, num_or_null, str_or_null, Obj};
 use super::user_id::platform_arg;
 use crate::error::Code;
 use crate::notes::METRICS;
 use crate::report::{self, NotAReport};
 use crate::write::Num;
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -36,16 +36,11 @@ export interface ReportFigures {
 pub fn report_figures(platform: JsValue, text: &str) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
     let f = report::figures(p, text).map_err(|e: NotAReport| error(Code::NotAReport, &format!("Not a Modash report: {e}")))?;
-    let o: JsValue = Object::new().into();
-    let text_or_null = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
-    let num_or_null = |v: &Option<Num>| v.as_ref().map_or(JsValue::NULL, |n| JsValue::from_f64(n.value));
-    let _ = Reflect::set(&o, &key("userId"), &text_or_null(&f.user_id));
-    let _ = Reflect::set(&o, &key("username"), &text_or_null(&f.username));
-    let _ = Reflect::set(&o, &key("fullname"), &text_or_null(&f.fullname));
+    let text_or_null = |v: &Option<String>| str_or_null(v.as_deref());
+    let num = |v: &Option<Num>| num_or_null(v.as_ref().map(|n| n.value));
+    let mut o = Obj::new().set("userId", text_or_null(&f.user_id)).set("username", text_or_null(&f.username)).set("fullname", text_or_null(&f.fullname));
     for (m, v) in METRICS.iter().zip(&f.metrics) {
-        let _ = Reflect::set(&o, &key(m), &num_or_null(v));
+        o = o.set(m, num(v));
     }
-    let _ = Reflect::set(&o, &key("postsCount"), &num_or_null(&f.posts_count));
-    let _ = Reflect::set(&o, &key("missing"), &f.missing.iter().map(|m| JsValue::from_str(m)).collect::<Array>());
-    Ok(o)
+    Ok(o.set("postsCount", num(&f.posts_count)).set("missing", f.missing.iter().map(|m| JsValue::from_str(m)).collect::<Array>()).build())
 }

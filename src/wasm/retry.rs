@@ -1,10 +1,10 @@
 //! Export: `retryRequest` (options conversion; the loop is `retry_loop`).
 
-use super::js::{array_items, bad_option, describe, error, invalid, is_array, is_record};
+use super::js::{array_items, bad_option, describe, error, get, invalid, is_array, is_record};
 use super::retry_loop as run;
 use crate::error::Code;
 use crate::retry::policy::{Jitter, Policy, RawOptions};
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -84,14 +84,14 @@ fn bad_value(option: &str, v: &JsValue, problem: &str) -> JsValue {
 }
 
 /// Reads options[key]; undefined when options is undefined/null.
-fn read(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+fn read(options: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
-    Reflect::get(options, &JsValue::from_str(key)).map_err(|_| option_error(key, "could not be read"))
+    get(options, key).map_err(|_| option_error(key, "could not be read"))
 }
 
-fn number(options: &JsValue, key: &str) -> Result<Option<f64>, JsValue> {
+fn number(options: &JsValue, key: &'static str) -> Result<Option<f64>, JsValue> {
     let v = read(options, key)?;
     if v.is_undefined() {
         return Ok(None);

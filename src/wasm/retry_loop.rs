@@ -6,7 +6,7 @@
 use super::js;
 use super::settle::{aborted, after, when_settled, Outcome};
 use crate::retry::policy::{self, decide, Decision, Failure, Policy};
-use js_sys::{Function, Reflect};
+use js_sys::Function;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -42,17 +42,7 @@ pub(crate) fn as_response(v: &JsValue) -> Option<ResponseLike> {
 
 /// `Retry-After` from a `Headers` (or anything with `get`) or a plain object of headers.
 pub(crate) fn header_retry_after(headers: &JsValue, now: f64) -> Option<f64> {
-    let get = safe_get(headers, "get");
-    let value = if let Some(get) = get.dyn_ref::<Function>() {
-        get.call1(headers, &JsValue::from_str("retry-after")).ok()?
-    } else if headers.is_object() {
-        let keys = Reflect::own_keys(headers).ok()?;
-        let key = keys.iter().find(|k| k.as_string().is_some_and(|k| k.eq_ignore_ascii_case("retry-after")))?;
-        Reflect::get(headers, &key).ok()?
-    } else {
-        return None;
-    };
-    retry_after_value(&value, now)
+    retry_after_value(&js::header(headers, &js::key("retry-after")), now)
 }
 
 pub(crate) fn retry_after_value(v: &JsValue, now: f64) -> Option<f64> {
@@ -84,36 +74,68 @@ fn http_error(message: &str, status: Option<u16>, response: Option<&JsValue>) ->
     e
 }
 
-/// What `retryRequest` resolves with.
-struct Settled {
-    success: bool,
-    data: Option<JsValue>,
-    error: Option<JsValue>,
-    status: Option<u16>,
-    retries: u32,
-    wait_ms: Option<f64>,
-    aborted: bool,
+/// What `retryRequest` resolves with (`RetryResult`): the one builder of it, the gate's
+/// results included (they add their fields to [`Settled::obj`]).
+pub(crate) struct Settled {
+    pub success: bool,
+    pub data: Option<JsValue>,
+    pub error: Option<JsValue>,
+    pub status: Option<u16>,
+    pub retries: u32,
+    pub wait_ms: Option<f64>,
+    pub aborted: bool,
 }
 
 impl Settled {
-    fn failed(error: JsValue, status: Option<u16>, retries: u32, wait_ms: Option<f64>) -> Self {
+    pub fn failed(error: JsValue, status: Option<u16>, retries: u32, wait_ms: Option<f64>) -> Self {
         Settled { success: false, data: None, error: Some(error), status, retries, wait_ms, aborted: false }
     }
 
+    fn succeeded(data: JsValue, status: Option<u16>, retries: u32) -> Self {
+        Settled { success: true, data: Some(data), error: None, status, retries, wait_ms: None, aborted: false }
+    }
+
+    /// The result object, open for more fields.
+    pub fn obj(self) -> js::Obj {
+        let mut o = js::Obj::new().set("success", self.success);
+        if let Some(d) = self.data {
+            o = o.set("data", d);
+        }
+        if let Some(e) = self.error {
+            o = o.set("error", e);
+        }
+        o.set("status", self.status.map_or(JsValue::NULL, JsValue::from))
+            .set("retriesUsed", self.retries)
+            .set("waitTimeMs", js::num_or_null(self.wait_ms))
+            .set("aborted", self.aborted)
+    }
+
     fn into_js(self) -> JsValue {
-        let o: JsValue = js_sys::Object::new().into();
-        js::set(&o, "success", &self.success.into());
-        if let Some(d) = &self.data {
-            js::set(&o, "data", d);
-        }
-        if let Some(e) = &self.error {
-            js::set(&o, "error", e);
-        }
-        js::set(&o, "status", &self.status.map_or(JsValue::NULL, JsValue::from));
-        js::set(&o, "retriesUsed", &self.retries.into());
-        js::set(&o, "waitTimeMs", &self.wait_ms.map_or(JsValue::NULL, JsValue::from));
-        js::set(&o, "aborted", &self.aborted.into());
-        o
+        self.obj().build()
+    }
+}
+
+/// What an attempt came back with, as the retry policy sees it.
+pub(crate) enum Attempt {
+    /// A value that is no `Response`, or an ok one (its status).
+    Succeeded(Option<u16>),
+    /// A not-ok `Response` (`response` is it) or a throw / rejection (`response` is the
+    /// error's `response`, when it has one).
+    Failed { failure: Failure, response: Option<JsValue> },
+}
+
+/// Turns what an attempt returned or threw into success or a [`Failure`]: the one place that
+/// does it (the retry loop decides on it, the gate pauses on it).
+pub(crate) fn attempt_of(outcome: &Result<JsValue, JsValue>, now: f64) -> Attempt {
+    match outcome {
+        Ok(v) => match as_response(v) {
+            Some(r) if !r.ok => Attempt::Failed {
+                failure: Failure { status: r.status, network: false, retry_after_ms: header_retry_after(&r.headers, now) },
+                response: Some(v.clone()),
+            },
+            r => Attempt::Succeeded(r.and_then(|r| r.status)),
+        },
+        Err(e) => Attempt::Failed { failure: failure_from_error(e, now), response: Some(safe_get(e, "response")).filter(|r| r.is_object()) },
     }
 }
 
@@ -189,24 +211,15 @@ fn attempt(run: Rc<Run>) {
 fn outcome(run: Rc<Run>, outcome: Result<JsValue, JsValue>) {
     let retries = run.retries.get();
     let now = js_sys::Date::now();
-    let (failure, thrown, response) = match outcome {
-        Ok(v) => match as_response(&v) {
-            Some(r) if r.ok => {
-                let status = r.status;
-                return end(&run, Settled { success: true, data: Some(v), error: None, status, retries, wait_ms: None, aborted: false }.into_js());
-            }
-            Some(r) => {
-                let f = Failure { status: r.status, network: false, retry_after_ms: header_retry_after(&r.headers, now) };
-                (f, None, Some(v))
-            }
-            None => return end(&run, Settled { success: true, data: Some(v), error: None, status: None, retries, wait_ms: None, aborted: false }.into_js()),
-        },
-        Err(e) => {
-            let f = failure_from_error(&e, now);
-            let response = Some(safe_get(&e, "response")).filter(|r| r.is_object());
-            (f, Some(e), response)
+    let (failure, response) = match attempt_of(&outcome, now) {
+        Attempt::Succeeded(status) => {
+            // A throw is never a success (`attempt_of`).
+            debug_assert!(outcome.is_ok());
+            return end(&run, Settled::succeeded(outcome.unwrap_or_else(|e| e), status, retries).into_js());
         }
+        Attempt::Failed { failure, response } => (failure, response),
     };
+    let thrown = outcome.err();
     run.last_status.set(failure.status);
     let error = thrown.clone().unwrap_or_else(|| {
         let s = failure.status.map_or(String::from("?"), |s| s.to_string());

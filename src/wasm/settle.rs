@@ -32,16 +32,31 @@ pub struct Pending {
     timer: RefCell<Option<Timeout>>,
 }
 
+impl Pending {
+    /// Clears the abort listener and the timer (each at most once).
+    fn clear(&self) {
+        if let (Some(signal), Some(listener)) = (&self.signal, self.listener.borrow_mut().take()) {
+            let _ = signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
+            // Dropped here even when the listener itself is running: wasm-bindgen frees a
+            // closure only once its call has returned.
+            drop(listener);
+        }
+        drop(self.timer.borrow_mut().take());
+    }
+}
+
+/// A step nobody can end any more (its value and timer gone with it) leaves no listener on the
+/// caller's signal: a listener whose closure was dropped would throw when the signal aborts.
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
 /// Ends the step once: clears the listener and the timer, then runs the continuation.
 pub fn finish(p: &Rc<Pending>, outcome: Outcome) {
     let Some(next) = p.next.borrow_mut().take() else { return };
-    if let (Some(signal), Some(listener)) = (&p.signal, p.listener.borrow_mut().take()) {
-        let _ = signal.remove_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-        // Dropped here even when the listener itself is running: wasm-bindgen frees a closure
-        // only once its call has returned.
-        drop(listener);
-    }
-    drop(p.timer.borrow_mut().take());
+    p.clear();
     next(outcome);
 }
 
@@ -99,14 +114,19 @@ pub fn after(ms: f64, signal: Option<&AbortSignal>, next: Next) {
     let Some(p) = pending(signal, next) else { return };
     // The timer's callback owns the step; `finish` drops the timer, which ends that cycle.
     let owner = p.clone();
-    let timer = timeout(ms.ceil().clamp(0.0, 2_147_483_647.0) as u32, Box::new(move || finish(&owner, Outcome::Elapsed)));
+    let timer = timeout(ms, Box::new(move || finish(&owner, Outcome::Elapsed)));
     *p.timer.borrow_mut() = Some(timer);
 }
 
+/// Longest wait `setTimeout` keeps (a longer one fires at once): 2^31 - 1 ms, about 24.8 days.
+const LONGEST_MS: f64 = 2_147_483_647.0;
+
 /// gloo-timers' callback `Timeout` (dropping it clears it), for every timer of the module: one
 /// boxed callback type, so the timer's JS glue exists once, not once per place that waits.
-pub fn timeout(ms: u32, f: Box<dyn FnOnce()>) -> Timeout {
-    Timeout::new(ms, f)
+/// `ms` is rounded up and kept within what `setTimeout` honours (NaN and negatives are 0).
+pub fn timeout(ms: f64, f: Box<dyn FnOnce()>) -> Timeout {
+    let ms = if ms > 0.0 { ms.ceil().min(LONGEST_MS) } else { 0.0 };
+    Timeout::new(ms as u32, f)
 }
 
 /// Runs `f` in a microtask (after the current call returns, before any timer): a wait for

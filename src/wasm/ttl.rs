@@ -3,6 +3,7 @@
 use super::collect::ttl_numbers;
 use super::js::{self, describe, error, get, invalid, is_record, Obj};
 use super::user_id::platform_arg;
+use crate::crossing::{TTL_BASE, TTL_BULK_REFRESH, TTL_DISCOVERY, TTL_PLATFORM, TTL_ROSTER, TTL_SLOTS};
 use crate::error::Code;
 use crate::platform::Platform;
 
@@ -36,7 +37,7 @@ pub fn ttl_ms(v: &JsValue, field: &str) -> Result<f64, JsValue> {
 
 /// Reads a TtlConfig object; a missing (undefined) field takes its default.
 pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
-    let mut n = [f64::NAN; 7];
+    let mut n = [f64::NAN; TTL_SLOTS];
     if ttl_numbers(v, &mut n) {
         let at = |i: usize, field: &str| -> Result<Option<f64>, JsValue> {
             if n[i].is_nan() {
@@ -46,14 +47,14 @@ pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
             }
         };
         let mut parts = TtlParts {
-            base: at(0, "base")?,
-            roster: at(1, "roster")?,
-            discovery: at(2, "discovery")?,
-            bulk_refresh: at(3, "bulkRefresh")?,
+            base: at(TTL_BASE, "base")?,
+            roster: at(TTL_ROSTER, "roster")?,
+            discovery: at(TTL_DISCOVERY, "discovery")?,
+            bulk_refresh: at(TTL_BULK_REFRESH, "bulkRefresh")?,
             ..Default::default()
         };
         for p in Platform::ALL {
-            let ms = n[4 + p.index()];
+            let ms = n[TTL_PLATFORM + p.index()];
             if !ms.is_nan() {
                 parts.platforms[p.index()] = Some(ttl::check_ms(&format!("platforms.{}", p.as_str()), ms).map_err(JsValue::from)?);
             }
@@ -120,10 +121,10 @@ pub fn ttl_spec(v: &JsValue) -> Result<TtlSpec, JsValue> {
     }
 }
 
-/// A `useCase` argument: undefined/null means roster.
+/// A `useCase` argument: undefined/null means the default (`UseCase::default`, roster).
 pub fn use_case_arg(v: &JsValue) -> Result<UseCase, JsValue> {
     if v.is_undefined() || v.is_null() {
-        return Ok(UseCase::Roster);
+        return Ok(UseCase::default());
     }
     v.as_string()
         .as_deref()
@@ -152,7 +153,7 @@ pub fn ttl_config_from_env(#[wasm_bindgen(unchecked_optional_param_type = "Recor
         if !is_record(&env) {
             return EnvValue::Unset;
         }
-        match js_sys::Reflect::get(&env, &JsValue::from_str(name)) {
+        match js::get_named(&env, name) {
             Err(_) => EnvValue::NotText("(unreadable)".into()),
             Ok(v) if v.is_undefined() || v.is_null() => EnvValue::Unset,
             Ok(v) => match v.as_string() {

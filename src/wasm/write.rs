@@ -3,7 +3,7 @@
 //! helper, with define-property semantics so `__proto__` stays data), payloads and every
 //! other subtree are shared, never converted.
 
-use super::js::{describe, get, invalid, is_record, now_arg, option};
+use super::js::{describe, get, invalid, is_record, now_arg, option, str_or_null, word, Obj};
 use super::read::{self, leaf};
 use super::user_id::platform_arg;
 use crate::notes::shape::{self, EntryField};
@@ -11,7 +11,7 @@ use crate::notes::{NotesRead, METRICS};
 use crate::platform::Platform;
 use crate::write::text as doc;
 use crate::write::{self, EntryEdit, Fetched, MergeOptions, Num, PayloadFacts, PayloadLevel, PayloadSource, Unreadable, Value};
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -95,6 +95,9 @@ extern "C" {
     fn number_text(n: f64) -> String;
 }
 
+/// Where `cacheIds` for the legacy payload sit, after the platforms' (by `Platform::index`).
+const LEGACY_CACHE_ID: usize = Platform::ALL.len();
+
 fn refuse(msg: String) -> JsValue {
     Unreadable(msg).into()
 }
@@ -171,15 +174,6 @@ fn strings(list: &[&'static str]) -> Array {
     list.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
-fn result(notes: JsValue, extra: &[(&str, JsValue)]) -> JsValue {
-    let o: JsValue = js_sys::Object::new().into();
-    let _ = Reflect::set(&o, &"notes".into(), &notes);
-    for (k, v) in extra {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o
-}
-
 // Generic (text in, text out; an object in, an object out): declared in TS_WRITE_PATH above.
 #[wasm_bindgen(js_name = mergeAnalytics, skip_typescript)]
 pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
@@ -215,29 +209,29 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
             (pair.get(0), plan, pair.get(1).as_f64().unwrap_or(0.0))
         }
     };
-    Ok(result(
-        out,
-        &[
-            ("userIdStored", plan.user_id_stored.as_deref().map_or(JsValue::NULL, JsValue::from_str)),
-            ("migratedLegacy", plan.migrated_legacy.into()),
-            ("droppedPayloadBytes", dropped.into()),
-            ("warnings", strings(&plan.warnings).into()),
-        ],
-    ))
+    Ok(Obj::new()
+        .set("notes", out)
+        .set("userIdStored", str_or_null(plan.user_id_stored.as_deref()))
+        .set("migratedLegacy", plan.migrated_legacy)
+        .set("droppedPayloadBytes", dropped)
+        .set("warnings", strings(&plan.warnings))
+        .build())
 }
 
-fn cache_ids(options: &JsValue) -> Result<[Option<String>; 4], JsValue> {
+fn cache_ids(options: &JsValue) -> Result<[Option<String>; LEGACY_CACHE_ID + 1], JsValue> {
     let ids = option(options, "cacheIds", "options")?;
-    let mut out: [Option<String>; 4] = Default::default();
+    let mut out: [Option<String>; LEGACY_CACHE_ID + 1] = Default::default();
     if ids.is_undefined() || ids.is_null() {
         return Ok(out);
     }
     if !is_record(&ids) {
         return Err(invalid(&format!("options.cacheIds must be an object, got {}", describe(&ids))));
     }
-    for (i, k) in ["instagram", "tiktok", "youtube", "legacy"].iter().enumerate() {
+    // The platforms' names by `Platform::index`, then the legacy payload's.
+    let keys = Platform::ALL.map(Platform::as_str);
+    for (slot, k) in out.iter_mut().zip(keys.into_iter().chain([PayloadSource::Legacy.as_str()])) {
         let v = get(&ids, k).map_err(|_| invalid(&format!("options.cacheIds.{k} could not be read")))?;
-        out[i] = opt_string(&v, &format!("options.cacheIds.{k}"))?;
+        *slot = opt_string(&v, &format!("options.cacheIds.{k}"))?;
     }
     Ok(out)
 }
@@ -265,21 +259,20 @@ fn payload_facts_js(payload: &JsValue) -> PayloadFacts {
 /// A removed payload; `text` is its exact JSON text when notes came as text (so the cache row
 /// keeps the payload byte for byte: no number or escape rewritten by a parse and a stringify).
 fn payload_js(p: Platform, user_id: Option<&str>, source: PayloadSource, payload: &JsValue, text: Option<&str>) -> JsValue {
-    let o: JsValue = js_sys::Object::new().into();
-    let _ = Reflect::set(&o, &"platform".into(), &JsValue::from_str(p.as_str()));
-    let _ = Reflect::set(&o, &"userId".into(), &user_id.map_or(JsValue::NULL, JsValue::from_str));
-    let src = if source == PayloadSource::Legacy { "legacy" } else { "platform" };
-    let _ = Reflect::set(&o, &"source".into(), &JsValue::from_str(src));
-    let _ = Reflect::set(&o, &"payload".into(), payload);
-    let _ = Reflect::set(&o, &"payloadText".into(), &text.map_or(JsValue::NULL, JsValue::from_str));
-    o
+    Obj::new()
+        .set("platform", word(p.as_str()))
+        .set("userId", str_or_null(user_id))
+        .set("source", word(source.as_str()))
+        .set("payload", payload.clone())
+        .set("payloadText", str_or_null(text))
+        .build()
 }
 
 // Generic (text in, text out; an object in, an object out): declared in TS_WRITE_PATH above.
 #[wasm_bindgen(js_name = slimNotes, skip_typescript)]
 pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let ids = cache_ids(&options)?;
-    let id_for = |p: Platform, s: PayloadSource| if s == PayloadSource::Legacy { ids[3].clone() } else { ids[p.index()].clone() };
+    let id_for = |p: Platform, s: PayloadSource| if s == PayloadSource::Legacy { ids[LEGACY_CACHE_ID].clone() } else { ids[p.index()].clone() };
     let payloads = Array::new();
     let (out, before, after) = match input(notes)? {
         Input::Text(t) => {
@@ -316,5 +309,5 @@ pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
             (out, before, after)
         }
     };
-    Ok(result(out, &[("payloads", payloads.into()), ("bytesBefore", before.into()), ("bytesAfter", after.into())]))
+    Ok(Obj::new().set("notes", out).set("payloads", payloads).set("bytesBefore", before).set("bytesAfter", after).build())
 }

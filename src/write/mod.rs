@@ -197,6 +197,16 @@ pub enum PayloadSource {
     Legacy,
 }
 
+impl PayloadSource {
+    /// Its name in results (`slimNotes`' `source`), and the `cacheIds` key of the legacy one.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PayloadSource::Platform => "platform",
+            PayloadSource::Legacy => "legacy",
+        }
+    }
+}
+
 /// One payload that slimming takes out of notes.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slimmed {

@@ -47,6 +47,11 @@ const SINGLE_SLOTS = 72;
 const ID_LEGACY_USER_ID = 3;
 const ID_LEGACY_MODASH_USER_ID = 4;
 const TIMESTAMP_NONE = 64;
+const TTL_BASE = 0;
+const TTL_ROSTER = 1;
+const TTL_DISCOVERY = 2;
+const TTL_BULK_REFRESH = 3;
+const TTL_PLATFORM = 4;
 // </protocol>
 
 // The notes shape, handed over once by `setShape` from the core's table. Each key sits in its
@@ -165,18 +170,18 @@ class W {
   done() { this.n[AT_UNITS] = this.units; return { n: this.n.subarray(0, this.i), s: this.s.join(''), t: this.t }; }
 }
 // A TtlConfig in one call (ttl.rs), the common case: a config whose fields are numbers or
-// absent. Its 7 values (base, roster, discovery, bulkRefresh, then the platforms' overrides
-// by the core's names, NAMES) go to `out`, NaN where absent; false for anything else (ttl.rs
+// absent. Its values (at TTL_BASE … TTL_BULK_REFRESH, then the platforms' overrides by the
+// core's names, NAMES, from TTL_PLATFORM) go to `out`, NaN where absent; false for anything else (ttl.rs
 // then reads it field by field and names the bad field).
 export function ttlNumbers(v, out) {
   try {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
     const n = (x, i) => { if (x === undefined) { out[i] = NaN; return true; } if (typeof x !== 'number' || Number.isNaN(x)) return false; out[i] = x; return true; };
-    if (!(n(v.base, 0) && n(v.roster, 1) && n(v.discovery, 2) && n(v.bulkRefresh, 3))) return false;
+    if (!(n(v.base, TTL_BASE) && n(v.roster, TTL_ROSTER) && n(v.discovery, TTL_DISCOVERY) && n(v.bulkRefresh, TTL_BULK_REFRESH))) return false;
     const p = v.platforms;
-    if (p === undefined || p === null) { out[4] = out[5] = out[6] = NaN; return true; }
+    if (p === undefined || p === null) { out.fill(NaN, TTL_PLATFORM, TTL_PLATFORM + PLATFORMS); return true; }
     if (typeof p !== 'object' || Array.isArray(p)) return false;
-    for (let i = 0; i < PLATFORMS; i++) { const x = p[NAMES[i]]; if (!n(x === null ? undefined : x, 4 + i)) return false; }
+    for (let i = 0; i < PLATFORMS; i++) { const x = p[NAMES[i]]; if (!n(x === null ? undefined : x, TTL_PLATFORM + i)) return false; }
     return true;
   } catch (_) { return false; }
 }

@@ -49,6 +49,17 @@ export function getOr(o, k) {
   try { return o[k]; } catch (_) { return THREW; }
 }
 export function isThrew(v) { return v === THREW; }
+// A header's value from a `Headers` (or anything with `get`) or a plain object of headers
+// (`name` is lower case; a plain object's keys are compared in lower case): undefined when
+// there is none or a read threw.
+export function header(h, name) {
+  try {
+    if (h === null || (typeof h !== 'object' && typeof h !== 'function')) return undefined;
+    if (typeof h.get === 'function') return h.get(name);
+    for (const k of Object.keys(h)) if (k.toLowerCase() === name) return h[k];
+  } catch (_) {}
+  return undefined;
+}
 // An option of an optional options object in one call: undefined for no options, NOT_OBJECT
 // when the options are not an object, THREW when the read threw.
 const NOT_OBJECT = Symbol('not an object');
