@@ -60,7 +60,7 @@ for (const dir of ["pkg", "pkg/server", "pkg-node"]) {
 }'
 # The browser package's JS minified in place (export names are kept: the wasm imports by them).
 find pkg -name '*.js' -not -path 'pkg/server/*' -print0 | while IFS= read -r -d '' f; do
-  node_modules/.bin/esbuild --minify --format=esm --log-level=warning --allow-overwrite "$f" --outfile="$f"
+  node_modules/.bin/esbuild --minify --tree-shaking=true --format=esm --log-level=warning --allow-overwrite "$f" --outfile="$f"
 done
 # Its imports from the glue renamed short (`scripts/short-imports.mjs`): in both files.
 node scripts/short-imports.mjs pkg >/dev/null

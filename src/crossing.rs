@@ -405,6 +405,39 @@ mod tests {
         }
     }
 
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any numbers (mostly the protocol's small ones) and any strings: reading never panics
+        /// and every string handed over lies inside the buffer (`fuzz/fuzz_targets/crossing.rs`
+        /// runs the same on coverage-guided input).
+        #[test]
+        fn any_scratch_reads_inside_its_buffer(
+            nums in proptest::collection::vec(prop_oneof![4 => (-2i8..8).prop_map(f64::from), 1 => proptest::num::f64::ANY], 0..80),
+            strings in "\\PC{0,24}", ascii in proptest::bool::ANY, level in 0usize..4, platforms in 0u32..8,
+        ) {
+            let needed = Needed { platforms, fields: Fields::ALL[level] };
+            let range = strings.as_ptr() as usize..=strings.as_ptr() as usize + strings.len();
+            let inside = |l: &Leaf| match l {
+                Leaf::Str(std::borrow::Cow::Borrowed(s)) => s.is_empty() || (range.contains(&(s.as_ptr() as usize)) && range.contains(&(s.as_ptr() as usize + s.len()))),
+                Leaf::Str(_) => false,
+                _ => true,
+            };
+            let mut d = Decoder::new(&nums, &strings, ascii, needed);
+            let mut names = Vec::new();
+            for _ in 0..3 {
+                d.names(&mut names);
+                if let Decoded::Read(NotesRead::Ok(v)) = d.notes() {
+                    prop_assert!([&v.legacy_user_id, &v.legacy_platform].into_iter().chain(v.platforms.iter().flat_map(|e| [&e.user_id, &e.username])).all(inside));
+                }
+                let n = d.count();
+                for _ in 0..n.min(32) {
+                    prop_assert!(inside(&d.value()));
+                }
+            }
+        }
+    }
+
     #[test]
     fn anything_in_the_scratch_reads_without_a_panic() {
         // Every prefix, and lengths that point past the end, NaN, negatives, huge numbers.

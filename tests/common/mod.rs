@@ -7,6 +7,7 @@ use modash_flow::wasm::{entry, progress, time, ttl, user_id};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+pub mod crossing;
 pub mod gate;
 pub mod hostile;
 pub mod retry;
