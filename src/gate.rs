@@ -28,15 +28,15 @@ impl GateOptions {
     /// Validates raw options (None = default).
     pub fn from_raw(rps: Option<f64>, burst: Option<f64>, max_concurrent: Option<f64>, max_queued: Option<f64>) -> Result<GateOptions, InvalidOption> {
         let d = GateOptions::default();
-        let bad = |option: &'static str, problem: String| InvalidOption { option, problem };
+        let bad = |option: &'static str, problem: String| InvalidOption { of: "gate", option, problem };
         let requests_per_second = match rps {
             None => d.requests_per_second,
             Some(x) if x.is_finite() && x > 0.0 => x,
             Some(x) => return Err(bad("requestsPerSecond", format!("{} is not a finite number > 0", fmt_num(x)))),
         };
-        let burst = count("burst", burst, d.burst as u32, 1)? as f64;
-        let max_concurrent = count("maxConcurrent", max_concurrent, d.max_concurrent, 1)?;
-        let max_queued = count("maxQueued", max_queued, d.max_queued, 0)?;
+        let burst = count("burst", burst, d.burst as u32, 1).map_err(InvalidOption::of_gate)? as f64;
+        let max_concurrent = count("maxConcurrent", max_concurrent, d.max_concurrent, 1).map_err(InvalidOption::of_gate)?;
+        let max_queued = count("maxQueued", max_queued, d.max_queued, 0).map_err(InvalidOption::of_gate)?;
         Ok(GateOptions { requests_per_second, burst, max_concurrent, max_queued })
     }
 }

@@ -31,6 +31,12 @@ pub enum NotAReport {
     Shape,
 }
 
+impl NotAReport {
+    pub fn code(&self) -> crate::error::Code {
+        crate::error::Code::NotAReport
+    }
+}
+
 impl std::fmt::Display for NotAReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

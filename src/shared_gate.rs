@@ -85,26 +85,26 @@ pub struct RawOptions {
 impl Options {
     pub fn from_raw(raw: &RawOptions) -> Result<Options, InvalidOption> {
         let d = Options::default();
-        let bad = |option: &'static str, what: &str, x: f64| InvalidOption { option, problem: format!("{} is not {what}", fmt_num(x)) };
+        let bad = |option: &'static str, what: &str, x: f64| InvalidOption { of: "gate", option, problem: format!("{} is not {what}", fmt_num(x)) };
         let positive = |option: &'static str, v: Option<f64>, default: f64| match v {
             None => Ok(default),
             Some(x) if x.is_finite() && x > 0.0 => Ok(x),
             Some(x) => Err(bad(option, "a finite number > 0", x)),
         };
-        let burst = count("burst", raw.burst, d.burst as u32, 1)? as f64;
+        let burst = count("burst", raw.burst, d.burst as u32, 1).map_err(InvalidOption::of_gate)? as f64;
         // Credits are counted whole (one per report); 0 spends nothing.
         let daily_credits = match raw.daily_credits {
             None => None,
-            v => Some(count("dailyCredits", v, 0, 0)? as f64),
+            v => Some(count("dailyCredits", v, 0, 0).map_err(InvalidOption::of_gate)? as f64),
         };
         Ok(Options {
             requests_per_second: positive("requestsPerSecond", raw.requests_per_second, d.requests_per_second)?,
             burst,
-            max_concurrent: count("maxConcurrent", raw.max_concurrent, d.max_concurrent, 1)?,
+            max_concurrent: count("maxConcurrent", raw.max_concurrent, d.max_concurrent, 1).map_err(InvalidOption::of_gate)?,
             lease_ms: positive("leaseMs", raw.lease_ms, d.lease_ms)?,
             waiter_ttl_ms: positive("waiterTtlMs", raw.waiter_ttl_ms, d.waiter_ttl_ms)?,
             max_retry_after_ms: positive("maxRetryAfterMs", raw.max_retry_after_ms, d.max_retry_after_ms)?,
-            max_waiting: count("maxWaiting", raw.max_waiting, d.max_waiting, 1)?,
+            max_waiting: count("maxWaiting", raw.max_waiting, d.max_waiting, 1).map_err(InvalidOption::of_gate)?,
             daily_credits,
         })
     }

@@ -63,6 +63,8 @@ impl Default for Policy {
 /// An option that is not acceptable; `code` is `INVALID_OPTION`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvalidOption {
+    /// Whose option: `retry` or `gate`.
+    pub of: &'static str,
     pub option: &'static str,
     pub problem: String,
 }
@@ -71,16 +73,21 @@ impl InvalidOption {
     pub fn code(&self) -> crate::error::Code {
         crate::error::Code::InvalidOption
     }
+
+    /// The same problem, of a gate's option (the gates check counts with [`count`]).
+    pub fn of_gate(self) -> InvalidOption {
+        InvalidOption { of: "gate", ..self }
+    }
 }
 
 impl fmt::Display for InvalidOption {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Invalid retry option {}: {}", self.option, self.problem)
+        write!(f, "Invalid {} option {}: {}", self.of, self.option, self.problem)
     }
 }
 
 fn bad(option: &'static str, problem: String) -> InvalidOption {
-    InvalidOption { option, problem }
+    InvalidOption { of: "retry", option, problem }
 }
 
 /// A count option (retries, places, queue lengths, a burst, credits): a whole number from `min`

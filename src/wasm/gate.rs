@@ -347,8 +347,7 @@ pub fn create_request_gate(#[wasm_bindgen(unchecked_optional_param_type = "GateO
         gate_number(&options, "burst")?,
         gate_number(&options, "maxConcurrent")?,
         gate_number(&options, "maxQueued")?,
-    )
-    .map_err(|e| error(Code::InvalidOption, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
+    )?;
     let retry = option(&options, "retry", "options")?;
     if !(retry.is_undefined() || retry.is_null() || retry.is_object()) {
         return Err(bad_option("gate", "retry", &retry, "is not an object"));

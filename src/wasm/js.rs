@@ -242,3 +242,11 @@ macro_rules! into_js_error {
 into_js_error!(crate::platform::UnsupportedPlatform, crate::ttl::InvalidTtl, crate::retry::policy::InvalidOption);
 #[cfg(feature = "write-path")]
 into_js_error!(crate::write::Unreadable);
+
+/// `NOT_A_REPORT`: `Not a Modash report: <why>`.
+#[cfg(feature = "write-path")]
+impl From<crate::report::NotAReport> for JsValue {
+    fn from(e: crate::report::NotAReport) -> JsValue {
+        error(e.code(), &format!("Not a Modash report: {e}"))
+    }
+}

@@ -1,10 +1,9 @@
 //! Export: `reportFigures` (server build, beside the write path that stores what it reads).
 
-use super::js::{error, num_or_null, str_or_null, Obj};
+use super::js::{num_or_null, str_or_null, Obj};
 use super::user_id::platform_arg;
-use crate::error::Code;
 use crate::notes::METRICS;
-use crate::report::{self, NotAReport};
+use crate::report;
 use crate::write::Num;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
@@ -35,7 +34,7 @@ export interface ReportFigures {
 #[wasm_bindgen(js_name = reportFigures, unchecked_return_type = "ReportFigures")]
 pub fn report_figures(platform: JsValue, text: &str) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    let f = report::figures(p, text).map_err(|e: NotAReport| error(Code::NotAReport, &format!("Not a Modash report: {e}")))?;
+    let f = report::figures(p, text)?;
     let text_or_null = |v: &Option<String>| str_or_null(v.as_deref());
     let num = |v: &Option<Num>| num_or_null(v.as_ref().map(|n| n.value));
     let mut o = Obj::new().set("userId", text_or_null(&f.user_id)).set("username", text_or_null(&f.username)).set("fullname", text_or_null(&f.fullname));

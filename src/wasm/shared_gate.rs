@@ -2,8 +2,7 @@
 //! The state, the request and the options cross through serde-wasm-bindgen: the state comes
 //! back as a plain JSON-compatible object the server stores as it is.
 
-use super::js::{describe, error, invalid};
-use crate::error::Code;
+use super::js::{describe, invalid};
 use crate::shared_gate::{self, Op, Options, Priority, RawOptions, State};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -131,8 +130,7 @@ pub fn gate_step(
         max_retry_after_ms: raw.max_retry_after_ms,
         max_waiting: raw.max_waiting,
         daily_credits: raw.daily_credits,
-    })
-    .map_err(|e| error(Code::InvalidOption, &format!("Invalid gate option {}: {}", e.option, e.problem)))?;
+    })?;
     let op = match &request {
         Request::Acquire { id, priority, cost } => Op::Acquire {
             id,

@@ -136,7 +136,7 @@ fn object_or_not(r: &mut Rng, make: &mut dyn FnMut(&mut Rng) -> Map<String, Valu
 
 fn entry(r: &mut Rng) -> Map<String, Value> {
     let mut e = Map::new();
-    let fields: [(&str, &dyn Fn(&mut Rng) -> Value); 9] = [
+    let fields: [Field<'_>; 9] = [
         ("userId", &id),
         ("last_refreshed", &timestamp),
         ("username", &|r: &mut Rng| Value::String(text(r))),
@@ -164,7 +164,7 @@ fn notes(r: &mut Rng) -> Value {
     if r.chance(90) {
         let md = object_or_not(r, &mut |r| {
             let mut md = Map::new();
-            let legacy: [(&str, &dyn Fn(&mut Rng) -> Value); 5] = [
+            let legacy: [Field<'_>; 5] = [
                 ("userId", &id),
                 ("modash_user_id", &id),
                 ("platform", &|r: &mut Rng| Value::String(r.pick(&["tiktok", "IG", " Instagram ", "youtube", "x"]).to_string())),
@@ -226,6 +226,8 @@ fn object(v: &Value, r: &mut Rng) -> JsValue {
 }
 
 type ReadFn<'a> = &'a dyn Fn(&JsValue, Needed) -> NotesRead<'static>;
+/// A key and how to make a value for it.
+type Field<'a> = (&'a str, &'a dyn Fn(&mut Rng) -> Value);
 
 /// The first case (of `cases`, from `seed`) where a path disagrees with the oracle, described.
 fn first_disagreement(seed: u64, cases: usize, read_object: ReadFn<'_>, read_text_js: ReadFn<'_>) -> Option<String> {
