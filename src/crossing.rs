@@ -9,7 +9,7 @@
 //! (`fuzz/fuzz_targets/crossing.rs`), so that whatever the scratch memory holds, reading it
 //! never panics and never reads outside it.
 
-use crate::notes::shape::{EntryField, LegacyField, NotObject};
+use crate::notes::shape::NotObject;
 use crate::notes::{Fields, Leaf, Needed, NotesRead, NotesView};
 use crate::platform::Platform;
 
@@ -157,14 +157,14 @@ fn upper(camel: &str) -> String {
     out
 }
 
-/// A notes record as decoded: a view, or JSON text / bytes the caller copies from JS (its
-/// index among the batch's texts and its length) and reads with the same [`Needed`].
-#[derive(Debug, PartialEq)]
-#[expect(clippy::large_enum_variant, reason = "returned once per row and matched at once, never stored: boxing the view would allocate per row")]
-pub enum Decoded<'c> {
-    Read(NotesRead<'c>),
-    Text { index: u32, units: usize },
-    Bytes { index: u32, len: usize },
+/// JSON text or bytes a notes record names, for the caller to copy from JS and read with the
+/// same [`Needed`]: its index among the batch's texts, and its length (UTF-16 units of text,
+/// or bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub index: u32,
+    pub len: usize,
+    pub utf16: bool,
 }
 
 /// Reads the records the JS reader wrote, in order. Malformed input (a JS reader that wrote
@@ -178,6 +178,15 @@ pub struct Decoder<'c> {
     needed: Needed,
     i: usize,
     s: usize,
+}
+
+/// `read` made an empty view, and that view.
+fn view<'r, 'c>(read: &'r mut NotesRead<'c>) -> Option<&'r mut NotesView<'c>> {
+    *read = NotesRead::Ok(NotesView::default());
+    match read {
+        NotesRead::Ok(view) => Some(view),
+        NotesRead::Unreadable => None,
+    }
 }
 
 impl<'c> Decoder<'c> {
@@ -236,52 +245,68 @@ impl<'c> Decoder<'c> {
     }
 
     fn leaf(&mut self) -> Leaf<'c> {
-        let tag = self.num();
-        match tag as u8 {
-            _ if tag != tag.trunc() => Leaf::Other,
-            t if t == Tag::Missing as u8 => Leaf::Missing,
-            t if t == Tag::Null as u8 => Leaf::Null,
-            t if t == Tag::Str as u8 => {
+        const MISSING: u8 = Tag::Missing as u8;
+        const NULL: u8 = Tag::Null as u8;
+        const STR: u8 = Tag::Str as u8;
+        const NUMBER: u8 = Tag::Number as u8;
+        const BOOL: u8 = Tag::Bool as u8;
+        const DATE: u8 = Tag::Date as u8;
+        match self.num() as u8 {
+            MISSING => Leaf::Missing,
+            NULL => Leaf::Null,
+            STR => {
                 let n = self.len(self.strings.len());
                 Leaf::Str(self.string(n).into())
             }
-            t if t == Tag::Number as u8 => Leaf::Number(self.num()),
-            t if t == Tag::Bool as u8 => Leaf::Bool(self.flag()),
-            t if t == Tag::Date as u8 => Leaf::Date(self.num()),
+            NUMBER => Leaf::Number(self.num()),
+            BOOL => Leaf::Bool(self.flag()),
+            DATE => Leaf::Date(self.num()),
             _ => Leaf::Other,
         }
     }
 
-    /// The next notes record.
-    pub fn notes(&mut self) -> Decoded<'c> {
-        let kind = self.num();
-        let read = |view| Decoded::Read(NotesRead::Ok(view));
-        match kind as u8 {
-            _ if kind != kind.trunc() => Decoded::Read(NotesRead::Unreadable),
-            k if k == Kind::Empty as u8 || k == Kind::NoModashData as u8 => read(NotesView::default()),
-            k if k == Kind::ModashNotObject as u8 => read(NotesView { modash_not_object: NotObject::from_code(self.num()), ..Default::default() }),
-            k if k == Kind::Object as u8 => Decoded::Read(NotesRead::Ok(self.object())),
-            k if k == Kind::Text as u8 => Decoded::Text { index: self.num() as u32, units: self.len(usize::MAX >> 2) },
-            k if k == Kind::Bytes as u8 => Decoded::Bytes { index: self.num() as u32, len: self.len(usize::MAX >> 2) },
-            _ => Decoded::Read(NotesRead::Unreadable),
+    /// The next notes record, read into `read` where it lies (a view is a few dozen leaves:
+    /// moving it costs more than reading it); `Some` when it is JSON text or bytes, for the
+    /// caller to copy and read (`read` is then untouched).
+    pub fn notes_into(&mut self, read: &mut NotesRead<'c>) -> Option<Text> {
+        const EMPTY: u8 = Kind::Empty as u8;
+        const NO_MODASH_DATA: u8 = Kind::NoModashData as u8;
+        const MODASH_NOT_OBJECT: u8 = Kind::ModashNotObject as u8;
+        const OBJECT: u8 = Kind::Object as u8;
+        const TEXT: u8 = Kind::Text as u8;
+        const BYTES: u8 = Kind::Bytes as u8;
+        match self.num() as u8 {
+            EMPTY | NO_MODASH_DATA => *read = NotesRead::Ok(NotesView::default()),
+            MODASH_NOT_OBJECT => {
+                let code = self.num();
+                if let Some(v) = view(read) {
+                    v.modash_not_object = NotObject::from_code(code);
+                }
+            }
+            OBJECT => {
+                if let Some(v) = view(read) {
+                    self.object(v);
+                }
+            }
+            TEXT => return Some(Text { index: self.num() as u32, len: self.len(usize::MAX >> 2), utf16: true }),
+            BYTES => return Some(Text { index: self.num() as u32, len: self.len(usize::MAX >> 2), utf16: false }),
+            _ => *read = NotesRead::Unreadable,
         }
+        None
     }
 
     /// An object's record (the JS reader writes the fields `needed` names, in the shape
     /// table's order, and nothing for the others).
-    fn object(&mut self) -> NotesView<'c> {
+    fn object(&mut self, view: &mut NotesView<'c>) {
         let needed = self.needed;
-        let mut view = NotesView::default();
-        for f in LegacyField::ALL {
-            if needed.legacy_field(f) {
-                *view.legacy_mut(f) = self.leaf();
-            }
+        for f in needed.legacy_fields() {
+            *view.legacy_mut(*f) = self.leaf();
         }
         view.legacy_payload = needed.payloads() && self.flag();
         let platforms = self.num();
         if platforms != SHAPE_OBJECT {
             view.platforms_not_object = NotObject::from_code(platforms);
-            return view;
+            return;
         }
         for entry in &mut view.platforms {
             let shape = self.num();
@@ -289,14 +314,11 @@ impl<'c> Decoder<'c> {
                 entry.not_object = NotObject::from_code(shape);
                 continue;
             }
-            for f in EntryField::ALL {
-                if needed.entry_field(f) {
-                    *entry.field_mut(f) = self.leaf();
-                }
+            for f in needed.entry_fields() {
+                *entry.field_mut(*f) = self.leaf();
             }
             entry.has_payload = needed.payloads() && self.flag();
         }
-        view
     }
 
     /// The next count (of values collected by the value reader).
@@ -325,6 +347,7 @@ impl<'c> Decoder<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::notes::{EntryField, LegacyField};
 
     #[test]
     fn the_js_reader_carries_these_numbers() {
@@ -393,7 +416,9 @@ mod tests {
             let needed = Needed { platforms: 7, fields };
             let (n, s) = object_record(needed);
             let mut d = Decoder::new(&n, &s, true, needed);
-            let Decoded::Read(NotesRead::Ok(v)) = d.notes() else { panic!("{fields:?}") };
+            let mut read = NotesRead::Unreadable;
+            assert_eq!(d.notes_into(&mut read), None);
+            let NotesRead::Ok(v) = read else { panic!("{fields:?}") };
             let t = v.entry(Platform::Tiktok);
             assert_eq!((&v.legacy_user_id, &t.user_id), (&Leaf::Str("L".into()), &Leaf::Str("T".into())));
             assert_eq!(t.last_refreshed != Leaf::Missing, fields >= Fields::Freshness);
@@ -427,7 +452,8 @@ mod tests {
             let mut names = Vec::new();
             for _ in 0..3 {
                 d.names(&mut names);
-                if let Decoded::Read(NotesRead::Ok(v)) = d.notes() {
+                let mut read = NotesRead::Unreadable;
+                if let (None, NotesRead::Ok(v)) = (d.notes_into(&mut read), &read) {
                     prop_assert!([&v.legacy_user_id, &v.legacy_platform].into_iter().chain(v.platforms.iter().flat_map(|e| [&e.user_id, &e.username])).all(inside));
                 }
                 let n = d.count();
@@ -444,7 +470,7 @@ mod tests {
         let (n, s) = object_record(Needed::ALL);
         for cut in 0..n.len() {
             let mut d = Decoder::new(&n[..cut], &s, true, Needed::ALL);
-            let _ = d.notes();
+            let _ = d.notes_into(&mut NotesRead::Unreadable);
         }
         for bad in [f64::NAN, -1.0, 1e300, f64::INFINITY, 2.5, 7.0] {
             for at in HEADER..n.len() {
@@ -452,7 +478,7 @@ mod tests {
                 m[at] = bad;
                 for ascii in [true, false] {
                     let mut d = Decoder::new(&m, "é", ascii, Needed::ALL);
-                    let _ = (d.notes(), d.count(), d.value());
+                    let _ = (d.notes_into(&mut NotesRead::Unreadable), d.count(), d.value());
                     let mut names = Vec::new();
                     d.names(&mut names);
                 }

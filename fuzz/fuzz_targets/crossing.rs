@@ -3,7 +3,7 @@
 //! panics, never reads outside it, and every string it hands over lies inside the buffer.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use modash_flow::crossing::{Decoded, Decoder};
+use modash_flow::crossing::Decoder;
 use modash_flow::notes::{Fields, Leaf, Needed, NotesRead};
 
 /// The first bytes choose the narrowing and the split; then each byte is a small number (most
@@ -43,7 +43,8 @@ fuzz_target!(|data: &[u8]| {
         for _ in 0..4 {
             d.names(&mut names);
             assert!(names.iter().flatten().all(|s| inside(s)));
-            if let Decoded::Read(NotesRead::Ok(v)) = d.notes() {
+            let mut read = NotesRead::Unreadable;
+            if let (None, NotesRead::Ok(v)) = (d.notes_into(&mut read), &read) {
                 let legacy = [&v.legacy_user_id, &v.legacy_modash_user_id, &v.legacy_platform, &v.legacy_last_refreshed];
                 assert!(legacy.into_iter().all(leaf_inside));
                 for e in &v.platforms {

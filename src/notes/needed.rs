@@ -50,23 +50,35 @@ impl Needed {
         self.platforms & (1 << p.index()) != 0
     }
 
+    /// The fields of a read entry that are read, in the shape table's order (the order the JS
+    /// reader writes them in).
+    pub const fn entry_fields(self) -> &'static [EntryField] {
+        use EntryField::*;
+        match self.fields {
+            Fields::Ids => &[UserId],
+            Fields::Freshness => &[UserId, LastRefreshed],
+            Fields::Write => &[UserId, LastRefreshed, Followers, EngagementRate, AvgViews],
+            Fields::All => &EntryField::ALL,
+        }
+    }
+
+    /// The legacy fields that are read, in the shape table's order.
+    pub const fn legacy_fields(self) -> &'static [LegacyField] {
+        use LegacyField::*;
+        match self.fields {
+            Fields::Ids => &[UserId, ModashUserId, Platform],
+            _ => &LegacyField::ALL,
+        }
+    }
+
     /// `f` of a read entry is read.
-    pub const fn entry_field(self, f: EntryField) -> bool {
-        let least = match f {
-            EntryField::UserId => Fields::Ids,
-            EntryField::LastRefreshed => Fields::Freshness,
-            EntryField::Followers | EntryField::EngagementRate | EntryField::AvgViews => Fields::Write,
-            EntryField::Username | EntryField::CacheId => Fields::All,
-        };
-        self.fields as u8 >= least as u8
+    pub fn entry_field(self, f: EntryField) -> bool {
+        self.entry_fields().contains(&f)
     }
 
     /// The legacy field `f` is read.
-    pub const fn legacy_field(self, f: LegacyField) -> bool {
-        match f {
-            LegacyField::LastRefreshed => self.fields as u8 >= Fields::Freshness as u8,
-            LegacyField::UserId | LegacyField::ModashUserId | LegacyField::Platform => true,
-        }
+    pub fn legacy_field(self, f: LegacyField) -> bool {
+        self.legacy_fields().contains(&f)
     }
 
     /// Whether payloads (entry and legacy) are there is read.
@@ -115,5 +127,13 @@ mod tests {
         }
         assert!(EntryField::ALL.iter().all(|f| Needed::ALL.entry_field(*f)) && Needed::ALL.payloads());
         assert_eq!(Needed::ALL_PLATFORMS, 7);
+        // Each level's fields in the table's order (the JS reader writes them in that order).
+        for fields in Fields::ALL {
+            let n = Needed { platforms: 7, fields };
+            let order = |f: &EntryField| EntryField::ALL.iter().position(|g| g == f);
+            assert!(n.entry_fields().windows(2).all(|w| order(&w[0]) < order(&w[1])), "{fields:?}");
+            let order = |f: &LegacyField| LegacyField::ALL.iter().position(|g| g == f);
+            assert!(n.legacy_fields().windows(2).all(|w| order(&w[0]) < order(&w[1])), "{fields:?}");
+        }
     }
 }

@@ -8,7 +8,7 @@
 //! The JS reader never throws: a getter or Proxy trap that throws makes that notes value
 //! unreadable (never a throw into wasm); a bad row is reported back as an error code and index.
 
-use crate::crossing::{self, Decoded, Decoder, Refusal, SINGLE_SLOTS};
+use crate::crossing::{self, Decoder, Refusal, SINGLE_SLOTS};
 use crate::notes::shape::{self, EntryField, LegacyField};
 use crate::notes::{read_utf8_needed, Fields, Leaf, Needed, NotesRead};
 use crate::platform::Platform;
@@ -129,9 +129,12 @@ pub struct Collected {
     batch: JsValue,
     /// The module's `WebAssembly.Memory`, fetched once per batch (JS writes text into it).
     memory: JsValue,
+    /// The numbers read are `nums[..nums_len]` (the single path's scratch is longer).
     nums: Vec<f64>,
-    /// The strings' UTF-8 (checked once, when taken).
+    nums_len: usize,
+    /// The strings' UTF-8 as JS wrote it, `strings[..strings_len]` (checked once, by `reader`).
     strings: Vec<u8>,
+    strings_len: usize,
     /// Every collected string is ASCII.
     ascii: bool,
     rows: usize,
@@ -244,15 +247,11 @@ impl Collected {
         let units = at(crossing::AT_UNITS) as usize;
         let mut strings = Vec::new();
         fill_utf8(&mut strings, units, |ptr, cap| strings_into(&batch, &memory, ptr, cap));
-        // encodeInto writes well-formed UTF-8 (lone surrogates become U+FFFD): checked anyway.
-        if std::str::from_utf8(&strings).is_err() {
-            debug_assert!(false, "encodeInto wrote bytes that are not UTF-8");
-            strings.clear();
-        }
         // As many bytes as UTF-16 units: every string is ASCII, and a string of n units is
         // its next n bytes (no per-string scan in `Decoder::string`).
         let ascii = strings.len() == units;
-        Ok(Collected { batch, memory, rows: at(crossing::AT_ROWS) as usize, nums, strings, ascii, scratch: false, needed })
+        let (nums_len, strings_len) = (nums.len(), strings.len());
+        Ok(Collected { batch, memory, rows: at(crossing::AT_ROWS) as usize, nums, nums_len, strings, strings_len, ascii, scratch: false, needed })
     }
 
     /// Reads one notes value (any of object, text, bytes, null/undefined) and hands the read
@@ -300,8 +299,10 @@ impl Collected {
             let mut guard = cell.try_borrow_mut().ok()?;
             let (nums, bytes, memory) = &mut *guard;
             let memory = memory.get_or_insert_with(wasm_bindgen::memory);
-            nums.resize(SINGLE_SLOTS, 0.0);
-            bytes.resize(SINGLE_BYTES, 0);
+            if nums.len() < SINGLE_SLOTS || bytes.len() < SINGLE_BYTES {
+                nums.resize(SINGLE_SLOTS, 0.0);
+                bytes.resize(SINGLE_BYTES, 0);
+            }
             let none = JsValue::UNDEFINED;
             // JS writes up to SINGLE_SLOTS numbers and SINGLE_BYTES bytes there: never past
             // what the buffers hold.
@@ -325,11 +326,20 @@ impl Collected {
                 return None;
             }
             // A view needs no memory handle: it has no text to copy.
-            let mut strings = std::mem::take(bytes);
-            strings.truncate(units);
-            let mut nums = std::mem::take(nums);
-            nums.truncate(count);
-            Some(Collected { batch: JsValue::UNDEFINED, memory: JsValue::UNDEFINED, nums, strings, ascii: true, rows: 1, scratch: true, needed })
+            let (strings, nums) = (std::mem::take(bytes), std::mem::take(nums));
+            let (nums_len, strings_len) = (count, units);
+            Some(Collected {
+                batch: JsValue::UNDEFINED,
+                memory: JsValue::UNDEFINED,
+                nums,
+                nums_len,
+                strings,
+                strings_len,
+                ascii: true,
+                rows: 1,
+                scratch: true,
+                needed,
+            })
         })
     }
 
@@ -364,9 +374,15 @@ impl Collected {
 
     /// A cursor over the collected rows.
     pub fn reader(&self) -> Reader<'_> {
-        // Checked when taken (`take`, `single`): never fails here.
-        let strings = std::str::from_utf8(&self.strings).unwrap_or_default();
-        Reader { c: self, d: Decoder::new(&self.nums, strings, self.ascii, self.needed), text: Vec::new() }
+        // The one check of the strings' UTF-8: encodeInto writes well-formed UTF-8 (a lone
+        // surrogate becomes U+FFFD), the single path only ASCII; checked anyway.
+        let written = self.strings.get(..self.strings_len).unwrap_or_default();
+        let strings = std::str::from_utf8(written).unwrap_or_else(|_| {
+            debug_assert!(false, "the JS reader wrote strings that are not UTF-8");
+            ""
+        });
+        let nums = self.nums.get(..self.nums_len).unwrap_or_default();
+        Reader { c: self, d: Decoder::new(nums, strings, self.ascii, self.needed), text: Vec::new() }
     }
 }
 
@@ -475,11 +491,8 @@ pub struct Reader<'c> {
 impl<'c> Reader<'c> {
     /// The next notes value (read the row's platform list first).
     pub fn notes(&mut self) -> NotesRead<'_> {
-        let (index, len, utf16) = match self.d.notes() {
-            Decoded::Read(read) => return read,
-            Decoded::Text { index, units } => (index, units, true),
-            Decoded::Bytes { index, len } => (index, len, false),
-        };
+        let mut read = NotesRead::Unreadable;
+        let Some(crossing::Text { index, len, utf16 }) = self.d.notes_into(&mut read) else { return read };
         let (batch, memory) = (&self.c.batch, &self.c.memory);
         let copy = |ptr, cap| text_into(batch, index, memory, ptr, cap);
         if utf16 {

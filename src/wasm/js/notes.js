@@ -235,7 +235,7 @@ export function objectInto(v, list, want, fields, mem, nptr, bptr, bcap) {
     const w = SW;
     // (A new array: setting an array's length costs a runtime call in V8.)
     w.i = HEADER; w.s = []; w.units = 0; w.want = want; w.fields = fields;
-    w.ids = IDS; IDS.fill(undefined);
+    w.ids = IDS; for (let k = 0; k < IDS.length; k++) IDS[k] = undefined;
     w.n[AT_REFUSAL] = 0; w.n[AT_ROW] = 0; w.n[AT_ROWS] = 1;
     if (list !== undefined) {
       w.names(list);
