@@ -87,7 +87,10 @@ pub const SINGLE_SLOTS: usize = 72;
 /// then the legacy `userId` and `modash_user_id`.
 pub const ID_LEGACY_USER_ID: usize = Platform::ALL.len();
 pub const ID_LEGACY_MODASH_USER_ID: usize = Platform::ALL.len() + 1;
-/// A timestamp column's length byte for null/undefined (every string is shorter).
+/// A timestamp column: its count (4 bytes, little endian), a length byte per value from
+/// [`TIMESTAMP_LENGTHS`] ([`TIMESTAMP_NONE`] for null/undefined: every string is shorter),
+/// then the strings' bytes.
+pub const TIMESTAMP_LENGTHS: usize = 4;
 pub const TIMESTAMP_NONE: u8 = 64;
 /// A TtlConfig read in one call (`ttlNumbers`): base, roster, discovery, bulkRefresh, then the
 /// platforms' overrides by `Platform::index` from [`TTL_PLATFORM`]; NaN where absent.
@@ -132,6 +135,7 @@ pub fn js_protocol() -> String {
         ("SINGLE_SLOTS", SINGLE_SLOTS),
         ("ID_LEGACY_USER_ID", ID_LEGACY_USER_ID),
         ("ID_LEGACY_MODASH_USER_ID", ID_LEGACY_MODASH_USER_ID),
+        ("TIMESTAMP_LENGTHS", TIMESTAMP_LENGTHS),
         ("TIMESTAMP_NONE", TIMESTAMP_NONE as usize),
         ("TTL_BASE", TTL_BASE),
         ("TTL_ROSTER", TTL_ROSTER),

@@ -98,11 +98,13 @@ impl<'a> Parser<'a> {
     /// The text between two offsets (both on token boundaries, so on char boundaries).
     #[inline]
     fn str_at(&self, start: usize, end: usize) -> &'a str {
-        match self.text {
-            Some(t) => t.get(start..end).unwrap_or(""),
+        let s = match self.text {
+            Some(t) => t.get(start..end),
             // Checked while scanning; checked again here (short tokens) rather than trusted.
-            None => std::str::from_utf8(self.bytes.get(start..end).unwrap_or(&[])).unwrap_or(""),
-        }
+            None => self.bytes.get(start..end).and_then(|b| std::str::from_utf8(b).ok()),
+        };
+        debug_assert!(s.is_some(), "a token's offsets are not on char boundaries: {start}..{end}");
+        s.unwrap_or("")
     }
 
     fn err<T>(&self, what: &'static str) -> Result<T, JsonError> {

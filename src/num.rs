@@ -48,7 +48,9 @@ pub fn push_uint(out: &mut String, n: u64) {
         }
     }
     // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+    let digits = std::str::from_utf8(&buf[i..]);
+    debug_assert!(digits.is_ok(), "ASCII digits are UTF-8");
+    out.push_str(digits.unwrap_or("0"));
 }
 
 /// A string in double quotes, with `"` and `\` escaped and control characters shown as `?`.

@@ -62,7 +62,10 @@ pub(crate) fn leaf<'a>(p: &mut Parser<'a>) -> Result<Leaf<'a>, JsonError> {
         Scalar::Null => Leaf::Null,
         Scalar::Bool(b) => Leaf::Bool(b),
         // The grammar was checked, so the decimal parser accepts it (overflow gives inf).
-        Scalar::Number(n) => Leaf::Number(crate::decimal::parse(n).unwrap_or(f64::NAN)),
+        Scalar::Number(n) => Leaf::Number(crate::decimal::parse(n).unwrap_or_else(|| {
+            debug_assert!(false, "a checked JSON number did not parse: {n}");
+            f64::NAN
+        })),
         Scalar::String(s) => Leaf::Str(s),
         Scalar::Container => Leaf::Other,
     })

@@ -401,8 +401,8 @@ pub fn ascii_column(list: &JsValue) -> Option<AsciiColumn> {
     for per_value in [32, 65, 0] {
         match write_into(&mut buf, cap, |ptr, cap| timestamps_into(list, &memory, ptr, cap)) {
             Ok(()) => {
-                let count = u32::from_le_bytes(buf.get(..4)?.try_into().ok()?) as usize;
-                return (buf.len() >= 4 + count).then_some(AsciiColumn { buf, count });
+                let count = u32::from_le_bytes(buf.get(..crossing::TIMESTAMP_LENGTHS)?.try_into().ok()?) as usize;
+                return (buf.len() >= crossing::TIMESTAMP_LENGTHS + count).then_some(AsciiColumn { buf, count });
             }
             Err(code) => {
                 let len = -2.0 - code;
@@ -432,9 +432,12 @@ impl AsciiColumn {
     }
 
     pub fn values(&self) -> impl Iterator<Item = Option<&[u8]>> {
-        let (lens, mut text) = self.buf.get(4..).unwrap_or(&[]).split_at(self.count);
+        // `ascii_column` made sure the lengths are there.
+        let after_count = self.buf.get(crossing::TIMESTAMP_LENGTHS..).unwrap_or_default();
+        debug_assert!(after_count.len() >= self.count);
+        let (lens, mut text) = after_count.split_at_checked(self.count).unwrap_or_default();
         lens.iter().map(move |&n| {
-            if n == 64 {
+            if n == crossing::TIMESTAMP_NONE {
                 return None;
             }
             let (value, rest) = text.split_at((n as usize).min(text.len()));

@@ -206,7 +206,9 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
             let plan = write::plan_merge(&view, platform, &fetched, &opts)?;
             let pair =
                 apply_edits(&o, &edits_js(&plan.edits), false, &path_keys()).map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
-            (pair.get(0), plan, pair.get(1).as_f64().unwrap_or(0.0))
+            let dropped = pair.get(1).as_f64();
+            debug_assert!(dropped.is_some(), "applyEdits returns [notes, bytes]");
+            (pair.get(0), plan, dropped.unwrap_or(0.0))
         }
     };
     Ok(Obj::new()

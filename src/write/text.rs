@@ -120,8 +120,8 @@ impl<'a> Obj<'a> {
         match self.last(key) {
             None => Leaf::Missing,
             Some(Val::Obj(_)) => Leaf::Other,
-            Some(Val::Raw(r)) => leaf(&mut Parser::new(r)).unwrap_or(Leaf::Other),
-            Some(Val::New(t)) => leaf(&mut Parser::new(t)).unwrap_or(Leaf::Other),
+            Some(Val::Raw(r)) => checked_leaf(r),
+            Some(Val::New(t)) => checked_leaf(t),
         }
     }
 
@@ -331,7 +331,13 @@ pub fn payload_facts(raw: &str) -> PayloadFacts {
                 level.user_id = leaf(p)?.into_owned();
             } else if let Some(i) = METRICS.iter().position(|m| m.as_bytes() == key) {
                 level.metrics[i] = match p.scalar()? {
-                    Scalar::Number(t) => Some(Num { value: crate::decimal::parse(t).unwrap_or(f64::NAN), text: t.to_string() }),
+                    Scalar::Number(t) => Some(Num {
+                        value: crate::decimal::parse(t).unwrap_or_else(|| {
+                            debug_assert!(false, "a checked JSON number did not parse: {t}");
+                            f64::NAN
+                        }),
+                        text: t.to_string(),
+                    }),
                     _ => None,
                 };
             } else {
@@ -388,6 +394,15 @@ pub fn slim_text<'a>(text: &'a str, cache_id: impl Fn(Platform, PayloadSource) -
         doc.remove_legacy_payload();
     }
     Ok(SlimText { text: doc.to_text(), payloads })
+}
+
+/// A value's leaf from its JSON text, which was checked (read from the document or written by
+/// us): a scalar or a container, never an error.
+fn checked_leaf(text: &str) -> Leaf<'_> {
+    leaf(&mut Parser::new(text)).unwrap_or_else(|e| {
+        debug_assert!(false, "a checked value did not read: {e:?}");
+        Leaf::Other
+    })
 }
 
 #[cfg(test)]

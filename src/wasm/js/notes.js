@@ -46,6 +46,7 @@ const MAX_NAMES = 65536;
 const SINGLE_SLOTS = 72;
 const ID_LEGACY_USER_ID = 3;
 const ID_LEGACY_MODASH_USER_ID = 4;
+const TIMESTAMP_LENGTHS = 4;
 const TIMESTAMP_NONE = 64;
 const TTL_BASE = 0;
 const TTL_ROSTER = 1;
@@ -314,7 +315,7 @@ export function collectValues(list) {
 // run in Node and in Chromium).
 const SIMD_ENCODE_INTO = typeof process === 'object' && process !== null && !!process.versions && !!process.versions.node;
 // A column of timestamps, the common case: strings of under TIMESTAMP_NONE (64) ASCII characters, null and
-// undefined. Writes into wasm memory the count (4 bytes, little endian), a byte per value (its
+// undefined. Writes into wasm memory the count (TIMESTAMP_LENGTHS bytes, little endian), a byte per value (its
 // length, or TIMESTAMP_NONE for null/undefined), then all the strings' bytes. Returns the bytes written;
 // -1 for any other value, non-ASCII text or a getter that threw (the caller then takes the
 // general path, which reports it); -2 - list.length when `cap` is too small (a first call
@@ -323,15 +324,15 @@ export function timestampsInto(list, mem, ptr, cap) {
   try {
     const len = list.length;
     if (!count(len, MAX_ROWS)) return -1;
-    if (!(len + 4 <= cap)) return -2 - len;
+    if (!(len + TIMESTAMP_LENGTHS <= cap)) return -2 - len;
     const view = new Uint8Array(mem.buffer, ptr, cap);
-    let j = 4 + len;
+    let j = TIMESTAMP_LENGTHS + len;
     if (SIMD_ENCODE_INTO) {
       let s = '';
       for (let k = 0; k < len; k++) {
         const v = list[k];
-        if (typeof v === 'string' && v.length < TIMESTAMP_NONE) { view[4 + k] = v.length; s += v; }
-        else if (v === null || v === undefined) view[4 + k] = TIMESTAMP_NONE;
+        if (typeof v === 'string' && v.length < TIMESTAMP_NONE) { view[TIMESTAMP_LENGTHS + k] = v.length; s += v; }
+        else if (v === null || v === undefined) view[TIMESTAMP_LENGTHS + k] = TIMESTAMP_NONE;
         else return -1;
       }
       const r = enc.encodeInto(s, view.subarray(j));
@@ -345,10 +346,10 @@ export function timestampsInto(list, mem, ptr, cap) {
         if (typeof v === 'string' && v.length < TIMESTAMP_NONE) {
           const n = v.length;
           if (j + n > cap) return -2 - len;
-          view[4 + k] = n;
+          view[TIMESTAMP_LENGTHS + k] = n;
           for (let i = 0; i < n; i++) { const c = v.charCodeAt(i); high |= c; view[j++] = c; }
         }
-        else if (v === null || v === undefined) view[4 + k] = TIMESTAMP_NONE;
+        else if (v === null || v === undefined) view[TIMESTAMP_LENGTHS + k] = TIMESTAMP_NONE;
         else return -1;
       }
       if (high > 0x7f) return -1;
