@@ -27,3 +27,37 @@ test('every file ARCHITECTURE.md names exists', () => {
   const missing = [...new Set(named)].filter((n) => !tree.some((f) => f === n || f.endsWith(`/${n}`)));
   assert.deepEqual(missing, []);
 });
+
+const wasmDir = join(ROOT, 'src/wasm');
+const rsFiles = readdirSync(wasmDir).filter((f) => f.endsWith('.rs'));
+const read = (f) => readFileSync(join(wasmDir, f), 'utf8');
+
+test('the boundary files use each other as ARCHITECTURE.md\'s table says', () => {
+  const doc = readFileSync(join(ROOT, 'ARCHITECTURE.md'), 'utf8');
+  const table = doc.slice(doc.indexOf('| file in `src/wasm/` | uses |'));
+  const said = new Map();
+  for (const line of table.split('\n').slice(2).map((l) => l.trim())) {
+    if (!line.startsWith('|')) break;
+    const [files, uses] = line.split('|').slice(1, 3).map((c) => [...c.matchAll(/`([\w.]+\.rs)`/g)].map((m) => m[1]));
+    for (const f of files) said.set(f, uses.sort());
+  }
+  assert.deepEqual([...said.keys()].sort(), rsFiles.sort(), 'every file of src/wasm/ is in the table, and only those');
+  for (const f of rsFiles) {
+    const used = [...new Set([...read(f).matchAll(/\bsuper::(\w+)/g)].map((m) => `${m[1]}.rs`))].filter((u) => u !== 'mod.rs' && rsFiles.includes(u)).sort();
+    assert.deepEqual(used, said.get(f), `src/wasm/${f}`);
+  }
+});
+
+test('the core holds no JsValue and imports no wasm; the boundary reads JS values one way', () => {
+  // (src/lib.rs declares the boundary module: the one file of the core that names it.)
+  const core = files(join(ROOT, 'src')).filter((f) => f.endsWith('.rs') && !f.startsWith('src/wasm/') && f !== 'src/lib.rs');
+  for (const f of core) {
+    const text = readFileSync(join(ROOT, f), 'utf8');
+    assert.doesNotMatch(text, /\bJsValue\b|\bwasm_bindgen\b|\bweb_sys\b|crate::wasm\b/, f);
+    if (f !== 'src/decimal.rs') assert.doesNotMatch(text, /\bjs_sys\b/, f);
+  }
+  for (const f of rsFiles) {
+    assert.doesNotMatch(read(f), /\bReflect::/, `src/wasm/${f} reads or writes JS properties through js.rs`);
+    assert.doesNotMatch(read(f), /inline_js/, `src/wasm/${f}: JS goes into src/wasm/js/`);
+  }
+});
