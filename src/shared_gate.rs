@@ -163,6 +163,14 @@ pub enum Op<'a> {
     Renew { id: &'a str },
 }
 
+impl<'a> Op<'a> {
+    /// A release; `charged` unsaid is charged (the call reached Modash, which charges what it
+    /// answers): the one place that default is stated.
+    pub fn release(id: &'a str, retry_after_ms: Option<f64>, charged: Option<bool>) -> Op<'a> {
+        Op::Release { id, retry_after_ms, charged: charged.unwrap_or(true) }
+    }
+}
+
 /// Why a caller was not admitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Blocked {

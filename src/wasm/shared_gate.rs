@@ -142,7 +142,7 @@ pub fn gate_step(
                 Some(c) => return Err(invalid(&format!("request.cost must be a finite number >= 0, got {c}"))),
             },
         },
-        Request::Release { id, retry_after_ms, charged } => Op::Release { id, retry_after_ms: *retry_after_ms, charged: charged.unwrap_or(true) },
+        Request::Release { id, retry_after_ms, charged } => Op::release(id, *retry_after_ms, *charged),
         Request::Cancel { id } => Op::Cancel { id },
         Request::Renew { id } => Op::Renew { id },
     };

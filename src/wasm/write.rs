@@ -187,7 +187,7 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
         mark_refreshed: {
             let m = option(&options, "markRefreshed", "options")?;
             if m.is_undefined() {
-                true
+                MergeOptions::MARK_REFRESHED_BY_DEFAULT
             } else {
                 m.as_bool().ok_or_else(|| invalid(&format!("options.markRefreshed must be a boolean, got {}", describe(&m))))?
             }

@@ -77,6 +77,11 @@ pub struct MergeOptions {
     pub mark_refreshed: bool,
 }
 
+impl MergeOptions {
+    /// `markRefreshed` when a caller does not say: a merge follows a report fetch.
+    pub const MARK_REFRESHED_BY_DEFAULT: bool = true;
+}
+
 /// The plan of `mergeAnalytics`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MergePlan {
