@@ -13,13 +13,14 @@ import { AnalyticsPanel } from './AnalyticsPanel';
 import { BulkRefresh } from './BulkRefresh';
 import { ModashStatus } from './ModashStatus';
 import type { Influencer } from './useRosterInfluencerAnalytics';
+import { PAGE_SIZE, SORT_LABELS, STATE_LABELS } from '@/lib/roster-view';
 
 interface Page { total: number; page: number; pages: number; pageSize: number; rows: Influencer[] }
 /** The view the URL says (lib/server/roster.ts RosterView). */
 export interface View { page: number; pageSize: number; q?: string; state?: string; platform?: string; sort?: string }
 
-const STATE_WORDS: [string, string][] = [['', 'any state'], ['fresh', 'fresh'], ['stale', 'stale'], ['never-synced', 'never synced'], ['unreadable', 'unreadable notes'], ['gone', 'gone or private on Modash']];
-const SORT_WORDS: [string, string][] = [['', 'roster order'], ['name', 'name'], ['last-refreshed', 'last refreshed'], ['followers', 'followers']];
+const STATE_WORDS: [string, string][] = [['', 'any state'], ...Object.entries(STATE_LABELS)];
+const SORT_WORDS: [string, string][] = [['', 'roster order'], ...Object.entries(SORT_LABELS)];
 
 /** The roster URL of `view` (defaults left out). */
 export function viewHref(view: View): string {
@@ -29,7 +30,7 @@ export function viewHref(view: View): string {
   if (view.platform) q.set('platform', view.platform);
   if (view.sort) q.set('sort', view.sort);
   if (view.page > 1) q.set('page', String(view.page));
-  if (view.pageSize !== 50) q.set('pageSize', String(view.pageSize));
+  if (view.pageSize !== PAGE_SIZE) q.set('pageSize', String(view.pageSize));
   const s = q.toString();
   return `/staff/roster${s ? `?${s}` : ''}`;
 }
@@ -92,7 +93,7 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
       </p>
       <ModashStatus />
       <BulkRefresh rows={page.rows} selected={selected} onSelect={setSelected} onNotes={onNotes}
-        matching={{ query: viewHref({ ...view, page: 1, pageSize: 50, sort: undefined }).split('?')[1] ?? '', total: page.total }} />
+        matching={{ query: viewHref({ ...view, page: 1, pageSize: PAGE_SIZE, sort: undefined }).split('?')[1] ?? '', total: page.total }} />
       <table>
         <caption className="legend-text" data-testid="badge-legend">
           Analytics: platforms with fresh analytics / platforms listed (green: all, yellow: some, grey: none; <strong>!</strong> the notes are unreadable).

@@ -4,11 +4,11 @@ import 'server-only';
 import { z } from 'zod';
 import { knownPlatforms } from 'modash-flow/server';
 import { wholeNumber } from './http';
-import { SORTS, STATES } from './roster';
+import { MAX_PAGE_SIZE, PAGE_SIZE, SORTS, STATES } from '../roster-view';
 
 export const ViewQuery = z.object({
   page: wholeNumber(1, 1_000_000).default(1),
-  pageSize: wholeNumber(1, 200).default(50),
+  pageSize: wholeNumber(1, MAX_PAGE_SIZE).default(PAGE_SIZE),
   q: z.string().trim().max(100).optional().transform((v) => (v ? v : undefined)),
   state: z.enum(STATES).optional(),
   platform: z.string().refine((p) => (knownPlatforms() as string[]).includes(p), 'must be a platform').optional(),

@@ -6,6 +6,7 @@ import { GONE_CODES } from './modash-errors';
 import { store } from './store';
 import { notesTextOf } from '../store.mjs';
 import { rememberedGone } from './refresh';
+import { MAX_PAGE_SIZE, PAGE_SIZE, SORTS, STATES } from '../roster-view';
 
 /** What Modash said lately about an account it has nothing for (the roster says so). */
 export interface ModashGone { code: string; sentence: string; at: string }
@@ -16,8 +17,7 @@ export interface RosterRow { id: number; name: string; notes: string | null; pla
 export interface RosterPage { total: number; page: number; pages: number; pageSize: number; rows: RosterRow[] }
 
 /** The roster's view, as the URL says it (`?q=&state=&platform=&sort=&page=`). */
-export const STATES = ['fresh', 'stale', 'never-synced', 'unreadable', 'gone'] as const;
-export const SORTS = ['name', 'last-refreshed', 'followers'] as const;
+export { SORTS, STATES };
 export interface RosterView {
   page: number; pageSize: number;
   /** Part of a name or handle, any case. */
@@ -115,7 +115,7 @@ export function viewOf(params: Record<string, string | string[] | undefined>): R
   const platform = one('platform');
   const sort = one('sort');
   return {
-    page: whole('page', 1, 1_000_000, 1), pageSize: whole('pageSize', 1, 200, 50),
+    page: whole('page', 1, 1_000_000, 1), pageSize: whole('pageSize', 1, MAX_PAGE_SIZE, PAGE_SIZE),
     ...(q ? { q } : {}),
     ...(state && (STATES as readonly string[]).includes(state) ? { state: state as RosterView['state'] } : {}),
     ...(platform && (knownPlatforms() as string[]).includes(platform) ? { platform } : {}),
