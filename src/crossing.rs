@@ -13,36 +13,50 @@ use crate::notes::shape::NotObject;
 use crate::notes::{Fields, Leaf, Needed, NotesRead, NotesView};
 use crate::platform::Platform;
 
-/// A leaf value's tag, followed by its payload: a string's UTF-16 length, a number, 0|1, a
-/// Date's time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tag {
-    Missing = 0,
-    Null = 1,
-    Str = 2,
-    Number = 3,
-    Bool = 4,
-    Date = 5,
-    Other = 6,
+/// An enum of the protocol and `ALL`, its variants in order: each variant written once.
+macro_rules! protocol_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $n:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name { $($(#[$vdoc])* $variant = $n,)* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+        }
+    };
 }
 
-/// What a notes value is, first number of its record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// null or undefined.
-    Empty = 0,
-    /// An object with a `modash_data` object: the legacy leaves, then `platforms`.
-    Object = 1,
-    /// JSON text: its index among the batch's texts, then its UTF-16 length.
-    Text = 2,
-    /// A `Uint8Array`: its index, then its byte length.
-    Bytes = 3,
-    /// Not notes, or a getter threw.
-    Unreadable = 4,
-    /// An object without `modash_data`.
-    NoModashData = 5,
-    /// An object whose `modash_data` is not an object: its shape code follows.
-    ModashNotObject = 6,
+protocol_enum! {
+    /// A leaf value's tag, followed by its payload: a string's UTF-16 length, a number, 0|1, a
+    /// Date's time.
+    Tag {
+        Missing = 0,
+        Null = 1,
+        Str = 2,
+        Number = 3,
+        Bool = 4,
+        Date = 5,
+        Other = 6,
+    }
+}
+
+protocol_enum! {
+    /// What a notes value is, first number of its record.
+    Kind {
+        /// null or undefined.
+        Empty = 0,
+        /// An object with a `modash_data` object: the legacy leaves, then `platforms`.
+        Object = 1,
+        /// JSON text: its index among the batch's texts, then its UTF-16 length.
+        Text = 2,
+        /// A `Uint8Array`: its index, then its byte length.
+        Bytes = 3,
+        /// Not notes, or a getter threw.
+        Unreadable = 4,
+        /// An object without `modash_data`.
+        NoModashData = 5,
+        /// An object whose `modash_data` is not an object: its shape code follows.
+        ModashNotObject = 6,
+    }
 }
 
 /// Shape codes of a value that should be an object: [`SHAPE_OBJECT`], [`SHAPE_ABSENT`], or
@@ -50,25 +64,23 @@ pub enum Kind {
 pub const SHAPE_OBJECT: f64 = -1.0;
 pub const SHAPE_ABSENT: f64 = 0.0;
 
-/// What the JS reader refused (header slot [`AT_REFUSAL`]), the row in [`AT_ROW`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    None = 0,
-    RowNotObject = 1,
-    NotArray = 2,
-    PlatformsThrew = 3,
-    RowThrew = 4,
-    TooLong = 5,
-    PlatformsTooLong = 6,
+protocol_enum! {
+    /// What the JS reader refused (header slot [`AT_REFUSAL`]), the row in [`AT_ROW`].
+    Refusal {
+        None = 0,
+        RowNotObject = 1,
+        NotArray = 2,
+        PlatformsThrew = 3,
+        RowThrew = 4,
+        TooLong = 5,
+        PlatformsTooLong = 6,
+    }
 }
 
 impl Refusal {
-    const ALL: [Refusal; 7] =
-        [Refusal::None, Refusal::RowNotObject, Refusal::NotArray, Refusal::PlatformsThrew, Refusal::RowThrew, Refusal::TooLong, Refusal::PlatformsTooLong];
-
     /// The refusal a header number names (an unknown one is a row that threw).
     pub fn from_num(x: f64) -> Refusal {
-        Refusal::ALL.into_iter().find(|r| *r as u8 as f64 == x).unwrap_or(Refusal::RowThrew)
+        Refusal::ALL.iter().copied().find(|r| *r as u8 as f64 == x).unwrap_or(Refusal::RowThrew)
     }
 }
 
@@ -105,10 +117,10 @@ pub const TTL_SLOTS: usize = TTL_PLATFORM + Platform::ALL.len();
 pub fn js_protocol() -> String {
     let mut out = String::from("// <protocol> Generated from src/crossing.rs (`UPDATE_PROTOCOL=1 cargo test --lib crossing`); a test checks it.\n");
     let mut line = |name: &str, v: f64| out.push_str(&format!("const {name} = {v};\n"));
-    for t in [Tag::Missing, Tag::Null, Tag::Str, Tag::Number, Tag::Bool, Tag::Date, Tag::Other] {
+    for &t in Tag::ALL {
         line(&format!("TAG_{}", upper(&format!("{t:?}"))), t as u8 as f64);
     }
-    for k in [Kind::Empty, Kind::Object, Kind::Text, Kind::Bytes, Kind::Unreadable, Kind::NoModashData, Kind::ModashNotObject] {
+    for &k in Kind::ALL {
         line(&format!("KIND_{}", upper(&format!("{k:?}"))), k as u8 as f64);
     }
     line("SHAPE_OBJECT", SHAPE_OBJECT);
@@ -116,7 +128,7 @@ pub fn js_protocol() -> String {
     for n in NotObject::ALL {
         line(&format!("SHAPE_{}", upper(&format!("{n:?}"))), n.code());
     }
-    for r in Refusal::ALL.into_iter().skip(1) {
+    for &r in &Refusal::ALL[1..] {
         line(&format!("REFUSED_{}", upper(&format!("{r:?}"))), r as u8 as f64);
     }
     for f in Fields::ALL {

@@ -138,7 +138,12 @@ pub fn key(name: &'static str) -> JsValue {
 
 /// Reads `obj[key]`; `Err` when a getter or Proxy trap throws. `obj` must be an object.
 pub fn get(obj: &JsValue, name: &'static str) -> Result<JsValue, JsValue> {
-    let v = get_or(obj, &key(name));
+    read(obj, &key(name))
+}
+
+/// `obj[key]`, `Err` when the read threw.
+fn read(obj: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
+    let v = get_or(obj, key);
     if v.is_symbol() && is_threw(&v) {
         Err(JsValue::UNDEFINED)
     } else {
@@ -149,12 +154,7 @@ pub fn get(obj: &JsValue, name: &'static str) -> Result<JsValue, JsValue> {
 /// Reads `obj[name]` for a name made at run time (an environment variable's): not cached;
 /// `Err` when a getter or Proxy trap throws. `obj` must be an object.
 pub fn get_named(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
-    let v = get_or(obj, &JsValue::from_str(name));
-    if v.is_symbol() && is_threw(&v) {
-        Err(JsValue::UNDEFINED)
-    } else {
-        Ok(v)
-    }
+    read(obj, &JsValue::from_str(name))
 }
 
 /// Sets `obj[name]` (a setter that throws is ignored: never a throw through wasm).
