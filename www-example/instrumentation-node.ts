@@ -20,6 +20,9 @@ const { backfillRosterState } = await import('./lib/roster-state.mjs');
 const { analyticsProgress, notesEntry } = await import('modash-flow/server');
 const filled = await backfillRosterState(store(), { analyticsProgress, notesEntry });
 if (filled) log().info({ influencers: filled }, 'roster state filled');
-// The scheduled work (retries of reports Modash was preparing, the account read).
+// The scheduled work (the account read, the warm refresher's planner) and this instance's
+// workers of the team's work queue (lib/server/queue.ts).
 const { startScheduler } = await import('./lib/server/scheduled');
 startScheduler();
+const { startWorkers } = await import('./lib/server/queue');
+startWorkers();

@@ -1,21 +1,27 @@
 'use client';
 // "Refresh stale": every stale platform (under the bulkRefresh TTL) of exactly the selected
-// rows (on any page; "select all N that match" takes the whole view), or of the page, through
-// the page's request gate. Before it starts, what it will buy (reports, lookups), the credits
-// left (the team's budget and Modash's own) and the time at the team's pace; while it runs, a
-// progress bar and Cancel; afterwards the rows that failed, each with its sentence, and
-// "Retry the failed ones". It lives in the roster, not the page: a page change keeps it going.
-import { useEffect, useRef, useState } from 'react';
-import { analyticsProgressBatch, resolveUserId, type GateStats } from 'modash-flow';
+// rows (on any page; "select all N that match" takes the whole view), or of the page. Before it
+// starts, what it will buy (reports, lookups), the credits left (the team's budget and
+// Modash's own) and the time at the team's pace. Start records a batch in the team's work
+// queue on the server (POST /api/roster/batches) and returns at once: the server runs it
+// whoever closes the tab. Every running batch of the team is shown to every colleague, read
+// from the server (who started it, done / failed / in preparation / left, the time left, why it
+// waits, Cancel), and a finished batch's failures stay until someone dismisses them.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { analyticsProgressBatch, resolveUserId } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
-import { secondsLeft } from '@/lib/client/pause';
-import { gateEnabled, pageGate, refresh } from '@/lib/client/gate';
 import type { Influencer } from './useRosterInfluencerAnalytics';
+import { useStaff } from './StaffContext';
 
 interface Job { id: number; platform: string; name: string }
-interface Failure extends Job { message: string }
-interface Progress { total: number; done: number; failed: number; cancelled: number; skipped: number; preparing: number; failures: Failure[]; rateLimited: number; running: boolean; budgetSpent: boolean; fromColleagues: number; serverWaitMs: number }
 interface Estimate { jobs: Job[]; skipped: number; reports: number; lookups: number; seconds: number; creditsLeft: number | null; modashCredits: number | null }
+/** A batch as the server reads it from its jobs (lib/server/batches.ts BatchView). */
+export interface Batch {
+  id: number; startedBy: string; startedAt: number; asked: number; alreadyQueued: number; total: number;
+  done: number; failed: number; preparing: number; cancelled: number; queued: number; running: number; left: number;
+  active: boolean; secondsLeft: number; waiting: string | null; waitingCode: string | null; cancelledAt: number | null; cancelledBy: string | null;
+  failures: { id: number; name: string; platform: string; message: string; code: string | null }[];
+}
 
 /** The rows of `ids` not in `have`, fetched 200 at a time (a selection across pages). */
 async function rowsOf(ids: number[], have: Influencer[]): Promise<Influencer[]> {
@@ -23,32 +29,63 @@ async function rowsOf(ids: number[], have: Influencer[]): Promise<Influencer[]> 
   const missing = ids.filter((id) => !known.has(id));
   for (let i = 0; i < missing.length; i += 200) {
     const res = await fetch(`/api/roster/rows?ids=${missing.slice(i, i + 200).join(',')}`);
-    if (!res.ok) throw new Error(`the selected rows could not be read (${res.status})`);
+    if (!res.ok) throw new Error('The selected rows could not be read; try again.');
     for (const r of (await res.json()).rows as Influencer[]) known.set(r.id, r);
   }
   return ids.flatMap((id) => known.get(id) ?? []);
 }
 
-export function BulkRefresh({ rows, selected, onSelect, matching, onNotes }: {
+const minutes = (sec: number) => (sec < 90 ? `${sec} s` : `${Math.round(sec / 60)} min`);
+
+/** The team's batches, read while the tab is visible: often while one runs, now and then otherwise, and on focus. */
+function useBatches(onChange: () => void) {
+  const [batches, setBatches] = useState<Batch[] | null>(null);
+  const doneSeen = useRef<string>('');
+  const load = useCallback(async () => {
+    const res = await fetch('/api/roster/batches').catch(() => null);
+    if (!res?.ok) return;
+    const list = (await res.json()).batches as Batch[];
+    setBatches(list);
+    // Rows refreshed since the last read: the page's rows are read again.
+    const done = list.map((b) => `${b.id}:${b.done}`).join(',');
+    if (doneSeen.current && done !== doneSeen.current) onChange();
+    doneSeen.current = done;
+  }, [onChange]);
+  const active = batches?.some((b) => b.active) ?? false;
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const tick = async () => {
+      if (document.visibilityState === 'visible') await load();
+      timer = setTimeout(tick, active ? 1500 : 10_000);
+    };
+    void tick();
+    const onVisible = () => { if (document.visibilityState === 'visible') void load(); };
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => { if (timer) clearTimeout(timer); document.removeEventListener('visibilitychange', onVisible); window.removeEventListener('focus', onVisible); };
+  }, [load, active]);
+  return { batches: batches ?? [], setBatches: (f: (list: Batch[]) => Batch[]) => setBatches((list) => f(list ?? [])), load };
+}
+
+export function BulkRefresh({ rows, selected, onSelect, matching, onRefreshed }: {
   rows: Influencer[]; selected: Set<number>; onSelect: (ids: Set<number>) => void;
   /** The view's query string (for "select all that match") and how many it selects. */
   matching: { query: string; total: number };
-  onNotes: (id: number, notes: string) => void;
+  /** A batch refreshed rows: the page's rows are read again. */
+  onRefreshed: () => void;
 }) {
-  const [p, setP] = useState<Progress | null>(null);
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [stats, setStats] = useState<GateStats | null>(null);
-  const [now, setNow] = useState(Date.now());
-  const controller = useRef<AbortController | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  // What this tab's last estimate skipped (private, gone, in preparation): shown beside its batch.
+  const [skipped, setSkipped] = useState<{ batch: number; n: number } | null>(null);
   const config = useBrowserConfig();
-
-  useEffect(() => pageGate(config.gate).onChange((s) => { setStats(s); setNow(Date.now()); }), [config.gate]);
-  // `?gate=off` is read once mounted (the server's HTML has no URL query to read).
-  const [gateOn, setGateOn] = useState(true);
-  useEffect(() => setGateOn(gateEnabled()), []);
-  // Leaving the roster (or the component) cancels what is still queued or waiting.
-  useEffect(() => () => controller.current?.abort(new DOMException('left the page', 'AbortError')), []);
+  const me = useStaff();
+  const { batches, setBatches, load } = useBatches(onRefreshed);
+  // The batch this tab started (kept for a reload of the tab): the one its progress line follows.
+  // -1 while a start is on its way; null: the newest batch the staff member started.
+  const [followed, setFollowed] = useState<number | null>(null);
+  useEffect(() => { const v = Number(sessionStorage.getItem('modash-batch')); if (v > 0) setFollowed(v); }, []);
 
   async function selectAll() {
     setProblem(null);
@@ -60,6 +97,7 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onNotes }: {
   /** What a refresh of the selection (or the page) would buy, before anything is bought. */
   async function prepare(only?: Job[]) {
     setProblem(null);
+    setNotice(null);
     try {
       const target = only ? await rowsOf([...new Set(only.map((j) => j.id))], rows) : selected.size ? await rowsOf([...selected], rows) : rows;
       const badges = analyticsProgressBatch(target.map((r) => ({ notes: r.notes, platforms: r.platforms.map((x) => x.platform) })), { ttl: config.ttl, useCase: 'bulkRefresh' });
@@ -84,36 +122,29 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onNotes }: {
 
   async function start(e: Estimate) {
     setEstimate(null);
-    const c = new AbortController();
-    controller.current = c;
-    const progress: Progress = { total: e.jobs.length, done: 0, failed: 0, cancelled: 0, preparing: 0, failures: [], skipped: e.skipped, rateLimited: 0, running: true, budgetSpent: false, fromColleagues: 0, serverWaitMs: 0 };
-    setP({ ...progress });
-    await Promise.all(e.jobs.map(async (j) => {
-      const r = await refresh(config.gate, j.id, j.platform, 'bulkRefresh', { signal: c.signal, onRetry: (i) => { if (i.status === 429) { progress.rateLimited++; setP({ ...progress }); } } });
-      if (r.success && r.data) {
-        progress.done++;
-        if (r.data.source !== 'modash') progress.fromColleagues++;
-        progress.serverWaitMs = r.data.waitedMs ?? 0;
-        onNotes(j.id, r.data.notes);
-      } else if (r.aborted) {
-        // Cancelled (Cancel, or leaving the page): not a failure, whichever settled first.
-        progress.cancelled++;
-      } else if ((r.error as { code?: string } | null)?.code === 'REPORT_IN_PREPARATION') {
-        // Modash is preparing it; the server asks again later (no failure of ours or Modash's).
-        progress.preparing++;
-      } else {
-        progress.failed++;
-        progress.failures.push({ ...j, message: (r.error as Error | null)?.message ?? 'failed' });
-        if ((r.error as { code?: string } | null)?.code === 'BUDGET_EXHAUSTED') progress.budgetSpent = true;
-      }
-      setP({ ...progress });
-    }));
-    progress.running = false;
-    setP({ ...progress });
+    setFollowed(-1);
+    const res = await fetch('/api/roster/batches', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ items: e.jobs.map((j) => ({ id: j.id, platform: j.platform })) }),
+    }).catch(() => null);
+    const body = await res?.json().catch(() => null);
+    if (!res?.ok || !body) { setFollowed(null); setProblem(body?.error ?? 'The batch could not be started; nothing was queued. Try again.'); return; }
+    const batch = body.batch as Batch;
+    setBatches((list) => [batch, ...list.filter((b) => b.id !== batch.id)]);
+    setFollowed(batch.id);
+    sessionStorage.setItem('modash-batch', String(batch.id));
+    setSkipped({ batch: batch.id, n: e.skipped });
+    if (body.alreadyQueued) setNotice(`${body.alreadyQueued} of ${e.jobs.length} were queued already (by a colleague, a panel or the background refresher): not added twice.`);
+    await load();
   }
 
-  const cooldown = secondsLeft(stats?.pausedUntil, now);
-  const minutes = (sec: number) => (sec < 90 ? `${sec} s` : `${Math.round(sec / 60)} min`);
+  async function act(id: number, what: 'cancel' | 'dismiss') {
+    const res = await fetch(`/api/roster/batches/${id}/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).catch(() => null);
+    if (!res?.ok) setProblem((await res?.json().catch(() => null))?.error ?? 'The server could not be reached; try again.');
+    await load();
+  }
+
+  // The newest batch the signed-in staff member started is theirs to follow; colleagues' are listed beside it.
+  const mine = followed === null ? (batches.find((b) => b.startedBy === me.email) ?? null) : (batches.find((b) => b.id === followed) ?? null);
   return (
     <div className="bulk">
       <p className="selection" data-testid="selection" data-selected={selected.size}>
@@ -122,7 +153,8 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onNotes }: {
         {selected.size > 0 && <> · <button type="button" data-testid="select-none" onClick={() => onSelect(new Set())}>Clear the selection</button></>}
       </p>
       {problem && <p className="error" role="alert">{problem}</p>}
-      <button type="button" data-testid="bulk-refresh" disabled={p?.running || estimate !== null} onClick={() => prepare()}>
+      {notice && <p className="muted" data-testid="bulk-notice">{notice}</p>}
+      <button type="button" data-testid="bulk-refresh" disabled={estimate !== null} onClick={() => prepare()}>
         Refresh stale {selected.size ? `(${selected.size} selected)` : '(this page)'}
       </button>
       {estimate && (
@@ -133,32 +165,57 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onNotes }: {
             {estimate.skipped ? ` (${estimate.skipped} skipped: private, gone or in preparation on Modash)` : ''}.</p>
           <p className="muted">Credits left today: {estimate.creditsLeft ?? 'no daily budget'} of the team&apos;s budget
             {estimate.modashCredits !== null ? `, ${estimate.modashCredits.toLocaleString('en')} on the Modash account` : ''}
-            {' '}· about {minutes(estimate.seconds)} at the team&apos;s pace ({config.teamPace.reportsPerSecond} reports a second).</p>
+            {' '}· about {minutes(estimate.seconds)} at the team&apos;s pace ({config.teamPace.reportsPerSecond} reports a second).
+            {' '}It runs on the server: you can leave the page.</p>
           <button type="button" data-testid="bulk-start" onClick={() => start(estimate)}>Start</button>
           {' '}<button type="button" data-testid="bulk-dismiss" onClick={() => setEstimate(null)}>Cancel</button>
         </div>
       )}
-      {!gateOn && <span className="muted"> gate off</span>}
-      {p && (
-        <span className="bulk-progress" role="status" aria-live="polite" data-testid="bulk-progress" data-done={p.done} data-total={p.total} data-failed={p.failed} data-cancelled={p.cancelled} data-preparing={p.preparing} data-skipped={p.skipped} data-running={String(p.running)} data-budget-spent={String(p.budgetSpent)}>
-          <progress max={p.total || 1} value={p.done + p.failed + p.cancelled + p.preparing} />
-          {' '}{p.done}/{p.total} refreshed{p.failed ? `, ${p.failed} failed` : ''}{p.cancelled ? `, ${p.cancelled} cancelled` : ''}{p.preparing ? `, ${p.preparing} in preparation on Modash (fetched again later)` : ''}{p.skipped ? ` · ${p.skipped} skipped (private, gone or in preparation on Modash)` : ''}
-          {stats && gateOn ? ` · ${stats.queued} queued, ${stats.inFlight} in flight` : ''}
-          {cooldown > 0 ? ` · Modash asked us to wait ${cooldown} s` : ''}
-          {p.fromColleagues ? ` · ${p.fromColleagues} already fresh (no credit spent)` : ''}
-          {p.running && p.serverWaitMs > 1500 ? ` · team queue ~${Math.round(p.serverWaitMs / 1000)} s` : ''}
-          {p.budgetSpent ? " · today's Modash credit budget is spent" : ''}
-          {p.running && <button data-testid="bulk-cancel" onClick={() => controller.current?.abort(new DOMException('cancelled', 'AbortError'))}>Cancel</button>}
-        </span>
-      )}
-      {p && !p.running && p.failures.length > 0 && (
-        <div data-testid="bulk-failures-box">
-          <ul className="bulk-failures" data-testid="bulk-failures" aria-label="Rows that failed">
-            {p.failures.map((f) => <li key={`${f.id}-${f.platform}`} data-testid={`bulk-failure-${f.id}-${f.platform}`}>{f.name} ({f.platform}): {f.message}</li>)}
-          </ul>
-          <button type="button" data-testid="bulk-retry-failed" onClick={() => prepare(p.failures)}>Retry the {p.failures.length} failed</button>
-        </div>
+      {batches.length > 0 && (
+        <ul className="batches" aria-label="Bulk refreshes of the team">
+          {batches.map((b) => (
+            <BatchLine key={b.id} b={b} mine={b === mine} who={b.startedBy === me.email ? 'You' : b.startedBy}
+              skipped={skipped?.batch === b.id ? skipped.n : 0} onCancel={() => act(b.id, 'cancel')} onDismiss={() => act(b.id, 'dismiss')}
+              onRetry={(failures) => prepare(failures)} />
+          ))}
+        </ul>
       )}
     </div>
+  );
+}
+
+function BatchLine({ b, mine, who, skipped, onCancel, onDismiss, onRetry }: {
+  b: Batch; mine: boolean; who: string; skipped: number; onCancel: () => void; onDismiss: () => void; onRetry: (failures: Job[]) => void;
+}) {
+  // The testids of the batch this staff member follows are the ones the page's tests read.
+  const t = (name: string) => (mine ? `bulk-${name}` : `team-batch-${name}`);
+  const settled = b.done + b.failed + b.cancelled + b.preparing;
+  const budgetSpent = b.waitingCode === 'BUDGET_EXHAUSTED' || b.failures.some((f) => f.code === 'BUDGET_EXHAUSTED');
+  return (
+    <li className="batch" data-testid={mine ? 'bulk-progress' : 'team-batch'} data-batch-id={b.id} role="status" aria-live="polite"
+      data-done={b.done} data-total={b.total} data-failed={b.failed} data-cancelled={b.cancelled} data-preparing={b.preparing} data-skipped={skipped}
+      data-left={b.left} data-running={String(b.active)} data-budget-spent={String(budgetSpent)} data-already-queued={b.alreadyQueued}>
+      <span className="bulk-progress">
+        <strong>{who}</strong>&nbsp;({new Date(b.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}):
+        <progress max={b.total || 1} value={settled} aria-label={`Bulk refresh by ${who}`} />
+        {' '}{b.done}/{b.total} refreshed
+        {b.failed ? `, ${b.failed} failed` : ''}{b.preparing ? `, ${b.preparing} in preparation on Modash (fetched again later)` : ''}
+        {b.cancelled ? `, ${b.cancelled} cancelled` : ''}
+        {b.active ? `, ${b.left} left (about ${minutes(b.secondsLeft)})` : b.cancelledBy ? ` · cancelled by ${b.cancelledBy}` : ' · finished'}
+        {skipped ? ` · ${skipped} skipped (private, gone or in preparation on Modash)` : ''}
+        {b.alreadyQueued ? ` · ${b.alreadyQueued} already queued, not added twice` : ''}
+      </span>
+      {b.active && b.waiting && <span className="muted" data-testid={t('waiting')}> · {b.waiting}</span>}
+      {b.active && b.queued > 0 && <button type="button" data-testid={t('cancel')} onClick={onCancel}>Cancel</button>}
+      {!b.active && <button type="button" data-testid={t('dismiss-batch')} onClick={onDismiss}>Dismiss</button>}
+      {b.failures.length > 0 && (
+        <div data-testid={t('failures-box')}>
+          <ul className="bulk-failures" data-testid={t('failures')} aria-label="Rows that failed">
+            {b.failures.map((f) => <li key={`${f.id}-${f.platform}`} data-testid={`${t('failure')}-${f.id}-${f.platform}`}>{f.name} ({f.platform}): {f.message}</li>)}
+          </ul>
+          {!b.active && <button type="button" data-testid={t('retry-failed')} onClick={() => onRetry(b.failures.map((f) => ({ id: f.id, platform: f.platform, name: f.name })))}>Retry the {b.failures.length} failed</button>}
+        </div>
+      )}
+    </li>
   );
 }

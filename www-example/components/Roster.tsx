@@ -67,6 +67,9 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
     setPage((p) => ({ ...p, rows: p.rows.map((r) => (r.id === id ? { ...r, notes } : r)) }));
   }, []);
 
+  // A batch of the team's work queue refreshed rows: the page is read again from the server.
+  const refreshRows = useCallback(() => startTransition(() => router.refresh()), [router]);
+
   const open = page.rows.find((r) => r.id === openId) ?? null;
   const [q, setQ] = useState(view.q ?? '');
   useEffect(() => setQ(view.q ?? ''), [view.q]);
@@ -92,7 +95,7 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
         {pending && <span data-testid="roster-loading"> · loading…</span>}
       </p>
       <ModashStatus />
-      <BulkRefresh rows={page.rows} selected={selected} onSelect={setSelected} onNotes={onNotes}
+      <BulkRefresh rows={page.rows} selected={selected} onSelect={setSelected} onRefreshed={refreshRows}
         matching={{ query: viewHref({ ...view, page: 1, pageSize: PAGE_SIZE, sort: undefined }).split('?')[1] ?? '', total: page.total }} />
       <table>
         <caption className="legend-text" data-testid="badge-legend">

@@ -43,6 +43,8 @@ export const VARIABLES = {
   MODASH_LOOKUP_RPS: { group: 'modash', default: 7.5, doc: 'Username lookups (/users) started per second on their own limit (an older Modash cheat sheet: 10 a second); 0 shares the reports\' limit (the newer one names only topics and hashtags at the higher limit)', ...atLeastZero },
   MODASH_RETRY_LATER_S: { group: 'modash', default: 600, doc: 'After Modash answers retry_later, seconds until the server asks once more ("try again in 5-10 minutes")', ...positive },
   MODASH_RETRY_LATER_AGAIN_S: { group: 'modash', default: 7200, doc: 'Seconds until the last retry when the first one is answered retry_later again (the newer docs: "in a couple of hours")', ...positive },
+  MODASH_STILL_PREPARING_WAIT_H: { group: 'modash', default: 24, doc: 'After the last retry of a report Modash was preparing, hours until the account is asked again (staff can retry sooner)', ...positive },
+  MODASH_WORKERS: { group: 'modash', default: 4, doc: "Jobs of the team's work queue each instance runs at once (lib/server/queue.ts; they wait their turn at the team gate); 0: this instance runs none but its own panels'", ...whole(0, 64) },
   MODASH_CREDITS_STOP_S: { group: 'modash', default: 3600, doc: 'After Modash says the account has no credits left, seconds no report is bought (staff can retry sooner)', ...positive },
   MODASH_USER_INFO_EVERY_S: { group: 'modash', default: 300, doc: 'How often (seconds) the team reads /v1/user/info: the account\'s credits and limits', ...positive },
   MODASH_SCHEDULER_EVERY_S: { group: 'modash', default: 15, doc: 'How often (seconds) each instance looks for due work (scheduled retries, the account read); 0 turns it off', ...atLeastZero },

@@ -198,6 +198,62 @@ export function migrations(kind) {
         await db.schema.createIndex('influencers_name').on('influencers').column('name').execute();
       },
     },
+    // The team's Modash work (lib/server/queue.ts): one row per job to refresh an influencer
+    // platform, unique while pending (queued or running: two asks make one job), with its
+    // priority (0 interactive, 1 bulk, 2 warm, 3 scheduled), its earliest run (epoch ms), its
+    // attempts, the holder's lease (renewed while it runs, lib/lease.mjs), its batch, who asked
+    // and why, and its outcome: done, failed (our code and the sentence staff read), cancelled,
+    // preparing (Modash is preparing the report; a scheduled job asks again). A batch is what
+    // one staff member started from the roster; its progress is read from its jobs' rows.
+    // Retries scheduled before this migration (influencer_platforms.modash_retry_at) become jobs.
+    '0007_modash_jobs': {
+      async up(db) {
+        await db.schema.createTable('modash_batches')
+          .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
+          .addColumn('started_by', 'text', (c) => c.notNull())
+          .addColumn('started_at', t.float, (c) => c.notNull())
+          .addColumn('asked', 'integer', (c) => c.notNull())
+          .addColumn('already_queued', 'integer', (c) => c.notNull())
+          .addColumn('cancelled_at', t.float)
+          .addColumn('cancelled_by', 'text')
+          .addColumn('dismissed_at', t.float)
+          .execute();
+        await db.schema.createTable('modash_jobs')
+          .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
+          .addColumn('influencer_id', 'integer', (c) => c.notNull())
+          .addColumn('influencer_platform_id', 'integer', (c) => c.notNull().references('influencer_platforms.id'))
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('priority', 'integer', (c) => c.notNull())
+          .addColumn('run_at', t.float, (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('holder', 'text')
+          .addColumn('lease_until', t.float)
+          .addColumn('batch_id', 'integer', (c) => c.references('modash_batches.id'))
+          .addColumn('asked_by', 'text', (c) => c.notNull())
+          .addColumn('cause', 'text', (c) => c.notNull())
+          .addColumn('use_case', 'text', (c) => c.notNull())
+          .addColumn('force', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', t.float, (c) => c.notNull())
+          .addColumn('finished_at', t.float)
+          // The last attempt's failure (our code, the sentence, our status) while it waits or once it failed.
+          .addColumn('code', 'text')
+          .addColumn('message', 'text')
+          .addColumn('status', 'integer')
+          // JSON: what the last attempt answered (its source, the userId, whether it looked up) or its error's extras.
+          .addColumn('detail', 'text')
+          .execute();
+        await sql`CREATE UNIQUE INDEX modash_jobs_pending ON modash_jobs (influencer_platform_id) WHERE state IN ('queued', 'running')`.execute(db);
+        await db.schema.createIndex('modash_jobs_claim').on('modash_jobs').columns(['state', 'priority', 'run_at']).execute();
+        await db.schema.createIndex('modash_jobs_batch').on('modash_jobs').column('batch_id').execute();
+        const now = Date.now();
+        const due = await db.selectFrom('influencer_platforms').select(['id', 'influencer_id', 'platform', 'modash_retry_at']).where('modash_retry_at', 'is not', null).execute();
+        for (const r of due) {
+          await db.insertInto('modash_jobs').values({ influencer_id: r.influencer_id, influencer_platform_id: r.id, platform: r.platform, priority: 3, run_at: Number(r.modash_retry_at),
+            state: 'queued', asked_by: 'scheduled retry', cause: 'retry', use_case: 'bulkRefresh', created_at: now }).execute();
+        }
+      },
+    },
   };
 }
 
@@ -222,7 +278,7 @@ export async function migrationStatus(store) {
 }
 
 /** Names of every table a migration made (the seed's reset empties them). */
-export const TABLES = ['modash_account', 'notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_calls', 'panel_opens', 'modash_calls_hourly', 'panel_opens_hourly', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
+export const TABLES = ['modash_jobs', 'modash_batches', 'modash_account', 'notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_calls', 'panel_opens', 'modash_calls_hourly', 'panel_opens_hourly', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
 
 /** Empties every table (for seeding). */
 export async function emptyTables(store) {

@@ -7,4 +7,5 @@ export const GONE_LABELS: Record<string, string> = {
   ACCOUNT_NOT_FOUND: 'not on Modash',
   HANDLE_NOT_FOUND: 'not found',
   NO_EXACT_MATCH: 'no exact match',
+  STILL_PREPARING: 'still in preparation',
 };

@@ -24,5 +24,11 @@ export interface Tables {
   modash_calls_hourly: { hour: number; kind: string; platform: string; cohort: string; calls: number; rate_limited: number; waited_429: number; failed: number; credits: number };
   panel_opens_hourly: { hour: number; cohort: string; opens: number; reopens: number; lookups: number; reopen_lookups: number; fresh: number; first_hist: string; fresh_hist: string };
   notes_backup: { influencer_id: number; notes: string | null; cache_ids: Generated<string>; migrated_at: string; written_digest: string | null };
+  modash_batches: { id: Generated<number>; started_by: string; started_at: number; asked: number; already_queued: number; cancelled_at: number | null; cancelled_by: string | null; dismissed_at: number | null };
+  modash_jobs: {
+    id: Generated<number>; influencer_id: number; influencer_platform_id: number; platform: string; priority: number; run_at: number; state: string;
+    attempts: Generated<number>; holder: string | null; lease_until: number | null; batch_id: number | null; asked_by: string; cause: string; use_case: string;
+    force: Generated<number>; created_at: number; finished_at: number | null; code: string | null; message: string | null; status: number | null; detail: string | null;
+  };
   modash_backfill_log: { influencer_platform_id: number; status: string; detail: string | null; at: string; influencer_id: number | null; notes_before: string | null; written_digest: string | null };
 }

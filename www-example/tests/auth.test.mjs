@@ -48,7 +48,9 @@ const SAMPLE = {
   '/api/roster/rows': { method: 'GET', path: '/api/roster/rows?ids=1,2' },
   '/api/roster/[id]/refresh-analytics': { method: 'POST', path: `/api/roster/${idOf('stale')}/refresh-analytics`, body: { platform: 'instagram' } },
   '/api/modash/cache/[id]': { method: 'GET', path: '/api/modash/cache/1' },
-  '/api/discovery/profile': { method: 'POST', path: '/api/discovery/profile', body: { platform: 'instagram', username: 'x' } },
+  '/api/roster/batches': { method: 'POST', path: '/api/roster/batches', body: { items: [{ id: 1, platform: 'instagram' }] } },
+  '/api/roster/batches/[id]/cancel': { method: 'POST', path: '/api/roster/batches/1/cancel', body: {} },
+  '/api/roster/batches/[id]/dismiss': { method: 'POST', path: '/api/roster/batches/1/dismiss', body: {} },
   '/api/modash/status': { method: 'GET', path: '/api/modash/status' },
   '/api/metrics/panel-open': { method: 'POST', path: '/api/metrics/panel-open', body: { influencerId: 1, platform: 'instagram', firstDataMs: 1, freshDataMs: 1, source: 'cache', lookup: false, outcome: 'fresh' } },
 };
@@ -149,13 +151,11 @@ test('bad input is 400 with a code, never reaches Modash or the store, and leaks
     ['/api/roster/abc/refresh-analytics', '{"platform":"instagram"}', 'INVALID_INPUT'],
     ['/api/roster/1.5/refresh-analytics', '{"platform":"instagram"}', 'INVALID_INPUT'],
     ['/api/roster/-1/refresh-analytics', '{"platform":"instagram"}', 'INVALID_INPUT'],
-    ['/api/discovery/profile', '{"platform":"instagram","userId":".."}', 'INVALID_INPUT'],
-    ['/api/discovery/profile', '{"platform":"instagram","userId":"a/b"}', 'INVALID_INPUT'],
-    ['/api/discovery/profile', '{"platform":"instagram","userId":"1?x=2"}', 'INVALID_INPUT'],
-    ['/api/discovery/profile', '{"platform":"instagram","userId":"%2e%2e"}', 'INVALID_INPUT'],
-    ['/api/discovery/profile', '{"platform":"instagram","userId":"a#b"}', 'INVALID_INPUT'],
-    ['/api/discovery/profile', '{"platform":"instagram","username":"../report"}', 'INVALID_INPUT'],
-    ['/api/discovery/profile', '{"platform":"instagram"}', 'INVALID_INPUT'],
+    ['/api/roster/batches', '{"items":[{"id":1,"platform":"snapchat"}]}', 'UNSUPPORTED_PLATFORM'],
+    ['/api/roster/batches', '{"items":[{"id":"1","platform":"instagram"}]}', 'INVALID_INPUT'],
+    ['/api/roster/batches', '{"items":[]}', 'EMPTY_BATCH'],
+    ['/api/roster/batches', JSON.stringify({ items: Array.from({ length: 20001 }, (_, k) => ({ id: k + 1, platform: 'instagram' })) }), 'BATCH_TOO_LARGE'],
+    ['/api/roster/batches/x/cancel', '{}', 'INVALID_INPUT'],
   ];
   for (const [path, body, code] of cases) {
     const res = await api(path, { body });

@@ -124,11 +124,25 @@ for (const b of backends) {
       const page = await (await api(`/api/roster?page=${Math.ceil(id / 50)}&pageSize=50`)).json();
       assert.ok(page.rows.find((r) => r.id === id).platforms.find((p) => p.platform === 'instagram').modashPending, 'the roster says so');
       // Still preparing: the scheduled retry, then the last one, and no more.
-      await until('two scheduled retries ran', async () => (await ipOf(id, 'instagram')).n === 2 && (await ipOf(id, 'instagram')).at === null && (await reportsFor(userId)).length === 3);
+      await until('two scheduled retries ran', async () => (await ipOf(id, 'instagram')).s === 'still_preparing' && (await ipOf(id, 'instagram')).at === null && (await reportsFor(userId)).length === 3);
       await new Promise((r) => setTimeout(r, 3000));
       assert.equal((await reportsFor(userId)).length, 3, 'one call by staff, two scheduled, then none');
       const calls = await rows(store, sql`SELECT staff, use_case AS u FROM modash_calls WHERE kind = 'report' AND staff = 'scheduled retry'`);
       assert.ok(calls.length >= 2, 'the retries went through the gate and the call log');
+      // The retries were jobs of the work queue: staff's ended "in preparation", the first
+      // scheduled one too, the last failed with a sentence; nothing is left pending.
+      const jobs = await rows(store, sql`SELECT j.cause, j.state, j.code FROM modash_jobs j JOIN influencer_platforms p ON p.id = j.influencer_platform_id
+        WHERE p.influencer_id = ${id} AND p.platform = 'instagram' ORDER BY j.id`);
+      assert.deepEqual(jobs.map((j) => `${j.cause}:${j.state}`), ['bulkRefresh:preparing', 'retry:preparing', 'retry:failed'], JSON.stringify(jobs));
+      assert.equal(jobs[2].code, 'STILL_PREPARING');
+      // The row left "in preparation" (it was stuck there): the roster says Modash is still preparing it, with the wait.
+      const after = await (await api(`/api/roster?page=${Math.ceil(id / 50)}&pageSize=50`)).json();
+      const p = after.rows.find((r) => r.id === id).platforms.find((x) => x.platform === 'instagram');
+      assert.equal(p.modashPending, null, 'no longer "in preparation"');
+      assert.match(p.modashGone?.sentence ?? '', /still preparing this report after the last retry; it is asked again after 24 h/);
+      // Staff asking again ("Try again now") asks Modash at once.
+      await stack.sim.config({ errors: {} });
+      assert.equal((await refresh(id, 'instagram')).status, 200);
     });
 
     test('retry_later, then the report is ready: the scheduled retry stores it and the row forgets the wait', async () => {

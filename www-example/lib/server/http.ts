@@ -38,10 +38,10 @@ export function sameOrigin(req: Request): boolean {
   }
 }
 
-/** Reads at most MAX_BODY_BYTES of JSON and validates it; HttpError 400 otherwise. */
-export async function jsonBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+/** Reads at most `maxBytes` (MAX_BODY_BYTES) of JSON and validates it; HttpError 400 otherwise. */
+export async function jsonBody<S extends z.ZodType>(req: Request, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.infer<S>> {
   const declared = Number(req.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(400, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (declared > maxBytes) throw new HttpError(400, 'BODY_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (req.body) {
@@ -50,9 +50,9 @@ export async function jsonBody<S extends z.ZodType>(req: Request, schema: S): Pr
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         await reader.cancel().catch(() => {});
-        throw new HttpError(400, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+        throw new HttpError(400, 'BODY_TOO_LARGE', `The request body is larger than ${maxBytes} bytes`);
       }
       chunks.push(value);
     }

@@ -11,6 +11,7 @@
 // refused) and the status decides only for codes not in the table.
 import 'server-only';
 import { GONE_LABELS } from '../modash-gone';
+import { serverConfig } from './config';
 
 export interface ModashFailure {
   /** Our stable code (the route's `code`). */
@@ -48,6 +49,10 @@ const BY_CODE: Record<string, (platform: string) => ModashFailure> = {
  */
 const OURS: Record<string, (platform: string) => ModashFailure> = {
   no_exact_match: (p) => ({ code: 'NO_EXACT_MATCH', status: 404, sentence: `Modash has no ${named(p)} account with exactly this username` }),
+  // Modash still answered retry_later after the last scheduled retry (refresh.ts scheduleRetry):
+  // the row leaves "in preparation" and is asked again after MODASH_STILL_PREPARING_WAIT_H.
+  still_preparing: () => ({ code: 'STILL_PREPARING', status: 503,
+    sentence: `Modash was still preparing this report after the last retry; it is asked again after ${serverConfig().MODASH_STILL_PREPARING_WAIT_H} h, or when staff try again` }),
 };
 
 /** A status remembered on an influencer platform (Modash's code, or one of ours) as our answer. */

@@ -53,6 +53,8 @@ export class ModashError extends Error {
   upstreamStatus: number | null = null;
   /** Modash's own error code, when it sent one. */
   modashCode: string | null = null;
+  /** For REPORT_IN_PREPARATION: when the scheduled retry runs (epoch ms); null when none is left. */
+  retryAt: number | null = null;
   constructor(message: string, readonly status: number, readonly retryAfter: string | null, readonly code: string | null) {
     super(message);
   }

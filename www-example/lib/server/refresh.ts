@@ -74,7 +74,7 @@ async function notesOf(db: Db, id: number, lock = false): Promise<string | null>
 }
 
 /** The stored analytics of a platform: the cached report's profile, else the slim metrics in notes. */
-async function storedAnswer(id: number, platform: string, source: 'joined' | 'store', waitedMs: number): Promise<Refreshed> {
+export async function storedAnswer(id: number, platform: string, source: 'joined' | 'store', waitedMs: number): Promise<Refreshed> {
   const { db } = store();
   const notes = await notesOf(db, id);
   const entry = notesEntry(notes, platform);
@@ -119,8 +119,16 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
   signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
 });
 
-export async function refresh(req: RefreshRequest): Promise<Refreshed> {
-  const t0 = Date.now();
+/** What a refresh needs to know before it may ask Modash: the row, its platform, its userId. */
+interface Checked { notes: string | null; ip: { id: number; username: string; modash_status: string | null; modash_status_at: string | null }; resolved: ReturnType<typeof resolveUserId> }
+
+/**
+ * What a refresh can answer without Modash: the stored analytics when fresh (and not `force`),
+ * a remembered "Modash has nothing for it" (HttpError), or what cannot be refreshed at all
+ * (HttpError: no such influencer or platform, unreadable notes). `answer: null`: Modash must be asked.
+ * The panel's route asks this before it enqueues a job (lib/server/queue.ts); the job asks again.
+ */
+export async function answerWithoutModash(req: Pick<RefreshRequest, 'id' | 'platform' | 'useCase' | 'force'>): Promise<Checked & { answer: Refreshed | null }> {
   const { db } = store();
   const row = await db.selectFrom('influencers').select(['id', store().notesText.as('notes')]).where('id', '=', req.id).executeTakeFirst();
   if (!row) throw new HttpError(404, 'NOT_FOUND', 'No such influencer');
@@ -133,18 +141,31 @@ export async function refresh(req: RefreshRequest): Promise<Refreshed> {
   if (resolved.userId !== null && !USER_ID.test(resolved.userId)) {
     throw new HttpError(422, 'INVALID_STORED_USER_ID', 'The userId stored in notes is not a Modash id; fix it before refreshing');
   }
-  const fresh = () => analyticsProgress(row.notes, [req.platform], { ttl: serverTtl, useCase: req.useCase }).platforms[0]?.fresh === true;
-  if (!req.force && fresh()) {
+  const fresh = analyticsProgress(row.notes, [req.platform], { ttl: serverTtl, useCase: req.useCase }).platforms[0]?.fresh === true;
+  if (!req.force && fresh) {
     // Fresh, and something to show for it (a cached report or metrics in notes: a legacy entry
     // can be fresh with only an id stored).
     const stored = await storedAnswer(req.id, req.platform, 'store', 0);
-    if (stored.profile) return stored;
+    if (stored.profile) return { notes: row.notes, ip, resolved, answer: stored };
   }
-
   // Modash said lately that it has nothing for this account (private, removed, not found): say
   // so again without paying for the answer, until staff ask again ("Try again now" is `force`).
   const gone = rememberedGone(ip, req.platform);
   if (!req.force && gone) throw new HttpError(gone.status, gone.code, gone.sentence, { modashStatus: ip.modash_status, modashStatusAt: ip.modash_status_at, remembered: true });
+  return { notes: row.notes, ip, resolved, answer: null };
+}
+
+/**
+ * One refresh, run by a job of the work queue (lib/server/queue.ts) on the server's own time:
+ * nothing the browser does aborts it once it runs.
+ */
+export async function refresh(req: RefreshRequest): Promise<Refreshed> {
+  const t0 = Date.now();
+  const { db } = store();
+  const checked = await answerWithoutModash(req);
+  if (checked.answer) return checked.answer;
+  const { ip, resolved } = checked;
+  const row = { notes: checked.notes };
 
   // Single flight: the lease holder fetches; everyone else waits for its write.
   const owner = randomUUID();
@@ -196,8 +217,12 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
       // Only look-alikes of this username: remembered too (not searched again until "Try again now").
       if (e instanceof ModashError && e.code === 'NO_EXACT_MATCH') await rememberGone(ip.id, 'no_exact_match');
       if (e instanceof ModashError && e.code === 'REPORT_IN_PREPARATION') {
-        const at = await scheduleRetry(ip.id, e.accountRetryAfterMs, req.priority === 'backfill');
-        if (at !== null) e.message = `${e.message.replace(/; .*$/, '')}; it will be fetched again at ${new Date(at).toISOString().slice(11, 16)} UTC`;
+        const at = await scheduleRetry(ip.id, e.accountRetryAfterMs, req.cause === 'retry');
+        e.retryAt = at;
+        if (at === null) {
+          const still = rememberedFailure('still_preparing', req.platform)!;
+          e.message = still.sentence;
+        } else e.message = `${e.message.replace(/; .*$/, '')}; it will be fetched again at ${new Date(at).toISOString().slice(11, 16)} UTC`;
       }
       throw e;
     }
@@ -245,6 +270,10 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
 /** A remembered "private / removed / not found / no exact match" still within MODASH_GONE_RECHECK_DAYS, as our answer. */
 export function rememberedGone(ip: { modash_status: string | null; modash_status_at: string | null }, platform: string) {
   const at = parseTimestamp(ip.modash_status_at);
+  // Still preparing after the last scheduled retry: remembered for a shorter wait of its own.
+  if (ip.modash_status === 'still_preparing') {
+    return at !== null && Date.now() - at < serverConfig().MODASH_STILL_PREPARING_WAIT_H * 3_600_000 ? rememberedFailure('still_preparing', platform) : null;
+  }
   if (!ip.modash_status || !GONE_CODES.has(ip.modash_status) || at === null || !(Date.now() - at < serverConfig().MODASH_GONE_RECHECK_DAYS * 86_400_000)) return null;
   return rememberedFailure(ip.modash_status, platform);
 }
@@ -270,8 +299,11 @@ async function scheduleRetry(ipId: number, modashRetryAfterMs: number | null, sc
     const done = Number(row?.modash_retries ?? 0);
     const delayMs = done === 0 ? (modashRetryAfterMs ?? cfg.MODASH_RETRY_LATER_S * 1000) : done === 1 ? cfg.MODASH_RETRY_LATER_AGAIN_S * 1000 : null;
     const at = delayMs === null ? null : Date.now() + delayMs;
+    // After the last retry the row leaves "in preparation": remembered as still preparing, it is
+    // asked again after MODASH_STILL_PREPARING_WAIT_H (rememberedGone), by staff or the refresher.
     await store().db.updateTable('influencer_platforms')
-      .set({ modash_status: 'retry_later', modash_status_at: new Date().toISOString(), modash_retry_at: at, modash_retries: done }).where('id', '=', ipId).execute();
+      .set({ modash_status: at === null ? 'still_preparing' : 'retry_later', modash_status_at: new Date().toISOString(), modash_retry_at: at, modash_retries: at === null ? 0 : done })
+      .where('id', '=', ipId).execute();
     return at;
   } catch (e) {
     log({ influencerPlatform: ipId }).error({ err: e }, 'the retry of a report in preparation could not be scheduled');

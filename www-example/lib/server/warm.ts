@@ -1,33 +1,32 @@
 // The warm roster: a background refresher that buys reports before staff open panels, so a
-// panel opens on stored data (issue 30). One holder for the whole team however many instances
+// panel opens on stored data (issue 30). One planner for the whole team however many instances
 // run: a lease on the key's `modash_account` row, renewed while it works (lib/lease.mjs), that
-// ends with its holder. Each scheduler tick (lib/server/scheduled.ts) the holder buys at most a
-// few reports, one after the other, through the team gate at backfill priority (every staff
-// call is admitted first), in the order and within the share of lib/warm-policy.mjs; the call
-// log records each as `warm:<reason>` (the metrics page counts them). MODASH_WARM_REFRESH=0
+// ends with its holder. Each scheduler tick (lib/server/scheduled.ts) the planner enqueues a
+// few warm jobs in the team's work queue (lib/server/queue.ts: run by every instance's workers
+// through the team gate at backfill priority, after every staff job), in the order and within
+// the share of lib/warm-policy.mjs, counting the jobs still pending against that share; the call
+// log records each report as `warm:<reason>` (the metrics page counts them). A row with a job
+// pending, or whose warm job ended lately without buying, is left for later. MODASH_WARM_REFRESH=0
 // turns it off.
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { resolveTtl, resolveUserId } from 'modash-flow/server';
 import { keepAlive, LEASE_MS } from '../lease.mjs';
-import { log } from '../log.mjs';
 import { warmAllowance, warmOptions, warmPicks } from '../warm-policy.mjs';
 import { serverConfig } from './config';
 import { GATE_KEY, gateStatus } from './gate';
-import { refresh, rememberedGone } from './refresh';
+import { enqueueIn, PENDING, wake, withEnqueue } from './queue';
+import { rememberedGone } from './refresh';
 import { store } from './store';
 
 /**
- * Reports bought per tick at most, one after the other (about one a second with the gate's
- * pace): the next tick starts when this one ends, and staff calls are admitted first anyway.
+ * Warm jobs pending at most (about 13 s of the gate's pace): the queue holds what the next
+ * ticks can run, never a day's worth that staff jobs would have to pass.
  */
 const PER_TICK = 20;
-/** Failures that are not the row's (a pause, a spent budget, Modash unreachable): the tick stops, the row stays in line. */
-const NOT_THE_ROW = new Set(['BUDGET_EXHAUSTED', 'MODASH_CREDITS_EXHAUSTED', 'GATE_BUSY', 'RATE_LIMITED', 'UPSTREAM_TIMEOUT', 'UPSTREAM_UNREACHABLE', 'UPSTREAM_ERROR', 'UPSTREAM_AUTH']);
-/** A row the refresher failed on (no exact match on Modash, an upstream error), or found nothing to buy for, waits this long before it is tried again. */
+/** A row whose warm job ended without buying (failed: no exact match, an upstream error; or nothing to buy) waits this long before it is tried again. */
 const FAILED_WAIT_MS = 6 * 3_600_000;
 const OWNER = randomUUID();
-const failedAt = new Map<number, number>();
 
 async function takeLease(now: number): Promise<boolean> {
   const { db } = store();
@@ -69,6 +68,11 @@ async function candidates(now: number) {
     const o = await s.db.selectFrom('panel_opens').select(['influencer_id', (eb) => eb.fn.max<number>('at').as('at')]).where('at', '>=', now - openedWithin).groupBy('influencer_id').execute();
     for (const x of o) opened.set(x.influencer_id, Number(x.at));
   }
+  // Rows with a job pending (any cause), or a warm job that ended lately without buying a report.
+  const held = new Set((await s.db.selectFrom('modash_jobs').select('influencer_platform_id')
+    .where((eb) => eb.or([eb('state', 'in', [...PENDING]), eb.and([eb('cause', 'like', 'warm:%'), eb('finished_at', '>=', now - FAILED_WAIT_MS), eb('state', '!=', 'done')]),
+      eb.and([eb('cause', 'like', 'warm:%'), eb('finished_at', '>=', now - FAILED_WAIT_MS), eb('detail', 'not like', '%"source":"modash"%')])]))
+    .execute()).map((r) => Number(r.influencer_platform_id)));
   const noName = rows.filter((r) => r.username.trim() === '' && r.notes_readable === 1);
   const notes = new Map<number, string | null>();
   if (noName.length) {
@@ -80,41 +84,41 @@ async function candidates(now: number) {
     lastRefreshed: r.last_refreshed, hasData: r.followers !== null,
     // Not written yet (the start's fill has not reached it): left for a later tick.
     unreadable: r.notes_readable !== 1,
-    gone: rememberedGone(r, r.platform) !== null || now - (failedAt.get(r.id) ?? -Infinity) < FAILED_WAIT_MS,
+    gone: rememberedGone(r, r.platform) !== null || held.has(r.id),
     pending: r.modash_status === 'retry_later',
     openedAt: opened.get(r.influencer_id) ?? null, ttlMs: resolveTtl(cfg.ttl!, 'roster', r.platform),
   }));
 }
 
-/** One tick of the refresher: returns what it bought (`[{ id, platform, reason }]`). */
+/** Warm jobs still queued or running: each may still cost a credit. */
+async function warmPending(): Promise<number> {
+  const r = await store().db.selectFrom('modash_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('cause', 'like', 'warm:%').where('state', 'in', [...PENDING]).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** One tick of the planner: enqueues warm jobs; returns what it enqueued (`[{ id, platform, reason }]`). */
 export async function warmTick(now = Date.now()) {
   const cfg = serverConfig();
   if (cfg.MODASH_WARM_REFRESH === '0' || !(await takeLease(now))) return [];
   const stop = keepAlive(renewLease, { maxMs: 10 * 60_000 });
-  const bought: { id: number; platform: string; reason: string }[] = [];
   try {
     const gate = await gateStatus();
+    const pending = await warmPending();
     const allowance = warmAllowance({
       daily: gate.credits.daily, spentToday: gate.credits.spent, warmSpentToday: await warmSpentToday(now), share: cfg.MODASH_WARM_SHARE,
-    });
-    if (allowance <= 0) return bought;
-    const picks = warmPicks(await candidates(now), warmOptions(cfg, 0, now), Math.min(PER_TICK, allowance));
-    for (const { row, reason } of picks) {
-      try {
-        const r = await refresh({ id: row.influencerId, platform: row.platform, useCase: 'bulkRefresh', priority: 'backfill', cause: `warm:${reason}`,
-          force: false, staffEmail: `warm refresher ${OWNER.slice(0, 8)}`, cohort: 'cache', signal: new AbortController().signal });
-        if (r.source === 'modash') bought.push({ id: row.influencerId, platform: row.platform, reason });
-        // Stored and fresh already (a report without followers, say): not picked again for a while.
-        else failedAt.set(row.id, now);
-      } catch (e) {
-        const code = (e as { code?: string }).code ?? null;
-        log({ influencer: row.influencerId, platform: row.platform }).info({ code, reason }, `the warm refresher did not refresh: ${(e as Error).message}`);
-        // Spent budgets, a pause, Modash down: nothing more this tick (the row is not to blame).
-        if (code !== null && NOT_THE_ROW.has(code)) break;
-        failedAt.set(row.id, now);
+    }) - pending;
+    const room = Math.min(PER_TICK - pending, allowance);
+    if (room <= 0) return [];
+    const picks = warmPicks(await candidates(now), warmOptions(cfg, 0, now), room);
+    if (!picks.length) return [];
+    await withEnqueue(async (tx) => {
+      for (const { row, reason } of picks) {
+        await enqueueIn(tx, { influencerId: row.influencerId, influencerPlatformId: row.id, platform: row.platform, priority: 'warm', askedBy: `warm refresher ${OWNER.slice(0, 8)}`,
+          cause: `warm:${reason}`, useCase: 'bulkRefresh' }, now);
       }
-    }
-    return bought;
+    });
+    wake();
+    return picks.map(({ row, reason }) => ({ id: row.influencerId, platform: row.platform, reason }));
   } finally {
     stop();
   }

@@ -1,15 +1,17 @@
 // POST /api/roster/:id/refresh-analytics { platform, useCase?, force? }: the platform's
-// analytics for the whole team (lib/server/refresh.ts): stored ones when fresh under the use
-// case's TTL (roster by default; `force: true` is the deliberate "refresh now"), else one
-// Modash report per influencer platform however many tabs and instances ask at once, through
-// the team-scale gate, written losslessly into notes and the cache table.
+// analytics for the whole team: stored ones when fresh under the use case's TTL (roster by
+// default; `force: true` is the deliberate "refresh now"), else the platform's job in the
+// team's work queue (lib/server/queue.ts: one job per influencer platform however many tabs
+// and instances ask, run here at once at interactive priority through the team-scale gate),
+// waited for. A browser that leaves stops only the waiting: a report Modash was asked for is
+// stored, logged and charged.
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { jsonBody, parse, route, wholeNumber } from '@/lib/server/http';
 import { errorResponse, ModashError } from '@/lib/server/modash';
 import { platformOf } from '@/lib/server/platform';
-import { refresh } from '@/lib/server/refresh';
-import { cohortOf } from '@/lib/server/rollout';
+import { refreshNow } from '@/lib/server/queue';
+import { answerWithoutModash } from '@/lib/server/refresh';
 
 const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
 const Body = z.object({
@@ -23,7 +25,9 @@ export const POST = route<RouteContext<'/api/roster/[id]/refresh-analytics'>>(as
   const body = await jsonBody(req, Body);
   const platform = platformOf(body.platform);
   try {
-    return NextResponse.json(await refresh({ id, platform, useCase: body.useCase, force: body.force, staffEmail: staff.email, cohort: cohortOf(staff.email), signal: req.signal }));
+    const checked = await answerWithoutModash({ id, platform, useCase: body.useCase, force: body.force });
+    if (checked.answer) return NextResponse.json(checked.answer);
+    return NextResponse.json(await refreshNow({ influencerId: id, influencerPlatformId: checked.ip.id, platform, useCase: body.useCase, force: body.force, staffEmail: staff.email, signal: req.signal }));
   } catch (e) {
     if (e instanceof ModashError) return errorResponse(e);
     throw e;
