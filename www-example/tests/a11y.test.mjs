@@ -66,6 +66,8 @@ test('the panel takes focus, closes on Esc and gives focus back to the row\'s bu
   assert.ok(b.x + b.width <= p.x, `the button (${b.x}+${b.width}) left of the panel (${p.x})`);
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid=panel]', { state: 'detached' });
+  // Focus comes back on the next frame (the panel's close): waited for, then checked.
+  await page.waitForFunction((t) => document.activeElement?.getAttribute('data-testid') === t, `open-${id}`, { timeout: 2000 }).catch(() => {});
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), `open-${id}`, 'focus back on the button');
 });
 
