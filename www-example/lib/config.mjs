@@ -70,6 +70,7 @@ export const VARIABLES = {
   // The main command.
   HOST: { group: 'main', default: '127.0.0.1', doc: 'Where the main command serves the app (0.0.0.0 opens it up)', ...text('a host name or address', (v) => v.length > 0) },
   PORT: { group: 'main', default: 3000, doc: "The app's port", ...whole(1, 65535) },
+  MAIN_SIM_429_RATE: { group: 'main', default: 0.1, doc: "Share of the simulated service's answers that are 429 when the main command starts it (its Retry-After: MODASH_SIM_RETRY_AFTER)", ...number((n) => n >= 0 && n <= 1, 'a number from 0 to 1') },
   REBUILD: { group: 'main', default: '1', doc: '0: start without a new next build when one exists', ...oneOf('0', '1') },
   // The seed.
   ROSTER_SIZE: { group: 'seed', default: 240, doc: 'Influencers the seed writes (and the simulated service knows)', ...whole(1, 1_000_000) },
@@ -78,7 +79,7 @@ export const VARIABLES = {
   // The simulated Modash service.
   MODASH_SIM_PORT: { group: 'sim', default: 4010, doc: "The simulated service's port", ...whole(1, 65535) },
   MODASH_SIM_LATENCY: { group: 'sim', default: 1, doc: 'Latency factor of the simulated service (0: none)', ...atLeastZero },
-  MODASH_SIM_429_RATE: { group: 'sim', default: 0, doc: 'Share of answers that are 429 (the main command uses 0.1)', ...number((n) => n >= 0 && n <= 1, 'a number from 0 to 1') },
+  MODASH_SIM_429_RATE: { group: 'sim', default: 0, doc: 'Share of answers that are 429 (the main command starts it with MAIN_SIM_429_RATE)', ...number((n) => n >= 0 && n <= 1, 'a number from 0 to 1') },
   MODASH_SIM_REPORT_RPS: { group: 'sim', default: 2, doc: 'Reports the simulated service answers per second before 429 (Modash\'s tier: ~2; 0: no limit)', ...atLeastZero },
   MODASH_SIM_LOOKUP_RPS: { group: 'sim', default: 10, doc: 'Username lookups the simulated service answers per second before 429 (an older cheat sheet: 10; 0: no limit)', ...atLeastZero },
   MODASH_SIM_CREDITS: { group: 'sim', default: 100000, doc: "The simulated account's credits (one per report; /v1/user/info tells them; none left: not_enough_credits)", ...atLeastZero },

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { childEnv, environment, loadConfig } from '../lib/config.mjs';
+import { childEnv, environment, loadConfig, VARIABLES } from '../lib/config.mjs';
 import { credentialsFile } from '../lib/credentials.mjs';
 import { ROOT, start, stop, waitForHttp } from '../lib/procs.mjs';
 
@@ -21,8 +21,8 @@ try {
 }
 const port = config.PORT;
 const simPort = config.MODASH_SIM_PORT;
-const env = environment();
-const useReal = Boolean(env.MODASH_API_BASE && env.MODASH_API_KEY);
+// The real Modash when MODASH_API_BASE names another service than the simulated one's default.
+const useReal = config.MODASH_API_BASE !== VARIABLES.MODASH_API_BASE.default;
 
 // Seeds an empty store only: a restart keeps the staff's work (`--reset` starts over).
 execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), ...process.argv.slice(2).filter((a) => a.startsWith('--reset'))], { stdio: 'inherit' });
@@ -44,7 +44,7 @@ if (!sessionSecret) {
 }
 const procs = [];
 if (!useReal) {
-  procs.push(start('modash-sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), MODASH_SIM_429_RATE: env.MODASH_SIM_429_RATE ?? '0.1' }));
+  procs.push(start('modash-sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), MODASH_SIM_429_RATE: String(config.MAIN_SIM_429_RATE) }));
 }
 // Bound to 127.0.0.1 unless HOST opens it up (e.g. HOST=0.0.0.0 behind a proxy).
 const host = config.HOST;

@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { baseConfig } from '../lib/config.mjs';
 import { locked, notesTextOf, openStore } from '../lib/store.mjs';
 import { createSharedGate, creditCosts, gateFor, storeTransact } from '../lib/shared-gate.mjs';
+import { logModashCall, modashGet } from '../lib/modash-http.mjs';
 
 const require = createRequire(import.meta.url);
 const mf = require('../../pkg-node/modash_flow.js');
@@ -187,7 +188,11 @@ async function backfillRollback(store, o) {
   return report;
 }
 
+/** What the call log records of a backfill lookup (besides its platform, status and latency). */
+const CALL = { kind: 'lookup', waitedMs: 0, waited429: false, credits: 0, staff: 'backfill', useCase: 'backfill', cohort: null };
+
 async function backfill(store, o) {
+  const CREDIT_COST_LOOKUP = config.MODASH_CREDIT_COST_LOOKUP;
   const base = config.MODASH_API_BASE.replace(/\/$/, '');
   const key = config.MODASH_API_KEY;
   const gate = mf.createRequestGate({ requestsPerSecond: o.rate, burst: 1, maxConcurrent: 1, retry: { maxRetries: 5, maxRetryAfterMs: 120000 } });
@@ -237,13 +242,22 @@ async function backfill(store, o) {
       if (o.dryRun) { report.changed++; report.fromLookup++; continue; }
       report.apiCalls++;
       const out = await gate.run(null, async () => (await shared.run('lookup', 'backfill', async () => {
-        const res2 = await fetch(`${base}/v1/${r.platform}/users?query=${encodeURIComponent(r.username)}&limit=5`, { headers: { Authorization: `Bearer ${key}` } });
+        // The app's transport (its timeout) and call log (the metrics page counts these).
+        const t1 = Date.now();
+        let res2, res2Text;
+        try {
+          ({ res: res2, text: res2Text } = await modashGet(base, key, `/v1/${r.platform}/users?query=${encodeURIComponent(r.username)}&limit=5`, { timeoutMs: config.MODASH_TIMEOUT_MS }));
+        } catch (e) {
+          await logModashCall(store, { ...CALL, platform: r.platform, status: e.kind === 'timeout' ? 504 : 503, latencyMs: Date.now() - t1 });
+          throw Object.assign(new Error(e.message), { status: null });
+        }
+        await logModashCall(store, { ...CALL, platform: r.platform, status: res2.status, latencyMs: Date.now() - t1, credits: res2.ok ? CREDIT_COST_LOOKUP : 0 });
         if (!res2.ok) {
           const ra = res2.headers.get('retry-after');
           // The module's Retry-After reader: delta-seconds or an HTTP-date alike.
           throw Object.assign(new Error(`Modash API error (${res2.status})`), { status: res2.status, retryAfter: ra, retryAfterMs: res2.status === 429 ? mf.parseRetryAfter(ra) : null });
         }
-        return { value: await res2.json() };
+        return { value: JSON.parse(res2Text) };
       }, { maxWaitMs: 10 * 60 * 1000 })).value);
       report.apiCalls += out.retriesUsed;
       // A search lists look-alikes: only the account with exactly this username is stored.

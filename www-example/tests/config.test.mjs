@@ -70,13 +70,19 @@ function appFiles(dir = ROOT, out = []) {
   return out;
 }
 
-test('each fact once: no DDL outside the migrations, no process.env outside the configuration, no Retry-After parsing outside the module, no platform list', () => {
+test('each fact once: no DDL outside the migrations, no process.env outside the configuration, no Retry-After parsing outside the module, no platform list, one Modash transport', () => {
   const files = appFiles();
   const where = (re, allowed) => files.filter((f) => !allowed.includes(f) && re.test(readFileSync(join(ROOT, f), 'utf8')));
   assert.deepEqual(where(/CREATE\s+(TABLE|INDEX)|ALTER\s+TABLE/i, ['lib/migrations.mjs']), []);
   assert.deepEqual(where(/process\.env/, ['lib/config.mjs', 'next.config.ts', 'instrumentation.ts']), []);
+  // The environment is read raw only to be parsed: environment() is never read by name.
+  const rawReads = (text) => (text.match(/environment\(\)/g) ?? []).length - (text.match(/loadConfig\(environment\(\)/g) ?? []).length;
+  assert.deepEqual(files.filter((f) => f !== 'lib/config.mjs' && rawReads(readFileSync(join(ROOT, f), 'utf8')) > 0), []);
+  assert.equal(rawReads('const env = environment();\nenv.MODASH_SIM_429_RATE ?? "0.1"'), 1, 'the check sees a raw read (scripts/main.mjs had one)');
   // Retry-After: read with the module's parseRetryAfter (or handed to its retry loop), never by hand.
   assert.deepEqual(where(/Date\.parse\(|Number\(ra\)|retryAfterMs\(/, []), []);
+  // Modash is reached one way (its timeout, its call log): the key is sent from one file.
+  assert.deepEqual(where(/Bearer \$\{/, ['lib/modash-http.mjs']), [], 'every Modash call through lib/modash-http.mjs');
   assert.deepEqual(where(/\[\s*'instagram',\s*'tiktok',\s*'youtube'\s*\]/, ['lib/roster-data.mjs']), [], 'the platform list comes from knownPlatforms()');
 });
 

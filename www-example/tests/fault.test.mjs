@@ -2,9 +2,10 @@
 // the simulated Modash service limiting to 2 reports (and 10 lookups) a second, a staff tab on each instance.
 // 1. Without a fault, instance B's bulk refresh of a page: its time is the yardstick.
 // 2. Instance A is killed (SIGKILL) 6 s into its bulk refresh of page 1; a tab on B then
-//    refreshes page 1: it ends within 20 s of the yardstick (the dead instance's gate places
-//    and refresh leases are free again within seconds), buys no report twice, and every notes
-//    value stays JSON.
+//    refreshes page 1: it ends within 20 s of the yardstick (the dead instance's gate places,
+//    refresh leases and jobs are free again within seconds), A's own batch is finished by B's
+//    workers (the work queue: it lives in the store, not in A), no report is bought twice, and
+//    every notes value stays JSON.
 // 3. PostgreSQL restarts (fast) 5 s into B's bulk refresh of page 3: the app recovers by
 //    itself, the bulk refresh ends within 20 s of the yardstick, the roster answers afterwards.
 // Pages of 36 rows hold the same mix of seeded cases (the roster repeats every 12 rows), so
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { openStore } from '../lib/store.mjs';
 import { ROOT } from '../lib/procs.mjs';
-import { BROWSER_ARGS, signedInContext, startStack, OTHER_STAFF, STAFF } from './helpers.mjs';
+import { BROWSER_ARGS, sessionCookie, signedInContext, staffFetch, startStack, OTHER_STAFF, STAFF, until } from './helpers.mjs';
 import { rows, sql } from './db.mjs';
 
 const PG = baseConfig().MIGRATE_TEST_PG_URL;
@@ -104,6 +105,15 @@ test('fault tests: a killed instance and a PostgreSQL restart each stall a bulk 
     assert.ok(r.ms <= yardstick.ms + SLACK_MS, `B took ${r.ms} ms, the yardstick ${yardstick.ms} ms`);
     assert.equal(r.done + r.failed, r.total);
     assert.ok(r.failed <= yardstick.failed, `no failure but the gone account: ${JSON.stringify(r)}`);
+    // A's batch outlived A (issue 36): instance B's workers took over its jobs and finished it.
+    const api = staffFetch(B, await sessionCookie(B, OTHER_STAFF));
+    const aBatch = await until("A's batch finished on B", async () => {
+      const mine = (await (await api('/api/roster/batches')).json()).batches.filter((x) => x.startedBy === STAFF.email);
+      return mine.length && mine.every((x) => !x.active) ? mine[0] : null;
+    }, 1200);
+    console.log(`# instance A killed: A's own batch ${JSON.stringify({ total: aBatch.total, done: aBatch.done, failed: aBatch.failed })}`);
+    assert.equal(aBatch.done + aBatch.failed + aBatch.preparing, aBatch.total);
+    assert.ok(aBatch.failed <= 1, JSON.stringify(aBatch.failures));
     assert.deepEqual(await reportsBoughtTwice(), [], 'no report bought twice');
     assert.deepEqual(await everyNotesValueIsJson(), [], 'every notes value is JSON');
     await onB.close();

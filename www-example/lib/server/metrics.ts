@@ -1,6 +1,7 @@
 // The flow's figures from real traffic: every Modash call and every panel open is a row;
 // rows older than MODASH_METRICS_RETENTION_DAYS (7) are rolled up into hourly rows (counts and
 // latency histograms), so the log stays bounded and every window can still be read.
+import { logModashCall } from '../modash-http.mjs';
 import 'server-only';
 import { sql } from 'kysely';
 import { store } from './store';
@@ -16,10 +17,7 @@ export interface CallRow { kind: 'lookup' | 'report' | 'info'; platform: string;
 export interface PanelOpen { staff: string; influencerId: number; platform: string; firstDataMs: number | null; freshDataMs: number | null; source: string | null; lookup: boolean; outcome: 'fresh' | 'stale' | 'error'; cohort: string }
 
 export async function logCall(c: CallRow): Promise<void> {
-  await store().db.insertInto('modash_calls').values({
-    at: Date.now(), kind: c.kind, platform: c.platform, status: c.status, latency_ms: c.latencyMs, waited_ms: c.waitedMs,
-    waited_429: c.waited429 ? 1 : 0, credits: c.credits, staff: c.staff, use_case: c.useCase, cohort: c.cohort, request_id: requestId(),
-  }).execute().catch((e) => log().error({ err: e }, 'a Modash call could not be written to the call log'));
+  await logModashCall(store(), c, requestId()).catch((e) => log().error({ err: e }, 'a Modash call could not be written to the call log'));
 }
 
 let opensSinceRollUp = 0;

@@ -1,6 +1,7 @@
 // The server's Modash client: the simulated service by default, the real API when
 // MODASH_API_BASE and MODASH_API_KEY are set. Every call has a timeout (MODASH_TIMEOUT_MS,
-// default 15 s) and ends when the caller's request does. Errors carry the status, the capped
+// default 15 s; the transport and the call log are lib/modash-http.mjs, shared with the
+// scripts) and runs on the server's own time (the work queue's jobs pass no browser signal). Errors carry the status, the capped
 // Retry-After and a stable code; what reaches the browser is decided by `errorResponse`.
 //
 // Modash's contract, as far as this app uses it (docs.modash.io, Modash.io API v1.5.0; where
@@ -26,6 +27,7 @@ import { serverConfig } from './config';
 import { modashFailure } from './modash-errors';
 import { resumeSpending, spendStoppedUntil, stopSpending } from './modash-spend';
 import { log } from '../log.mjs';
+import { modashGet, ModashTransportError } from '../modash-http.mjs';
 
 const config = serverConfig();
 const BASE = config.MODASH_API_BASE.replace(/\/$/, '');
@@ -139,18 +141,15 @@ async function call<T>(kind: 'lookup' | 'report' | 'info', path: string, ctx: Ca
 
 /** One GET to Modash; the body as received (text) and parsed. */
 async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; text: string }> {
-  const timeout = AbortSignal.timeout(TIMEOUT_MS);
   let res: Response;
   let text: string;
   try {
-    res = await fetch(`${BASE}${path}`, {
-      headers: { Authorization: `Bearer ${KEY}` }, cache: 'no-store', signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    text = await res.text();
+    ({ res, text } = await modashGet(BASE, KEY, path, { timeoutMs: TIMEOUT_MS, signal }));
   } catch (e) {
-    if (timeout.aborted) throw new ModashError(`Modash did not answer within ${TIMEOUT_MS} ms`, 504, null, 'UPSTREAM_TIMEOUT');
-    if (signal?.aborted) throw new ModashError('The client went away', 499, null, 'CLIENT_CLOSED');
-    throw new ModashError(`Modash unreachable: ${(e as Error).message}`, 503, null, 'UPSTREAM_UNREACHABLE');
+    const kind = e instanceof ModashTransportError ? e.kind : 'unreachable';
+    if (kind === 'timeout') throw new ModashError((e as Error).message, 504, null, 'UPSTREAM_TIMEOUT');
+    if (kind === 'aborted') throw new ModashError('The client went away', 499, null, 'CLIENT_CLOSED');
+    throw new ModashError((e as Error).message, 503, null, 'UPSTREAM_UNREACHABLE');
   }
   if (!res.ok) {
     let body: { code?: unknown; message?: unknown } | null = null;
