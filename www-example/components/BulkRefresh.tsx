@@ -10,18 +10,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { analyticsProgressBatch, resolveUserId } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
+import type { BatchView } from '@/lib/api-types';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 import { useStaff } from './StaffContext';
 
 interface Job { id: number; platform: string; name: string }
 interface Estimate { jobs: Job[]; skipped: number; reports: number; lookups: number; seconds: number; creditsLeft: number | null; modashCredits: number | null }
-/** A batch as the server reads it from its jobs (lib/server/batches.ts BatchView). */
-export interface Batch {
-  id: number; startedBy: string; startedAt: number; asked: number; alreadyQueued: number; total: number;
-  done: number; failed: number; preparing: number; cancelled: number; queued: number; running: number; left: number;
-  active: boolean; secondsLeft: number; waiting: string | null; waitingCode: string | null; cancelledAt: number | null; cancelledBy: string | null;
-  failures: { id: number; name: string; platform: string; message: string; code: string | null }[];
-}
+type Batch = BatchView;
 
 /** The rows of `ids` not in `have`, fetched 200 at a time (a selection across pages). */
 async function rowsOf(ids: number[], have: Influencer[]): Promise<Influencer[]> {

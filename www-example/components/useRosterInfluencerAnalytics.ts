@@ -8,6 +8,7 @@
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { analyticsProgress, cacheAgeLabel, normalizePlatform, notesEntry, resolveUserId, type UserIdResolution } from 'modash-flow';
 import { refresh } from '@/lib/client/gate';
+import type { ProfileSummary } from '@/lib/api-types';
 import { useBrowserConfig } from '@/lib/client/config';
 import { GONE_LABELS } from '@/lib/modash-gone';
 import { useStaff } from './StaffContext';
@@ -19,7 +20,8 @@ function beacon(body: { influencerId: number; platform: string; firstDataMs: num
 
 /** `modashGone`: what Modash said lately about an account it has nothing for (private, removed, not found). */
 export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string; modashGone?: { code: string; sentence: string; at: string } | null; modashPending?: { retryAt: number | null; at: string } | null }[] }
-export interface Metrics { userId: string | null; username: string | null; fullname: string | null; followers: number | null; engagementRate: number | null; avgViews: number | null; posts: number | null }
+/** What the panel shows: the route's figures (lib/api-types.ts). */
+export type Metrics = ProfileSummary;
 export type Source = 'cache' | 'notes' | 'modash';
 export interface AnalyticsState {
   phase: 'loading' | 'ready' | 'error';
@@ -121,11 +123,11 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       if (r.aborted) return;
       if (r.success && r.data) {
         const body = r.data;
-        notesWritten(influencer.id, body.notes);
+        if (body.notes !== null) notesWritten(influencer.id, body.notes);
         const now = Date.now();
         // Fetched now, by a colleague's request this one joined, or fresh already on the server.
         const at = body.source === 'modash' ? now : (analyticsProgress(body.notes, [p], { ttl }).platforms[0]?.lastRefreshed ?? now);
-        set({ phase: 'ready', progress: null, source: body.source === 'store' ? 'cache' : 'modash', stale: false, refreshing: false, error: null, lastRefreshed: at, ageLabel: cacheAgeLabel(at, { style: 'long' }), metrics: { ...(body.profile as unknown as Metrics) } });
+        set({ phase: 'ready', progress: null, source: body.source === 'store' ? 'cache' : 'modash', stale: false, refreshing: false, error: null, lastRefreshed: at, ageLabel: cacheAgeLabel(at, { style: 'long' }), metrics: body.profile });
         lookedUp = Boolean(body.lookedUp);
         report('fresh', body.source === 'store' ? 'cache' : 'modash');
         return;

@@ -1,5 +1,5 @@
 import type { TtlConfig } from 'modash-flow/server';
-export interface VariableSpec { group: string; default: string | number | undefined; doc: string; accepts?: string; ttl?: boolean }
+export interface VariableSpec { group: string; default?: string | number; doc: string; accepts?: string; ttl?: string }
 export const VARIABLES: Record<string, VariableSpec>;
 export class ConfigError extends Error { code: 'INVALID_CONFIG'; problems: string[] }
 export interface Config {

@@ -55,14 +55,15 @@ export const VARIABLES = {
   MODASH_METRICS_RETENTION_DAYS: { group: 'modash', default: 7, doc: 'Call and panel rows older than this are rolled up into hourly rows', ...positive },
   MODASH_GONE_RECHECK_DAYS: { group: 'modash', default: 30, doc: 'An account Modash said is private, removed or not found is not asked for again (without "Try again now") for this many days', ...whole(0) },
   MODASH_CACHE_LOOKUP_ROLLOUT: { group: 'modash', default: 100, doc: 'Share of staff (%) who read full reports from the cache table', ...number((n) => n >= 0 && n <= 100, 'a number from 0 to 100') },
-  // TTLs (hours), read by the module (ttlConfigFromEnv); served to the browser by the server.
-  MODASH_CACHE_TTL_HOURS: { group: 'ttl', default: 12, doc: 'TTL of cached analytics (hours)', ttl: true },
-  MODASH_CACHE_TTL_ROSTER_HOURS: { group: 'ttl', default: 12, doc: 'TTL for the roster badges and panels (hours)', ttl: true },
-  MODASH_CACHE_TTL_DISCOVERY_HOURS: { group: 'ttl', default: 1, doc: 'TTL for discovery (hours)', ttl: true },
-  MODASH_CACHE_TTL_BULK_HOURS: { group: 'ttl', default: 24, doc: 'TTL for the bulk refresh (hours)', ttl: true },
-  MODASH_CACHE_TTL_INSTAGRAM_HOURS: { group: 'ttl', default: undefined, doc: 'Instagram override of every use case (hours)', ttl: true },
-  MODASH_CACHE_TTL_TIKTOK_HOURS: { group: 'ttl', default: undefined, doc: 'TikTok override of every use case (hours)', ttl: true },
-  MODASH_CACHE_TTL_YOUTUBE_HOURS: { group: 'ttl', default: undefined, doc: 'YouTube override of every use case (hours)', ttl: true },
+  // TTLs (hours), read by the module (ttlConfigFromEnv), whose defaults are the only ones
+  // (scripts/config-docs.mjs shows them from the module); `ttl` names the field of its TtlConfig.
+  MODASH_CACHE_TTL_HOURS: { group: 'ttl', ttl: 'base', doc: 'TTL of cached analytics (hours)' },
+  MODASH_CACHE_TTL_ROSTER_HOURS: { group: 'ttl', ttl: 'roster', doc: 'TTL for the roster badges and panels (hours)' },
+  MODASH_CACHE_TTL_DISCOVERY_HOURS: { group: 'ttl', ttl: 'discovery', doc: 'TTL for discovery (hours)' },
+  MODASH_CACHE_TTL_BULK_HOURS: { group: 'ttl', ttl: 'bulkRefresh', doc: 'TTL for the bulk refresh (hours)' },
+  MODASH_CACHE_TTL_INSTAGRAM_HOURS: { group: 'ttl', ttl: 'instagram', doc: 'Instagram override of every use case (hours)' },
+  MODASH_CACHE_TTL_TIKTOK_HOURS: { group: 'ttl', ttl: 'tiktok', doc: 'TikTok override of every use case (hours)' },
+  MODASH_CACHE_TTL_YOUTUBE_HOURS: { group: 'ttl', ttl: 'youtube', doc: 'YouTube override of every use case (hours)' },
   // The page's own request gates (served to the browser by the server).
   MODASH_CLIENT_GATE_RPS: { group: 'browser', default: 20, doc: "A page's requests to the app per second", ...positive },
   MODASH_CLIENT_GATE_CONCURRENCY: { group: 'browser', default: 4, doc: "A page's bulk refresh requests in flight at once", ...whole(1) },

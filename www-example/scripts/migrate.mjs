@@ -195,7 +195,7 @@ async function backfill(store, o) {
   const CREDIT_COST_LOOKUP = config.MODASH_CREDIT_COST_LOOKUP;
   const base = config.MODASH_API_BASE.replace(/\/$/, '');
   const key = config.MODASH_API_KEY;
-  const gate = mf.createRequestGate({ requestsPerSecond: o.rate, burst: 1, maxConcurrent: 1, retry: { maxRetries: 5, maxRetryAfterMs: 120000 } });
+  const gate = mf.createRequestGate({ requestsPerSecond: o.rate, burst: 1, maxConcurrent: 1, retry: { maxRetries: 5, maxRetryAfterMs: config.MODASH_MAX_RETRY_AFTER_S * 1000 } });
   // Every lookup also takes its place in the team's shared gate, last in line: the app's
   // panels and bulk refreshes on the same key go first, and the key's pace holds for all.
   // The backfill looks usernames up: the lookups' gate, shared with the routes' lookups.

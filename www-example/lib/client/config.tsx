@@ -7,7 +7,7 @@ import type { TtlConfig } from 'modash-flow';
 
 export interface BrowserConfig {
   ttl: TtlConfig;
-  gate: { requestsPerSecond: number; bulkConcurrency: number };
+  gate: { requestsPerSecond: number; bulkConcurrency: number; maxRetryAfterMs: number };
   /** The team's pace at Modash (the server's gate): for the bulk refresh's time estimate. */
   teamPace: { reportsPerSecond: number; lookupsPerSecond: number };
 }

@@ -5,28 +5,30 @@
 // behind the bulk refresh's queue (the server puts interactive calls first, and joins a
 // panel's request to a bulk job refreshing the same row). A 429 from the route (Modash's own,
 // the server's queue, a spent budget) carries Retry-After: the gate pauses that long (capped).
+import type { RefreshAnswer } from '../api-types';
 import { createRequestGate, retryRequest, type RequestGate, type RetryOptions, type RetryResult } from 'modash-flow';
 
 let bulk: RequestGate | null = null;
 let panel: RequestGate | null = null;
 
 /** The page gates' pace: the server's configuration (lib/client/config.tsx). */
-export interface PageGateOptions { requestsPerSecond: number; bulkConcurrency: number }
+export interface PageGateOptions { requestsPerSecond: number; bulkConcurrency: number; maxRetryAfterMs: number }
 
-const make = (requestsPerSecond: number, maxConcurrent: number) => createRequestGate({
-  requestsPerSecond,
+const make = (o: PageGateOptions, maxConcurrent: number) => createRequestGate({
+  requestsPerSecond: o.requestsPerSecond,
   burst: maxConcurrent,
   maxConcurrent,
-  retry: { maxRetries: 3, maxRetryAfterMs: 60000 },
+  // The server's cap (MODASH_MAX_RETRY_AFTER_S), served with the page's configuration.
+  retry: { maxRetries: 3, maxRetryAfterMs: o.maxRetryAfterMs },
 });
 
 export function pageGate(o: PageGateOptions): RequestGate {
-  bulk ??= make(o.requestsPerSecond, o.bulkConcurrency);
+  bulk ??= make(o, o.bulkConcurrency);
   return bulk;
 }
 
 export function panelGate(o: PageGateOptions): RequestGate {
-  panel ??= make(o.requestsPerSecond, 2);
+  panel ??= make(o, 2);
   return panel;
 }
 
@@ -37,10 +39,8 @@ export function gateEnabled(): boolean {
 
 export const refreshKey = (id: number, platform: string) => `${id}:${platform}`;
 
-export interface RefreshBody {
-  success: true; source: 'modash' | 'joined' | 'store'; userId: string; notes: string; cacheId: string;
-  profile: Record<string, unknown>; lookedUp: boolean; waitedMs: number;
-}
+/** The route's answer (lib/api-types.ts: the type the route handler sends). */
+export type RefreshBody = RefreshAnswer;
 export type UseCase = 'roster' | 'bulkRefresh';
 
 /** POST refresh-analytics; a not-ok answer throws an error carrying status, code and Retry-After. */

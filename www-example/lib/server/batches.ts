@@ -10,6 +10,7 @@ import { HttpError } from './http';
 import { serverConfig } from './config';
 import { PENDING, PRIORITIES, wake, withEnqueue } from './queue';
 import { store } from './store';
+import type { BatchView } from '../api-types';
 
 /** The most platforms one batch may hold. */
 export const MAX_BATCH = 20_000;
@@ -21,21 +22,7 @@ const SHOWN_MS = 7 * 86_400_000;
 const FAILURES_SHOWN = 200;
 
 export interface BatchItem { id: number; platform: string }
-export interface BatchFailure { id: number; name: string; platform: string; message: string; code: string | null }
-export interface BatchView {
-  id: number; startedBy: string; startedAt: number; asked: number; alreadyQueued: number; total: number;
-  done: number; failed: number; preparing: number; cancelled: number; queued: number; running: number; left: number;
-  /** Whether jobs are still queued or running. */
-  active: boolean;
-  /** Seconds the jobs left take at the team's pace (MODASH_GATE_RPS). */
-  secondsLeft: number;
-  /** Why the next job waits (a 429, the team's budget, Modash down), when one waits. */
-  waiting: string | null;
-  /** The code of the failure the next job waits after (BUDGET_EXHAUSTED, RATE_LIMITED, …). */
-  waitingCode: string | null;
-  cancelledAt: number | null; cancelledBy: string | null;
-  failures: BatchFailure[];
-}
+export type { BatchView };
 
 const chunks = <T,>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, k) => xs.slice(k * CHUNK, (k + 1) * CHUNK));
 

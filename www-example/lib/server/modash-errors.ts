@@ -38,7 +38,7 @@ const BY_CODE: Record<string, (platform: string) => ModashFailure> = {
   empty_audience: () => ({ code: 'EMPTY_AUDIENCE', status: 422, sentence: 'Modash has no audience data for this account yet' }),
   // "Please try again in 5-10 minutes" (the newer table: "in a couple of hours"): the server
   // schedules the retry itself (refresh.ts scheduleRetry); the browser is told not to loop.
-  retry_later: () => ({ code: 'REPORT_IN_PREPARATION', status: 503, sentence: 'Modash is preparing this report; it will be fetched again later', retryAfterS: 600 }),
+  retry_later: () => ({ code: 'REPORT_IN_PREPARATION', status: 503, sentence: 'Modash is preparing this report; it will be fetched again later', retryAfterS: serverConfig().MODASH_RETRY_LATER_S }),
   internal_server_error: () => ({ code: 'UPSTREAM_ERROR', status: 502, sentence: 'Modash failed to answer (its server had a problem); try again shortly' }),
   bad_request: () => ({ code: 'UPSTREAM_BAD_REQUEST', status: 502, sentence: 'Modash refused the request as malformed; the details are in the server log' }),
 };

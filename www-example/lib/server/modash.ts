@@ -27,6 +27,7 @@ import { serverConfig } from './config';
 import { modashFailure } from './modash-errors';
 import { resumeSpending, spendStoppedUntil, stopSpending } from './modash-spend';
 import { log } from '../log.mjs';
+import type { ProfileSummary } from '../api-types';
 import { modashGet, ModashTransportError } from '../modash-http.mjs';
 
 const config = serverConfig();
@@ -39,6 +40,13 @@ const HOLD_MARGIN_MS = 5000;
 export const MAX_CALL_MS = TIMEOUT_MS + HOLD_MARGIN_MS;
 /** The longest Retry-After passed on to a client (seconds): Modash asking for days must not freeze the app. */
 export const MAX_RETRY_AFTER_S = config.MODASH_MAX_RETRY_AFTER_S;
+/** The longest a call waits for its turn at the team gate, by priority (then GATE_BUSY: a job goes back to the queue). */
+export const GATE_WAIT_MS = { interactive: 30_000, bulk: 90_000, backfill: 90_000 } as const;
+/**
+ * The longest one refresh can take: a lookup and a report, each waiting its longest for the
+ * gate and then taking at most MAX_CALL_MS (a refresh lease and a job's lease never outlive it).
+ */
+export const MAX_REFRESH_MS = 2 * (Math.max(...Object.values(GATE_WAIT_MS)) + MAX_CALL_MS);
 /** How many accounts a username search asks for: the exact one is often not the first. */
 export const SEARCH_LIMIT = 5;
 
@@ -125,7 +133,7 @@ async function call<T>(kind: 'lookup' | 'report' | 'info', path: string, ctx: Ca
   if (config.MODASH_SERVER_GATE === 'off') return sendLogged();
   try {
     const { value } = await modashGate(kind).run(kind, ctx.priority, async () => ({ value: await sendLogged(), charged: true }), {
-      signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? (ctx.priority === 'interactive' ? 30000 : 90000), maxHoldMs: MAX_CALL_MS,
+      signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? GATE_WAIT_MS[ctx.priority], maxHoldMs: MAX_CALL_MS,
       onWait: (step) => { if (step.blocked === 'paused') waited429 = true; },
     });
     return value;
@@ -267,7 +275,7 @@ export async function fetchProfile(platform: string, userId: string | null, user
 }
 
 /** What the panel shows of a report: its figures (the engagement rate a fraction, as Modash sends it). */
-export function summary(f: ReportFigures) {
+export function summary(f: ReportFigures): ProfileSummary {
   return {
     userId: f.userId, username: f.username, fullname: f.fullname, followers: f.followers,
     engagementRate: f.engagementRate, avgViews: f.avgViews, posts: f.postsCount,

@@ -27,7 +27,7 @@ import { keepAlive, LEASE_MS } from '../lease.mjs';
 import { log } from '../log.mjs';
 import { serverConfig } from './config';
 import { HttpError } from './http';
-import { MAX_CALL_MS, MAX_RETRY_AFTER_S, ModashError } from './modash';
+import { MAX_REFRESH_MS, MAX_RETRY_AFTER_S, ModashError } from './modash';
 import { refresh, storedAnswer, type Refreshed } from './refresh';
 import { cohortOf } from './rollout';
 import { store, type Db } from './store';
@@ -37,8 +37,6 @@ export type JobPriority = keyof typeof PRIORITIES;
 const GATE_PRIORITY = ['interactive', 'bulk', 'backfill', 'backfill'] as const;
 /** The states a job is pending in (the unique index's). */
 export const PENDING = ['queued', 'running'] as const;
-/** The longest one job holds its lease: a lookup and a report, each waiting for the gate and then taking at most MAX_CALL_MS. */
-const MAX_JOB_MS = 2 * (90_000 + MAX_CALL_MS);
 /** How often an idle instance looks for due jobs (a job enqueued here wakes it at once). */
 const IDLE_POLL_MS = 1000;
 /** How often a waiting panel reads its job's row when another instance runs it. */
@@ -205,7 +203,7 @@ function tell(jobId: number, o: Outcome) {
  * process's waiters). A scheduled retry's first attempt counts as one of the row's retries.
  */
 export async function runJob(job: Job): Promise<void> {
-  const stop = keepAlive(() => renew(job), { maxMs: MAX_JOB_MS });
+  const stop = keepAlive(() => renew(job), { maxMs: MAX_REFRESH_MS });
   const { db } = store();
   try {
     if (job.cause === 'retry' && job.attempts === 1) {

@@ -12,12 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { analyticsProgress, knownPlatforms, mergeAnalytics, notesEntry, parseTimestamp, resolveUserId, type UseCase } from 'modash-flow/server';
 import type { GatePriority } from 'modash-flow/server';
 import { HttpError, USER_ID } from './http';
-import { fetchProfile, figuresOf, MAX_CALL_MS, ModashError, summary } from './modash';
+import { fetchProfile, figuresOf, MAX_REFRESH_MS, ModashError, summary } from './modash';
 import { keepAlive, LEASE_MS, releaseSurely } from '../lease.mjs';
 import { serverConfig } from './config';
 import { log } from '../log.mjs';
 import { GONE_CODES, rememberedFailure } from './modash-errors';
 import { store, type Db } from './store';
+import type { RefreshAnswer } from '../api-types';
 import { writeRosterState } from '../roster-state.mjs';
 
 /** The module's readers the roster's state columns are computed with (lib/roster-state.mjs). */
@@ -27,12 +28,8 @@ const READERS = { analyticsProgress, notesEntry };
 const KEEP_CACHE_ROWS = 3;
 /** A report fetched this recently but not in notes (its notes write failed) is used instead of a new call. */
 const ORPHAN_REUSE_MS = 10 * 60 * 1000;
-/**
- * The longest a refresh holds its lease: a lookup and a report, each waiting at most 90 s for
- * the team gate (bulk) and then taking at most MAX_CALL_MS. The lease itself lasts LEASE_MS
- * and is renewed by its live holder (lib/lease.mjs), never past this.
- */
-const MAX_HOLD_MS = 2 * (90_000 + MAX_CALL_MS);
+/** The longest a refresh holds its lease (modash.ts MAX_REFRESH_MS); the lease itself lasts LEASE_MS and is renewed by its live holder (lib/lease.mjs), never past this. */
+const MAX_HOLD_MS = MAX_REFRESH_MS;
 const JOIN_POLL_MS = 200;
 
 const serverTtl = serverConfig().ttl;
@@ -44,22 +41,8 @@ export interface RefreshRequest {
   /** What the call log records as the cause when not the use case (the warm refresher: `warm:<reason>`). */
   cause?: string;
 }
-export interface Refreshed {
-  success: true;
-  /** modash: fetched now by this request; joined: fetched by a concurrent request; store: fresh already. */
-  source: 'modash' | 'joined' | 'store';
-  notesWritten: boolean;
-  userId: string | null;
-  lookedUp: boolean;
-  cacheId: string | null;
-  notes: string | null;
-  profile: ReturnType<typeof summary> | null;
-  warnings: string[];
-  migratedLegacy: boolean;
-  rejectedLegacy: unknown;
-  fromEarlierFetch?: boolean;
-  waitedMs: number;
-}
+/** The route's answer (lib/api-types.ts, shared with the page). */
+export type Refreshed = RefreshAnswer;
 
 const priorityOf = (useCase: UseCase): GatePriority => (useCase === 'bulkRefresh' ? 'bulk' : 'interactive');
 const referencedCacheIds = (notes: string | null) =>
