@@ -14,7 +14,12 @@ const pg = arg('pg', null);
 const instances = Number(arg('instances', pg ? 2 : 1));
 const rps = Number(arg('rps', 4));
 const stack = await startStack({
-  name: pg ? 'mf_queue_bench' : 'queue-bench', pg, instances, appPort: 3340, simPort: 4340, rosterSize: Math.ceil(size / 1.6) + 40,
+  name: pg ? 'mf_queue_bench' : 'queue-bench',
+  pg,
+  instances,
+  appPort: 3340,
+  simPort: 4340,
+  rosterSize: Math.ceil(size / 1.6) + 40,
   simEnv: { MODASH_SIM_LATENCY: '0.2', MODASH_SIM_429_RATE: '0', MODASH_SIM_REPORT_RPS: '0', MODASH_SIM_LOOKUP_RPS: '0' },
   appEnv: { MODASH_GATE_RPS: String(rps), MODASH_GATE_BURST: '1', MODASH_DAILY_CREDITS: '100000' },
 });
@@ -32,10 +37,14 @@ try {
   const t0 = Date.now();
   const started = await (await api('/api/roster/batches', { body: { items } })).json();
   const answeredMs = Date.now() - t0;
-  const batch = await until('the batch finished', async () => {
-    const b = (await (await api('/api/roster/batches')).json()).batches.find((x) => x.id === started.batch.id);
-    return b && !b.active ? b : null;
-  }, 36_000);
+  const batch = await until(
+    'the batch finished',
+    async () => {
+      const b = (await (await api('/api/roster/batches')).json()).batches.find((x) => x.id === started.batch.id);
+      return b && !b.active ? b : null;
+    },
+    36_000,
+  );
   const wallS = (Date.now() - t0) / 1000;
   const log = (await stack.sim.stats()).log;
   const reports = log.filter((c) => c.kind === 'report' && c.status === 200);
@@ -46,9 +55,19 @@ try {
   const [c] = await rows(store, sql`SELECT COUNT(*) AS n, SUM(latency_ms) AS modash, SUM(waited_ms) AS waited FROM modash_calls`);
   const [j] = await rows(store, sql`SELECT COUNT(*) AS n FROM modash_jobs WHERE batch_id = ${started.batch.id}`);
   const out = {
-    store: pg ? `PostgreSQL, ${instances} instance(s)` : 'SQLite, 1 instance', platforms: items.length, answeredMs, jobs: Number(j.n),
-    done: batch.done, failed: batch.failed, preparing: batch.preparing, reportsBought: reports.length, modashCalls: calls, repeats,
-    wallS: Number(wallS.toFixed(1)), paceS: Number((calls / rps).toFixed(1)), wallOverPace: Number((wallS / (calls / rps)).toFixed(2)),
+    store: pg ? `PostgreSQL, ${instances} instance(s)` : 'SQLite, 1 instance',
+    platforms: items.length,
+    answeredMs,
+    jobs: Number(j.n),
+    done: batch.done,
+    failed: batch.failed,
+    preparing: batch.preparing,
+    reportsBought: reports.length,
+    modashCalls: calls,
+    repeats,
+    wallS: Number(wallS.toFixed(1)),
+    paceS: Number((calls / rps).toFixed(1)),
+    wallOverPace: Number((wallS / (calls / rps)).toFixed(2)),
     modashMsPerCall: Math.round(Number(c.modash) / Number(c.n)),
   };
   console.log(JSON.stringify(out));

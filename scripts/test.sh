@@ -2,7 +2,7 @@
 # Runs every test on a fresh or warm machine: installs what is missing (scripts/setup.sh),
 # then native Rust tests (unit, property, conformance, doctests), the wasm suites in Node and
 # in headless Debian Chromium, the optimised build, the JS tests of the built package and the
-# TypeScript check of its .d.ts. Prints each runner's summary and a total line at the end.
+# TypeScript check of its .d.ts. Prints each runner's summary, its wall time, and a total line at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -17,15 +17,16 @@ summary=()
 run() {
   local name=$1; shift
   printf '\n== %s\n' "$name"
-  local status=0
+  local status=0 t0=$SECONDS
   "$@" >"$logs/$name.log" 2>&1 || status=$?
+  local took=$((SECONDS - t0))
   local p f
   p=$( (grep -hoE '(test result: [a-zA-Z]+\. [0-9]+ passed|^# pass [0-9]+)' "$logs/$name.log" || true) | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
   f=$( (grep -hoE '(test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed|^# fail [0-9]+)' "$logs/$name.log" || true) | sed -E 's/.*passed; //' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
   grep -hE '(test result:|^# (pass|fail) )' "$logs/$name.log" || true
   p=${p:-0}; f=${f:-0}
   passed=$((passed + p)); failed=$((failed + f))
-  summary+=("$name: $p passed, $f failed")
+  summary+=("$(printf '%-16s %5d s   %s passed, %s failed' "$name" "$took" "$p" "$f")")
   if [ "$status" -ne 0 ]; then
     echo "!! $name failed (exit $status); last lines of $logs/$name.log:"
     tail -n 40 "$logs/$name.log"
@@ -43,7 +44,7 @@ status=0
 # build without the default features, the server build and the wasm test suites).
 lint() {
   cargo fmt --check &&
-  node_modules/.bin/biome lint --error-on-warnings &&
+  node_modules/.bin/biome ci --error-on-warnings &&
   cargo clippy --all-targets -- -D warnings &&
   cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings &&
   cargo clippy --target wasm32-unknown-unknown --lib --test node --test browser -- -D warnings &&
@@ -80,7 +81,8 @@ pg_url=$(bash scripts/pg.sh start | sed -n 's/^DATABASE_URL=//p') || pg_url=""
 trap 'bash scripts/pg.sh stop' EXIT
 MIGRATE_TEST_PG_URL="$pg_url" run e2e-browser node --test --test-concurrency=1 www-example/tests/ || status=1
 
-printf '\n== summary\n'
+printf '\n== summary (each runner: its wall time)\n'
 printf '%s\n' "${summary[@]}"
+echo "set-up, builds and every runner: $SECONDS s"
 echo "$passed passed, $failed failed"
 exit $status

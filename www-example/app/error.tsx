@@ -8,7 +8,12 @@ export default function AppError({ error, reset }: { error: Error & { digest?: s
     <main role="alert" data-testid="app-error">
       <h1>Something went wrong</h1>
       <p>The page could not be shown. Try again; if it keeps failing, tell the team{error.digest ? ` (reference ${error.digest})` : ''}.</p>
-      <p><button type="button" onClick={reset}>Try again</button> · <Link href="/staff/roster">Back to the roster</Link></p>
+      <p>
+        <button type="button" onClick={reset}>
+          Try again
+        </button>{' '}
+        · <Link href="/staff/roster">Back to the roster</Link>
+      </p>
     </main>
   );
 }

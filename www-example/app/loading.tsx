@@ -2,7 +2,9 @@
 export default function Loading() {
   return (
     <main aria-busy="true" data-testid="loading">
-      <p className="muted" role="status">Loading…</p>
+      <p className="muted" role="status">
+        Loading…
+      </p>
     </main>
   );
 }

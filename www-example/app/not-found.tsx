@@ -7,7 +7,9 @@ export default function NotFound() {
   return (
     <main data-testid="not-found">
       <h1>Page not found</h1>
-      <p>There is no page at this address. <Link href="/staff/roster">Go to the roster</Link>.</p>
+      <p>
+        There is no page at this address. <Link href="/staff/roster">Go to the roster</Link>.
+      </p>
     </main>
   );
 }

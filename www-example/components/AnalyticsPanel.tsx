@@ -13,7 +13,7 @@ const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n
 
 /** Where the userId came from, in staff words. */
 const SOURCE_WORDS: Record<string, string> = {
-  platform: "stored for this platform",
+  platform: 'stored for this platform',
   legacy: 'a legacy id from before platforms were split',
   none: 'none',
 };
@@ -23,20 +23,34 @@ const REFUSED_WORDS: Record<string, string> = {
   'unknown-platform': 'its platform is not known',
 };
 
-export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: Influencer; onClose: () => void; onNotes: (id: number, notes: string) => void }) {
+export function AnalyticsPanel({
+  influencer,
+  onClose,
+  onNotes,
+}: {
+  influencer: Influencer;
+  onClose: () => void;
+  onNotes: (id: number, notes: string) => void;
+}) {
   const [platform, setPlatform] = useState(influencer.platforms[0]?.platform ?? 'instagram');
   const s = useRosterInfluencerAnalytics(influencer, platform, onNotes);
   const [gate, setGate] = useState<GateStats | null>(null);
   const { gate: gateOptions } = useBrowserConfig();
   useEffect(() => (gateEnabled() ? panelGate(gateOptions).onChange(setGate) : undefined), [gateOptions]);
-  const waiting = gate && (gate.queued > 0 || gate.pausedUntil)
-    ? ` (requests queued: ${gate.queued}${gate.pausedUntil ? `; Modash asked us to wait ${secondsLeft(gate.pausedUntil)} s` : ''})`
-    : '';
+  const waiting =
+    gate && (gate.queued > 0 || gate.pausedUntil)
+      ? ` (requests queued: ${gate.queued}${gate.pausedUntil ? `; Modash asked us to wait ${secondsLeft(gate.pausedUntil)} s` : ''})`
+      : '';
   // Focus moves into the panel when it opens (and when another influencer is shown in it); Esc closes it.
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => { heading.current?.focus(); }, [influencer.id]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves into the panel each time it shows another influencer
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(); };
+    heading.current?.focus();
+  }, [influencer.id]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, [onClose]);
@@ -44,47 +58,103 @@ export function AnalyticsPanel({ influencer, onClose, onNotes }: { influencer: I
   return (
     <aside className="panel" data-testid="panel" role="dialog" aria-modal="false" aria-labelledby="panel-title">
       <header>
-        <h2 id="panel-title" ref={heading} tabIndex={-1}>{influencer.name}</h2>
-        <button type="button" data-testid="panel-close" onClick={onClose} aria-label={`Close the analytics of ${influencer.name}`}>×</button>
+        <h2 id="panel-title" ref={heading} tabIndex={-1}>
+          {influencer.name}
+        </h2>
+        <button type="button" data-testid="panel-close" onClick={onClose} aria-label={`Close the analytics of ${influencer.name}`}>
+          ×
+        </button>
       </header>
+      {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons; a fieldset would add a legend and a border for no reader's gain */}
       <div className="switcher" role="group" aria-label="Platform">
         {influencer.platforms.map((p) => (
-          <button key={p.platform} type="button" data-testid={`switch-${p.platform}`} className={p.platform === platform ? 'on' : ''} aria-pressed={p.platform === platform}
-            onClick={() => setPlatform(p.platform)}>
+          <button
+            key={p.platform}
+            type="button"
+            data-testid={`switch-${p.platform}`}
+            className={p.platform === platform ? 'on' : ''}
+            aria-pressed={p.platform === platform}
+            onClick={() => setPlatform(p.platform)}
+          >
             {p.platform} <small>@{p.username}</small>
           </button>
         ))}
       </div>
       {s.resolution && (
         <p className="muted" data-testid="panel-userid">
-          userId: {s.resolution.userId ?? 'none stored'}{s.resolution.userId !== null && <> ({SOURCE_WORDS[s.resolution.source] ?? s.resolution.source})</>}
-          {s.resolution.rejectedLegacy && <> · the legacy id {s.resolution.rejectedLegacy.userId} is not used: {REFUSED_WORDS[s.resolution.rejectedLegacy.reason] ?? 'it does not apply here'}</>}
+          userId: {s.resolution.userId ?? 'none stored'}
+          {s.resolution.userId !== null && <> ({SOURCE_WORDS[s.resolution.source] ?? s.resolution.source})</>}
+          {s.resolution.rejectedLegacy && (
+            <>
+              {' '}
+              · the legacy id {s.resolution.rejectedLegacy.userId} is not used: {REFUSED_WORDS[s.resolution.rejectedLegacy.reason] ?? 'it does not apply here'}
+            </>
+          )}
         </p>
       )}
       <p data-testid={busy ? 'panel-status' : undefined} className={busy ? 'status' : undefined} role="status" aria-live="polite">
-        {s.phase === 'loading' ? (s.progress ?? `Loading analytics…${waiting}`) : s.phase === 'ready' && s.refreshing ? (s.progress ?? `Refreshing from Modash…${waiting}`) : ''}
+        {s.phase === 'loading'
+          ? (s.progress ?? `Loading analytics…${waiting}`)
+          : s.phase === 'ready' && s.refreshing
+            ? (s.progress ?? `Refreshing from Modash…${waiting}`)
+            : ''}
       </p>
-      {s.phase === 'error' && s.error && <p data-testid="panel-error" role="alert" className={`error ${s.error.kind}`}>{s.error.message}</p>}
-      {s.phase === 'ready' && s.error && <p data-testid="panel-refresh-error" role="alert" className={`error ${s.error.kind}`}>Could not refresh: {s.error.message} Showing the last known analytics.</p>}
-      {s.error?.kind === 'session' && <p><a href={`/login?next=${encodeURIComponent('/staff/roster')}`} data-testid="panel-sign-in">Sign in again</a></p>}
-      {s.error?.kind === 'gone' && <button type="button" data-testid="panel-try-again" onClick={s.retryNow}>Try again now (asks Modash, may spend a credit)</button>}
+      {s.phase === 'error' && s.error && (
+        <p data-testid="panel-error" role="alert" className={`error ${s.error.kind}`}>
+          {s.error.message}
+        </p>
+      )}
+      {s.phase === 'ready' && s.error && (
+        <p data-testid="panel-refresh-error" role="alert" className={`error ${s.error.kind}`}>
+          Could not refresh: {s.error.message} Showing the last known analytics.
+        </p>
+      )}
+      {s.error?.kind === 'session' && (
+        <p>
+          <a href={`/login?next=${encodeURIComponent('/staff/roster')}`} data-testid="panel-sign-in">
+            Sign in again
+          </a>
+        </p>
+      )}
+      {s.error?.kind === 'gone' && (
+        <button type="button" data-testid="panel-try-again" onClick={s.retryNow}>
+          Try again now (asks Modash, may spend a credit)
+        </button>
+      )}
       {s.error && s.error.kind !== 'gone' && s.error.kind !== 'session' && s.error.kind !== 'notes' && s.error.kind !== 'budget' && (
-        <button type="button" data-testid="panel-retry" onClick={s.retryNow}>Try again</button>
+        <button type="button" data-testid="panel-retry" onClick={s.retryNow}>
+          Try again
+        </button>
       )}
       {s.phase === 'ready' && !s.refreshing && !s.error && (
-        <button type="button" data-testid="panel-refresh-now" onClick={s.retryNow}>Refresh now (asks Modash, spends a credit)</button>
+        <button type="button" data-testid="panel-refresh-now" onClick={s.retryNow}>
+          Refresh now (asks Modash, spends a credit)
+        </button>
       )}
       {s.phase === 'ready' && s.metrics && (
         <div data-testid="panel-metrics" data-stale={s.stale} className={s.stale ? 'is-stale' : undefined}>
           <dl>
-            <dt>Followers</dt><dd data-testid="m-followers">{fmt(s.metrics.followers)}</dd>
-            <dt>Engagement rate</dt><dd>{fmt(s.metrics.engagementRate, true)}</dd>
-            <dt>Avg views</dt><dd>{fmt(s.metrics.avgViews)}</dd>
-            <dt>Posts</dt><dd>{s.metrics.posts ?? '—'}</dd>
+            <dt>Followers</dt>
+            <dd data-testid="m-followers">{fmt(s.metrics.followers)}</dd>
+            <dt>Engagement rate</dt>
+            <dd>{fmt(s.metrics.engagementRate, true)}</dd>
+            <dt>Avg views</dt>
+            <dd>{fmt(s.metrics.avgViews)}</dd>
+            <dt>Posts</dt>
+            <dd>{s.metrics.posts ?? '—'}</dd>
           </dl>
           <p className="muted" data-testid="panel-source">
-            {s.source === 'cache' ? 'From the cache' : s.source === 'notes' ? 'From notes' : 'Fetched from Modash'} · refreshed {s.ageLabel ?? 'at an unknown time'}
-            {s.stale && <> · <span className="stale" data-testid="panel-stale">older than the TTL</span></>}
+            {s.source === 'cache' ? 'From the cache' : s.source === 'notes' ? 'From notes' : 'Fetched from Modash'} · refreshed{' '}
+            {s.ageLabel ?? 'at an unknown time'}
+            {s.stale && (
+              <>
+                {' '}
+                ·{' '}
+                <span className="stale" data-testid="panel-stale">
+                  older than the TTL
+                </span>
+              </>
+            )}
           </p>
         </div>
       )}

@@ -14,8 +14,20 @@ import type { BatchView } from '@/lib/api-types';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 import { useStaff } from './StaffContext';
 
-interface Job { id: number; platform: string; name: string }
-interface Estimate { jobs: Job[]; skipped: number; reports: number; lookups: number; seconds: number; creditsLeft: number | null; modashCredits: number | null }
+interface Job {
+  id: number;
+  platform: string;
+  name: string;
+}
+interface Estimate {
+  jobs: Job[];
+  skipped: number;
+  reports: number;
+  lookups: number;
+  seconds: number;
+  creditsLeft: number | null;
+  modashCredits: number | null;
+}
 type Batch = BatchView;
 
 /** The rows of `ids` not in `have`, fetched 200 at a time (a selection across pages). */
@@ -54,16 +66,30 @@ function useBatches(onChange: () => void) {
       timer = setTimeout(tick, active ? 1500 : 10_000);
     };
     void tick();
-    const onVisible = () => { if (document.visibilityState === 'visible') void load(); };
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void load();
+    };
     document.addEventListener('visibilitychange', onVisible);
     window.addEventListener('focus', onVisible);
-    return () => { if (timer) clearTimeout(timer); document.removeEventListener('visibilitychange', onVisible); window.removeEventListener('focus', onVisible); };
+    return () => {
+      if (timer) clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+    };
   }, [load, active]);
   return { batches: batches ?? [], setBatches: (f: (list: Batch[]) => Batch[]) => setBatches((list) => f(list ?? [])), load };
 }
 
-export function BulkRefresh({ rows, selected, onSelect, matching, onRefreshed }: {
-  rows: Influencer[]; selected: Set<number>; onSelect: (ids: Set<number>) => void;
+export function BulkRefresh({
+  rows,
+  selected,
+  onSelect,
+  matching,
+  onRefreshed,
+}: {
+  rows: Influencer[];
+  selected: Set<number>;
+  onSelect: (ids: Set<number>) => void;
   /** The view's query string (for "select all that match") and how many it selects. */
   matching: { query: string; total: number };
   /** A batch refreshed rows: the page's rows are read again. */
@@ -80,12 +106,18 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onRefreshed }:
   // The batch this tab started (kept for a reload of the tab): the one its progress line follows.
   // -1 while a start is on its way; null: the newest batch the staff member started.
   const [followed, setFollowed] = useState<number | null>(null);
-  useEffect(() => { const v = Number(sessionStorage.getItem('modash-batch')); if (v > 0) setFollowed(v); }, []);
+  useEffect(() => {
+    const v = Number(sessionStorage.getItem('modash-batch'));
+    if (v > 0) setFollowed(v);
+  }, []);
 
   async function selectAll() {
     setProblem(null);
     const res = await fetch(`/api/roster/ids?${matching.query}`).catch(() => null);
-    if (!res?.ok) { setProblem('Could not select the matching influencers; try again.'); return; }
+    if (!res?.ok) {
+      setProblem('Could not select the matching influencers; try again.');
+      return;
+    }
     onSelect(new Set((await res.json()).ids as number[]));
   }
 
@@ -95,20 +127,31 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onRefreshed }:
     setNotice(null);
     try {
       const target = only ? await rowsOf([...new Set(only.map((j) => j.id))], rows) : selected.size ? await rowsOf([...selected], rows) : rows;
-      const badges = analyticsProgressBatch(target.map((r) => ({ notes: r.notes, platforms: r.platforms.map((x) => x.platform) })), { ttl: config.ttl, useCase: 'bulkRefresh' });
-      let stale: Job[] = target.flatMap((r, k) => badges[k].problem ? [] : badges[k].platforms.filter((x) => !x.fresh && !x.problem).map((x) => ({ id: r.id, platform: x.platform, name: r.name })));
+      const badges = analyticsProgressBatch(
+        target.map((r) => ({ notes: r.notes, platforms: r.platforms.map((x) => x.platform) })),
+        { ttl: config.ttl, useCase: 'bulkRefresh' },
+      );
+      let stale: Job[] = target.flatMap((r, k) =>
+        badges[k].problem ? [] : badges[k].platforms.filter((x) => !x.fresh && !x.problem).map((x) => ({ id: r.id, platform: x.platform, name: r.name })),
+      );
       if (only) stale = stale.filter((j) => only.some((o) => o.id === j.id && o.platform === j.platform));
       // Accounts Modash said it has nothing for, or is preparing, are not paid for again.
       const said = (j: Job) => target.find((r) => r.id === j.id)?.platforms.find((x) => x.platform === j.platform);
       const jobs = stale.filter((j) => !said(j)?.modashGone && !said(j)?.modashPending);
       const byId = new Map(target.map((r) => [r.id, r]));
       const lookups = jobs.filter((j) => resolveUserId(byId.get(j.id)?.notes ?? null, j.platform).userId === null).length;
-      const status = await fetch('/api/modash/status').then((r) => (r.ok ? r.json() : null)).catch(() => null);
+      const status = await fetch('/api/modash/status')
+        .then((r) => (r.ok ? r.json() : null))
+        .catch(() => null);
       const { reportsPerSecond, lookupsPerSecond } = config.teamPace;
       setEstimate({
-        jobs, skipped: stale.length - jobs.length, reports: jobs.length, lookups,
+        jobs,
+        skipped: stale.length - jobs.length,
+        reports: jobs.length,
+        lookups,
         seconds: Math.ceil(Math.max(jobs.length / reportsPerSecond, lookups / lookupsPerSecond)),
-        creditsLeft: status?.credits?.remaining ?? null, modashCredits: status?.account?.credits ?? null,
+        creditsLeft: status?.credits?.remaining ?? null,
+        modashCredits: status?.account?.credits ?? null,
       });
     } catch (e) {
       setProblem((e as Error).message);
@@ -119,21 +162,30 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onRefreshed }:
     setEstimate(null);
     setFollowed(-1);
     const res = await fetch('/api/roster/batches', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ items: e.jobs.map((j) => ({ id: j.id, platform: j.platform })) }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ items: e.jobs.map((j) => ({ id: j.id, platform: j.platform })) }),
     }).catch(() => null);
     const body = await res?.json().catch(() => null);
-    if (!res?.ok || !body) { setFollowed(null); setProblem(body?.error ?? 'The batch could not be started; nothing was queued. Try again.'); return; }
+    if (!res?.ok || !body) {
+      setFollowed(null);
+      setProblem(body?.error ?? 'The batch could not be started; nothing was queued. Try again.');
+      return;
+    }
     const batch = body.batch as Batch;
     setBatches((list) => [batch, ...list.filter((b) => b.id !== batch.id)]);
     setFollowed(batch.id);
     sessionStorage.setItem('modash-batch', String(batch.id));
     setSkipped({ batch: batch.id, n: e.skipped });
-    if (body.alreadyQueued) setNotice(`${body.alreadyQueued} of ${e.jobs.length} were queued already (by a colleague, a panel or the background refresher): not added twice.`);
+    if (body.alreadyQueued)
+      setNotice(`${body.alreadyQueued} of ${e.jobs.length} were queued already (by a colleague, a panel or the background refresher): not added twice.`);
     await load();
   }
 
   async function act(id: number, what: 'cancel' | 'dismiss') {
-    const res = await fetch(`/api/roster/batches/${id}/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).catch(() => null);
+    const res = await fetch(`/api/roster/batches/${id}/${what}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).catch(
+      () => null,
+    );
     if (!res?.ok) setProblem((await res?.json().catch(() => null))?.error ?? 'The server could not be reached; try again.');
     await load();
   }
@@ -144,34 +196,83 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onRefreshed }:
     <div className="bulk">
       <p className="selection" data-testid="selection" data-selected={selected.size}>
         {selected.size ? `${selected.size} selected` : 'None selected: the page'}
-        {matching.total > 0 && <> · <button type="button" data-testid="select-all-matching" onClick={selectAll}>Select all {matching.total} that match</button></>}
-        {selected.size > 0 && <> · <button type="button" data-testid="select-none" onClick={() => onSelect(new Set())}>Clear the selection</button></>}
+        {matching.total > 0 && (
+          <>
+            {' '}
+            ·{' '}
+            <button type="button" data-testid="select-all-matching" onClick={selectAll}>
+              Select all {matching.total} that match
+            </button>
+          </>
+        )}
+        {selected.size > 0 && (
+          <>
+            {' '}
+            ·{' '}
+            <button type="button" data-testid="select-none" onClick={() => onSelect(new Set())}>
+              Clear the selection
+            </button>
+          </>
+        )}
       </p>
-      {problem && <p className="error" role="alert">{problem}</p>}
-      {notice && <p className="muted" data-testid="bulk-notice">{notice}</p>}
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+      {notice && (
+        <p className="muted" data-testid="bulk-notice">
+          {notice}
+        </p>
+      )}
       <button type="button" data-testid="bulk-refresh" disabled={estimate !== null} onClick={() => prepare()}>
         Refresh stale {selected.size ? `(${selected.size} selected)` : '(this page)'}
       </button>
       {estimate && (
-        <div className="estimate" role="dialog" aria-modal="false" aria-labelledby="estimate-title" data-testid="bulk-estimate"
-          data-reports={estimate.reports} data-lookups={estimate.lookups} data-skipped={estimate.skipped}>
-          <p id="estimate-title"><strong>This buys {estimate.reports} report{estimate.reports === 1 ? '' : 's'}</strong>
+        <div
+          className="estimate"
+          role="dialog"
+          aria-modal="false"
+          aria-labelledby="estimate-title"
+          data-testid="bulk-estimate"
+          data-reports={estimate.reports}
+          data-lookups={estimate.lookups}
+          data-skipped={estimate.skipped}
+        >
+          <p id="estimate-title">
+            <strong>
+              This buys {estimate.reports} report{estimate.reports === 1 ? '' : 's'}
+            </strong>
             {estimate.lookups ? ` and ${estimate.lookups} username lookup${estimate.lookups === 1 ? '' : 's'}` : ''}
-            {estimate.skipped ? ` (${estimate.skipped} skipped: private, gone or in preparation on Modash)` : ''}.</p>
-          <p className="muted">Credits left today: {estimate.creditsLeft ?? 'no daily budget'} of the team&apos;s budget
-            {estimate.modashCredits !== null ? `, ${estimate.modashCredits.toLocaleString('en')} on the Modash account` : ''}
-            {' '}· about {minutes(estimate.seconds)} at the team&apos;s pace ({config.teamPace.reportsPerSecond} reports a second).
-            {' '}It runs on the server: you can leave the page.</p>
-          <button type="button" data-testid="bulk-start" onClick={() => start(estimate)}>Start</button>
-          {' '}<button type="button" data-testid="bulk-dismiss" onClick={() => setEstimate(null)}>Cancel</button>
+            {estimate.skipped ? ` (${estimate.skipped} skipped: private, gone or in preparation on Modash)` : ''}.
+          </p>
+          <p className="muted">
+            Credits left today: {estimate.creditsLeft ?? 'no daily budget'} of the team&apos;s budget
+            {estimate.modashCredits !== null ? `, ${estimate.modashCredits.toLocaleString('en')} on the Modash account` : ''} · about{' '}
+            {minutes(estimate.seconds)} at the team&apos;s pace ({config.teamPace.reportsPerSecond} reports a second). It runs on the server: you can leave the
+            page.
+          </p>
+          <button type="button" data-testid="bulk-start" onClick={() => start(estimate)}>
+            Start
+          </button>{' '}
+          <button type="button" data-testid="bulk-dismiss" onClick={() => setEstimate(null)}>
+            Cancel
+          </button>
         </div>
       )}
       {batches.length > 0 && (
         <ul className="batches" aria-label="Bulk refreshes of the team">
           {batches.map((b) => (
-            <BatchLine key={b.id} b={b} mine={b === mine} who={b.startedBy === me.email ? 'You' : b.startedBy}
-              skipped={skipped?.batch === b.id ? skipped.n : 0} onCancel={() => act(b.id, 'cancel')} onDismiss={() => act(b.id, 'dismiss')}
-              onRetry={(failures) => prepare(failures)} />
+            <BatchLine
+              key={b.id}
+              b={b}
+              mine={b === mine}
+              who={b.startedBy === me.email ? 'You' : b.startedBy}
+              skipped={skipped?.batch === b.id ? skipped.n : 0}
+              onCancel={() => act(b.id, 'cancel')}
+              onDismiss={() => act(b.id, 'dismiss')}
+              onRetry={(failures) => prepare(failures)}
+            />
           ))}
         </ul>
       )}
@@ -179,36 +280,89 @@ export function BulkRefresh({ rows, selected, onSelect, matching, onRefreshed }:
   );
 }
 
-function BatchLine({ b, mine, who, skipped, onCancel, onDismiss, onRetry }: {
-  b: Batch; mine: boolean; who: string; skipped: number; onCancel: () => void; onDismiss: () => void; onRetry: (failures: Job[]) => void;
+function BatchLine({
+  b,
+  mine,
+  who,
+  skipped,
+  onCancel,
+  onDismiss,
+  onRetry,
+}: {
+  b: Batch;
+  mine: boolean;
+  who: string;
+  skipped: number;
+  onCancel: () => void;
+  onDismiss: () => void;
+  onRetry: (failures: Job[]) => void;
 }) {
   // The testids of the batch this staff member follows are the ones the page's tests read.
   const t = (name: string) => (mine ? `bulk-${name}` : `team-batch-${name}`);
   const settled = b.done + b.failed + b.cancelled + b.preparing;
   const budgetSpent = b.waitingCode === 'BUDGET_EXHAUSTED' || b.failures.some((f) => f.code === 'BUDGET_EXHAUSTED');
   return (
-    <li className="batch" data-testid={mine ? 'bulk-progress' : 'team-batch'} data-batch-id={b.id} role="status" aria-live="polite"
-      data-done={b.done} data-total={b.total} data-failed={b.failed} data-cancelled={b.cancelled} data-preparing={b.preparing} data-skipped={skipped}
-      data-left={b.left} data-running={String(b.active)} data-budget-spent={String(budgetSpent)} data-already-queued={b.alreadyQueued}>
+    <li
+      className="batch"
+      data-testid={mine ? 'bulk-progress' : 'team-batch'}
+      data-batch-id={b.id}
+      role="status"
+      aria-live="polite"
+      data-done={b.done}
+      data-total={b.total}
+      data-failed={b.failed}
+      data-cancelled={b.cancelled}
+      data-preparing={b.preparing}
+      data-skipped={skipped}
+      data-left={b.left}
+      data-running={String(b.active)}
+      data-budget-spent={String(budgetSpent)}
+      data-already-queued={b.alreadyQueued}
+    >
       <span className="bulk-progress">
         <strong>{who}</strong>&nbsp;({new Date(b.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}):
-        <progress max={b.total || 1} value={settled} aria-label={`Bulk refresh by ${who}`} />
-        {' '}{b.done}/{b.total} refreshed
-        {b.failed ? `, ${b.failed} failed` : ''}{b.preparing ? `, ${b.preparing} in preparation on Modash (fetched again later)` : ''}
+        <progress max={b.total || 1} value={settled} aria-label={`Bulk refresh by ${who}`} /> {b.done}/{b.total} refreshed
+        {b.failed ? `, ${b.failed} failed` : ''}
+        {b.preparing ? `, ${b.preparing} in preparation on Modash (fetched again later)` : ''}
         {b.cancelled ? `, ${b.cancelled} cancelled` : ''}
         {b.active ? `, ${b.left} left (about ${minutes(b.secondsLeft)})` : b.cancelledBy ? ` · cancelled by ${b.cancelledBy}` : ' · finished'}
         {skipped ? ` · ${skipped} skipped (private, gone or in preparation on Modash)` : ''}
         {b.alreadyQueued ? ` · ${b.alreadyQueued} already queued, not added twice` : ''}
       </span>
-      {b.active && b.waiting && <span className="muted" data-testid={t('waiting')}> · {b.waiting}</span>}
-      {b.active && b.queued > 0 && <button type="button" data-testid={t('cancel')} onClick={onCancel}>Cancel</button>}
-      {!b.active && <button type="button" data-testid={t('dismiss-batch')} onClick={onDismiss}>Dismiss</button>}
+      {b.active && b.waiting && (
+        <span className="muted" data-testid={t('waiting')}>
+          {' '}
+          · {b.waiting}
+        </span>
+      )}
+      {b.active && b.queued > 0 && (
+        <button type="button" data-testid={t('cancel')} onClick={onCancel}>
+          Cancel
+        </button>
+      )}
+      {!b.active && (
+        <button type="button" data-testid={t('dismiss-batch')} onClick={onDismiss}>
+          Dismiss
+        </button>
+      )}
       {b.failures.length > 0 && (
         <div data-testid={t('failures-box')}>
           <ul className="bulk-failures" data-testid={t('failures')} aria-label="Rows that failed">
-            {b.failures.map((f) => <li key={`${f.id}-${f.platform}`} data-testid={`${t('failure')}-${f.id}-${f.platform}`}>{f.name} ({f.platform}): {f.message}</li>)}
+            {b.failures.map((f) => (
+              <li key={`${f.id}-${f.platform}`} data-testid={`${t('failure')}-${f.id}-${f.platform}`}>
+                {f.name} ({f.platform}): {f.message}
+              </li>
+            ))}
           </ul>
-          {!b.active && <button type="button" data-testid={t('retry-failed')} onClick={() => onRetry(b.failures.map((f) => ({ id: f.id, platform: f.platform, name: f.name })))}>Retry the {b.failures.length} failed</button>}
+          {!b.active && (
+            <button
+              type="button"
+              data-testid={t('retry-failed')}
+              onClick={() => onRetry(b.failures.map((f) => ({ id: f.id, platform: f.platform, name: f.name })))}
+            >
+              Retry the {b.failures.length} failed
+            </button>
+          )}
         </div>
       )}
     </li>

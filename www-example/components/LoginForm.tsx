@@ -10,7 +10,8 @@ export function LoginForm({ next }: { next: string }) {
     setBusy(true);
     setError(null);
     const res = await fetch('/api/auth/login', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ email: form.get('email'), password: form.get('password') }),
     }).catch(() => null);
     if (res?.ok) {
@@ -23,10 +24,20 @@ export function LoginForm({ next }: { next: string }) {
   }
   return (
     <form onSubmit={submit} data-testid="login-form">
-      <label>Email <input name="email" type="email" autoComplete="username" required data-testid="login-email" /></label>
-      <label>Password <input name="password" type="password" autoComplete="current-password" required data-testid="login-password" /></label>
-      <button type="submit" disabled={busy} data-testid="login-submit">{busy ? 'Signing in…' : 'Sign in'}</button>
-      {error && <p className="error" role="alert" data-testid="login-error">{error}</p>}
+      <label>
+        Email <input name="email" type="email" autoComplete="username" required data-testid="login-email" />
+      </label>
+      <label>
+        Password <input name="password" type="password" autoComplete="current-password" required data-testid="login-password" />
+      </label>
+      <button type="submit" disabled={busy} data-testid="login-submit">
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+      {error && (
+        <p className="error" role="alert" data-testid="login-error">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -15,9 +15,22 @@ import { ModashStatus } from './ModashStatus';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 import { PAGE_SIZE, SORT_LABELS, STATE_LABELS } from '@/lib/roster-view';
 
-interface Page { total: number; page: number; pages: number; pageSize: number; rows: Influencer[] }
+interface Page {
+  total: number;
+  page: number;
+  pages: number;
+  pageSize: number;
+  rows: Influencer[];
+}
 /** The view the URL says (lib/server/roster.ts RosterView). */
-export interface View { page: number; pageSize: number; q?: string; state?: string; platform?: string; sort?: string }
+export interface View {
+  page: number;
+  pageSize: number;
+  q?: string;
+  state?: string;
+  platform?: string;
+  sort?: string;
+}
 
 const STATE_WORDS: [string, string][] = [['', 'any state'], ...Object.entries(STATE_LABELS)];
 const SORT_WORDS: [string, string][] = [['', 'roster order'], ...Object.entries(SORT_LABELS)];
@@ -57,10 +70,14 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
   // Badges depend on the browser's clock: computed once mounted (the server's HTML has the rows,
   // not the badges), so a badge on screen also means the page is interactive.
   const [now, setNow] = useState<number | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the clock is read again whenever another page is on screen
   useEffect(() => setNow(Date.now()), [page]);
   const badges = useMemo(() => {
     if (now === null) return [];
-    return analyticsProgressBatch(page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })), { ttl, now });
+    return analyticsProgressBatch(
+      page.rows.map((r) => ({ notes: r.notes, platforms: r.platforms.map((p) => p.platform) })),
+      { ttl, now },
+    );
   }, [page, now, ttl]);
 
   const onNotes = useCallback((id: number, notes: string) => {
@@ -76,33 +93,83 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
   return (
     <main className={open ? 'with-panel' : undefined}>
       <h1>Roster</h1>
-      <form className="view" role="search" data-testid="roster-view" onSubmit={(e) => { e.preventDefault(); go({ ...view, q: q.trim() || undefined, page: 1 }); }}>
-        <label>Find <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or handle" data-testid="view-q" /></label>
-        <label>State <select value={view.state ?? ''} data-testid="view-state" onChange={(e) => go({ ...view, state: e.target.value || undefined, page: 1 })}>
-          {STATE_WORDS.map(([v, w]) => <option key={v} value={v}>{w}</option>)}
-        </select></label>
-        <label>Platform <select value={view.platform ?? ''} data-testid="view-platform" onChange={(e) => go({ ...view, platform: e.target.value || undefined, page: 1 })}>
-          <option value="">any platform</option>
-          {knownPlatforms().map((p) => <option key={p} value={p}>{p}</option>)}
-        </select></label>
-        <label>Sort by <select value={view.sort ?? ''} data-testid="view-sort" onChange={(e) => go({ ...view, sort: e.target.value || undefined, page: 1 })}>
-          {SORT_WORDS.map(([v, w]) => <option key={v} value={v}>{w}</option>)}
-        </select></label>
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> around a form is not yet in every browser the staff use; role=search on the form is its documented equivalent */}
+      <form
+        className="view"
+        role="search"
+        data-testid="roster-view"
+        onSubmit={(e) => {
+          e.preventDefault();
+          go({ ...view, q: q.trim() || undefined, page: 1 });
+        }}
+      >
+        <label>
+          Find <input type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="name or handle" data-testid="view-q" />
+        </label>
+        <label>
+          State{' '}
+          <select value={view.state ?? ''} data-testid="view-state" onChange={(e) => go({ ...view, state: e.target.value || undefined, page: 1 })}>
+            {STATE_WORDS.map(([v, w]) => (
+              <option key={v} value={v}>
+                {w}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Platform{' '}
+          <select value={view.platform ?? ''} data-testid="view-platform" onChange={(e) => go({ ...view, platform: e.target.value || undefined, page: 1 })}>
+            <option value="">any platform</option>
+            {knownPlatforms().map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Sort by{' '}
+          <select value={view.sort ?? ''} data-testid="view-sort" onChange={(e) => go({ ...view, sort: e.target.value || undefined, page: 1 })}>
+            {SORT_WORDS.map(([v, w]) => (
+              <option key={v} value={v}>
+                {w}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit">Find</button>
       </form>
       <p className="muted" role="status" data-testid="roster-count">
-        {page.total} influencer{page.total === 1 ? '' : 's'}{view.q || view.state || view.platform ? ' match' : ''} · page {page.page} of {page.pages}
+        {page.total} influencer{page.total === 1 ? '' : 's'}
+        {view.q || view.state || view.platform ? ' match' : ''} · page {page.page} of {page.pages}
         {pending && <span data-testid="roster-loading"> · loading…</span>}
       </p>
       <ModashStatus />
-      <BulkRefresh rows={page.rows} selected={selected} onSelect={setSelected} onRefreshed={refreshRows}
-        matching={{ query: viewHref({ ...view, page: 1, pageSize: PAGE_SIZE, sort: undefined }).split('?')[1] ?? '', total: page.total }} />
+      <BulkRefresh
+        rows={page.rows}
+        selected={selected}
+        onSelect={setSelected}
+        onRefreshed={refreshRows}
+        matching={{ query: viewHref({ ...view, page: 1, pageSize: PAGE_SIZE, sort: undefined }).split('?')[1] ?? '', total: page.total }}
+      />
       <table>
         <caption className="legend-text" data-testid="badge-legend">
           Analytics: platforms with fresh analytics / platforms listed (green: all, yellow: some, grey: none; <strong>!</strong> the notes are unreadable).
           Beside it, what Modash said of an account (private, removed, report in preparation).
         </caption>
-        <thead><tr><th><span className="sr-only">Select</span></th><th>Influencer</th><th>Platforms</th><th>Analytics</th><th><span className="sr-only">Open</span></th></tr></thead>
+        <thead>
+          <tr>
+            <th>
+              <span className="sr-only">Select</span>
+            </th>
+            <th>Influencer</th>
+            <th>Platforms</th>
+            <th>Analytics</th>
+            <th>
+              <span className="sr-only">Open</span>
+            </th>
+          </tr>
+        </thead>
         <tbody>
           {page.rows.map((r, k) => {
             const b = badges[k];
@@ -110,8 +177,20 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
             return (
               <tr key={r.id} data-testid={`row-${r.id}`}>
                 <td>
-                  <input type="checkbox" data-testid={`select-${r.id}`} aria-label={`Select ${r.name}`} checked={selected.has(r.id)}
-                    onChange={(e) => setSelected((s) => { const n = new Set(s); if (e.target.checked) n.add(r.id); else n.delete(r.id); return n; })} />
+                  <input
+                    type="checkbox"
+                    data-testid={`select-${r.id}`}
+                    aria-label={`Select ${r.name}`}
+                    checked={selected.has(r.id)}
+                    onChange={(e) =>
+                      setSelected((s) => {
+                        const n = new Set(s);
+                        if (e.target.checked) n.add(r.id);
+                        else n.delete(r.id);
+                        return n;
+                      })
+                    }
+                  />
                 </td>
                 <td>{r.name}</td>
                 <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
@@ -122,29 +201,85 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
                     </span>
                   )}
                   {b && <span className="sr-only">{b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}</span>}
-                  {r.platforms.filter((p) => p.modashGone).map((p) => (
-                    <span key={p.platform} className="modash-gone" data-testid={`gone-${r.id}-${p.platform}`} title={`${p.modashGone!.sentence} (Modash said so on ${p.modashGone!.at.slice(0, 10)})`}>
-                      {' '}{p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
-                    </span>
-                  ))}
-                  {r.platforms.filter((p) => p.modashPending).map((p) => (
-                    <span key={p.platform} className="modash-gone" data-testid={`pending-${r.id}-${p.platform}`}
-                      title={p.modashPending!.retryAt ? `Modash is preparing this report; the server fetches it again at ${new Date(p.modashPending!.retryAt).toISOString().slice(11, 16)} UTC` : 'Modash is still preparing this report; try again later'}>
-                      {' '}{p.platform}: report in preparation
-                    </span>
-                  ))}
+                  {r.platforms
+                    .filter((p) => p.modashGone)
+                    .map((p) => (
+                      <span
+                        key={p.platform}
+                        className="modash-gone"
+                        data-testid={`gone-${r.id}-${p.platform}`}
+                        title={`${p.modashGone!.sentence} (Modash said so on ${p.modashGone!.at.slice(0, 10)})`}
+                      >
+                        {' '}
+                        {p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
+                      </span>
+                    ))}
+                  {r.platforms
+                    .filter((p) => p.modashPending)
+                    .map((p) => (
+                      <span
+                        key={p.platform}
+                        className="modash-gone"
+                        data-testid={`pending-${r.id}-${p.platform}`}
+                        title={
+                          p.modashPending!.retryAt
+                            ? `Modash is preparing this report; the server fetches it again at ${new Date(p.modashPending!.retryAt).toISOString().slice(11, 16)} UTC`
+                            : 'Modash is still preparing this report; try again later'
+                        }
+                      >
+                        {' '}
+                        {p.platform}: report in preparation
+                      </span>
+                    ))}
                 </td>
-                <td><button type="button" data-testid={`open-${r.id}`} aria-label={`Analytics for ${r.name}`} aria-expanded={openId === r.id}
-                  onClick={(e) => { opener.current = e.currentTarget; setOpenId(r.id); }}>Analytics</button></td>
+                <td>
+                  <button
+                    type="button"
+                    data-testid={`open-${r.id}`}
+                    aria-label={`Analytics for ${r.name}`}
+                    aria-expanded={openId === r.id}
+                    onClick={(e) => {
+                      opener.current = e.currentTarget;
+                      setOpenId(r.id);
+                    }}
+                  >
+                    Analytics
+                  </button>
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
       <nav className="pager" aria-label="Pages">
-        {page.page > 1 ? <Link href={viewHref({ ...view, page: page.page - 1 })} data-testid="prev" onClick={(e) => { e.preventDefault(); go({ ...view, page: page.page - 1 }); }}>← Previous</Link> : <span className="muted">← Previous</span>}
-        {' '}
-        {page.page < page.pages ? <Link href={viewHref({ ...view, page: page.page + 1 })} data-testid="next" onClick={(e) => { e.preventDefault(); go({ ...view, page: page.page + 1 }); }}>Next →</Link> : <span className="muted">Next →</span>}
+        {page.page > 1 ? (
+          <Link
+            href={viewHref({ ...view, page: page.page - 1 })}
+            data-testid="prev"
+            onClick={(e) => {
+              e.preventDefault();
+              go({ ...view, page: page.page - 1 });
+            }}
+          >
+            ← Previous
+          </Link>
+        ) : (
+          <span className="muted">← Previous</span>
+        )}{' '}
+        {page.page < page.pages ? (
+          <Link
+            href={viewHref({ ...view, page: page.page + 1 })}
+            data-testid="next"
+            onClick={(e) => {
+              e.preventDefault();
+              go({ ...view, page: page.page + 1 });
+            }}
+          >
+            Next →
+          </Link>
+        ) : (
+          <span className="muted">Next →</span>
+        )}
       </nav>
       {open && <AnalyticsPanel key={open.id} influencer={open} onClose={closePanel} onNotes={onNotes} />}
     </main>

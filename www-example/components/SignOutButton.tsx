@@ -5,5 +5,9 @@ export function SignOutButton() {
     await fetch('/api/auth/logout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).catch(() => null);
     window.location.assign('/login');
   }
-  return <button onClick={signOut} data-testid="sign-out">Sign out</button>;
+  return (
+    <button type="button" onClick={signOut} data-testid="sign-out">
+      Sign out
+    </button>
+  );
 }

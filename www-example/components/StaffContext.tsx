@@ -3,7 +3,11 @@
 // session), including the rollout group that decides the panel's cache lookup path.
 import { createContext, useContext, type ReactNode } from 'react';
 
-export interface StaffInfo { email: string; name: string; cohort: 'cache' | 'legacy' }
+export interface StaffInfo {
+  email: string;
+  name: string;
+  cohort: 'cache' | 'legacy';
+}
 
 const Ctx = createContext<StaffInfo>({ email: '', name: '', cohort: 'cache' });
 

@@ -14,12 +14,32 @@ import { GONE_LABELS } from '@/lib/modash-gone';
 import { useStaff } from './StaffContext';
 
 /** The panel-open beacon (the metrics page): sent once, when the panel's data is final. */
-function beacon(body: { influencerId: number; platform: string; firstDataMs: number | null; freshDataMs: number | null; source: Source | null; lookup: boolean; outcome: 'fresh' | 'stale' | 'error' }) {
-  void fetch('/api/metrics/panel-open', { method: 'POST', keepalive: true, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).catch(() => {});
+function beacon(body: {
+  influencerId: number;
+  platform: string;
+  firstDataMs: number | null;
+  freshDataMs: number | null;
+  source: Source | null;
+  lookup: boolean;
+  outcome: 'fresh' | 'stale' | 'error';
+}) {
+  void fetch('/api/metrics/panel-open', { method: 'POST', keepalive: true, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).catch(
+    () => {},
+  );
 }
 
 /** `modashGone`: what Modash said lately about an account it has nothing for (private, removed, not found). */
-export interface Influencer { id: number; name: string; notes: string | null; platforms: { platform: string; username: string; modashGone?: { code: string; sentence: string; at: string } | null; modashPending?: { retryAt: number | null; at: string } | null }[] }
+export interface Influencer {
+  id: number;
+  name: string;
+  notes: string | null;
+  platforms: {
+    platform: string;
+    username: string;
+    modashGone?: { code: string; sentence: string; at: string } | null;
+    modashPending?: { retryAt: number | null; at: string } | null;
+  }[];
+}
 /** What the panel shows: the route's figures (lib/api-types.ts). */
 export type Metrics = ProfileSummary;
 export type Source = 'cache' | 'notes' | 'modash';
@@ -39,12 +59,26 @@ export interface AnalyticsState {
   error: { kind: 'rate-limit' | 'budget' | 'not-found' | 'gone' | 'network' | 'notes' | 'session' | 'other'; message: string } | null;
 }
 
-const initial: AnalyticsState = { phase: 'loading', progress: null, metrics: null, source: null, lastRefreshed: null, ageLabel: null, resolution: null, stale: false, refreshing: false, error: null };
+const initial: AnalyticsState = {
+  phase: 'loading',
+  progress: null,
+  metrics: null,
+  source: null,
+  lastRefreshed: null,
+  ageLabel: null,
+  resolution: null,
+  stale: false,
+  refreshing: false,
+  error: null,
+};
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-
-export function useRosterInfluencerAnalytics(influencer: Influencer, platform: string, onNotes: (id: number, notes: string) => void): AnalyticsState & { retryNow: () => void } {
+export function useRosterInfluencerAnalytics(
+  influencer: Influencer,
+  platform: string,
+  onNotes: (id: number, notes: string) => void,
+): AnalyticsState & { retryNow: () => void } {
   const [state, setState] = useState<AnalyticsState>(initial);
   // "Try again now": the next run asks Modash even when it answered lately that it has nothing.
   const [attempt, setAttempt] = useState(0);
@@ -55,6 +89,7 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
   const currentNotes = useEffectEvent(() => influencer.notes);
   const notesWritten = useEffectEvent((id: number, notes: string) => onNotes(id, notes));
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again for another influencer, platform, rollout group, TTL, gate or "Try again now" (attempt); notes and the callback are read through effect events
   useEffect(() => {
     const controller = new AbortController();
     const t0 = performance.now();
@@ -64,21 +99,33 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
     const report = (outcome: 'fresh' | 'stale' | 'error', freshSource: Source | null) => {
       if (controller.signal.aborted) return;
       const now = Math.round(performance.now() - t0);
-      beacon({ influencerId: influencer.id, platform: p, firstDataMs: firstDataMs ?? (outcome === 'fresh' ? now : null), freshDataMs: outcome === 'fresh' ? now : null,
+      beacon({
+        influencerId: influencer.id,
+        platform: p,
+        firstDataMs: firstDataMs ?? (outcome === 'fresh' ? now : null),
+        freshDataMs: outcome === 'fresh' ? now : null,
         // Where the first data came from: stored (cache, notes) means shown at once.
-        source: shownSource ?? freshSource, lookup: lookedUp, outcome });
+        source: shownSource ?? freshSource,
+        lookup: lookedUp,
+        outcome,
+      });
     };
     let resolutionAtStart: string | null = null;
     // Whether this open needed a username lookup (known from the route's answer).
     let lookedUp = false;
     const notes = currentNotes();
-    const set = (s: Partial<AnalyticsState>) => { if (!controller.signal.aborted) setState((prev) => ({ ...prev, ...s })); };
+    const set = (s: Partial<AnalyticsState>) => {
+      if (!controller.signal.aborted) setState((prev) => ({ ...prev, ...s }));
+    };
     setState(initial);
     const resolution = resolveUserId(notes, p);
     resolutionAtStart = resolution.userId;
     set({ resolution });
     if (resolution.problem) {
-      set({ phase: 'error', error: { kind: 'notes', message: 'The notes of this influencer are unreadable (malformed JSON): analytics cannot be shown or stored.' } });
+      set({
+        phase: 'error',
+        error: { kind: 'notes', message: 'The notes of this influencer are unreadable (malformed JSON): analytics cannot be shown or stored.' },
+      });
       report('error', null);
       return () => controller.abort();
     }
@@ -92,8 +139,15 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         shown = true;
         firstDataMs ??= Math.round(performance.now() - t0);
         shownSource = source;
-        set({ phase: 'ready', source, metrics, stale: !freshness.fresh, refreshing: !freshness.fresh, lastRefreshed: freshness.lastRefreshed,
-          ageLabel: freshness.lastRefreshed === null ? null : cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }) });
+        set({
+          phase: 'ready',
+          source,
+          metrics,
+          stale: !freshness.fresh,
+          refreshing: !freshness.fresh,
+          lastRefreshed: freshness.lastRefreshed,
+          ageLabel: freshness.lastRefreshed === null ? null : cacheAgeLabel(freshness.lastRefreshed, { style: 'long' }),
+        });
       };
       const { cacheId } = entry;
       // The rollout: staff outside it take the old path (no cache table: notes, else Modash).
@@ -104,21 +158,43 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         // The server reads the report's figures (the module's rule for Modash's shape).
         const f = body?.figures;
         if (f) {
-          known('cache', { userId: f.userId ?? resolution.userId, username: f.username ?? null, fullname: f.fullname ?? null, followers: num(f.followers), engagementRate: num(f.engagementRate), avgViews: num(f.avgViews), posts: num(f.posts) });
+          known('cache', {
+            userId: f.userId ?? resolution.userId,
+            username: f.username ?? null,
+            fullname: f.fullname ?? null,
+            followers: num(f.followers),
+            engagementRate: num(f.engagementRate),
+            avgViews: num(f.avgViews),
+            posts: num(f.posts),
+          });
         }
       }
       if (!shown && entry.followers !== null) {
-        known('notes', { userId: resolution.userId, username: entry.username, fullname: null, followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, posts: null });
+        known('notes', {
+          userId: resolution.userId,
+          username: entry.username,
+          fullname: null,
+          followers: entry.followers,
+          engagementRate: entry.engagementRate,
+          avgViews: entry.avgViews,
+          posts: null,
+        });
       }
       // Fresh and on screen: done, unless staff asked for a refresh ("Refresh now", "Try again").
-      if (shown && freshness.fresh && !force.current) { report('fresh', shownSource); return; }
+      if (shown && freshness.fresh && !force.current) {
+        report('fresh', shownSource);
+        return;
+      }
       if (controller.signal.aborted) return;
       const forced = force.current;
       force.current = false;
       const r = await refresh(gate, influencer.id, p, 'roster', {
         force: forced,
         signal: controller.signal,
-        onRetry: (i) => set({ progress: `${i.status === 429 ? 'Rate limited' : i.status !== null && i.status >= 502 && i.status <= 504 ? 'Modash did not answer' : i.status ? `The server failed (${i.status})` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})` }),
+        onRetry: (i) =>
+          set({
+            progress: `${i.status === 429 ? 'Rate limited' : i.status !== null && i.status >= 502 && i.status <= 504 ? 'Modash did not answer' : i.status ? `The server failed (${i.status})` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})`,
+          }),
       });
       if (r.aborted) return;
       if (r.success && r.data) {
@@ -127,7 +203,17 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
         const now = Date.now();
         // Fetched now, by a colleague's request this one joined, or fresh already on the server.
         const at = body.source === 'modash' ? now : (analyticsProgress(body.notes, [p], { ttl }).platforms[0]?.lastRefreshed ?? now);
-        set({ phase: 'ready', progress: null, source: body.source === 'store' ? 'cache' : 'modash', stale: false, refreshing: false, error: null, lastRefreshed: at, ageLabel: cacheAgeLabel(at, { style: 'long' }), metrics: body.profile });
+        set({
+          phase: 'ready',
+          progress: null,
+          source: body.source === 'store' ? 'cache' : 'modash',
+          stale: false,
+          refreshing: false,
+          error: null,
+          lastRefreshed: at,
+          ageLabel: cacheAgeLabel(at, { style: 'long' }),
+          metrics: body.profile,
+        });
         lookedUp = Boolean(body.lookedUp);
         report('fresh', body.source === 'store' ? 'cache' : 'modash');
         return;
@@ -136,21 +222,31 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
       const code = (r.error as { code?: string } | null)?.code;
       const error: AnalyticsState['error'] =
         // The session ended (expired, signed out in another tab): said so, with the way back.
-        status === 401 ? { kind: 'session', message: 'Your session has ended: sign in again to refresh analytics.' }
-        // Remembered on the row like a gone account: the panel offers "Try again now" (a new search).
-        : code === 'NO_EXACT_MATCH' ? { kind: 'gone', message: `${(r.error as Error).message}. No account was stored: check the username.` }
-        : code === 'BUDGET_EXHAUSTED' ? { kind: 'budget', message: "Today's Modash credit budget is spent; refreshes resume at midnight UTC." }
-        : status === 429 ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
-        // The server's sentence for what Modash said (a private or removed account, a report in
-        // preparation, Modash's own credits, a failure upstream): lib/server/modash-errors.ts.
-        : code && Object.hasOwn(GONE_LABELS, code) && (r.error as Error)?.message ? { kind: 'gone', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
-        : code && code !== 'NOTES_UNREADABLE' && (r.error as Error)?.message ? { kind: status === 404 || status === 410 ? 'not-found' : 'other', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
-        : status === 404 ? { kind: 'not-found', message: `No ${p} account found on Modash for this influencer.` }
-        : status === 422 ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }
-        : status === null ? { kind: 'network', message: `Network error: ${(r.error as Error)?.message ?? 'unreachable'}` }
-        // The server's own sentence when it sent one (a failure of ours is not Modash's).
-        : (r.error as Error)?.message ? { kind: 'other', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
-        : { kind: 'other', message: `The server could not refresh the analytics (${status}).` };
+        status === 401
+          ? { kind: 'session', message: 'Your session has ended: sign in again to refresh analytics.' }
+          : // Remembered on the row like a gone account: the panel offers "Try again now" (a new search).
+            code === 'NO_EXACT_MATCH'
+            ? { kind: 'gone', message: `${(r.error as Error).message}. No account was stored: check the username.` }
+            : code === 'BUDGET_EXHAUSTED'
+              ? { kind: 'budget', message: "Today's Modash credit budget is spent; refreshes resume at midnight UTC." }
+              : status === 429
+                ? { kind: 'rate-limit', message: `Modash is rate limiting us: try again in ${Math.ceil((r.waitTimeMs ?? 0) / 1000)} s.` }
+                : // The server's sentence for what Modash said (a private or removed account, a report in
+                  // preparation, Modash's own credits, a failure upstream): lib/server/modash-errors.ts.
+                  code && Object.hasOwn(GONE_LABELS, code) && (r.error as Error)?.message
+                  ? { kind: 'gone', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
+                  : code && code !== 'NOTES_UNREADABLE' && (r.error as Error)?.message
+                    ? { kind: status === 404 || status === 410 ? 'not-found' : 'other', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
+                    : status === 404
+                      ? { kind: 'not-found', message: `No ${p} account found on Modash for this influencer.` }
+                      : status === 422
+                        ? { kind: 'notes', message: 'The notes of this influencer are unreadable.' }
+                        : status === null
+                          ? { kind: 'network', message: `Network error: ${(r.error as Error)?.message ?? 'unreachable'}` }
+                          : // The server's own sentence when it sent one (a failure of ours is not Modash's).
+                            (r.error as Error)?.message
+                            ? { kind: 'other', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
+                            : { kind: 'other', message: `The server could not refresh the analytics (${status}).` };
       // Stale data stays on screen with the error; without any, the panel shows the error.
       set(shown ? { progress: null, refreshing: false, error } : { phase: 'error', progress: null, refreshing: false, error });
       // No call was made for notes the server refused to touch.
@@ -160,5 +256,11 @@ export function useRosterInfluencerAnalytics(influencer: Influencer, platform: s
     return () => controller.abort(new DOMException('panel closed', 'AbortError'));
   }, [influencer.id, platform, cohort, ttl, gate, attempt]);
 
-  return { ...state, retryNow: () => { force.current = true; setAttempt((a) => a + 1); } };
+  return {
+    ...state,
+    retryNow: () => {
+      force.current = true;
+      setAttempt((a) => a + 1);
+    },
+  };
 }

@@ -4,8 +4,13 @@
 
 /** What a panel shows of a report (lib/server/modash.ts `summary`). */
 export interface ProfileSummary {
-  userId: string | null; username: string | null; fullname: string | null; followers: number | null;
-  engagementRate: number | null; avgViews: number | null; posts: number | null;
+  userId: string | null;
+  username: string | null;
+  fullname: string | null;
+  followers: number | null;
+  engagementRate: number | null;
+  avgViews: number | null;
+  posts: number | null;
 }
 
 /** POST /api/roster/:id/refresh-analytics (lib/server/refresh.ts). */
@@ -27,12 +32,29 @@ export interface RefreshAnswer {
 }
 
 /** A failed row of a batch. */
-export interface BatchFailure { id: number; name: string; platform: string; message: string; code: string | null }
+export interface BatchFailure {
+  id: number;
+  name: string;
+  platform: string;
+  message: string;
+  code: string | null;
+}
 
 /** A batch of the work queue as every colleague sees it (GET /api/roster/batches; lib/server/batches.ts). */
 export interface BatchView {
-  id: number; startedBy: string; startedAt: number; asked: number; alreadyQueued: number; total: number;
-  done: number; failed: number; preparing: number; cancelled: number; queued: number; running: number; left: number;
+  id: number;
+  startedBy: string;
+  startedAt: number;
+  asked: number;
+  alreadyQueued: number;
+  total: number;
+  done: number;
+  failed: number;
+  preparing: number;
+  cancelled: number;
+  queued: number;
+  running: number;
+  left: number;
   /** Whether jobs are still queued or running. */
   active: boolean;
   /** Seconds the jobs left take at the team's pace (MODASH_GATE_RPS). */
@@ -41,6 +63,7 @@ export interface BatchView {
   waiting: string | null;
   /** The code of the failure the next job waits after (BUDGET_EXHAUSTED, RATE_LIMITED, …). */
   waitingCode: string | null;
-  cancelledAt: number | null; cancelledBy: string | null;
+  cancelledAt: number | null;
+  cancelledBy: string | null;
   failures: BatchFailure[];
 }

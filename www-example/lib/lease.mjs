@@ -26,14 +26,26 @@ export function keepAlive(renew, { everyMs = RENEW_EVERY_MS, leaseMs = LEASE_MS,
   let timer = null;
   const beat = async () => {
     if (stopped) return;
-    if (Date.now() - started + leaseMs > maxMs) { stopped = true; return; }
+    if (Date.now() - started + leaseMs > maxMs) {
+      stopped = true;
+      return;
+    }
     try {
-      if ((await renew()) === false && !stopped) { stopped = true; onLost(); return; }
-    } catch { /* the store is unreachable: the next beat tries again */ }
+      if ((await renew()) === false && !stopped) {
+        stopped = true;
+        onLost();
+        return;
+      }
+    } catch {
+      /* the store is unreachable: the next beat tries again */
+    }
     if (!stopped) timer = setTimeout(beat, everyMs);
   };
   timer = setTimeout(beat, everyMs);
-  return () => { stopped = true; if (timer) clearTimeout(timer); };
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
 }
 
 /**

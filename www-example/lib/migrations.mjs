@@ -10,9 +10,8 @@
 import { Migrator, sql } from 'kysely';
 
 /** Column types per dialect. */
-const types = (kind) => (kind === 'postgres'
-  ? { serial: 'serial', json: 'jsonb', float: 'double precision' }
-  : { serial: 'integer', json: 'text', float: 'real' });
+const types = (kind) =>
+  kind === 'postgres' ? { serial: 'serial', json: 'jsonb', float: 'double precision' } : { serial: 'integer', json: 'text', float: 'real' };
 
 /** Columns a table has (introspected inside the migration's transaction). */
 async function columnsOf(db, table) {
@@ -27,19 +26,25 @@ export function migrations(kind) {
     '0001_initial': {
       async up(db) {
         const s = db.schema;
-        await s.createTable('influencers').ifNotExists()
+        await s
+          .createTable('influencers')
+          .ifNotExists()
           .addColumn('id', 'integer', (c) => c.primaryKey().notNull())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('notes', t.json) // the real app's JSON column
           .execute();
-        await s.createTable('influencer_platforms').ifNotExists()
+        await s
+          .createTable('influencer_platforms')
+          .ifNotExists()
           .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
           .addColumn('influencer_id', 'integer', (c) => c.notNull().references('influencers.id'))
           .addColumn('platform', 'text', (c) => c.notNull())
           .addColumn('username', 'text', (c) => c.notNull())
           .addUniqueConstraint('influencer_platforms_influencer_id_platform_key', ['influencer_id', 'platform'])
           .execute();
-        await s.createTable('modash_profile_cache').ifNotExists()
+        await s
+          .createTable('modash_profile_cache')
+          .ifNotExists()
           .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
           .addColumn('influencer_platform_id', 'integer', (c) => c.notNull().references('influencer_platforms.id'))
           .addColumn('modash_user_id', 'text', (c) => c.notNull())
@@ -48,25 +53,33 @@ export function migrations(kind) {
           .addColumn('fetched_at', 'text', (c) => c.notNull())
           .execute();
         await s.createIndex('cache_by_platform_row').ifNotExists().on('modash_profile_cache').column('influencer_platform_id').execute();
-        await s.createTable('staff').ifNotExists()
+        await s
+          .createTable('staff')
+          .ifNotExists()
           .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
           .addColumn('email', 'text', (c) => c.notNull().unique())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('password_hash', 'text', (c) => c.notNull()) // lib/passwords.mjs: scrypt$N$r$p$salt$hash
           .execute();
         // The team-scale gate: one row per Modash API key (sha256 of it), gateStep's state as JSON.
-        await s.createTable('modash_gate').ifNotExists()
+        await s
+          .createTable('modash_gate')
+          .ifNotExists()
           .addColumn('api_key', 'text', (c) => c.primaryKey().notNull())
           .addColumn('state', 'text', (c) => c.notNull())
           .execute();
         // Single-flight refreshes: one lease per influencer platform (lib/lease.mjs).
-        await s.createTable('refresh_leases').ifNotExists()
+        await s
+          .createTable('refresh_leases')
+          .ifNotExists()
           .addColumn('influencer_platform_id', 'integer', (c) => c.primaryKey().notNull())
           .addColumn('owner', 'text', (c) => c.notNull())
           .addColumn('expires_at', t.float, (c) => c.notNull())
           .execute();
         // The flow's figures: one row per Modash call and per panel open, rolled up hourly.
-        await s.createTable('modash_calls').ifNotExists()
+        await s
+          .createTable('modash_calls')
+          .ifNotExists()
           .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
           .addColumn('at', t.float, (c) => c.notNull())
           .addColumn('kind', 'text', (c) => c.notNull())
@@ -81,7 +94,9 @@ export function migrations(kind) {
           .addColumn('cohort', 'text')
           .execute();
         await s.createIndex('modash_calls_at').ifNotExists().on('modash_calls').column('at').execute();
-        await s.createTable('panel_opens').ifNotExists()
+        await s
+          .createTable('panel_opens')
+          .ifNotExists()
           .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
           .addColumn('at', t.float, (c) => c.notNull())
           .addColumn('staff', 'text')
@@ -96,7 +111,9 @@ export function migrations(kind) {
           .addColumn('cohort', 'text')
           .execute();
         await s.createIndex('panel_opens_at').ifNotExists().on('panel_opens').column('at').execute();
-        await s.createTable('modash_calls_hourly').ifNotExists()
+        await s
+          .createTable('modash_calls_hourly')
+          .ifNotExists()
           .addColumn('hour', t.float, (c) => c.notNull())
           .addColumn('kind', 'text', (c) => c.notNull())
           .addColumn('platform', 'text', (c) => c.notNull())
@@ -108,7 +125,9 @@ export function migrations(kind) {
           .addColumn('credits', t.float, (c) => c.notNull())
           .addPrimaryKeyConstraint('modash_calls_hourly_pkey', ['hour', 'kind', 'platform', 'cohort'])
           .execute();
-        await s.createTable('panel_opens_hourly').ifNotExists()
+        await s
+          .createTable('panel_opens_hourly')
+          .ifNotExists()
           .addColumn('hour', t.float, (c) => c.notNull())
           .addColumn('cohort', 'text', (c) => c.notNull())
           .addColumn('opens', 'integer', (c) => c.notNull())
@@ -127,14 +146,18 @@ export function migrations(kind) {
     // made before these columns existed get them here.
     '0002_data_migration_tables': {
       async up(db) {
-        await db.schema.createTable('notes_backup').ifNotExists()
+        await db.schema
+          .createTable('notes_backup')
+          .ifNotExists()
           .addColumn('influencer_id', 'integer', (c) => c.primaryKey().notNull())
           .addColumn('notes', t.json)
           .addColumn('cache_ids', 'text', (c) => c.notNull().defaultTo('[]'))
           .addColumn('migrated_at', 'text', (c) => c.notNull())
           .addColumn('written_digest', 'text')
           .execute();
-        await db.schema.createTable('modash_backfill_log').ifNotExists()
+        await db.schema
+          .createTable('modash_backfill_log')
+          .ifNotExists()
           .addColumn('influencer_platform_id', 'integer', (c) => c.primaryKey().notNull())
           .addColumn('status', 'text', (c) => c.notNull())
           .addColumn('detail', 'text')
@@ -143,8 +166,17 @@ export function migrations(kind) {
           .addColumn('notes_before', 'text')
           .addColumn('written_digest', 'text')
           .execute();
-        for (const [table, column] of [['notes_backup', 'written_digest'], ['modash_backfill_log', 'influencer_id'], ['modash_backfill_log', 'notes_before'], ['modash_backfill_log', 'written_digest']]) {
-          if (!(await columnsOf(db, table)).has(column)) await db.schema.alterTable(table).addColumn(column, column === 'influencer_id' ? 'integer' : 'text').execute();
+        for (const [table, column] of [
+          ['notes_backup', 'written_digest'],
+          ['modash_backfill_log', 'influencer_id'],
+          ['modash_backfill_log', 'notes_before'],
+          ['modash_backfill_log', 'written_digest'],
+        ]) {
+          if (!(await columnsOf(db, table)).has(column))
+            await db.schema
+              .alterTable(table)
+              .addColumn(column, column === 'influencer_id' ? 'integer' : 'text')
+              .execute();
         }
       },
     },
@@ -171,9 +203,13 @@ export function migrations(kind) {
     '0005_modash_schedule': {
       async up(db) {
         await db.schema.alterTable('influencer_platforms').addColumn('modash_retry_at', t.float).execute();
-        await db.schema.alterTable('influencer_platforms').addColumn('modash_retries', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('influencer_platforms')
+          .addColumn('modash_retries', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
         await db.schema.createIndex('influencer_platforms_retry_at').on('influencer_platforms').column('modash_retry_at').execute();
-        await db.schema.createTable('modash_account')
+        await db.schema
+          .createTable('modash_account')
           .addColumn('api_key', 'text', (c) => c.primaryKey().notNull())
           .addColumn('info', 'text')
           .addColumn('info_at', t.float)
@@ -208,7 +244,8 @@ export function migrations(kind) {
     // Retries scheduled before this migration (influencer_platforms.modash_retry_at) become jobs.
     '0007_modash_jobs': {
       async up(db) {
-        await db.schema.createTable('modash_batches')
+        await db.schema
+          .createTable('modash_batches')
           .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
           .addColumn('started_by', 'text', (c) => c.notNull())
           .addColumn('started_at', t.float, (c) => c.notNull())
@@ -218,7 +255,8 @@ export function migrations(kind) {
           .addColumn('cancelled_by', 'text')
           .addColumn('dismissed_at', t.float)
           .execute();
-        await db.schema.createTable('modash_jobs')
+        await db.schema
+          .createTable('modash_jobs')
           .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
           .addColumn('influencer_id', 'integer', (c) => c.notNull())
           .addColumn('influencer_platform_id', 'integer', (c) => c.notNull().references('influencer_platforms.id'))
@@ -247,10 +285,27 @@ export function migrations(kind) {
         await db.schema.createIndex('modash_jobs_claim').on('modash_jobs').columns(['state', 'priority', 'run_at']).execute();
         await db.schema.createIndex('modash_jobs_batch').on('modash_jobs').column('batch_id').execute();
         const now = Date.now();
-        const due = await db.selectFrom('influencer_platforms').select(['id', 'influencer_id', 'platform', 'modash_retry_at']).where('modash_retry_at', 'is not', null).execute();
+        const due = await db
+          .selectFrom('influencer_platforms')
+          .select(['id', 'influencer_id', 'platform', 'modash_retry_at'])
+          .where('modash_retry_at', 'is not', null)
+          .execute();
         for (const r of due) {
-          await db.insertInto('modash_jobs').values({ influencer_id: r.influencer_id, influencer_platform_id: r.id, platform: r.platform, priority: 3, run_at: Number(r.modash_retry_at),
-            state: 'queued', asked_by: 'scheduled retry', cause: 'retry', use_case: 'bulkRefresh', created_at: now }).execute();
+          await db
+            .insertInto('modash_jobs')
+            .values({
+              influencer_id: r.influencer_id,
+              influencer_platform_id: r.id,
+              platform: r.platform,
+              priority: 3,
+              run_at: Number(r.modash_retry_at),
+              state: 'queued',
+              asked_by: 'scheduled retry',
+              cause: 'retry',
+              use_case: 'bulkRefresh',
+              created_at: now,
+            })
+            .execute();
         }
       },
     },
@@ -278,7 +333,23 @@ export async function migrationStatus(store) {
 }
 
 /** Names of every table a migration made (the seed's reset empties them). */
-export const TABLES = ['modash_jobs', 'modash_batches', 'modash_account', 'notes_backup', 'modash_backfill_log', 'refresh_leases', 'modash_gate', 'modash_calls', 'panel_opens', 'modash_calls_hourly', 'panel_opens_hourly', 'modash_profile_cache', 'influencer_platforms', 'influencers', 'staff'];
+export const TABLES = [
+  'modash_jobs',
+  'modash_batches',
+  'modash_account',
+  'notes_backup',
+  'modash_backfill_log',
+  'refresh_leases',
+  'modash_gate',
+  'modash_calls',
+  'panel_opens',
+  'modash_calls_hourly',
+  'panel_opens_hourly',
+  'modash_profile_cache',
+  'influencer_platforms',
+  'influencers',
+  'staff',
+];
 
 /** Empties every table (for seeding). */
 export async function emptyTables(store) {

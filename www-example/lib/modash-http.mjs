@@ -21,7 +21,9 @@ export async function modashGet(base, key, path, { timeoutMs, signal } = {}) {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
     const res = await fetch(`${base.replace(/\/$/, '')}${path}`, {
-      headers: { Authorization: `Bearer ${key}` }, cache: 'no-store', signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      headers: { Authorization: `Bearer ${key}` },
+      cache: 'no-store',
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     return { res, text: await res.text() };
   } catch (e) {
@@ -33,8 +35,21 @@ export async function modashGet(base, key, path, { timeoutMs, signal } = {}) {
 
 /** One row of the call log. `c`: { kind, platform, status, latencyMs, waitedMs, waited429, credits, staff, useCase, cohort }. */
 export function logModashCall(store, c, requestId = null) {
-  return store.db.insertInto('modash_calls').values({
-    at: Date.now(), kind: c.kind, platform: c.platform, status: c.status, latency_ms: c.latencyMs, waited_ms: c.waitedMs,
-    waited_429: c.waited429 ? 1 : 0, credits: c.credits, staff: c.staff, use_case: c.useCase, cohort: c.cohort, request_id: requestId,
-  }).execute();
+  return store.db
+    .insertInto('modash_calls')
+    .values({
+      at: Date.now(),
+      kind: c.kind,
+      platform: c.platform,
+      status: c.status,
+      latency_ms: c.latencyMs,
+      waited_ms: c.waitedMs,
+      waited_429: c.waited429 ? 1 : 0,
+      credits: c.credits,
+      staff: c.staff,
+      use_case: c.useCase,
+      cohort: c.cohort,
+      request_id: requestId,
+    })
+    .execute();
 }

@@ -10,14 +10,21 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function start(name, cmd, args, env, { quiet = false } = {}) {
   const child = spawn(cmd, args, { cwd: ROOT, env: childEnv({ NEXT_TELEMETRY_DISABLED: '1', ...env }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  const onData = (d) => { out += d; if (!quiet) process.stdout.write(`[${name}] ${d}`.replace(/\n(?=.)/g, `\n[${name}] `)); };
+  const onData = (d) => {
+    out += d;
+    if (!quiet) process.stdout.write(`[${name}] ${d}`.replace(/\n(?=.)/g, `\n[${name}] `));
+  };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   return { child, name, output: () => out };
 }
 
 export function stop(proc) {
-  try { process.kill(-proc.child.pid, 'SIGTERM'); } catch { /* already gone */ }
+  try {
+    process.kill(-proc.child.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
 }
 
 export async function waitForHttp(url, timeoutMs = 60000) {
@@ -26,7 +33,9 @@ export async function waitForHttp(url, timeoutMs = 60000) {
     try {
       const r = await fetch(url);
       if (r.status < 500) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (Date.now() - t0 > timeoutMs) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }

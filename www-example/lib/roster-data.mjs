@@ -24,11 +24,15 @@ export function account(i, platform) {
   const slug = `${FIRST[i % FIRST.length]}${LAST[(i * 7) % LAST.length]}`.toLowerCase();
   const r = rng(i * 31 + PLATFORMS.indexOf(platform));
   const userId =
-    platform === 'instagram' ? String(100000000 + i * 7919)
-    : platform === 'tiktok' ? `68${String(1000000000000000 + i * 104729).padStart(17, '0')}`
-    : `UC${(i * 2654435761).toString(36).padStart(10, 'x')}${'abcdefghijkl'.slice(i % 6, i % 6 + 12)}`.slice(0, 24);
+    platform === 'instagram'
+      ? String(100000000 + i * 7919)
+      : platform === 'tiktok'
+        ? `68${String(1000000000000000 + i * 104729).padStart(17, '0')}`
+        : `UC${(i * 2654435761).toString(36).padStart(10, 'x')}${'abcdefghijkl'.slice(i % 6, (i % 6) + 12)}`.slice(0, 24);
   return {
-    platform, userId, username: `${slug}.${i}.${platform.slice(0, 2)}`,
+    platform,
+    userId,
+    username: `${slug}.${i}.${platform.slice(0, 2)}`,
     fullname: `${FIRST[i % FIRST.length]} ${LAST[(i * 7) % LAST.length]}`,
     followers: Math.round(5000 + r() * 900000),
     engagementRate: Math.round(r() * 800) / 10000,
@@ -43,7 +47,10 @@ export function account(i, platform) {
  */
 export function lookAlikes(i, platform) {
   const real = account(i, platform);
-  return [['.official', 3, 1], ['_fanpage', 0.5, 2]].map(([suffix, factor, k]) => ({
+  return [
+    ['.official', 3, 1],
+    ['_fanpage', 0.5, 2],
+  ].map(([suffix, factor, k]) => ({
     ...real,
     userId: platform === 'youtube' ? `UC${k}${real.userId.slice(3)}` : `${k}9${real.userId.slice(2)}`,
     username: `${real.username}${suffix}`,
@@ -63,8 +70,9 @@ export const goneFromModash = (i) => i % 36 === 29;
  * there says which document each follows): the simulator answers in that shape, with the
  * account's identity and figures put where the fixture has them.
  */
-export const REPORT_FIXTURES = Object.fromEntries(PLATFORMS.map((p) => [p,
-  JSON.parse(readFileSync(new URL(`../../tests/fixtures/modash/report.${p}.json`, import.meta.url), 'utf8'))]));
+export const REPORT_FIXTURES = Object.fromEntries(
+  PLATFORMS.map((p) => [p, JSON.parse(readFileSync(new URL(`../../tests/fixtures/modash/report.${p}.json`, import.meta.url), 'utf8'))]),
+);
 
 /** A Modash profile report of `acc` in its platform's documented shape (about 50 KB with the recent posts). */
 export function report(acc) {
@@ -73,33 +81,58 @@ export function report(acc) {
   const pr = doc.profile;
   pr.userId = acc.userId;
   Object.assign(pr.profile, {
-    userId: acc.userId, username: acc.username, fullname: acc.fullname, url: `https://example.com/${acc.platform}/${acc.username}`,
-    followers: acc.followers, engagements: Math.round(acc.followers * acc.engagementRate), engagementRate: acc.engagementRate,
+    userId: acc.userId,
+    username: acc.username,
+    fullname: acc.fullname,
+    url: `https://example.com/${acc.platform}/${acc.username}`,
+    followers: acc.followers,
+    engagements: Math.round(acc.followers * acc.engagementRate),
+    engagementRate: acc.engagementRate,
   });
   // Instagram's views are its Reels plays (the fixture's `avgReelsPlays`); the others' `avgViews`.
-  if ('avgReelsPlays' in pr) pr.avgReelsPlays = acc.avgViews; else pr.avgViews = acc.avgViews;
+  if ('avgReelsPlays' in pr) pr.avgReelsPlays = acc.avgViews;
+  else pr.avgViews = acc.avgViews;
   pr.avgLikes = Math.round(acc.followers * acc.engagementRate);
   pr.postsCount = 260;
   pr.recentPosts = Array.from({ length: 260 }, (_, k) => ({
-    id: `${acc.userId}_${k}`, created: new Date(Date.UTC(2025, 0, 1) - k * 86400e3).toISOString(),
+    id: `${acc.userId}_${k}`,
+    created: new Date(Date.UTC(2025, 0, 1) - k * 86400e3).toISOString(),
     text: `Post ${k} by ${acc.fullname}: a caption long enough to look like one #ad #collab`,
-    likes: Math.round(r() * 50000), comments: Math.round(r() * 900), views: Math.round(r() * 400000),
+    likes: Math.round(r() * 50000),
+    comments: Math.round(r() * 900),
+    views: Math.round(r() * 400000),
   }));
   return doc;
 }
 
 /** The twelve cases, by i % 12. `expect(now)` gives the roster badge label with default TTLs. */
 export const CASES = [
-  'synced-with-cache', 'stale', 'legacy-ig-with-platform', 'legacy-ig-no-platform', 'legacy-tiktok-trap',
-  'username-only', 'future-timestamp', 'big-payload', 'malformed-notes', 'mixed', 'crm-only', 'fresh-no-cache',
+  'synced-with-cache',
+  'stale',
+  'legacy-ig-with-platform',
+  'legacy-ig-no-platform',
+  'legacy-tiktok-trap',
+  'username-only',
+  'future-timestamp',
+  'big-payload',
+  'malformed-notes',
+  'mixed',
+  'crm-only',
+  'fresh-no-cache',
 ];
 
 function platformsOf(i, kase) {
   switch (kase) {
-    case 'legacy-tiktok-trap': return ['instagram', 'tiktok'];
-    case 'username-only': case 'legacy-ig-with-platform': case 'legacy-ig-no-platform': return ['instagram'];
-    case 'mixed': return ['instagram', 'tiktok', 'youtube'];
-    default: return i % 2 ? ['instagram', 'tiktok'] : ['instagram', 'youtube'];
+    case 'legacy-tiktok-trap':
+      return ['instagram', 'tiktok'];
+    case 'username-only':
+    case 'legacy-ig-with-platform':
+    case 'legacy-ig-no-platform':
+      return ['instagram'];
+    case 'mixed':
+      return ['instagram', 'tiktok', 'youtube'];
+    default:
+      return i % 2 ? ['instagram', 'tiktok'] : ['instagram', 'youtube'];
   }
 }
 
@@ -113,12 +146,19 @@ export function influencer(i, now) {
   const acc = Object.fromEntries(platforms.map((p) => [p, account(i, p)]));
   const iso = (ms) => new Date(ms).toISOString();
   const entry = (p, agoMs, extra = {}) => ({
-    userId: acc[p].userId, username: acc[p].username, followers: acc[p].followers,
-    engagementRate: acc[p].engagementRate, avgViews: acc[p].avgViews,
-    last_refreshed: iso(now - agoMs), refreshed_by: 'seed', ...extra,
+    userId: acc[p].userId,
+    username: acc[p].username,
+    followers: acc[p].followers,
+    engagementRate: acc[p].engagementRate,
+    avgViews: acc[p].avgViews,
+    last_refreshed: iso(now - agoMs),
+    refreshed_by: 'seed',
+    ...extra,
   });
   const crm = { crm: { owner: ['sam', 'lee', 'kim'][i % 3], tags: ['beauty', 'travel'].slice(0, 1 + (i % 2)) } };
-  let notes, cache = [], expect;
+  let notes,
+    cache = [],
+    expect;
   const n = platforms.length;
   switch (kase) {
     case 'synced-with-cache':
@@ -151,7 +191,12 @@ export function influencer(i, now) {
       expect = `0/${n}`;
       break;
     case 'big-payload':
-      notes = { ...crm, modash_data: { platforms: Object.fromEntries(platforms.map((p, k) => [p, k === 0 ? { ...entry(p, 30 * H), cached_payload: report(acc[p]) } : entry(p, 30 * H)])) } };
+      notes = {
+        ...crm,
+        modash_data: {
+          platforms: Object.fromEntries(platforms.map((p, k) => [p, k === 0 ? { ...entry(p, 30 * H), cached_payload: report(acc[p]) } : entry(p, 30 * H)])),
+        },
+      };
       expect = `0/${n}`;
       break;
     case 'malformed-notes':

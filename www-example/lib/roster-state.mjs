@@ -22,7 +22,11 @@ export function rosterState(mf, notesText, platform) {
 export async function writeRosterState(db, mf, id, notesText) {
   const platforms = await db.selectFrom('influencer_platforms').select(['id', 'platform']).where('influencer_id', '=', id).execute();
   for (const p of platforms) {
-    await db.updateTable('influencer_platforms').set(rosterState(mf, notesText, p.platform)).where('id', '=', p.id).execute();
+    await db
+      .updateTable('influencer_platforms')
+      .set(rosterState(mf, notesText, p.platform))
+      .where('id', '=', p.id)
+      .execute();
   }
 }
 
@@ -30,11 +34,18 @@ export async function writeRosterState(db, mf, id, notesText) {
 export async function backfillRosterState(store, mf, batch = 500) {
   let filled = 0;
   for (;;) {
-    const ids = await store.db.selectFrom('influencer_platforms').select('influencer_id').distinct()
-      .where('notes_readable', 'is', null).limit(batch).execute();
+    const ids = await store.db.selectFrom('influencer_platforms').select('influencer_id').distinct().where('notes_readable', 'is', null).limit(batch).execute();
     if (!ids.length) return filled;
     await store.tx(async (db) => {
-      const rows = await db.selectFrom('influencers').select(['id', store.notesText.as('notes')]).where('id', 'in', ids.map((r) => r.influencer_id)).execute();
+      const rows = await db
+        .selectFrom('influencers')
+        .select(['id', store.notesText.as('notes')])
+        .where(
+          'id',
+          'in',
+          ids.map((r) => r.influencer_id),
+        )
+        .execute();
       for (const r of rows) await writeRosterState(db, mf, r.id, r.notes);
     });
     filled += ids.length;

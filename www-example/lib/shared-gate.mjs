@@ -20,10 +20,11 @@ export class GateRefused extends Error {
 }
 
 export function createSharedGate({ gateStep, transact, options, costs = {} }) {
-  const step = (request) => transact((state) => {
-    const out = gateStep(state, request, Date.now(), options);
-    return [out.state, out];
-  });
+  const step = (request) =>
+    transact((state) => {
+      const out = gateStep(state, request, Date.now(), options);
+      return [out.state, out];
+    });
   // Three renewals fit in one lease: one lost renewal (a slow store) costs nothing.
   const leaseMs = options?.leaseMs ?? 60_000;
   const renewEveryMs = Math.max(1, leaseMs / 3);
@@ -43,13 +44,18 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
       for (;;) {
         const out = await step({ op: 'acquire', id, priority, cost });
         if (out.admit) break;
-        if (out.blocked === 'budget') throw new GateRefused('The daily Modash credit budget is spent; it renews at midnight UTC', 'BUDGET_EXHAUSTED', out.waitMs);
+        if (out.blocked === 'budget')
+          throw new GateRefused('The daily Modash credit budget is spent; it renews at midnight UTC', 'BUDGET_EXHAUSTED', out.waitMs);
         const waited = Date.now() - t0;
         if (signal?.aborted || waited + Math.min(out.waitMs, MAX_SLEEP_MS) > maxWaitMs) {
           await step({ op: 'cancel', id });
           if (signal?.aborted) throw new GateRefused('The client went away', 'CLIENT_CLOSED', 0);
           log().warn({ kind, priority, blocked: out.blocked, waitedMs: waited }, 'gave up waiting for a gate place');
-          throw new GateRefused(out.blocked === 'paused' ? 'Modash asked us to wait' : 'Too many Modash calls are waiting', 'GATE_BUSY', Math.max(out.waitMs, 1000));
+          throw new GateRefused(
+            out.blocked === 'paused' ? 'Modash asked us to wait' : 'Too many Modash calls are waiting',
+            'GATE_BUSY',
+            Math.max(out.waitMs, 1000),
+          );
         }
         log().debug({ kind, priority, blocked: out.blocked, waitMs: out.waitMs, ahead: out.ahead }, 'waiting for a gate place');
         onWait?.(out);
@@ -130,23 +136,36 @@ export function creditCosts(config) {
  * (written by another version, by hand) starts over.
  */
 export function storeTransact(store, key) {
-  return (fn) => store.tx(async (db) => {
-    // The row exists before it is locked (a first step of two processes at once waits here).
-    await db.insertInto('modash_gate').values({ api_key: key, state: 'null' }).onConflict((oc) => oc.column('api_key').doNothing()).execute();
-    let q = db.selectFrom('modash_gate').select('state').where('api_key', '=', key);
-    if (store.locking) q = q.forUpdate();
-    const row = await q.executeTakeFirst();
-    let state = null;
-    try { state = JSON.parse(row?.state ?? 'null'); } catch { state = null; }
-    let out;
-    try {
-      out = fn(state);
-    } catch (e) {
-      if (e?.code !== 'INVALID_ARGUMENT' || state === null) throw e;
-      log().warn({ err: e }, 'the stored gate state is unreadable; starting over');
-      out = fn(null);
-    }
-    await db.updateTable('modash_gate').set({ state: JSON.stringify(out[0]) }).where('api_key', '=', key).execute();
-    return out[1];
-  });
+  return (fn) =>
+    store.tx(async (db) => {
+      // The row exists before it is locked (a first step of two processes at once waits here).
+      await db
+        .insertInto('modash_gate')
+        .values({ api_key: key, state: 'null' })
+        .onConflict((oc) => oc.column('api_key').doNothing())
+        .execute();
+      let q = db.selectFrom('modash_gate').select('state').where('api_key', '=', key);
+      if (store.locking) q = q.forUpdate();
+      const row = await q.executeTakeFirst();
+      let state = null;
+      try {
+        state = JSON.parse(row?.state ?? 'null');
+      } catch {
+        state = null;
+      }
+      let out;
+      try {
+        out = fn(state);
+      } catch (e) {
+        if (e?.code !== 'INVALID_ARGUMENT' || state === null) throw e;
+        log().warn({ err: e }, 'the stored gate state is unreadable; starting over');
+        out = fn(null);
+      }
+      await db
+        .updateTable('modash_gate')
+        .set({ state: JSON.stringify(out[0]) })
+        .where('api_key', '=', key)
+        .execute();
+      return out[1];
+    });
 }

@@ -28,17 +28,18 @@ function sqliteStore(file) {
     locking: false,
     // One connection behind a mutex: the callback holds it, so this process's other queries
     // wait, and BEGIN IMMEDIATE makes other processes wait (busy_timeout) too.
-    tx: (fn) => db.connection().execute(async (conn) => {
-      await sql`BEGIN IMMEDIATE`.execute(conn);
-      try {
-        const r = await fn(conn);
-        await sql`COMMIT`.execute(conn);
-        return r;
-      } catch (e) {
-        await sql`ROLLBACK`.execute(conn).catch(() => {});
-        throw e;
-      }
-    }),
+    tx: (fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`BEGIN IMMEDIATE`.execute(conn);
+        try {
+          const r = await fn(conn);
+          await sql`COMMIT`.execute(conn);
+          return r;
+        } catch (e) {
+          await sql`ROLLBACK`.execute(conn).catch(() => {});
+          throw e;
+        }
+      }),
     close: () => db.destroy(),
   };
 }

@@ -44,12 +44,21 @@ if (!sessionSecret) {
 }
 const procs = [];
 if (!useReal) {
-  procs.push(start('modash-sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), MODASH_SIM_429_RATE: String(config.MAIN_SIM_429_RATE) }));
+  procs.push(
+    start('modash-sim', process.execPath, ['scripts/modash-sim.mjs'], {
+      MODASH_SIM_PORT: String(simPort),
+      MODASH_SIM_429_RATE: String(config.MAIN_SIM_429_RATE),
+    }),
+  );
 }
 // Bound to 127.0.0.1 unless HOST opens it up (e.g. HOST=0.0.0.0 behind a proxy).
 const host = config.HOST;
-procs.push(start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', host, '-p', String(port)],
-  { SESSION_SECRET: sessionSecret, ...(useReal ? {} : { MODASH_API_BASE: `http://127.0.0.1:${simPort}` }) }));
+procs.push(
+  start('next', join(ROOT, 'node_modules/.bin/next'), ['start', '-H', host, '-p', String(port)], {
+    SESSION_SECRET: sessionSecret,
+    ...(useReal ? {} : { MODASH_API_BASE: `http://127.0.0.1:${simPort}` }),
+  }),
+);
 let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
@@ -64,9 +73,21 @@ const shutdown = async () => {
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
-for (const p of procs) p.child.on('exit', (code) => { console.log(`[main] ${p.name} exited (${code}); stopping`); shutdown(); });
+for (const p of procs)
+  p.child.on('exit', (code) => {
+    console.log(`[main] ${p.name} exited (${code}); stopping`);
+    shutdown();
+  });
 await waitForHttp(`http://127.0.0.1:${port}/api/roster?pageSize=1`);
 const credentials = credentialsFile();
-const logins = existsSync(credentials) ? readFileSync(credentials, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')) : [];
-console.log(`\n[main] Sign in with one of the demo staff accounts (email, password; kept in ${credentials}):\n${logins.map((l) => `         ${l}`).join('\n') || '         (no credentials file: the accounts were made with SEED_STAFF_PASSWORD)'}`);
-console.log(`[main] Staff app ready: http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/staff/roster  (Modash: ${useReal ? config.MODASH_API_BASE : `simulated on http://127.0.0.1:${simPort}`}; Ctrl-C stops both)\n`);
+const logins = existsSync(credentials)
+  ? readFileSync(credentials, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+  : [];
+console.log(
+  `\n[main] Sign in with one of the demo staff accounts (email, password; kept in ${credentials}):\n${logins.map((l) => `         ${l}`).join('\n') || '         (no credentials file: the accounts were made with SEED_STAFF_PASSWORD)'}`,
+);
+console.log(
+  `[main] Staff app ready: http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/staff/roster  (Modash: ${useReal ? config.MODASH_API_BASE : `simulated on http://127.0.0.1:${simPort}`}; Ctrl-C stops both)\n`,
+);

@@ -11,23 +11,38 @@ export async function checkModashKey(config = baseConfig()) {
   const base = config.MODASH_API_BASE.replace(/\/$/, '');
   let res, text;
   try {
-    res = await fetch(`${base}/v1/user/info`, { headers: { Authorization: `Bearer ${config.MODASH_API_KEY}` }, signal: AbortSignal.timeout(config.MODASH_TIMEOUT_MS) });
+    res = await fetch(`${base}/v1/user/info`, {
+      headers: { Authorization: `Bearer ${config.MODASH_API_KEY}` },
+      signal: AbortSignal.timeout(config.MODASH_TIMEOUT_MS),
+    });
     text = await res.text();
   } catch (e) {
     return { ok: false, exitCode: 2, lines: [`Modash could not be reached at ${base}: ${e.message}`] };
   }
   let body = null;
-  try { body = JSON.parse(text); } catch { /* shown below */ }
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* shown below */
+  }
   if (!res.ok) {
     const code = typeof body?.code === 'string' ? body.code : null;
-    const why = code === 'api_token_invalid' ? 'the key was refused (api_token_invalid): check MODASH_API_KEY' : `Modash answered ${res.status}${code ? ` ${code}` : ''}`;
+    const why =
+      code === 'api_token_invalid' ? 'the key was refused (api_token_invalid): check MODASH_API_KEY' : `Modash answered ${res.status}${code ? ` ${code}` : ''}`;
     return { ok: false, exitCode: 1, lines: [`${base}: ${why}`, ...(typeof body?.message === 'string' ? [`Modash says: ${body.message}`] : [])] };
   }
-  if (typeof body !== 'object' || body === null) return { ok: false, exitCode: 1, lines: [`${base}: /v1/user/info answered something that is not a JSON object`] };
+  if (typeof body !== 'object' || body === null)
+    return { ok: false, exitCode: 1, lines: [`${base}: /v1/user/info answered something that is not a JSON object`] };
   const info = readUserInfo(body);
-  const limits = info.rateLimits ? Object.entries(info.rateLimits).map(([k, v]) => `${k} ${v}`).join(', ') : 'not in the answer';
+  const limits = info.rateLimits
+    ? Object.entries(info.rateLimits)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')
+    : 'not in the answer';
   return {
-    ok: true, exitCode: 0, lines: [
+    ok: true,
+    exitCode: 0,
+    lines: [
       `${base}: the key works (no credit was spent)`,
       `plan: ${info.plan ?? 'not in the answer'}`,
       `credits left: ${info.credits ?? 'not in the answer'}${info.rawRequests === null ? '' : ` · RAW API requests left: ${info.rawRequests}`}`,

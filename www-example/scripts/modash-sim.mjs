@@ -48,23 +48,27 @@ export function createSim(options = {}) {
     latency: Number(options.latency ?? baseConfig().MODASH_SIM_LATENCY),
     rate429: Number(options.rate429 ?? baseConfig().MODASH_SIM_429_RATE),
     retryAfter: Number(options.retryAfter ?? baseConfig().MODASH_SIM_RETRY_AFTER),
-    force429: 0,          // the next N report/lookup answers are 429
-    force429Kind: null,   // 'report' or 'lookup': force429 applies to that kind only
-    burstLimit: 0,        // > 0: answer 429 when more than this many calls (of any kind) started in the last second
+    force429: 0, // the next N report/lookup answers are 429
+    force429Kind: null, // 'report' or 'lookup': force429 applies to that kind only
+    burstLimit: 0, // > 0: answer 429 when more than this many calls (of any kind) started in the last second
     // Per-endpoint limits (calls a second; 0: none): reports at the tier's ~2 (help.modash.io,
     // "API cheat sheet"), the users list at 10 (the older cheat sheet's table).
-    limits: { report: Number(options.reportRps ?? baseConfig().MODASH_SIM_REPORT_RPS), lookup: Number(options.lookupRps ?? baseConfig().MODASH_SIM_LOOKUP_RPS) },
+    limits: {
+      report: Number(options.reportRps ?? baseConfig().MODASH_SIM_REPORT_RPS),
+      lookup: Number(options.lookupRps ?? baseConfig().MODASH_SIM_LOOKUP_RPS),
+    },
     credits: Number(options.credits ?? baseConfig().MODASH_SIM_CREDITS), // the account's credits: one per report bought
     userInfoShape: 'billing', // 'billing' (figures under `billing`) or 'top': the docs do not show the answer's shape
-    authStatus: 0,        // 401 or 403: refuse the API key on every call (as Modash does for a bad key)
-    hang: false,          // true: accept calls and never answer (a hung upstream)
+    authStatus: 0, // 401 or 403: refuse the API key on every call (as Modash does for a bad key)
+    hang: false, // true: accept calls and never answer (a hung upstream)
     // Answers to force, by `${platform}:${userId or search query}`, or by kind ('report',
     // 'lookup') for every call of it: { code, status } answers Modash's documented error body
     // for that code; { status, raw } answers `raw` as the body (text that is not JSON, say).
     errors: {},
   };
   // Every account by id, and per platform the list a search walks (most followers first).
-  const byId = new Map(), searchable = Object.fromEntries(PLATFORMS.map((p) => [p, []]));
+  const byId = new Map(),
+    searchable = Object.fromEntries(PLATFORMS.map((p) => [p, []]));
   for (let i = 0; i < Number(options.size ?? ROSTER_SIZE); i++) {
     for (const p of influencer(i, 0).platforms) {
       const accounts = [...(goneFromModash(i) ? [] : [account(i, p)]), ...lookAlikes(i, p)];
@@ -81,7 +85,8 @@ export function createSim(options = {}) {
     random = rng(42);
   };
   reset();
-  const starts = [], startsByKind = { report: [], lookup: [] };
+  const starts = [],
+    startsByKind = { report: [], lookup: [] };
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const send = (res, status, body, headers = {}) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -91,7 +96,10 @@ export function createSim(options = {}) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://sim');
     if (url.pathname === '/__sim/stats') return send(res, 200, stats);
-    if (url.pathname === '/__sim/reset' && req.method === 'POST') { reset(); return send(res, 200, { ok: true }); }
+    if (url.pathname === '/__sim/reset' && req.method === 'POST') {
+      reset();
+      return send(res, 200, { ok: true });
+    }
     if (url.pathname === '/__sim/config' && req.method === 'POST') {
       let body = '';
       for await (const chunk of req) body += chunk;
@@ -116,30 +124,49 @@ export function createSim(options = {}) {
     // `delivered`: the answer reached an open connection (a caller killed mid-call never got it).
     const entry = { kind, platform, key, at: Date.now(), status: 0, delivered: false };
     stats.log.push(entry);
-    res.on('finish', () => { entry.delivered = !req.socket.destroyed; });
+    res.on('finish', () => {
+      entry.delivered = !req.socket.destroyed;
+    });
     const now = Date.now();
     starts.push(now);
     while (starts.length && starts[0] < now - 1000) starts.shift();
     const mine = startsByKind[kind];
     mine.push(now);
     while (mine.length && mine[0] < now - 1000) mine.shift();
-    if (config.hang) { entry.status = -1; return; }
+    if (config.hang) {
+      entry.status = -1;
+      return;
+    }
     if (config.authStatus) {
       entry.status = config.authStatus;
-      return send(res, config.authStatus, { error: true, code: 'api_token_invalid', message: 'The API token is invalid or has no access (internal detail: key ****ated)' });
+      return send(res, config.authStatus, {
+        error: true,
+        code: 'api_token_invalid',
+        message: 'The API token is invalid or has no access (internal detail: key ****ated)',
+      });
     }
     const [lo, hi] = kind === 'lookup' ? [500, 1500] : [200, 500];
     await sleep((lo + random() * (hi - lo)) * config.latency);
     const answer = config.errors[`${platform}:${key}`] ?? config.errors[kind];
     if (answer) {
       entry.status = answer.status;
-      if (answer.raw !== undefined) { res.writeHead(answer.status, { 'Content-Type': 'application/json' }); return res.end(answer.raw); }
-      return send(res, answer.status, { error: true, code: answer.code, message: DOC_ERRORS[answer.code] ?? answer.code },
-        answer.retryAfter === undefined ? {} : { 'Retry-After': String(answer.retryAfter) });
+      if (answer.raw !== undefined) {
+        res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+        return res.end(answer.raw);
+      }
+      return send(
+        res,
+        answer.status,
+        { error: true, code: answer.code, message: DOC_ERRORS[answer.code] ?? answer.code },
+        answer.retryAfter === undefined ? {} : { 'Retry-After': String(answer.retryAfter) },
+      );
     }
     const forced = config.force429 > 0 && (!config.force429Kind || config.force429Kind === kind);
-    const limited = forced || (config.burstLimit > 0 && starts.length > config.burstLimit)
-      || (config.limits[kind] > 0 && mine.length > config.limits[kind]) || random() < config.rate429;
+    const limited =
+      forced ||
+      (config.burstLimit > 0 && starts.length > config.burstLimit) ||
+      (config.limits[kind] > 0 && mine.length > config.limits[kind]) ||
+      random() < config.rate429;
     if (limited) {
       if (forced) config.force429--;
       stats.rateLimited++;
@@ -151,12 +178,20 @@ export function createSim(options = {}) {
     }
     if (kind === 'report') {
       const acc = byId.get(`${platform}:${key}`);
-      if (!acc) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'account_not_found', message: DOC_ERRORS.account_not_found }); }
+      if (!acc) {
+        stats.notFound++;
+        entry.status = 404;
+        return send(res, 404, { error: true, code: 'account_not_found', message: DOC_ERRORS.account_not_found });
+      }
       // A report costs the account a credit; with none left, Modash's not_enough_credits (the
       // docs do not name its status: 403 here).
-      if (config.credits < 1) { entry.status = 403; return send(res, 403, { error: true, code: 'not_enough_credits', message: DOC_ERRORS.not_enough_credits }); }
+      if (config.credits < 1) {
+        entry.status = 403;
+        return send(res, 403, { error: true, code: 'not_enough_credits', message: DOC_ERRORS.not_enough_credits });
+      }
       config.credits--;
-      stats.ok++; entry.status = 200;
+      stats.ok++;
+      entry.status = 200;
       res.writeHead(200, { 'Content-Type': 'application/json' });
       return res.end(reportText(acc));
     }
@@ -165,8 +200,13 @@ export function createSim(options = {}) {
     const q = key.trim().replace(/^@/, '').toLowerCase();
     const limit = Math.min(50, Math.max(1, Number(url.searchParams.get('limit')) || 5));
     const users = q ? searchable[platform].filter((a) => a.username.toLowerCase().includes(q)).slice(0, limit) : [];
-    if (!users.length) { stats.notFound++; entry.status = 404; return send(res, 404, { error: true, code: 'handle_not_found', message: DOC_ERRORS.handle_not_found }); }
-    stats.ok++; entry.status = 200;
+    if (!users.length) {
+      stats.notFound++;
+      entry.status = 404;
+      return send(res, 404, { error: true, code: 'handle_not_found', message: DOC_ERRORS.handle_not_found });
+    }
+    stats.ok++;
+    entry.status = 200;
     // The answer's members are the ones this app reads (userId, username) and the docs' "List
     // users" names; the docs' example was not readable from here (tests/fixtures/modash/SOURCES.md).
     return send(res, 200, { error: false, users: users.map((a) => ({ userId: a.userId, username: a.username, followers: a.followers, isVerified: false })) });

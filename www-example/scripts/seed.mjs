@@ -25,7 +25,15 @@ export const DEMO_STAFF = [
 ];
 
 const config = baseConfig();
-const count = async (db, table) => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (db, table) =>
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /**
  * Creates the demo accounts when the store has no staff: passwords from SEED_STAFF_PASSWORD
@@ -34,14 +42,17 @@ const count = async (db, table) => Number((await db.selectFrom(table).select((eb
  */
 async function seedStaff(store) {
   const credentials = credentialsFile({ file, url });
-  if (await count(store.db, 'staff') > 0) {
+  if ((await count(store.db, 'staff')) > 0) {
     console.log(`[seed] sign in as ${DEMO_STAFF.map((s) => s.email).join(' or ')}${existsSync(credentials) ? ` (passwords in ${credentials})` : ''}`);
     return;
   }
   const lines = [];
   for (const s of DEMO_STAFF) {
     const password = config.SEED_STAFF_PASSWORD || randomPassword();
-    await store.db.insertInto('staff').values({ email: s.email, name: s.name, password_hash: await hashPassword(password) }).execute();
+    await store.db
+      .insertInto('staff')
+      .values({ email: s.email, name: s.name, password_hash: await hashPassword(password) })
+      .execute();
     lines.push(`${s.email}  ${password}`);
   }
   mkdirSync(dirname(credentials), { recursive: true });
@@ -59,7 +70,9 @@ if (reset !== null) {
   if (url) {
     const dbName = decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
     if (reset !== dbName) {
-      console.error(`[seed] refusing to reset PostgreSQL without naming the database: this would empty every table of "${dbName}". Run with --reset=${dbName} (or SEED_RESET=${dbName}) to start over.`);
+      console.error(
+        `[seed] refusing to reset PostgreSQL without naming the database: this would empty every table of "${dbName}". Run with --reset=${dbName} (or SEED_RESET=${dbName}) to start over.`,
+      );
       process.exit(2);
     }
   } else {
@@ -86,25 +99,57 @@ await store.tx(async (db) => {
     counts[inf.kase] = (counts[inf.kase] ?? 0) + 1;
     const ipIds = {};
     // Malformed text cannot be jsonb: in PostgreSQL it is stored as a JSON string instead.
-    const text = inf.notes === null ? null : typeof inf.notes === 'string' ? (store.kind === 'postgres' ? JSON.stringify(inf.notes) : inf.notes) : JSON.stringify(inf.notes);
-    await db.insertInto('influencers').values({ id: inf.id, name: inf.name, notes: store.notesValue(text) }).execute();
+    const text =
+      inf.notes === null
+        ? null
+        : typeof inf.notes === 'string'
+          ? store.kind === 'postgres'
+            ? JSON.stringify(inf.notes)
+            : inf.notes
+          : JSON.stringify(inf.notes);
+    await db
+      .insertInto('influencers')
+      .values({ id: inf.id, name: inf.name, notes: store.notesValue(text) })
+      .execute();
     for (const p of inf.platforms) {
-      ipIds[p] = (await db.insertInto('influencer_platforms').values({ influencer_id: inf.id, platform: p, username: inf.accounts[p].username }).returning('id').executeTakeFirstOrThrow()).id;
+      ipIds[p] = (
+        await db
+          .insertInto('influencer_platforms')
+          .values({ influencer_id: inf.id, platform: p, username: inf.accounts[p].username })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
     }
     if (inf.cache.length) {
       for (const { platform } of inf.cache) {
         const acc = inf.accounts[platform];
-        const row = await db.insertInto('modash_profile_cache').values({
-          influencer_platform_id: ipIds[platform], modash_user_id: acc.userId, platform, payload: JSON.stringify(report(acc)), fetched_at: new Date(now - 2 * 3600e3).toISOString(),
-        }).returning('id').executeTakeFirstOrThrow();
+        const row = await db
+          .insertInto('modash_profile_cache')
+          .values({
+            influencer_platform_id: ipIds[platform],
+            modash_user_id: acc.userId,
+            platform,
+            payload: JSON.stringify(report(acc)),
+            fetched_at: new Date(now - 2 * 3600e3).toISOString(),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         inf.notes.modash_data.platforms[platform].cache_id = String(row.id);
       }
-      await db.updateTable('influencers').set({ notes: store.notesValue(JSON.stringify(inf.notes)) }).where('id', '=', inf.id).execute();
+      await db
+        .updateTable('influencers')
+        .set({ notes: store.notesValue(JSON.stringify(inf.notes)) })
+        .where('id', '=', inf.id)
+        .execute();
     }
   }
 });
 // What the roster filters and sorts on, from the notes just written (lib/roster-state.mjs).
 await backfillRosterState(store, createRequire(import.meta.url)('../../pkg-node/modash_flow.js'));
 const { b } = await store.db.selectFrom('influencers').select(sql`SUM(LENGTH(${store.notesText}))`.as('b')).executeTakeFirstOrThrow();
-console.log(`[seed] ${ROSTER_SIZE} influencers in ${store.kind} ${store.where} (${(Number(b) / 1024).toFixed(0)} KB of notes): ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+console.log(
+  `[seed] ${ROSTER_SIZE} influencers in ${store.kind} ${store.where} (${(Number(b) / 1024).toFixed(0)} KB of notes): ${Object.entries(counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
 await store.close();

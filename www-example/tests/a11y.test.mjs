@@ -46,7 +46,7 @@ test('axe: none on the roster, with the panel open, and on the metrics page', as
   assert.equal(await page.locator('[data-testid=chart-calls] tbody tr').count(), 25);
 });
 
-test('the panel takes focus, closes on Esc and gives focus back to the row\'s button; every control says which row it acts on', async () => {
+test("the panel takes focus, closes on Esc and gives focus back to the row's button; every control says which row it acts on", async () => {
   const page = await (await signedInContext(browser, stack.APP)).newPage();
   await page.goto(`${stack.APP}/staff/roster`);
   const id = idOf('mixed');
@@ -80,7 +80,9 @@ test('"Refresh now" asks Modash (force); a session that ended says so and links 
   await page.waitForSelector('[data-testid=panel-refresh-now]');
   await stack.sim.reset();
   await page.click('[data-testid=panel-refresh-now]');
-  await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, { timeout: 20000 });
+  await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, {
+    timeout: 20000,
+  });
   assert.equal((await stack.sim.stats()).report, 1, 'one report, though the data was fresh');
   await context.clearCookies();
   await page.click('[data-testid=panel-refresh-now]');
@@ -95,6 +97,6 @@ test('error, loading and not-found pages: an unknown address says so with a way 
   const res = await page.goto(`${stack.APP}/staff/no-such-page`);
   assert.equal(res.status(), 404);
   await page.waitForSelector('[data-testid=staff-not-found], [data-testid=not-found]');
-  assert.ok(await page.locator('a[href="/staff/roster"]').count() >= 1);
+  assert.ok((await page.locator('a[href="/staff/roster"]').count()) >= 1);
   assert.deepEqual(await axeViolations(page), []);
 });

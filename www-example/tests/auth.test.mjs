@@ -16,13 +16,28 @@ const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 const snapshot = () => {
   const d = new Database(DB, { readonly: true });
   try {
-    return JSON.stringify([d.prepare('SELECT id, notes FROM influencers ORDER BY id').all(), d.prepare('SELECT id, payload FROM modash_profile_cache ORDER BY id').all()]);
-  } finally { d.close(); }
+    return JSON.stringify([
+      d.prepare('SELECT id, notes FROM influencers ORDER BY id').all(),
+      d.prepare('SELECT id, payload FROM modash_profile_cache ORDER BY id').all(),
+    ]);
+  } finally {
+    d.close();
+  }
 };
-const calls = async () => { const s = await sim.stats(); return s.report + s.lookup; };
+const calls = async () => {
+  const s = await sim.stats();
+  return s.report + s.lookup;
+};
 
 before(async () => {
-  stack = await startStack({ name: 'auth-test', appPort: 3224, simPort: 4224, rosterSize: 24, simEnv: { MODASH_SIM_LATENCY: '0.02' }, appEnv: { MODASH_TIMEOUT_MS: String(TIMEOUT_MS) } });
+  stack = await startStack({
+    name: 'auth-test',
+    appPort: 3224,
+    simPort: 4224,
+    rosterSize: 24,
+    simEnv: { MODASH_SIM_LATENCY: '0.02' },
+    appEnv: { MODASH_TIMEOUT_MS: String(TIMEOUT_MS) },
+  });
   ({ APP, DB, sim } = stack);
   cookie = await sessionCookie(APP);
   api = staffFetch(APP, cookie);
@@ -52,7 +67,11 @@ const SAMPLE = {
   '/api/roster/batches/[id]/cancel': { method: 'POST', path: '/api/roster/batches/1/cancel', body: {} },
   '/api/roster/batches/[id]/dismiss': { method: 'POST', path: '/api/roster/batches/1/dismiss', body: {} },
   '/api/modash/status': { method: 'GET', path: '/api/modash/status' },
-  '/api/metrics/panel-open': { method: 'POST', path: '/api/metrics/panel-open', body: { influencerId: 1, platform: 'instagram', firstDataMs: 1, freshDataMs: 1, source: 'cache', lookup: false, outcome: 'fresh' } },
+  '/api/metrics/panel-open': {
+    method: 'POST',
+    path: '/api/metrics/panel-open',
+    body: { influencerId: 1, platform: 'instagram', firstDataMs: 1, freshDataMs: 1, source: 'cache', lookup: false, outcome: 'fresh' },
+  },
 };
 const PUBLIC = new Set(['/api/auth/login', '/api/auth/logout']);
 
@@ -65,7 +84,9 @@ test('without a session: every API route answers 401 JSON, every staff page redi
     const s = SAMPLE[r];
     for (const extra of [{}, { Cookie: 'mf_session=Fe26.2*1*forged*cookie' }]) {
       const res = await fetch(`${APP}${s.path}`, {
-        method: s.method, headers: { ...extra, ...(s.body ? { 'Content-Type': 'application/json', Origin: APP } : {}) }, body: s.body ? JSON.stringify(s.body) : undefined,
+        method: s.method,
+        headers: { ...extra, ...(s.body ? { 'Content-Type': 'application/json', Origin: APP } : {}) },
+        body: s.body ? JSON.stringify(s.body) : undefined,
       });
       assert.equal(res.status, 401, `${s.method} ${s.path} ${JSON.stringify(extra)}`);
       assert.equal((await res.json()).code, 'UNAUTHENTICATED');
@@ -83,17 +104,29 @@ test('without a session: every API route answers 401 JSON, every staff page redi
 });
 
 test('signing in: a wrong password is 401; the cookie is HttpOnly, SameSite=Lax, Secure behind https; sign-out ends it', async () => {
-  const bad = await fetch(`${APP}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: APP }, body: JSON.stringify({ ...STAFF, password: 'nope' }) });
+  const bad = await fetch(`${APP}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: APP },
+    body: JSON.stringify({ ...STAFF, password: 'nope' }),
+  });
   assert.equal(bad.status, 401);
   assert.equal((await bad.json()).code, 'BAD_CREDENTIALS');
   assert.equal(bad.headers.get('set-cookie'), null);
-  const ok = await fetch(`${APP}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: APP }, body: JSON.stringify(STAFF) });
+  const ok = await fetch(`${APP}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: APP },
+    body: JSON.stringify(STAFF),
+  });
   const flags = ok.headers.get('set-cookie');
   assert.match(flags, /^mf_session=Fe26\.2\*/);
   assert.match(flags, /HttpOnly/i);
   assert.match(flags, /SameSite=Lax/i);
   assert.doesNotMatch(flags, /Secure/i, 'plain http on 127.0.0.1');
-  const https = await fetch(`${APP}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: APP, 'X-Forwarded-Proto': 'https' }, body: JSON.stringify(STAFF) });
+  const https = await fetch(`${APP}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: APP, 'X-Forwarded-Proto': 'https' },
+    body: JSON.stringify(STAFF),
+  });
   assert.match(https.headers.get('set-cookie'), /;\s*Secure/i, 'behind an https proxy');
   const mine = ok.headers.get('set-cookie').split(';')[0];
   assert.equal((await staffFetch(APP, mine)('/api/roster?pageSize=1')).status, 200);
@@ -126,9 +159,17 @@ test('a write from another origin, without an Origin, or not as JSON is 403, eve
     assert.match((await res.json()).code, /^(CROSS_ORIGIN|NOT_JSON)$/);
   }
   // No Origin and no Sec-Fetch-Site at all (a script): refused too.
-  const bare = await fetch(`${APP}${path}`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: '{"platform":"instagram"}' });
+  const bare = await fetch(`${APP}${path}`, {
+    method: 'POST',
+    headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+    body: '{"platform":"instagram"}',
+  });
   assert.equal(bare.status, 403);
-  const login = await fetch(`${APP}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' }, body: JSON.stringify(STAFF) });
+  const login = await fetch(`${APP}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+    body: JSON.stringify(STAFF),
+  });
   assert.equal(login.status, 403, 'no login from another site either');
   assert.equal(await calls(), 0);
   assert.equal(snapshot(), before);

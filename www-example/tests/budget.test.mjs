@@ -10,7 +10,14 @@ let stack, browser, APP, SIM;
 const idOf = (kase, nth = 0) => CASES.indexOf(kase) + 1 + nth * CASES.length;
 
 before(async () => {
-  stack = await startStack({ name: 'budget-test', appPort: 3227, simPort: 4227, rosterSize: 48, simEnv: { MODASH_SIM_LATENCY: '0.05' }, appEnv: { MODASH_DAILY_CREDITS: '2' } });
+  stack = await startStack({
+    name: 'budget-test',
+    appPort: 3227,
+    simPort: 4227,
+    rosterSize: 48,
+    simEnv: { MODASH_SIM_LATENCY: '0.05' },
+    appEnv: { MODASH_DAILY_CREDITS: '2' },
+  });
   ({ APP, SIM } = stack);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
 });

@@ -16,7 +16,10 @@ import { CASES } from '../lib/roster-data.mjs';
 
 const mf = createRequire(import.meta.url)('../../pkg-node/modash_flow.js');
 let stack, browser;
-after(async () => { await browser?.close(); stack?.stop(); });
+after(async () => {
+  await browser?.close();
+  stack?.stop();
+});
 
 test('.env.example and the README table are generated from the schema, and current', () => {
   const out = execFileSync(process.execPath, [join(ROOT, 'scripts/config-docs.mjs'), '--check'], { encoding: 'utf8' });
@@ -30,10 +33,21 @@ test('a bad value is refused naming the variable, the value and what is accepted
   assert.equal(loadConfig({ MODASH_GATE_CONCURRENCY: '' }).MODASH_GATE_CONCURRENCY, 4, 'an empty value is unset');
   let e;
   try {
-    loadConfig({ MODASH_GATE_RPS: 'fast', MODASH_GATE_CONCURRENCY: '1.5', PORT: '70000', MODASH_CACHE_TTL_BULK_HOURS: 'soon', DATABASE_URL: 'mysql://x' }, { ttlConfigFromEnv: mf.ttlConfigFromEnv });
-  } catch (x) { e = x; }
+    loadConfig(
+      { MODASH_GATE_RPS: 'fast', MODASH_GATE_CONCURRENCY: '1.5', PORT: '70000', MODASH_CACHE_TTL_BULK_HOURS: 'soon', DATABASE_URL: 'mysql://x' },
+      { ttlConfigFromEnv: mf.ttlConfigFromEnv },
+    );
+  } catch (x) {
+    e = x;
+  }
   assert.ok(e instanceof ConfigError, 'throws');
-  for (const needle of ['MODASH_GATE_RPS="fast": expected a number > 0', 'MODASH_GATE_CONCURRENCY="1.5": expected a whole number >= 1', 'PORT="70000": expected a whole number from 1 to 65535', 'DATABASE_URL="mysql://x"', 'MODASH_CACHE_TTL_BULK_HOURS']) {
+  for (const needle of [
+    'MODASH_GATE_RPS="fast": expected a number > 0',
+    'MODASH_GATE_CONCURRENCY="1.5": expected a whole number >= 1',
+    'PORT="70000": expected a whole number from 1 to 65535',
+    'DATABASE_URL="mysql://x"',
+    'MODASH_CACHE_TTL_BULK_HOURS',
+  ]) {
     assert.ok(e.message.includes(needle), `${needle} in:\n${e.message}`);
   }
   assert.ok(e.message.includes('soon'), 'the TTL problem names the value (the module says it)');
@@ -41,16 +55,30 @@ test('a bad value is refused naming the variable, the value and what is accepted
 
 test('`next start` with a bad value stops at start, saying which and why', async () => {
   const child = spawn(join(ROOT, 'node_modules/.bin/next'), ['start', '-H', '127.0.0.1', '-p', '3266'], {
-    cwd: ROOT, env: childEnv({ ...AUTH_ENV, DATABASE_FILE: join(ROOT, 'data', 'config-test.db'), MODASH_GATE_RPS: 'fast', NEXT_TELEMETRY_DISABLED: '1' }), stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: childEnv({ ...AUTH_ENV, DATABASE_FILE: join(ROOT, 'data', 'config-test.db'), MODASH_GATE_RPS: 'fast', NEXT_TELEMETRY_DISABLED: '1' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { out += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    out += d;
+  });
   // The instance starts the configuration check at once; a first request makes sure it ran.
-  const probe = setInterval(() => { fetch('http://127.0.0.1:3266/login').catch(() => {}); }, 500);
+  const probe = setInterval(() => {
+    fetch('http://127.0.0.1:3266/login').catch(() => {});
+  }, 500);
   const code = await new Promise((resolve) => {
-    const t = setTimeout(() => { child.kill('SIGKILL'); resolve('still running after 60 s'); }, 60_000);
-    child.on('exit', (c) => { clearTimeout(t); resolve(c); });
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve('still running after 60 s');
+    }, 60_000);
+    child.on('exit', (c) => {
+      clearTimeout(t);
+      resolve(c);
+    });
   });
   clearInterval(probe);
   assert.notEqual(code, 0, out);
@@ -77,7 +105,10 @@ test('each fact once: no DDL outside the migrations, no process.env outside the 
   assert.deepEqual(where(/process\.env/, ['lib/config.mjs', 'next.config.ts', 'instrumentation.ts']), []);
   // The environment is read raw only to be parsed: environment() is never read by name.
   const rawReads = (text) => (text.match(/environment\(\)/g) ?? []).length - (text.match(/loadConfig\(environment\(\)/g) ?? []).length;
-  assert.deepEqual(files.filter((f) => f !== 'lib/config.mjs' && rawReads(readFileSync(join(ROOT, f), 'utf8')) > 0), []);
+  assert.deepEqual(
+    files.filter((f) => f !== 'lib/config.mjs' && rawReads(readFileSync(join(ROOT, f), 'utf8')) > 0),
+    [],
+  );
   assert.equal(rawReads('const env = environment();\nenv.MODASH_SIM_429_RATE ?? "0.1"'), 1, 'the check sees a raw read (scripts/main.mjs had one)');
   // Retry-After: read with the module's parseRetryAfter (or handed to its retry loop), never by hand.
   assert.deepEqual(where(/Date\.parse\(|Number\(ra\)|retryAfterMs\(/, []), []);

@@ -11,5 +11,9 @@ export const row = async (s, q) => (await rows(s, q))[0];
 /** Runs `text` (no parameters: DROP/CREATE DATABASE) on the server `url` points at. */
 export async function admin(url, text) {
   const s = openStore({ url });
-  try { await sql.raw(text).execute(s.db); } finally { await s.close(); }
+  try {
+    await sql.raw(text).execute(s.db);
+  } finally {
+    await s.close();
+  }
 }

@@ -33,7 +33,9 @@ async function roster() {
   const page = await (await signedInContext(browser, APP, STAFF, { viewport: { width: 1280, height: 900 } })).newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (404|422|429)/.test(m.text())) errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of (404|422|429)/.test(m.text())) errors.push(m.text());
+  });
   await page.goto(`${APP}/staff/roster`);
   await page.waitForSelector('[data-testid=badge-1]');
   return { page, errors };
@@ -125,7 +127,11 @@ test('a username Modash only has look-alikes of: no id stored, the panel names t
   const u = inf.accounts.instagram.username;
   assert.ok(text.startsWith(`Modash has no instagram account named @${u}; closest: @${u}_fanpage, @${u}.official`), text);
   const s = await sim.stats();
-  assert.deepEqual(s.log.map((c) => `${c.kind}:${c.status}`), ['lookup:200'], 'one search, no report for a look-alike');
+  assert.deepEqual(
+    s.log.map((c) => `${c.kind}:${c.status}`),
+    ['lookup:200'],
+    'one search, no report for a look-alike',
+  );
   assert.equal(new Database(DB, { readonly: true }).prepare('SELECT notes FROM influencers WHERE id = ?').get(id).notes, before, 'nothing stored');
   await page.screenshot({ path: join(ART, 'panel-no-exact-match.png') });
   assert.deepEqual(errors, []);
@@ -138,9 +144,15 @@ test('a lookup whose report is rate limited is stored: the retry does not look u
   await sim.reset();
   await sim.config({ force429: 1, force429Kind: 'report', retryAfter: 1 });
   await openPanel(page, id);
-  await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, { timeout: 20000 });
+  await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, {
+    timeout: 20000,
+  });
   const s = await sim.stats();
-  assert.deepEqual(s.log.map((c) => `${c.kind}:${c.status}`), ['lookup:200', 'report:429', 'report:200'], 'one lookup, then the report retried by the stored id');
+  assert.deepEqual(
+    s.log.map((c) => `${c.kind}:${c.status}`),
+    ['lookup:200', 'report:429', 'report:200'],
+    'one lookup, then the report retried by the stored id',
+  );
   await sim.config({ force429: 0, force429Kind: null, retryAfter: 1 });
   assert.deepEqual(errors, []);
   await page.close();
@@ -154,11 +166,17 @@ test('the legacy TikTok id is never sent for Instagram', async () => {
   await openPanel(page, id); // Instagram first
   await metricsOrError(page);
   // Staff words, no raw code (the reason is the module's 'platform-mismatch').
-  assert.match(await page.locator('[data-testid=panel-userid]').textContent(), new RegExp(`the legacy id ${inf.accounts.tiktok.userId} is not used: it belongs to another platform`));
+  assert.match(
+    await page.locator('[data-testid=panel-userid]').textContent(),
+    new RegExp(`the legacy id ${inf.accounts.tiktok.userId} is not used: it belongs to another platform`),
+  );
   assert.doesNotMatch(await page.locator('[data-testid=panel]').textContent(), /platform-mismatch|\(legacy\)|\(platform\)/);
   let s = await sim.stats();
   assert.ok(!s.log.some((c) => c.platform === 'instagram' && c.key === inf.accounts.tiktok.userId), JSON.stringify(s.log));
-  assert.deepEqual(s.log.map((c) => `${c.kind}:${c.platform}:${c.status}`), ['lookup:instagram:200', 'report:instagram:200']);
+  assert.deepEqual(
+    s.log.map((c) => `${c.kind}:${c.platform}:${c.status}`),
+    ['lookup:instagram:200', 'report:instagram:200'],
+  );
   assert.equal(s.notFound, 0, 'no 404 from a platform mismatch');
   await page.click('[data-testid=switch-tiktok]');
   const followers = inf.accounts.tiktok.followers.toLocaleString('en');
@@ -177,13 +195,19 @@ test('injected 429s show retry progress, then succeed', async () => {
   await sim.config({ force429: 1, retryAfter: 1 });
   await openPanel(page, idOf('stale'));
   const status = page.locator('[data-testid=panel-status]');
-  await page.waitForFunction(() => /Rate limited, retrying in 1 s \(1\/3\)/.test(document.querySelector('[data-testid=panel-status]')?.textContent ?? ''), null, { timeout: 10000 });
+  await page.waitForFunction(
+    () => /Rate limited, retrying in 1 s \(1\/3\)/.test(document.querySelector('[data-testid=panel-status]')?.textContent ?? ''),
+    null,
+    { timeout: 10000 },
+  );
   assert.match(await status.textContent(), /Rate limited, retrying in 1 s \(1\/3\)/);
   // Stale-while-revalidate: the 3-day-old metrics from notes are on screen during the wait.
   assert.equal(await page.locator('[data-testid=panel-metrics]').getAttribute('data-stale'), 'true');
   assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From notes · refreshed 3 days ago · older than the TTL/);
   await page.screenshot({ path: join(ART, 'panel-retrying.png') });
-  await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, { timeout: 20000 });
+  await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, {
+    timeout: 20000,
+  });
   assert.equal(await page.locator('[data-testid=panel-metrics]').getAttribute('data-stale'), 'false');
   assert.equal(await page.locator('[data-testid=panel-status]').count(), 0, 'no refresh running');
   const s = await sim.stats();
@@ -198,7 +222,10 @@ test('a refresh that fails keeps the stale analytics on screen, with the error',
   await sim.config({ force429: 10, retryAfter: 1 });
   await openPanel(page, idOf('stale', 2));
   await page.waitForSelector('[data-testid=panel-refresh-error]', { timeout: 20000 });
-  assert.match(await page.locator('[data-testid=panel-refresh-error]').textContent(), /Could not refresh: Modash is rate limiting us.*Showing the last known analytics/);
+  assert.match(
+    await page.locator('[data-testid=panel-refresh-error]').textContent(),
+    /Could not refresh: Modash is rate limiting us.*Showing the last known analytics/,
+  );
   assert.equal(await page.locator('[data-testid=panel-metrics]').getAttribute('data-stale'), 'true');
   assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From notes · refreshed 3 days ago · older than the TTL/);
   assert.equal(await page.locator('[data-testid=panel-error]').count(), 0, 'not the empty error state');
@@ -224,7 +251,7 @@ test('closing the panel during a wait stops only the waiting: the server finishe
   // never loses work staff asked for); the page makes no call of its own.
   await until('the server stored the report', async () => (await sim.stats()).ok === 1);
   const s = await sim.stats();
-  assert.equal(s.report, 2, 'the rate-limited call and the server\'s one retry');
+  assert.equal(s.report, 2, "the rate-limited call and the server's one retry");
   assert.equal(await page.locator('[data-testid=panel]').count(), 0);
   await sim.config({ force429: 0, retryAfter: 1 });
   assert.deepEqual(errors, []);

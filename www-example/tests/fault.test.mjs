@@ -13,7 +13,7 @@
 // scripts/test.sh, whose scripts/pg.sh also restarts it). Figures: BENCHMARKS.md, issue 31.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseConfig, childEnv } from '../lib/config.mjs';
+import { baseConfig } from '../lib/config.mjs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -29,7 +29,14 @@ let browser, stack, A, B, SIM, dbUrl;
 
 before(async () => {
   assert.ok(PG, 'needs PostgreSQL: MIGRATE_TEST_PG_URL (scripts/test.sh starts one)');
-  stack = await startStack({ name: 'mf_fault', pg: PG, instances: 2, appPort: 3262, simPort: 4262, simEnv: { MODASH_SIM_LATENCY: '0.3', MODASH_SIM_429_RATE: '0' } });
+  stack = await startStack({
+    name: 'mf_fault',
+    pg: PG,
+    instances: 2,
+    appPort: 3262,
+    simPort: 4262,
+    simEnv: { MODASH_SIM_LATENCY: '0.3', MODASH_SIM_429_RATE: '0' },
+  });
   ({ SIM, dbUrl } = stack);
   [A, B] = stack.APPS;
   await stack.sim.config({ limits: { report: 2, lookup: 10 }, retryAfter: 1 });
@@ -64,14 +71,28 @@ async function bulkRefresh(page, during = async () => {}) {
 async function reportsBoughtTwice() {
   const { log } = await (await fetch(`${SIM}/__sim/stats`)).json();
   const seen = new Map();
-  for (const c of log) if (c.kind === 'report' && c.status === 200 && c.delivered) seen.set(`${c.platform}:${c.key}`, (seen.get(`${c.platform}:${c.key}`) ?? 0) + 1);
+  for (const c of log)
+    if (c.kind === 'report' && c.status === 200 && c.delivered) seen.set(`${c.platform}:${c.key}`, (seen.get(`${c.platform}:${c.key}`) ?? 0) + 1);
   return [...seen].filter(([, n]) => n > 1).map(([k]) => k);
 }
 
 async function everyNotesValueIsJson() {
   const s = openStore({ url: dbUrl });
   try {
-    return (await rows(s, sql`SELECT id, ${s.notesText} AS n FROM influencers`)).filter((r) => r.n !== null && (() => { try { JSON.parse(r.n); return false; } catch { return true; } })()).map((r) => r.id);
+    return (await rows(s, sql`SELECT id, ${s.notesText} AS n FROM influencers`))
+      .filter(
+        (r) =>
+          r.n !== null &&
+          (() => {
+            try {
+              JSON.parse(r.n);
+              return false;
+            } catch {
+              return true;
+            }
+          })(),
+      )
+      .map((r) => r.id);
   } finally {
     await s.close();
   }
@@ -107,10 +128,14 @@ test('fault tests: a killed instance and a PostgreSQL restart each stall a bulk 
     assert.ok(r.failed <= yardstick.failed, `no failure but the gone account: ${JSON.stringify(r)}`);
     // A's batch outlived A (issue 36): instance B's workers took over its jobs and finished it.
     const api = staffFetch(B, await sessionCookie(B, OTHER_STAFF));
-    const aBatch = await until("A's batch finished on B", async () => {
-      const mine = (await (await api('/api/roster/batches')).json()).batches.filter((x) => x.startedBy === STAFF.email);
-      return mine.length && mine.every((x) => !x.active) ? mine[0] : null;
-    }, 1200);
+    const aBatch = await until(
+      "A's batch finished on B",
+      async () => {
+        const mine = (await (await api('/api/roster/batches')).json()).batches.filter((x) => x.startedBy === STAFF.email);
+        return mine.length && mine.every((x) => !x.active) ? mine[0] : null;
+      },
+      1200,
+    );
     console.log(`# instance A killed: A's own batch ${JSON.stringify({ total: aBatch.total, done: aBatch.done, failed: aBatch.failed })}`);
     assert.equal(aBatch.done + aBatch.failed + aBatch.preparing, aBatch.total);
     assert.ok(aBatch.failed <= 1, JSON.stringify(aBatch.failures));
@@ -119,7 +144,7 @@ test('fault tests: a killed instance and a PostgreSQL restart each stall a bulk 
     await onB.close();
   });
 
-  await t.test('PostgreSQL restarted 5 s into B\'s bulk refresh of page 3: it recovers by itself', async () => {
+  await t.test("PostgreSQL restarted 5 s into B's bulk refresh of page 3: it recovers by itself", async () => {
     const page = await tab(B, 3, OTHER_STAFF);
     const r = await bulkRefresh(page, async () => {
       await new Promise((res) => setTimeout(res, 5000));

@@ -41,7 +41,7 @@ async function bulk(query, ids) {
 
 const finished = (page) => page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 90000 });
 
-test('with the gate: 30 stale platforms refresh with zero 429s, and a panel joins its row\'s request', async () => {
+test("with the gate: 30 stale platforms refresh with zero 429s, and a panel joins its row's request", async () => {
   const ids = idsOf('stale', 15);
   const { page, errors, t0 } = await bulk('', ids);
   // Open the panel of the last selected row while the bulk refresh is still queued.
@@ -83,7 +83,10 @@ test("without the page's gate: the server's shared gate alone keeps Modash free 
 // Issue 25: Cancel mid-way counts the rows it stopped as cancelled, never as failed, with the
 // page's gate and without it (then each row's fetch rejects with its own AbortError during the
 // abort, before the retry loop hears of it).
-for (const [label, query, kase] of [['with the gate', '&page=2', 'stale'], ["without the page's gate", '&page=2&gate=off', 'big-payload']]) {
+for (const [label, query, kase] of [
+  ['with the gate', '&page=2', 'stale'],
+  ["without the page's gate", '&page=2&gate=off', 'big-payload'],
+]) {
   test(`${label}: Cancel during a bulk refresh counts the rest as cancelled, not failed`, async () => {
     // Rows the tests above did not refresh: the last 5 of the 20 seeded of each case (page 2):
     // 10 jobs, more than the instance's 4 workers take at once, so some are still queued.
@@ -94,7 +97,9 @@ for (const [label, query, kase] of [['with the gate', '&page=2', 'stale'], ["wit
     await page.waitForSelector('[data-testid=bulk-progress]:not([data-done="0"])', { timeout: 30000 });
     await page.getByRole('button', { name: 'Cancel' }).click();
     await finished(page);
-    const [total, done, failed, cancelled] = await Promise.all(['total', 'done', 'failed', 'cancelled'].map(async (k) => Number(await progress.getAttribute(`data-${k}`))));
+    const [total, done, failed, cancelled] = await Promise.all(
+      ['total', 'done', 'failed', 'cancelled'].map(async (k) => Number(await progress.getAttribute(`data-${k}`))),
+    );
     assert.equal(failed, 0, 'nothing counted as failed');
     assert.ok(cancelled > 0, `some rows were cancelled (done ${done} of ${total})`);
     assert.equal(done + cancelled, total);

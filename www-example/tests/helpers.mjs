@@ -7,7 +7,15 @@ export const STAFF = { email: 'ana@agency.example', password: 'test-password-012
 export const OTHER_STAFF = { email: 'ben@agency.example', password: STAFF.password };
 /** Environment for the seed and the app under test. */
 export const AUTH_ENV = { SESSION_SECRET: 'test-session-secret-0123456789-abcdefghij', SEED_STAFF_PASSWORD: STAFF.password };
-export const BROWSER_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const BROWSER_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** A browser context signed in as `who` (its pages share the session cookie). */
 export async function signedInContext(browser, app, who = STAFF, options = {}) {
@@ -26,11 +34,12 @@ export async function sessionCookie(app, who = STAFF) {
 
 /** fetch as a signed-in page of the app would: the cookie, and for writes JSON from the app's origin. */
 export function staffFetch(app, cookie) {
-  return (path, { body, method = body === undefined ? 'GET' : 'POST', headers = {} } = {}) => fetch(`${app}${path}`, {
-    method,
-    headers: { Cookie: cookie, ...(method === 'GET' ? {} : { 'Content-Type': 'application/json', Origin: app }), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  return (path, { body, method = body === undefined ? 'GET' : 'POST', headers = {} } = {}) =>
+    fetch(`${app}${path}`, {
+      method,
+      headers: { Cookie: cookie, ...(method === 'GET' ? {} : { 'Content-Type': 'application/json', Origin: app }), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
 }
 
 /**
@@ -41,7 +50,19 @@ export function staffFetch(app, cookie) {
  * `restartApp(k, env)` starts it again (same build, new environment), `stop()` ends everything
  * and removes the SQLite file and its credentials.
  */
-export async function startStack({ name, appPort, simPort, rosterSize = null, simEnv = {}, appEnv = {}, dev = false, beforeStart = null, instances = 1, pg = null, quiet = true }) {
+export async function startStack({
+  name,
+  appPort,
+  simPort,
+  rosterSize = null,
+  simEnv = {},
+  appEnv = {},
+  dev = false,
+  beforeStart = null,
+  instances = 1,
+  pg = null,
+  quiet = true,
+}) {
   const { execFileSync } = await import('node:child_process');
   const { rmSync } = await import('node:fs');
   const { join } = await import('node:path');
@@ -59,27 +80,49 @@ export async function startStack({ name, appPort, simPort, rosterSize = null, si
   }
   const storeEnv = pg ? { DATABASE_URL: dbUrl } : { DATABASE_FILE: DB, DATABASE_URL: '' };
   const APPS = Array.from({ length: instances }, (_, k) => `http://127.0.0.1:${appPort + k}`);
-  const APP = APPS[0], SIM = `http://127.0.0.1:${simPort}`;
+  const APP = APPS[0],
+    SIM = `http://127.0.0.1:${simPort}`;
   const size = rosterSize === null ? {} : { ROSTER_SIZE: String(rosterSize) };
-  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), pg ? `--reset=${name}` : '--reset'], { env: childEnv({ ...AUTH_ENV, ...size, ...storeEnv }), stdio: 'ignore' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), pg ? `--reset=${name}` : '--reset'], {
+    env: childEnv({ ...AUTH_ENV, ...size, ...storeEnv }),
+    stdio: 'ignore',
+  });
   beforeStart?.(DB);
   const sim = start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(simPort), ...size, ...simEnv }, { quiet });
-  const startApp = (k, env = {}) => start(`next-${k}`, join(ROOT, 'node_modules/.bin/next'), [dev ? 'dev' : 'start', '-H', '127.0.0.1', '-p', String(appPort + k)],
-    // The warm refresher spends credits in the background: off unless a test turns it on.
-    { ...AUTH_ENV, ...storeEnv, MODASH_API_BASE: SIM, MODASH_WARM_REFRESH: '0', ...appEnv, ...env }, { quiet });
+  const startApp = (k, env = {}) =>
+    start(
+      `next-${k}`,
+      join(ROOT, 'node_modules/.bin/next'),
+      [dev ? 'dev' : 'start', '-H', '127.0.0.1', '-p', String(appPort + k)],
+      // The warm refresher spends credits in the background: off unless a test turns it on.
+      { ...AUTH_ENV, ...storeEnv, MODASH_API_BASE: SIM, MODASH_WARM_REFRESH: '0', ...appEnv, ...env },
+      { quiet },
+    );
   const apps = APPS.map((_, k) => startApp(k));
   await waitForHttp(`${SIM}/__sim/stats`);
   for (const app of APPS) await waitForHttp(`${app}/login`, dev ? 120000 : 60000);
   const exited = (p) => (p.child.exitCode !== null || p.child.signalCode !== null ? null : new Promise((r) => p.child.once('exit', r)));
   return {
-    APP, APPS, SIM, DB, dbUrl, storeEnv, apps,
+    APP,
+    APPS,
+    SIM,
+    DB,
+    dbUrl,
+    storeEnv,
+    apps,
     sim: {
       stats: () => fetch(`${SIM}/__sim/stats`).then((r) => r.json()),
       reset: () => fetch(`${SIM}/__sim/reset`, { method: 'POST' }),
       config: (c) => fetch(`${SIM}/__sim/config`, { method: 'POST', body: JSON.stringify(c) }),
     },
     /** Ends instance k at once, as a crash or an out-of-memory kill does. */
-    kill(k) { try { process.kill(-apps[k].child.pid, 'SIGKILL'); } catch { /* gone */ } },
+    kill(k) {
+      try {
+        process.kill(-apps[k].child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    },
     /** Stops instance k and starts it again with `env` added (no new build). */
     async restartApp(k, env = {}) {
       const done = exited(apps[k]);
@@ -112,6 +155,7 @@ const AXE_SOURCE = readFileSync(new URL('../node_modules/axe-core/axe.min.js', i
 export async function axeViolations(page) {
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ content: AXE_SOURCE });
   const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
 }

@@ -21,8 +21,13 @@ before(async () => {
   mkdirSync(ART, { recursive: true });
   // 50 %: ana (bucket 89) takes the old path, ben (bucket 25) the cache table.
   stack = await startStack({
-    name: 'metrics-test', appPort: 3226, simPort: 4226, rosterSize: 48, simEnv: { MODASH_SIM_LATENCY: '0.1' },
-    appEnv: { MODASH_CACHE_LOOKUP_ROLLOUT: '50', MODASH_METRICS_RETENTION_DAYS: '1' }, beforeStart: addOldLogRows,
+    name: 'metrics-test',
+    appPort: 3226,
+    simPort: 4226,
+    rosterSize: 48,
+    simEnv: { MODASH_SIM_LATENCY: '0.1' },
+    appEnv: { MODASH_CACHE_LOOKUP_ROLLOUT: '50', MODASH_METRICS_RETENTION_DAYS: '1' },
+    beforeStart: addOldLogRows,
   });
   ({ APP, DB, sim } = stack);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
@@ -32,8 +37,14 @@ before(async () => {
 function addOldLogRows(file) {
   const db = new Database(file);
   const old = Date.now() - 2 * DAY;
-  for (let k = 0; k < 5; k++) db.prepare("INSERT INTO modash_calls (at, kind, platform, status, latency_ms, waited_ms, waited_429, credits, staff, use_case, cohort) VALUES (?, ?, 'instagram', ?, 300, 0, 0, 1, 'x', 'roster', 'cache')").run(old + k, k < 2 ? 'lookup' : 'report', k === 4 ? 429 : 200);
-  for (let k = 0; k < 3; k++) db.prepare("INSERT INTO panel_opens (at, staff, influencer_id, platform, first_data_ms, fresh_data_ms, source, lookup, reopen, outcome, cohort) VALUES (?, 'x', 1, 'instagram', 120, 400, 'modash', ?, ?, 'fresh', 'cache')").run(old + k, k === 0 ? 1 : 0, k > 0 ? 1 : 0);
+  for (let k = 0; k < 5; k++)
+    db.prepare(
+      "INSERT INTO modash_calls (at, kind, platform, status, latency_ms, waited_ms, waited_429, credits, staff, use_case, cohort) VALUES (?, ?, 'instagram', ?, 300, 0, 0, 1, 'x', 'roster', 'cache')",
+    ).run(old + k, k < 2 ? 'lookup' : 'report', k === 4 ? 429 : 200);
+  for (let k = 0; k < 3; k++)
+    db.prepare(
+      "INSERT INTO panel_opens (at, staff, influencer_id, platform, first_data_ms, fresh_data_ms, source, lookup, reopen, outcome, cohort) VALUES (?, 'x', 1, 'instagram', 120, 400, 'modash', ?, ?, 'fresh', 'cache')",
+    ).run(old + k, k === 0 ? 1 : 0, k > 0 ? 1 : 0);
   db.close();
 }
 

@@ -15,14 +15,21 @@ import { account, goneFromModash } from '../lib/roster-data.mjs';
 
 const mf = createRequire(import.meta.url)('../../pkg-node/modash_flow.js');
 
-const SIM_PORT = 4221, SIM = `http://127.0.0.1:${SIM_PORT}`;
+const SIM_PORT = 4221,
+  SIM = `http://127.0.0.1:${SIM_PORT}`;
 const DATA = join(ROOT, 'data', 'migrate-test');
 let sim = null;
 
 async function ensureSim() {
   mkdirSync(DATA, { recursive: true });
   if (sim && sim.child.exitCode === null && sim.child.signalCode === null) return;
-  sim = start('sim', process.execPath, ['scripts/modash-sim.mjs'], { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.02', ROSTER_SIZE: '2000' }, { quiet: true });
+  sim = start(
+    'sim',
+    process.execPath,
+    ['scripts/modash-sim.mjs'],
+    { MODASH_SIM_PORT: String(SIM_PORT), MODASH_SIM_LATENCY: '0.02', ROSTER_SIZE: '2000' },
+    { quiet: true },
+  );
   await waitForHttp(`${SIM}/__sim/stats`);
 }
 
@@ -32,18 +39,31 @@ function sqliteBackend() {
   return {
     name: 'sqlite',
     env: (name) => ({ DATABASE_FILE: file(name), DATABASE_URL: '' }),
-    async copy(from, to) { for (const s of ['', '-wal', '-shm']) rmSync(file(to) + s, { force: true }); copyFileSync(file(from), file(to)); },
+    async copy(from, to) {
+      for (const s of ['', '-wal', '-shm']) rmSync(file(to) + s, { force: true });
+      copyFileSync(file(from), file(to));
+    },
   };
 }
 function pgBackend(url) {
   const u = new URL(url);
-  const dbUrl = (name) => { const x = new URL(u); x.pathname = `/${name}`; return x.toString(); };
+  const dbUrl = (name) => {
+    const x = new URL(u);
+    x.pathname = `/${name}`;
+    return x.toString();
+  };
   const admin = (text) => adminQuery(dbUrl('postgres'), text);
   return {
     name: 'postgres',
     env: (name) => ({ DATABASE_URL: dbUrl(name) }),
-    async create(name) { await admin(`DROP DATABASE IF EXISTS ${name}`); await admin(`CREATE DATABASE ${name}`); },
-    async copy(from, to) { await admin(`DROP DATABASE IF EXISTS ${to}`); await admin(`CREATE DATABASE ${to} TEMPLATE ${from}`); },
+    async create(name) {
+      await admin(`DROP DATABASE IF EXISTS ${name}`);
+      await admin(`CREATE DATABASE ${name}`);
+    },
+    async copy(from, to) {
+      await admin(`DROP DATABASE IF EXISTS ${to}`);
+      await admin(`CREATE DATABASE ${to} TEMPLATE ${from}`);
+    },
   };
 }
 
@@ -52,7 +72,8 @@ if (baseConfig().MIGRATE_TEST_PG_URL) backends.push(pgBackend(baseConfig().MIGRA
 
 function migrate(backend, db, args, extraEnv = {}) {
   const out = execFileSync(process.execPath, [join(ROOT, 'scripts/migrate.mjs'), ...args], {
-    env: childEnv({ ...backend.env(db), MODASH_API_BASE: SIM, ...extraEnv }), encoding: 'utf8',
+    env: childEnv({ ...backend.env(db), MODASH_API_BASE: SIM, ...extraEnv }),
+    encoding: 'utf8',
   });
   const line = out.split('\n').find((l) => l.startsWith('REPORT '));
   return JSON.parse(line.slice(7));
@@ -61,22 +82,41 @@ function migrate(backend, db, args, extraEnv = {}) {
 async function withStore(backend, db, fn) {
   const env = backend.env(db);
   const s = openStore({ url: env.DATABASE_URL || '', file: env.DATABASE_FILE });
-  try { return await fn(s); } finally { await s.close(); }
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
 }
 
 /** Every row of the three tables the migration touches, as text. */
-const dump = (backend, db) => withStore(backend, db, async (s) => ({
-  notes: new Map((await rows(s, sql`SELECT id, ${s.notesText} AS notes FROM influencers ORDER BY id`)).map((r) => [r.id, r.notes])),
-  cache: new Map((await rows(s, sql`SELECT id, payload FROM modash_profile_cache ORDER BY id`)).map((r) => [String(r.id), r.payload])),
-  backups: (await row(s, sql`SELECT COUNT(*) AS n FROM notes_backup`)).n,
-}));
-const checksum = (d) => createHash('sha256').update(JSON.stringify([[...d.notes], [...d.cache], Number(d.backups)])).digest('hex');
+const dump = (backend, db) =>
+  withStore(backend, db, async (s) => ({
+    notes: new Map((await rows(s, sql`SELECT id, ${s.notesText} AS notes FROM influencers ORDER BY id`)).map((r) => [r.id, r.notes])),
+    cache: new Map((await rows(s, sql`SELECT id, payload FROM modash_profile_cache ORDER BY id`)).map((r) => [String(r.id), r.payload])),
+    backups: (await row(s, sql`SELECT COUNT(*) AS n FROM notes_backup`)).n,
+  }));
+const checksum = (d) =>
+  createHash('sha256')
+    .update(JSON.stringify([[...d.notes], [...d.cache], Number(d.backups)]))
+    .digest('hex');
 
 /** Notes with each cache_id replaced by the payload it points to: comparable across runs. */
 function resolved(d) {
   const out = new Map();
   for (const [id, text] of d.notes) {
-    out.set(id, text && text.replace(/"cache_id":\s*"(\d+)"/g, (_, c) => `"cache":${createHash('sha256').update(d.cache.get(c) ?? 'missing').digest('hex').slice(0, 16)}`));
+    out.set(
+      id,
+      text &&
+        text.replace(
+          /"cache_id":\s*"(\d+)"/g,
+          (_, c) =>
+            `"cache":${createHash('sha256')
+              .update(d.cache.get(c) ?? 'missing')
+              .digest('hex')
+              .slice(0, 16)}`,
+        ),
+    );
   }
   return out;
 }
@@ -88,7 +128,10 @@ for (const backend of backends) {
     const orig = `mf_orig_${process.pid}`;
     let original;
 
-    after(() => { if (sim) stop(sim); sim = null; });
+    after(() => {
+      if (sim) stop(sim);
+      sim = null;
+    });
     before(async () => {
       await ensureSim();
       if (backend.create) await backend.create(orig);
@@ -156,7 +199,10 @@ for (const backend of backends) {
         await rows(s, sql`UPDATE influencers SET notes = ${s.notesValue(notes)} WHERE id = 1`);
         const text = (await row(s, sql`SELECT ${s.notesText} AS n FROM influencers WHERE id = 1`)).n;
         if (s.kind !== 'postgres') return [payload, text];
-        return [(await row(s, sql`SELECT (notes->'modash_data'->'platforms'->'instagram'->'cached_payload')::text AS t FROM influencers WHERE id = 1`)).t, text];
+        return [
+          (await row(s, sql`SELECT (notes->'modash_data'->'platforms'->'instagram'->'cached_payload')::text AS t FROM influencers WHERE id = 1`)).t,
+          text,
+        ];
       });
       const r = migrate(backend, 'mf_exact', ['move-payloads']);
       assert.equal(r.changed, 168);
@@ -198,18 +244,26 @@ for (const backend of backends) {
       migrate(backend, 'mf_ref', ['move-payloads']);
       await backend.copy(orig, 'mf_kill');
       const child = spawn(process.execPath, [join(ROOT, 'scripts/migrate.mjs'), 'move-payloads', '--batch', '50'], {
-        env: childEnv({ ...backend.env('mf_kill'), MIGRATE_ROW_DELAY_MS: '2' }), stdio: ['ignore', 'pipe', 'inherit'],
+        env: childEnv({ ...backend.env('mf_kill'), MIGRATE_ROW_DELAY_MS: '2' }),
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
       await new Promise((resolve) => {
         let out = '';
-        child.stdout.on('data', (d) => { out += d; if (/batch 5 done/.test(out)) { child.kill('SIGKILL'); } });
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (/batch 5 done/.test(out)) {
+            child.kill('SIGKILL');
+          }
+        });
         child.on('exit', resolve);
       });
       assert.equal(child.signalCode, 'SIGKILL', 'the run was killed');
       const partial = await dump(backend, 'mf_kill');
       const ref = await dump(backend, 'mf_ref');
       // Every row is wholly old or wholly new.
-      const rOrig = resolved(original), rRef = resolved(ref), rPartial = resolved(partial);
+      const rOrig = resolved(original),
+        rRef = resolved(ref),
+        rPartial = resolved(partial);
       let newRows = 0;
       for (const [id, t] of rPartial) {
         if (t === rRef.get(id) && t !== rOrig.get(id)) newRows++;
@@ -239,27 +293,41 @@ for (const backend of backends) {
       const noExact = r.skipped['no exact match on Modash (recorded)'] ?? 0;
       assert.ok(noExact >= 2, JSON.stringify(r.skipped));
       assert.equal(r.fromLookup + 1 + noExact, stats.lookup, 'one lookup per row without an id, plus the 404 and the look-alike-only searches');
-      const logged = await withStore(backend, 'mf_backfill', (s) => rows(s, sql`SELECT influencer_id AS id, detail FROM modash_backfill_log WHERE status = 'no-exact-match'`));
+      const logged = await withStore(backend, 'mf_backfill', (s) =>
+        rows(s, sql`SELECT influencer_id AS id, detail FROM modash_backfill_log WHERE status = 'no-exact-match'`),
+      );
       assert.equal(logged.length, noExact);
       for (const l of logged) {
         assert.ok(goneFromModash(l.id - 1), `influencer ${l.id}`);
         const d = JSON.parse(l.detail);
-        assert.deepEqual(d.closest, [`${d.username}_fanpage`, `${d.username}.official`], "closest first (edit distance)");
+        assert.deepEqual(d.closest, [`${d.username}_fanpage`, `${d.username}.official`], 'closest first (edit distance)');
       }
       // Every id found by a search is the account with exactly that username, never the
       // look-alike with more followers that the search lists first.
-      const stored = await withStore(backend, 'mf_backfill', (s) => rows(s,
-        sql`SELECT ip.influencer_id AS id, ip.platform, ${notesTextOf(s, 'i.notes')} AS notes FROM modash_backfill_log l JOIN influencer_platforms ip ON ip.id = l.influencer_platform_id JOIN influencers i ON i.id = ip.influencer_id WHERE l.status = 'stored' AND l.detail = 'lookup'`));
+      const stored = await withStore(backend, 'mf_backfill', (s) =>
+        rows(
+          s,
+          sql`SELECT ip.influencer_id AS id, ip.platform, ${notesTextOf(s, 'i.notes')} AS notes FROM modash_backfill_log l JOIN influencer_platforms ip ON ip.id = l.influencer_platform_id JOIN influencers i ON i.id = ip.influencer_id WHERE l.status = 'stored' AND l.detail = 'lookup'`,
+        ),
+      );
       assert.equal(stored.length, r.fromLookup);
       for (const row of stored) {
         if (row.id === 6) continue; // renamed above
-        assert.equal(JSON.parse(row.notes).modash_data.platforms[row.platform].userId, account(row.id - 1, row.platform).userId, `influencer ${row.id} ${row.platform}`);
+        assert.equal(
+          JSON.parse(row.notes).modash_data.platforms[row.platform].userId,
+          account(row.id - 1, row.platform).userId,
+          `influencer ${row.id} ${row.platform}`,
+        );
       }
       assert.ok(r.fromLegacy > 0);
       assert.equal(stats.report, 0);
       // The legacy-covered rows never reached the service.
-      const legacyCovered = await withStore(backend, 'mf_backfill', (s) => rows(s,
-        sql`SELECT ip.username FROM influencer_platforms ip WHERE ip.influencer_id % 12 IN (3, 4) OR (ip.influencer_id % 12 = 5 AND ip.platform = 'tiktok')`));
+      const legacyCovered = await withStore(backend, 'mf_backfill', (s) =>
+        rows(
+          s,
+          sql`SELECT ip.username FROM influencer_platforms ip WHERE ip.influencer_id % 12 IN (3, 4) OR (ip.influencer_id % 12 = 5 AND ip.platform = 'tiktok')`,
+        ),
+      );
       const looked = new Set(stats.log.map((c) => c.key));
       for (const { username } of legacyCovered) assert.ok(!looked.has(username), `${username} was looked up`);
       // The rate, from the service's own timestamps.
@@ -303,7 +371,8 @@ for (const backend of backends) {
       test('seeding never empties a PostgreSQL database it was not told to by name', async () => {
         const count = () => withStore(backend, orig, async (s) => Number((await row(s, sql`SELECT COUNT(*) AS n FROM influencers`)).n));
         const before = await count();
-        const seed = (args) => spawnSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), ...args], { env: childEnv({ ...backend.env(orig) }), encoding: 'utf8' });
+        const seed = (args) =>
+          spawnSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), ...args], { env: childEnv({ ...backend.env(orig) }), encoding: 'utf8' });
         let r = seed([]);
         assert.equal(r.status, 0);
         assert.match(r.stdout, /already holds 2000 influencers: kept/);

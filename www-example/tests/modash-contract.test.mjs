@@ -58,7 +58,10 @@ for (const b of backends) {
     let stack, api, store;
     const ready = (async () => {
       stack = await startStack({
-        name: b.pg ? 'mf_contract' : 'modash-contract', pg: b.pg, appPort: b.port, simPort: b.port + 1000,
+        name: b.pg ? 'mf_contract' : 'modash-contract',
+        pg: b.pg,
+        appPort: b.port,
+        simPort: b.port + 1000,
         simEnv: { MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0' },
         // The scheduled work every second; a report in preparation asked again after 1 s, then 2 s.
         appEnv: { MODASH_SCHEDULER_EVERY_S: '1', MODASH_RETRY_LATER_S: '1', MODASH_RETRY_LATER_AGAIN_S: '2', MODASH_USER_INFO_EVERY_S: '1' },
@@ -66,17 +69,28 @@ for (const b of backends) {
       api = staffFetch(stack.APP, await sessionCookie(stack.APP));
       store = openStore(b.pg ? { url: stack.dbUrl } : { url: '', file: stack.DB });
     })();
-    after(async () => { await store?.close(); stack?.stop(); });
+    after(async () => {
+      await store?.close();
+      stack?.stop();
+    });
     // A job a test left waiting (a 429, Modash out of credits: the work queue runs it again,
     // issue 36) would spend the next test's answers: each test starts with nothing queued but
     // the scheduled retries a test waits for.
-    beforeEach(async () => { if (store) await sql`UPDATE modash_jobs SET state = 'cancelled' WHERE state = 'queued' AND cause <> 'retry'`.execute(store.db); });
+    beforeEach(async () => {
+      if (store) await sql`UPDATE modash_jobs SET state = 'cancelled' WHERE state = 'queued' AND cause <> 'retry'`.execute(store.db);
+    });
 
     const entryOf = async (id, platform) => {
       const [r] = await rows(store, sql`SELECT ${store.notesText} AS n FROM influencers WHERE id = ${id}`);
       return JSON.parse(r.n).modash_data.platforms[platform];
     };
-    const ipOf = async (id, platform) => (await rows(store, sql`SELECT modash_status AS s, modash_retry_at AS at, modash_retries AS n FROM influencer_platforms WHERE influencer_id = ${id} AND platform = ${platform}`))[0];
+    const ipOf = async (id, platform) =>
+      (
+        await rows(
+          store,
+          sql`SELECT modash_status AS s, modash_retry_at AS at, modash_retries AS n FROM influencer_platforms WHERE influencer_id = ${id} AND platform = ${platform}`,
+        )
+      )[0];
     const refresh = (id, platform, force = true, useCase = 'roster') => api(`/api/roster/${id}/refresh-analytics`, { body: { platform, useCase, force } });
     const reportsFor = async (userId) => (await stack.sim.stats()).log.filter((c) => c.kind === 'report' && c.key === userId);
 
@@ -108,7 +122,7 @@ for (const b of backends) {
       await stack.sim.config({ errors: { [`instagram:${e.userId}`]: { status: 200, raw: fixture('report.instagram.no-views.json') } } });
       assert.equal((await refresh(id, 'instagram')).status, 200);
       e = await entryOf(id, 'instagram');
-      assert.deepEqual([e.followers, e.engagementRate, e.avgViews], [12040, 0.0333, null], 'the old avgViews is not this refresh\'s');
+      assert.deepEqual([e.followers, e.engagementRate, e.avgViews], [12040, 0.0333, null], "the old avgViews is not this refresh's");
       await stack.sim.config({ errors: {} });
     });
 
@@ -128,16 +142,27 @@ for (const b of backends) {
       const page = await (await api(`/api/roster?page=${Math.ceil(id / 50)}&pageSize=50`)).json();
       assert.ok(page.rows.find((r) => r.id === id).platforms.find((p) => p.platform === 'instagram').modashPending, 'the roster says so');
       // Still preparing: the scheduled retry, then the last one, and no more.
-      await until('two scheduled retries ran', async () => (await ipOf(id, 'instagram')).s === 'still_preparing' && (await ipOf(id, 'instagram')).at === null && (await reportsFor(userId)).length === 3);
+      await until(
+        'two scheduled retries ran',
+        async () =>
+          (await ipOf(id, 'instagram')).s === 'still_preparing' && (await ipOf(id, 'instagram')).at === null && (await reportsFor(userId)).length === 3,
+      );
       await new Promise((r) => setTimeout(r, 3000));
       assert.equal((await reportsFor(userId)).length, 3, 'one call by staff, two scheduled, then none');
       const calls = await rows(store, sql`SELECT staff, use_case AS u FROM modash_calls WHERE kind = 'report' AND staff = 'scheduled retry'`);
       assert.ok(calls.length >= 2, 'the retries went through the gate and the call log');
       // The retries were jobs of the work queue: staff's ended "in preparation", the first
       // scheduled one too, the last failed with a sentence; nothing is left pending.
-      const jobs = await rows(store, sql`SELECT j.cause, j.state, j.code FROM modash_jobs j JOIN influencer_platforms p ON p.id = j.influencer_platform_id
-        WHERE p.influencer_id = ${id} AND p.platform = 'instagram' ORDER BY j.id`);
-      assert.deepEqual(jobs.map((j) => `${j.cause}:${j.state}`), ['bulkRefresh:preparing', 'retry:preparing', 'retry:failed'], JSON.stringify(jobs));
+      const jobs = await rows(
+        store,
+        sql`SELECT j.cause, j.state, j.code FROM modash_jobs j JOIN influencer_platforms p ON p.id = j.influencer_platform_id
+        WHERE p.influencer_id = ${id} AND p.platform = 'instagram' ORDER BY j.id`,
+      );
+      assert.deepEqual(
+        jobs.map((j) => `${j.cause}:${j.state}`),
+        ['bulkRefresh:preparing', 'retry:preparing', 'retry:failed'],
+        JSON.stringify(jobs),
+      );
       assert.equal(jobs[2].code, 'STILL_PREPARING');
       // The row left "in preparation" (it was stuck there): the roster says Modash is still preparing it, with the wait.
       const after = await (await api(`/api/roster?page=${Math.ceil(id / 50)}&pageSize=50`)).json();
@@ -164,7 +189,8 @@ for (const b of backends) {
 
     test("not_enough_credits: Modash's own balance; no report is bought until staff try again", async () => {
       await ready;
-      const a = staleId(4), bId = staleId(5);
+      const a = staleId(4),
+        bId = staleId(5);
       await stack.sim.config({ credits: 0 });
       await stack.sim.reset();
       let res = await refresh(a, 'instagram');
@@ -208,7 +234,10 @@ for (const b of backends) {
       const id = CASES.indexOf('username-only') + 1 + 3 * CASES.length;
       assert.equal((await refresh(id, 'instagram')).status, 200);
       const keys = (await rows(store, sql`SELECT api_key AS k FROM modash_gate`)).map((r) => r.k);
-      assert.ok(keys.some((k) => k.endsWith(':users')), keys.join());
+      assert.ok(
+        keys.some((k) => k.endsWith(':users')),
+        keys.join(),
+      );
       assert.ok(keys.some((k) => !k.includes(':')));
     });
 
@@ -216,11 +245,14 @@ for (const b of backends) {
       test('in Chromium: the bulk refresh and the panel say private, removed and in preparation in staff words', async () => {
         await ready;
         const [priv, gone, prep] = [staleId(7), staleId(8), staleId(9)];
-        await stack.sim.config({ credits: 100000, errors: {
-          [`instagram:${account(priv - 1, 'instagram').userId}`]: { code: 'private_account', status: 403 },
-          [`instagram:${account(gone - 1, 'instagram').userId}`]: { code: 'account_removed', status: 404 },
-          [`instagram:${account(prep - 1, 'instagram').userId}`]: { code: 'retry_later', status: 400, retryAfter: 3600 },
-        } });
+        await stack.sim.config({
+          credits: 100000,
+          errors: {
+            [`instagram:${account(priv - 1, 'instagram').userId}`]: { code: 'private_account', status: 403 },
+            [`instagram:${account(gone - 1, 'instagram').userId}`]: { code: 'account_removed', status: 404 },
+            [`instagram:${account(prep - 1, 'instagram').userId}`]: { code: 'retry_later', status: 400, retryAfter: 3600 },
+          },
+        });
         const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
         try {
           const page = await (await signedInContext(browser, stack.APP, undefined, { viewport: { width: 1280, height: 900 } })).newPage();
@@ -240,7 +272,10 @@ for (const b of backends) {
           assert.match(await page.locator(`[data-testid=pending-${prep}-instagram]`).textContent(), /instagram: report in preparation/);
           await page.click(`[data-testid=open-${prep}]`);
           await page.waitForSelector('[data-testid=panel-refresh-error], [data-testid=panel-error]', { timeout: 30000 });
-          assert.match(await page.locator('[data-testid=panel-refresh-error], [data-testid=panel-error]').first().textContent(), /Modash is preparing this report/);
+          assert.match(
+            await page.locator('[data-testid=panel-refresh-error], [data-testid=panel-error]').first().textContent(),
+            /Modash is preparing this report/,
+          );
           await page.screenshot({ path: join(ROOT, 'artifacts', 'panel-in-preparation.png') });
         } finally {
           await browser.close();

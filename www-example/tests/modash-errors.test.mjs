@@ -41,21 +41,36 @@ for (const b of backends) {
   describe(`Modash's error answers on ${b.name}`, () => {
     let stack, api, store;
     const ready = (async () => {
-      stack = await startStack({ name: b.pg ? 'mf_errors' : 'modash-errors', pg: b.pg, appPort: b.port, simPort: b.port + 1000, simEnv: { MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0' },
-        appEnv: { MODASH_TIMEOUT_MS: '1500' } });
+      stack = await startStack({
+        name: b.pg ? 'mf_errors' : 'modash-errors',
+        pg: b.pg,
+        appPort: b.port,
+        simPort: b.port + 1000,
+        simEnv: { MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0' },
+        appEnv: { MODASH_TIMEOUT_MS: '1500' },
+      });
       api = staffFetch(stack.APP, await sessionCookie(stack.APP));
       store = openStore(b.pg ? { url: stack.dbUrl } : { url: '', file: stack.DB });
     })();
-    after(async () => { await store?.close(); stack?.stop(); });
+    after(async () => {
+      await store?.close();
+      stack?.stop();
+    });
     // A job a test left waiting (a 429, Modash down: the work queue runs it again, issue 36)
     // would spend the next test's answers: each test starts with nothing queued.
-    beforeEach(async () => { if (store) await sql`UPDATE modash_jobs SET state = 'cancelled' WHERE state = 'queued'`.execute(store.db); });
+    beforeEach(async () => {
+      if (store) await sql`UPDATE modash_jobs SET state = 'cancelled' WHERE state = 'queued'`.execute(store.db);
+    });
 
     /** Notes and cache rows of influencer `id`, as text. */
-    const stored = async (id) => JSON.stringify([
-      await rows(store, sql`SELECT ${store.notesText} AS n FROM influencers WHERE id = ${id}`),
-      await rows(store, sql`SELECT c.id, c.payload FROM modash_profile_cache c JOIN influencer_platforms ip ON ip.id = c.influencer_platform_id WHERE ip.influencer_id = ${id} ORDER BY c.id`),
-    ]);
+    const stored = async (id) =>
+      JSON.stringify([
+        await rows(store, sql`SELECT ${store.notesText} AS n FROM influencers WHERE id = ${id}`),
+        await rows(
+          store,
+          sql`SELECT c.id, c.payload FROM modash_profile_cache c JOIN influencer_platforms ip ON ip.id = c.influencer_platform_id WHERE ip.influencer_id = ${id} ORDER BY c.id`,
+        ),
+      ]);
 
     REPORT_ROWS.forEach(([modashCode, modashStatus, status, code, sentence], k) => {
       test(`a report answered ${modashStatus} ${modashCode}: ${status} ${code}, nothing stored`, async () => {
@@ -133,7 +148,11 @@ for (const b of backends) {
       assert.match(body.error, /no public Instagram account with this handle/);
     });
 
-    for (const [what, raw] of [['text that is not JSON', 'oops <html>'], ['JSON that is not an object', '[1,2,3]'], ['an object without the profile', '{"error":false}']]) {
+    for (const [what, raw] of [
+      ['text that is not JSON', 'oops <html>'],
+      ['JSON that is not an object', '[1,2,3]'],
+      ['an object without the profile', '{"error":false}'],
+    ]) {
       test(`a report that is ${what}: 502 UPSTREAM_BAD_ANSWER, nothing stored`, async () => {
         await ready;
         const id = staleId(15);
@@ -150,7 +169,13 @@ for (const b of backends) {
       await ready;
       const id = staleId(17);
       const userId = account(id - 1, 'instagram').userId;
-      const statusOf = async () => (await rows(store, sql`SELECT modash_status AS s, modash_status_at AS at FROM influencer_platforms WHERE influencer_id = ${id} AND platform = 'instagram'`))[0];
+      const statusOf = async () =>
+        (
+          await rows(
+            store,
+            sql`SELECT modash_status AS s, modash_status_at AS at FROM influencer_platforms WHERE influencer_id = ${id} AND platform = 'instagram'`,
+          )
+        )[0];
       await stack.sim.config({ errors: { [`instagram:${userId}`]: { code: 'private_account', status: 403 } } });
       await stack.sim.reset();
       const refresh = (force) => api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', useCase: 'bulkRefresh', force } });
@@ -197,7 +222,8 @@ for (const b of backends) {
           assert.match(await page.locator('[data-testid=panel-refresh-error], [data-testid=panel-error]').first().textContent(), /private on Instagram/);
           await page.screenshot({ path: join(ROOT, 'artifacts', 'panel-private.png') });
           await page.click('[data-testid=panel-try-again]');
-          for (let i = 0; i < 50 && (await stack.sim.stats()).log.filter((c) => c.key === userId).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+          for (let i = 0; i < 50 && (await stack.sim.stats()).log.filter((c) => c.key === userId).length === 0; i++)
+            await new Promise((r) => setTimeout(r, 100));
           assert.equal((await stack.sim.stats()).log.filter((c) => c.key === userId).length, 1, '"Try again now" asked Modash once');
         } finally {
           await browser.close();

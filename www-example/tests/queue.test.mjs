@@ -32,18 +32,35 @@ for (const b of backends) {
     let stack, api, store, stale;
     const ready = (async () => {
       stack = await startStack({
-        name: b.pg ? 'mf_queue' : 'queue', pg: b.pg, appPort: b.port, simPort: b.port + 1000, instances: b.instances, rosterSize: 240,
-        simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' }, quiet: !process.env.QUEUE_TEST_LOUD,
+        name: b.pg ? 'mf_queue' : 'queue',
+        pg: b.pg,
+        appPort: b.port,
+        simPort: b.port + 1000,
+        instances: b.instances,
+        rosterSize: 240,
+        simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' },
+        quiet: !process.env.QUEUE_TEST_LOUD,
       });
       api = staffFetch(stack.APP, await sessionCookie(stack.APP));
       stale = (await (await api('/api/roster/ids?state=stale')).json()).ids;
       store = openStore(b.pg ? { url: stack.dbUrl } : { url: '', file: stack.DB });
     })();
-    after(async () => { await store?.close(); stack?.stop(); });
+    after(async () => {
+      await store?.close();
+      stack?.stop();
+    });
 
     const jobCount = async () => Number((await row(store, sql`SELECT COUNT(*) AS n FROM modash_jobs`)).n);
     const batchOf = async (id) => (await (await api('/api/roster/batches')).json()).batches.find((x) => x.id === id);
-    const finished = (id) => until(`batch ${id} finished`, async () => { const x = await batchOf(id); return x && !x.active ? x : null; }, 3000);
+    const finished = (id) =>
+      until(
+        `batch ${id} finished`,
+        async () => {
+          const x = await batchOf(id);
+          return x && !x.active ? x : null;
+        },
+        3000,
+      );
 
     test('a panel whose browser left while its report was on its way: the report is stored, logged and charged, once', async () => {
       await ready;
@@ -57,7 +74,12 @@ for (const b of backends) {
       const call = api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
       void call.catch(() => {});
       // The browser leaves once Modash has the request.
-      const leaving = fetch(`${stack.APP}/api/roster/${id}/refresh-analytics`, { method: 'POST', signal: c.signal, headers: { Cookie: (await sessionCookie(stack.APP)), 'Content-Type': 'application/json', Origin: stack.APP }, body: JSON.stringify({ platform: 'instagram', force: true }) });
+      const leaving = fetch(`${stack.APP}/api/roster/${id}/refresh-analytics`, {
+        method: 'POST',
+        signal: c.signal,
+        headers: { Cookie: await sessionCookie(stack.APP), 'Content-Type': 'application/json', Origin: stack.APP },
+        body: JSON.stringify({ platform: 'instagram', force: true }),
+      });
       void leaving.catch(() => {});
       await until('Modash received the report request', async () => (await reportsOf()) > before);
       c.abort();
@@ -103,7 +125,7 @@ for (const b of backends) {
       assert.equal(await batchOf(started.batch.id), undefined, 'dismissed for everyone');
     });
 
-    test('a bulk refresh started in a tab goes on when the tab closes, and shows in a colleague\'s tab while it runs', async () => {
+    test("a bulk refresh started in a tab goes on when the tab closes, and shows in a colleague's tab while it runs", async () => {
       await ready;
       // Slow Modash: the batch outlives the tab.
       await stack.sim.config({ latency: 2 });
@@ -145,7 +167,10 @@ for (const b of backends) {
       assert.equal(second.added + second.alreadyQueued, items.length);
       assert.ok(second.alreadyQueued > items.length / 2, `${second.alreadyQueued} of ${items.length} already queued`);
       assert.equal(second.batch.total, second.added);
-      const twice = await rows(store, sql`SELECT influencer_platform_id, COUNT(*) AS n FROM modash_jobs WHERE state IN ('queued', 'running') GROUP BY influencer_platform_id HAVING COUNT(*) > 1`);
+      const twice = await rows(
+        store,
+        sql`SELECT influencer_platform_id, COUNT(*) AS n FROM modash_jobs WHERE state IN ('queued', 'running') GROUP BY influencer_platform_id HAVING COUNT(*) > 1`,
+      );
       assert.deepEqual(twice, [], 'never two pending jobs for one platform');
       const res = await api(`/api/roster/batches/${first.batch.id}/cancel`, { body: {} });
       assert.equal(res.status, 200, await res.clone().text());
@@ -168,8 +193,25 @@ for (const b of backends) {
       const before = await jobCount();
       const cases = [
         [{ items: Array.from({ length: 20_001 }, (_, k) => ({ id: k + 1, platform: 'instagram' })) }, 400, 'BATCH_TOO_LARGE', /at most 20,000/],
-        [{ items: [{ id: 1, platform: 'instagram' }, { id: 999_999, platform: 'instagram' }] }, 404, 'UNKNOWN_INFLUENCER', /No influencer with id 999999: nothing was queued/],
-        [{ items: [{ id: 2, platform: 'instagram' }, ...(await itemsOf(api, [3])).slice(0, 1), { id: 1, platform: 'youtube' }, { id: 1, platform: 'tiktok' }] }, 404, 'PLATFORM_NOT_LISTED', /is not listed for influencer 1/],
+        [
+          {
+            items: [
+              { id: 1, platform: 'instagram' },
+              { id: 999_999, platform: 'instagram' },
+            ],
+          },
+          404,
+          'UNKNOWN_INFLUENCER',
+          /No influencer with id 999999: nothing was queued/,
+        ],
+        [
+          {
+            items: [{ id: 2, platform: 'instagram' }, ...(await itemsOf(api, [3])).slice(0, 1), { id: 1, platform: 'youtube' }, { id: 1, platform: 'tiktok' }],
+          },
+          404,
+          'PLATFORM_NOT_LISTED',
+          /is not listed for influencer 1/,
+        ],
         [{ items: [] }, 400, 'EMPTY_BATCH', /Nothing to refresh/],
       ];
       // Influencer 1 lists only some platforms (the seed's first case): the check above needs one it lacks.
@@ -181,7 +223,10 @@ for (const b of backends) {
         assert.deepEqual([res.status, json.code], [status, code], JSON.stringify(json));
         assert.match(json.error, sentence);
       }
-      for (const [path, status, code] of [['/api/roster/batches/987654/cancel', 404, 'NO_SUCH_BATCH'], ['/api/roster/batches/987654/dismiss', 404, 'NO_SUCH_BATCH']]) {
+      for (const [path, status, code] of [
+        ['/api/roster/batches/987654/cancel', 404, 'NO_SUCH_BATCH'],
+        ['/api/roster/batches/987654/dismiss', 404, 'NO_SUCH_BATCH'],
+      ]) {
         const res = await api(path, { body: {} });
         assert.deepEqual([res.status, (await res.json()).code], [status, code]);
       }
@@ -215,10 +260,14 @@ for (const b of backends) {
         stack.kill(0);
         const other = staffFetch(stack.APPS[1], await sessionCookie(stack.APPS[1]));
         await stack.sim.config({ latency: 0.05 });
-        const done = await until('the batch finished on the other instance', async () => {
-          const x = (await (await other('/api/roster/batches')).json()).batches.find((y) => y.id === started.batch.id);
-          return x && !x.active ? x : null;
-        }, 1800);
+        const done = await until(
+          'the batch finished on the other instance',
+          async () => {
+            const x = (await (await other('/api/roster/batches')).json()).batches.find((y) => y.id === started.batch.id);
+            return x && !x.active ? x : null;
+          },
+          1800,
+        );
         assert.equal(done.failed, 0, JSON.stringify(done.failures));
         const keys = (await stack.sim.stats()).log.filter((c) => c.kind === 'report' && c.status === 200).map((c) => `${c.platform}:${c.key}`);
         assert.equal(new Set(keys).size, keys.length, 'no report bought twice');

@@ -16,7 +16,13 @@ let stack, browser, api, seededAt;
 
 before(async () => {
   seededAt = Date.now();
-  stack = await startStack({ name: 'roster-view', appPort: 3298, simPort: 4298, rosterSize: SIZE, simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' } });
+  stack = await startStack({
+    name: 'roster-view',
+    appPort: 3298,
+    simPort: 4298,
+    rosterSize: SIZE,
+    simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' },
+  });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
   api = staffFetch(stack.APP, await sessionCookie(stack.APP));
 });
@@ -70,9 +76,19 @@ test('the view is in the URL and read on the server: state over the whole roster
   assert.equal((await (await api('/api/roster?q=%25&pageSize=200')).json()).total, 0);
   // Followers, most first (the stored figures); never-synced rows last.
   const sorted = await (await api('/api/roster?sort=followers&pageSize=200')).json();
-  const top = (r) => Math.max(-1, ...r.platforms.map((p) => { const e = mf.notesEntry(r.notes, p.platform); return e.problem ? -1 : e.followers ?? -1; }));
+  const top = (r) =>
+    Math.max(
+      -1,
+      ...r.platforms.map((p) => {
+        const e = mf.notesEntry(r.notes, p.platform);
+        return e.problem ? -1 : (e.followers ?? -1);
+      }),
+    );
   const tops = sorted.rows.map(top);
-  assert.deepEqual(tops, [...tops].sort((a, b) => b - a));
+  assert.deepEqual(
+    tops,
+    [...tops].sort((a, b) => b - a),
+  );
   for (const q of ['state=weird', 'sort=age', 'platform=myspace', 'extra=1']) assert.equal((await api(`/api/roster?${q}`)).status, 400, q);
 });
 
@@ -124,8 +140,11 @@ test('the bulk refresh takes exactly the selection across pages, says what it wi
   // The platforms a bulk refresh buys: not fresh under the bulkRefresh TTL (the module's rule).
   const platformsOf = (id) => {
     const inf = influencer(id - 1, seededAt);
-    const pr = mf.analyticsProgress(inf.notes === null ? null : JSON.stringify(inf.notes), inf.platforms, { ttl: mf.ttlConfigFromEnv({}).config, useCase: 'bulkRefresh' });
-    return inf.platforms.filter((p, k) => !pr.platforms[k].fresh);
+    const pr = mf.analyticsProgress(inf.notes === null ? null : JSON.stringify(inf.notes), inf.platforms, {
+      ttl: mf.ttlConfigFromEnv({}).config,
+      useCase: 'bulkRefresh',
+    });
+    return inf.platforms.filter((_p, k) => !pr.platforms[k].fresh);
   };
   const failing = account(b - 1, platformsOf(b)[0]).userId;
   await stack.sim.config({ errors: { [`${platformsOf(b)[0]}:${failing}`]: { code: 'internal_server_error', status: 500 } } });
@@ -150,7 +169,10 @@ test('the bulk refresh takes exactly the selection across pages, says what it wi
   assert.equal(await (await page.waitForSelector('[data-testid=bulk-estimate]')).getAttribute('data-reports'), '1', 'only the failed one');
   await page.click('[data-testid=bulk-start]');
   await page.waitForSelector('[data-testid=bulk-progress][data-running=false][data-done="1"]', { timeout: 60000 });
-  assert.deepEqual((await stack.sim.stats()).log.filter((c) => c.kind === 'report').map((c) => c.key), [failing]);
+  assert.deepEqual(
+    (await stack.sim.stats()).log.filter((c) => c.kind === 'report').map((c) => c.key),
+    [failing],
+  );
 });
 
 test('"select all N that match" selects the whole view, not the page', async () => {
@@ -185,6 +207,6 @@ test('a bulk refresh keeps going through a page change, with the panel open', as
   await page.click('[data-testid^=open-] >> nth=0');
   const done = await page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 90000 });
   const n = (k) => done.getAttribute(k).then(Number);
-  assert.equal(await n('data-done') + await n('data-failed') + await n('data-preparing'), reports, 'every job settled, none cancelled');
+  assert.equal((await n('data-done')) + (await n('data-failed')) + (await n('data-preparing')), reports, 'every job settled, none cancelled');
   assert.equal(await n('data-cancelled'), 0);
 });

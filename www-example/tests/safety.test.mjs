@@ -4,7 +4,7 @@
 // and a main command whose restart keeps the staff's work.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseConfig, childEnv } from '../lib/config.mjs';
+import { childEnv } from '../lib/config.mjs';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +51,10 @@ test('the cache table keeps the newest three rows per platform, never the one no
     last = await r.json();
     assert.equal(r.status, 200);
   }
-  const rows = db().prepare('SELECT id FROM modash_profile_cache WHERE influencer_platform_id = ? ORDER BY id').all(ip).map((r) => r.id);
+  const rows = db()
+    .prepare('SELECT id FROM modash_profile_cache WHERE influencer_platform_id = ? ORDER BY id')
+    .all(ip)
+    .map((r) => r.id);
   assert.equal(rows.length, 3, `rows kept: ${rows}`);
   assert.equal(rows.at(-1), Number(last.cacheId));
   const notes = JSON.parse(db().prepare('SELECT notes FROM influencers WHERE id = ?').get(id).notes);
@@ -96,12 +99,26 @@ test('the main command keeps the store across restarts (a refresh made before is
   const dir = join(ROOT, 'data', 'main-restart-test');
   const file = join(dir, 'staff.db');
   rmSync(dir, { recursive: true, force: true });
-  const env = childEnv({ SEED_STAFF_PASSWORD: AUTH_ENV.SEED_STAFF_PASSWORD, DATABASE_FILE: file, ROSTER_SIZE: '24', PORT: '3223', MODASH_SIM_PORT: '4223', MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0', REBUILD: '0', NEXT_TELEMETRY_DISABLED: '1' });
+  const env = childEnv({
+    SEED_STAFF_PASSWORD: AUTH_ENV.SEED_STAFF_PASSWORD,
+    DATABASE_FILE: file,
+    ROSTER_SIZE: '24',
+    PORT: '3223',
+    MODASH_SIM_PORT: '4223',
+    MODASH_SIM_LATENCY: '0.02',
+    MODASH_SIM_429_RATE: '0',
+    REBUILD: '0',
+    NEXT_TELEMETRY_DISABLED: '1',
+  });
   const runMain = async () => {
     const child = spawn(process.execPath, ['scripts/main.mjs'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     const t0 = Date.now();
     while (!/Staff app ready/.test(out)) {
       if (child.exitCode !== null || Date.now() - t0 > 90000) throw new Error(`main did not start:\n${out}`);

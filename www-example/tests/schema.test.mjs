@@ -33,7 +33,9 @@ async function migratedTypes(store) {
 function check(kind, migrated) {
   mkdirSync(DIR, { recursive: true });
   const file = join(DIR, `${kind}.ts`);
-  writeFileSync(file, `import type { Selectable } from 'kysely';
+  writeFileSync(
+    file,
+    `import type { Selectable } from 'kysely';
 import type { Tables } from '../../lib/schema.mjs';
 type Equal<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;
 interface Migrated {
@@ -42,10 +44,18 @@ ${migrated}
 type Row<T extends keyof Tables> = { [K in keyof Selectable<Tables[T]>]: Selectable<Tables[T]>[K] };
 export const sameTables: Equal<keyof Tables, keyof Migrated> = true;
 export const sameColumns: { [T in keyof Tables & keyof Migrated]: Equal<Row<T>, Migrated[T]> } = {
-${migrated.split('\n').map((l) => `  ${l.trim().split(':')[0]}: true,`).join('\n')}
+${migrated
+  .split('\n')
+  .map((l) => `  ${l.trim().split(':')[0]}: true,`)
+  .join('\n')}
 };
-`);
-  const r = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', file], { cwd: ROOT, encoding: 'utf8' });
+`,
+  );
+  const r = spawnSync(
+    join(ROOT, 'node_modules/.bin/tsc'),
+    ['--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', file],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}`, file };
 }
 

@@ -20,10 +20,28 @@ const quantile = (xs, q) => {
  * Runs the scenario. `pgUrl`: a PostgreSQL server (a database `db` is made on it); without
  * it, one SQLite file. Returns the figures and what the assertions need.
  */
-export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team', basePort = 3240, simPort = 4240, pageSize = 30, latency = 0.3, env = {}, log = () => {} }) {
+export async function teamScenario({
+  instances = 3,
+  pgUrl = null,
+  db = 'mf_team',
+  basePort = 3240,
+  simPort = 4240,
+  pageSize = 30,
+  latency = 0.3,
+  env = {},
+  log = () => {},
+}) {
   let browser, stack;
   try {
-    stack = await startStack({ name: db, pg: pgUrl, instances, appPort: basePort, simPort, appEnv: env, simEnv: { MODASH_SIM_LATENCY: String(latency), MODASH_SIM_429_RATE: '0' } });
+    stack = await startStack({
+      name: db,
+      pg: pgUrl,
+      instances,
+      appPort: basePort,
+      simPort,
+      appEnv: env,
+      simEnv: { MODASH_SIM_LATENCY: String(latency), MODASH_SIM_429_RATE: '0' },
+    });
     const { SIM, APPS: apps } = stack;
     await stack.sim.config({ limits: { report: 2, lookup: 10 }, retryAfter: 1 });
     await stack.sim.reset();
@@ -49,7 +67,11 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
     // 0), E opens panels on other rows while they run (instance 1), F switches platforms (instance 2).
     const [A, B, C, D] = await Promise.all([tab(0, undefined), tab(1, OTHER_STAFF), tab(2, undefined), tab(3, OTHER_STAFF)]);
     await Promise.all([toPage(C, 2), toPage(D, 2)]);
-    const E = await tab(4, undefined, '').then(async (p) => { await p.goto(`${at(4)}/staff/roster?pageSize=120`); await p.waitForSelector('[data-testid=badge-120]'); return p; });
+    const E = await tab(4, undefined, '').then(async (p) => {
+      await p.goto(`${at(4)}/staff/roster?pageSize=120`);
+      await p.waitForSelector('[data-testid=badge-120]');
+      return p;
+    });
     const F = await tab(5, OTHER_STAFF);
     const t0 = Date.now();
     await Promise.all([A, B, C, D].map((p) => p.click('[data-testid=bulk-refresh]')));
@@ -63,7 +85,9 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
     {
       const t = Date.now();
       await A.click('[data-testid=open-26]');
-      const shown = await A.waitForSelector('[data-testid=panel-metrics][data-stale=false], [data-testid=panel-refresh-error], [data-testid=panel-error]', { timeout: 120000 });
+      const shown = await A.waitForSelector('[data-testid=panel-metrics][data-stale=false], [data-testid=panel-refresh-error], [data-testid=panel-error]', {
+        timeout: 120000,
+      });
       if ((await shown.getAttribute('data-testid')) === 'panel-metrics') sameTabWait = Date.now() - t;
       await A.click('[data-testid=panel-close]');
     }
@@ -74,7 +98,9 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
       await new Promise((r) => setTimeout(r, 1500));
       const t = Date.now();
       await E.click(`[data-testid=open-${id}]`);
-      const shown = await E.waitForSelector('[data-testid=panel-metrics][data-stale=false], [data-testid=panel-refresh-error], [data-testid=panel-error]', { timeout: 120000 });
+      const shown = await E.waitForSelector('[data-testid=panel-metrics][data-stale=false], [data-testid=panel-refresh-error], [data-testid=panel-error]', {
+        timeout: 120000,
+      });
       if ((await shown.getAttribute('data-testid')) === 'panel-metrics') panelWaits.push(Date.now() - t);
       else panelFailures++;
       await E.click('[data-testid=panel-close]');
@@ -88,15 +114,23 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
     // Two instances refresh two platforms of one influencer at the same moment (id 206, stale, instagram + tiktok).
     const both = await Promise.all([
       staffFetch(at(0), await sessionCookie(at(0)))('/api/roster/206/refresh-analytics', { body: { platform: 'instagram', useCase: 'roster', force: true } }),
-      staffFetch(at(1), await sessionCookie(at(1), OTHER_STAFF))('/api/roster/206/refresh-analytics', { body: { platform: 'tiktok', useCase: 'roster', force: true } }),
+      staffFetch(at(1), await sessionCookie(at(1), OTHER_STAFF))('/api/roster/206/refresh-analytics', {
+        body: { platform: 'tiktok', useCase: 'roster', force: true },
+      }),
     ]);
     const bothStatus = both.map((r) => r.status);
     await bulkDone;
     const seconds = (Date.now() - t0) / 1000;
-    const progress = await Promise.all([A, B, C, D].map(async (p) => {
-      const l = p.locator('[data-testid=bulk-progress]');
-      return { total: Number(await l.getAttribute('data-total')), done: Number(await l.getAttribute('data-done')), failed: Number(await l.getAttribute('data-failed')) };
-    }));
+    const progress = await Promise.all(
+      [A, B, C, D].map(async (p) => {
+        const l = p.locator('[data-testid=bulk-progress]');
+        return {
+          total: Number(await l.getAttribute('data-total')),
+          done: Number(await l.getAttribute('data-done')),
+          failed: Number(await l.getAttribute('data-failed')),
+        };
+      }),
+    );
     const stats = await (await fetch(`${SIM}/__sim/stats`)).json();
     const reports = stats.log.filter((c) => c.kind === 'report' && c.status === 200);
     const byKey = new Map();
@@ -108,14 +142,25 @@ export async function teamScenario({ instances = 3, pgUrl = null, db = 'mf_team'
     await s.close();
     const calls = stats.report + stats.lookup;
     return {
-      instances, tabs: 6, seconds,
-      calls, lookups: stats.lookup, reports: stats.report, rateLimited: stats.rateLimited,
+      instances,
+      tabs: 6,
+      seconds,
+      calls,
+      lookups: stats.lookup,
+      reports: stats.report,
+      rateLimited: stats.rateLimited,
       share429: calls ? stats.rateLimited / calls : 0,
       repeatedReports: repeated,
       refreshesPerMinute: (reports.length / seconds) * 60,
       bulk: progress,
-      sameTabWait, panelWaits, panelFailures, panelP50: quantile(panelWaits, 0.5), panelP95: quantile(panelWaits, 0.95),
-      bothStatus, notes206, errors,
+      sameTabWait,
+      panelWaits,
+      panelFailures,
+      panelP50: quantile(panelWaits, 0.5),
+      panelP95: quantile(panelWaits, 0.95),
+      bothStatus,
+      notes206,
+      errors,
     };
   } finally {
     await browser?.close().catch(() => {});

@@ -3,7 +3,7 @@
 // Needs a PostgreSQL server (MIGRATE_TEST_PG_URL, which scripts/test.sh starts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseConfig, childEnv } from '../lib/config.mjs';
+import { baseConfig } from '../lib/config.mjs';
 import { openStore } from '../lib/store.mjs';
 import { row, sql } from './db.mjs';
 import { account } from '../lib/roster-data.mjs';
@@ -20,7 +20,10 @@ test('a team on one Modash key, three instances on PostgreSQL: no 429 from our p
   assert.equal(r.rateLimited, 0, 'the service saw no 429: every instance kept one pace');
   assert.equal(r.repeatedReports, 0, 'no report for the same (platform, userId) twice');
   for (const b of r.bulk) assert.equal(b.done + b.failed, b.total);
-  assert.ok(r.bulk.every((b) => b.done >= b.total - 2), JSON.stringify(r.bulk));
+  assert.ok(
+    r.bulk.every((b) => b.done >= b.total - 2),
+    JSON.stringify(r.bulk),
+  );
   assert.deepEqual(r.bothStatus, [200, 200]);
   const platforms = JSON.parse(r.notes206).modash_data.platforms;
   for (const p of ['instagram', 'tiktok']) {

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { warmAllowance, warmPicks, warmReason } from '../lib/warm-policy.mjs';
 
-const H = 3_600_000, D = 24 * H;
+const H = 3_600_000,
+  D = 24 * H;
 const NOW = Date.UTC(2026, 11, 6, 12);
 const O = { now: NOW, maxAgeMs: 30 * D, ttlMs: 12 * H, openedWithinMs: 7 * D };
 const row = (id, o = {}) => ({ id, hasIdentity: true, lastRefreshed: NOW - H, gone: false, pending: false, unreadable: false, openedAt: null, ...o });
@@ -21,9 +22,23 @@ test('the order: never synced, then too old (oldest first), then due of recently
     row(0, { lastRefreshed: null }), // never synced, lower id
     row(8, { hasData: false }), // refreshed lately (a legacy record) but nothing to show
   ];
-  assert.deepEqual(warmPicks(rows, O, 100).map((p) => [p.row.id, p.reason]),
-    [[0, 'never-synced'], [3, 'never-synced'], [8, 'never-synced'], [2, 'too-old'], [4, 'too-old'], [5, 'due'], [1, 'due']]);
-  assert.deepEqual(warmPicks(rows, O, 4).map((p) => p.row.id), [0, 3, 8, 2], 'the limit keeps the head of the order');
+  assert.deepEqual(
+    warmPicks(rows, O, 100).map((p) => [p.row.id, p.reason]),
+    [
+      [0, 'never-synced'],
+      [3, 'never-synced'],
+      [8, 'never-synced'],
+      [2, 'too-old'],
+      [4, 'too-old'],
+      [5, 'due'],
+      [1, 'due'],
+    ],
+  );
+  assert.deepEqual(
+    warmPicks(rows, O, 4).map((p) => p.row.id),
+    [0, 3, 8, 2],
+    'the limit keeps the head of the order',
+  );
 });
 
 test('skipped: gone or private, in preparation, unreadable notes, nothing to ask Modash with', () => {
@@ -49,8 +64,14 @@ test('the share of the budget is never exceeded, nor the budget itself', () => {
   assert.equal(warmAllowance({ daily: 1000, spentToday: 600, warmSpentToday: 600, share: 0.5 }), 0, 'over its share: nothing');
   assert.equal(warmAllowance({ daily: 3, spentToday: 0, warmSpentToday: 0, share: 0.5 }), 1, 'whole credits, rounded down');
   // Spending one at a time against the allowance never passes the share.
-  for (const [daily, share] of [[1000, 0.5], [7, 0.3], [20, 1], [0, 0.5]]) {
-    let warm = 0, staff = 0;
+  for (const [daily, share] of [
+    [1000, 0.5],
+    [7, 0.3],
+    [20, 1],
+    [0, 0.5],
+  ]) {
+    let warm = 0,
+      staff = 0;
     for (let step = 0; step < 3000; step++) {
       if (step % 3 === 0 && staff + warm < daily) staff++;
       else if (warmAllowance({ daily, spentToday: staff + warm, warmSpentToday: warm, share }) > 0) warm++;

@@ -17,10 +17,15 @@ const PG = baseConfig().MIGRATE_TEST_PG_URL;
 const WARM = { MODASH_WARM_REFRESH: '1', MODASH_SCHEDULER_EVERY_S: '1' };
 const entryOf = async (store, id, platform) => {
   const [r] = await rows(store, sql`SELECT ${store.notesText} AS n FROM influencers WHERE id = ${id}`);
-  try { return JSON.parse(r.n)?.modash_data?.platforms?.[platform] ?? null; } catch { return null; }
+  try {
+    return JSON.parse(r.n)?.modash_data?.platforms?.[platform] ?? null;
+  } catch {
+    return null;
+  }
 };
 /** The refresher's reports (its lookups cost no credit). */
-const warmCalls = (store) => rows(store, sql`SELECT staff, use_case AS u, status FROM modash_calls WHERE kind = 'report' AND use_case LIKE 'warm:%' ORDER BY id`);
+const warmCalls = (store) =>
+  rows(store, sql`SELECT staff, use_case AS u, status FROM modash_calls WHERE kind = 'report' AND use_case LIKE 'warm:%' ORDER BY id`);
 /** The first username-only influencer (never synced, no id: the refresher's first kind of work) whose account Modash has. */
 const usernameOnly = (nth = 0) => CASES.indexOf('username-only') + 1 + nth * CASES.length;
 
@@ -28,18 +33,30 @@ describe('the warm refresher on SQLite', () => {
   let stack, store;
   const ready = (async () => {
     // 48 influencers; a small daily budget, half of it for the refresher: it stops at 10.
-    stack = await startStack({ name: 'warm', appPort: 3290, simPort: 4290, rosterSize: 48, simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' },
-      appEnv: { ...WARM, MODASH_DAILY_CREDITS: '20', MODASH_WARM_SHARE: '0.5' } });
+    stack = await startStack({
+      name: 'warm',
+      appPort: 3290,
+      simPort: 4290,
+      rosterSize: 48,
+      simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' },
+      appEnv: { ...WARM, MODASH_DAILY_CREDITS: '20', MODASH_WARM_SHARE: '0.5' },
+    });
     store = openStore({ url: '', file: stack.DB });
   })();
-  after(async () => { await store?.close(); stack?.stop(); });
+  after(async () => {
+    await store?.close();
+    stack?.stop();
+  });
 
   test('a never-synced row is synced before anyone opens it, and its panel opens on stored data at once', async () => {
     await ready;
     const id = usernameOnly(0);
     await until('the refresher synced the row', async () => (await entryOf(store, id, 'instagram'))?.last_refreshed);
     const calls = await warmCalls(store);
-    assert.ok(calls.some((c) => c.u === 'warm:never-synced' && c.status === 200), JSON.stringify(calls));
+    assert.ok(
+      calls.some((c) => c.u === 'warm:never-synced' && c.status === 200),
+      JSON.stringify(calls),
+    );
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
     try {
       const page = await (await signedInContext(browser, stack.APP)).newPage();
@@ -53,10 +70,14 @@ describe('the warm refresher on SQLite', () => {
       assert.equal(await page.locator('[data-testid=m-followers]').textContent(), account(id - 1, 'instagram').followers.toLocaleString('en'));
       assert.equal(await callsFor(), before, 'no Modash call for it: stored and fresh');
       await page.goto(`${stack.APP}/staff/modash?window=1h`);
-      await until('the open reached the metrics', async () => {
-        await page.reload();
-        return Number(await page.locator('[data-testid=at-once-count]').textContent()) >= 1;
-      }, 100);
+      await until(
+        'the open reached the metrics',
+        async () => {
+          await page.reload();
+          return Number(await page.locator('[data-testid=at-once-count]').textContent()) >= 1;
+        },
+        100,
+      );
       assert.ok(Number(await page.locator('[data-testid=warm-never-synced]').textContent()) >= 1);
       await page.screenshot({ path: join(ROOT, 'artifacts', 'metrics-warm.png'), fullPage: true });
     } finally {
@@ -83,11 +104,20 @@ describe('the warm refresher and staff', () => {
   let stack, store;
   const ready = (async () => {
     // One call at a time, slow reports: the refresher always has a call waiting for the gate.
-    stack = await startStack({ name: 'warm-yield', appPort: 3292, simPort: 4292, rosterSize: 120, simEnv: { MODASH_SIM_LATENCY: '1', MODASH_SIM_429_RATE: '0' },
-      appEnv: { ...WARM, MODASH_GATE_CONCURRENCY: '1', MODASH_GATE_RPS: '1.5' } });
+    stack = await startStack({
+      name: 'warm-yield',
+      appPort: 3292,
+      simPort: 4292,
+      rosterSize: 120,
+      simEnv: { MODASH_SIM_LATENCY: '1', MODASH_SIM_429_RATE: '0' },
+      appEnv: { ...WARM, MODASH_GATE_CONCURRENCY: '1', MODASH_GATE_RPS: '1.5' },
+    });
     store = openStore({ url: '', file: stack.DB });
   })();
-  after(async () => { await store?.close(); stack?.stop(); });
+  after(async () => {
+    await store?.close();
+    stack?.stop();
+  });
 
   test('a panel opened while the refresher works is admitted first: no refresher report starts between its request and its call', async () => {
     await ready;
@@ -104,7 +134,11 @@ describe('the warm refresher and staff', () => {
     // Reports only (lookups have a limit of their own). A refresher report admitted in the
     // moment the panel's request was on its way to the gate (100 ms) is not a queue jump.
     const between = log.slice(0, mine).filter((c) => c.kind === 'report' && c.at > asked + 100);
-    assert.deepEqual(between.map((c) => c.key), [], 'refresher reports that started after the panel asked and before its call');
+    assert.deepEqual(
+      between.map((c) => c.key),
+      [],
+      'refresher reports that started after the panel asked and before its call',
+    );
   });
 });
 
@@ -112,11 +146,22 @@ if (PG) {
   describe('the warm refresher on PostgreSQL, three instances', () => {
     let stack, store;
     const ready = (async () => {
-      stack = await startStack({ name: 'mf_warm', pg: PG, instances: 3, appPort: 3294, simPort: 4294, rosterSize: 48,
-        simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' }, appEnv: { ...WARM, MODASH_DAILY_CREDITS: '40' } });
+      stack = await startStack({
+        name: 'mf_warm',
+        pg: PG,
+        instances: 3,
+        appPort: 3294,
+        simPort: 4294,
+        rosterSize: 48,
+        simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' },
+        appEnv: { ...WARM, MODASH_DAILY_CREDITS: '40' },
+      });
       store = openStore({ url: stack.dbUrl });
     })();
-    after(async () => { await store?.close(); stack?.stop(); });
+    after(async () => {
+      await store?.close();
+      stack?.stop();
+    });
 
     test('one refresher for the team: one holder, no report bought twice, within the share', async () => {
       await ready;

@@ -8,7 +8,12 @@ export default function StaffError({ error, reset }: { error: Error & { digest?:
     <main role="alert" data-testid="staff-error">
       <h1>This page could not be shown</h1>
       <p>Something failed while loading it{error.digest ? ` (reference ${error.digest})` : ''}.</p>
-      <p><button type="button" onClick={reset}>Try again</button> · <Link href="/staff/roster">Back to the roster</Link></p>
+      <p>
+        <button type="button" onClick={reset}>
+          Try again
+        </button>{' '}
+        · <Link href="/staff/roster">Back to the roster</Link>
+      </p>
     </main>
   );
 }

@@ -14,12 +14,19 @@ export default async function StaffLayout({ children }: { children: ReactNode })
   return (
     <StaffProvider staff={{ email: staff.email, name: staff.name, cohort: cohortOf(staff.email) }}>
       <ConfigProvider config={browserConfig()}>
-      <header className="staff-bar">
-        <nav><Link href="/staff/roster">Roster</Link> · <Link href="/staff/modash" data-testid="nav-metrics">Modash metrics</Link></nav>
-        <span data-testid="signed-in-as">Signed in as {staff.name} ({staff.email})</span>
-        <SignOutButton />
-      </header>
-      {children}
+        <header className="staff-bar">
+          <nav>
+            <Link href="/staff/roster">Roster</Link> ·{' '}
+            <Link href="/staff/modash" data-testid="nav-metrics">
+              Modash metrics
+            </Link>
+          </nav>
+          <span data-testid="signed-in-as">
+            Signed in as {staff.name} ({staff.email})
+          </span>
+          <SignOutButton />
+        </header>
+        {children}
       </ConfigProvider>
     </StaffProvider>
   );

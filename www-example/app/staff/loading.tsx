@@ -2,7 +2,9 @@
 export default function StaffLoading() {
   return (
     <main aria-busy="true" data-testid="staff-loading">
-      <p className="muted" role="status">Loading…</p>
+      <p className="muted" role="status">
+        Loading…
+      </p>
     </main>
   );
 }

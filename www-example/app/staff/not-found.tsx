@@ -5,7 +5,9 @@ export default function StaffNotFound() {
   return (
     <main data-testid="staff-not-found">
       <h1>Not found</h1>
-      <p>Nothing here: it may have been removed. <Link href="/staff/roster">Back to the roster</Link>.</p>
+      <p>
+        Nothing here: it may have been removed. <Link href="/staff/roster">Back to the roster</Link>.
+      </p>
     </main>
   );
 }

@@ -12,15 +12,20 @@ let bulk: RequestGate | null = null;
 let panel: RequestGate | null = null;
 
 /** The page gates' pace: the server's configuration (lib/client/config.tsx). */
-export interface PageGateOptions { requestsPerSecond: number; bulkConcurrency: number; maxRetryAfterMs: number }
+export interface PageGateOptions {
+  requestsPerSecond: number;
+  bulkConcurrency: number;
+  maxRetryAfterMs: number;
+}
 
-const make = (o: PageGateOptions, maxConcurrent: number) => createRequestGate({
-  requestsPerSecond: o.requestsPerSecond,
-  burst: maxConcurrent,
-  maxConcurrent,
-  // The server's cap (MODASH_MAX_RETRY_AFTER_S), served with the page's configuration.
-  retry: { maxRetries: 3, maxRetryAfterMs: o.maxRetryAfterMs },
-});
+const make = (o: PageGateOptions, maxConcurrent: number) =>
+  createRequestGate({
+    requestsPerSecond: o.requestsPerSecond,
+    burst: maxConcurrent,
+    maxConcurrent,
+    // The server's cap (MODASH_MAX_RETRY_AFTER_S), served with the page's configuration.
+    retry: { maxRetries: 3, maxRetryAfterMs: o.maxRetryAfterMs },
+  });
 
 export function pageGate(o: PageGateOptions): RequestGate {
   bulk ??= make(o, o.bulkConcurrency);
@@ -47,18 +52,31 @@ export type UseCase = 'roster' | 'bulkRefresh';
 export function refreshRequest(id: number, platform: string, useCase: UseCase, force = false) {
   return async ({ signal }: { signal: AbortSignal | null }): Promise<RefreshBody> => {
     const res = await fetch(`/api/roster/${id}/refresh-analytics`, {
-      method: 'POST', signal: signal ?? undefined, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ platform, useCase, force }),
+      method: 'POST',
+      signal: signal ?? undefined,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ platform, useCase, force }),
     });
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
-      throw Object.assign(new Error(body.error ?? `refresh failed (${res.status})`), { status: res.status, code: body.code ?? null, retryAfter: res.headers.get('retry-after') });
+      throw Object.assign(new Error(body.error ?? `refresh failed (${res.status})`), {
+        status: res.status,
+        code: body.code ?? null,
+        retryAfter: res.headers.get('retry-after'),
+      });
     }
     return res.json();
   };
 }
 
 /** Refreshes one platform of one influencer: the bulk refresh through the page gate, a panel through its own. */
-export function refresh(gate: PageGateOptions, id: number, platform: string, useCase: UseCase, options: RetryOptions & { force?: boolean }): Promise<RetryResult<RefreshBody> & { deduplicated?: boolean }> {
+export function refresh(
+  gate: PageGateOptions,
+  id: number,
+  platform: string,
+  useCase: UseCase,
+  options: RetryOptions & { force?: boolean },
+): Promise<RetryResult<RefreshBody> & { deduplicated?: boolean }> {
   const request = refreshRequest(id, platform, useCase, options.force);
   if (!gateEnabled()) return retryRequest(request, options);
   return (useCase === 'bulkRefresh' ? pageGate(gate) : panelGate(gate)).run(refreshKey(id, platform), request, options);

@@ -8,7 +8,11 @@ import { verifyPassword } from '../passwords.mjs';
 import { store } from './store';
 import { isHttps, sessionOptions, SESSION_TTL_S, type SessionData } from './session';
 
-export interface Staff { id: number; email: string; name: string }
+export interface Staff {
+  id: number;
+  email: string;
+  name: string;
+}
 
 async function session() {
   // headers() and cookies() first: outside a request they throw Next's own signals, which must
@@ -22,7 +26,7 @@ async function session() {
 export async function currentStaff(): Promise<Staff | null> {
   await headers();
   await cookies();
-  let s;
+  let s: Awaited<ReturnType<typeof session>>;
   try {
     s = await session();
   } catch (e) {
@@ -37,7 +41,11 @@ export async function currentStaff(): Promise<Staff | null> {
 
 /** Checks a password and starts a session; null when the email or password is wrong. */
 export async function signIn(email: string, password: string): Promise<Staff | null> {
-  const row = await store().db.selectFrom('staff').select(['id', 'email', 'name', 'password_hash']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  const row = await store()
+    .db.selectFrom('staff')
+    .select(['id', 'email', 'name', 'password_hash'])
+    .where('email', '=', email.trim().toLowerCase())
+    .executeTakeFirst();
   // A wrong email costs the same scrypt as a wrong password (no account enumeration by timing).
   const ok = await verifyPassword(password, row?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
   if (!row || !ok) return null;

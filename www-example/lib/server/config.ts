@@ -17,7 +17,12 @@ export function serverConfig(): Readonly<Config> & { ttl: TtlConfig } {
 export function browserConfig(): BrowserConfig {
   const c = serverConfig();
   return {
-    ttl: c.ttl, gate: { requestsPerSecond: c.MODASH_CLIENT_GATE_RPS, bulkConcurrency: c.MODASH_CLIENT_GATE_CONCURRENCY, maxRetryAfterMs: c.MODASH_MAX_RETRY_AFTER_S * 1000 },
+    ttl: c.ttl,
+    gate: {
+      requestsPerSecond: c.MODASH_CLIENT_GATE_RPS,
+      bulkConcurrency: c.MODASH_CLIENT_GATE_CONCURRENCY,
+      maxRetryAfterMs: c.MODASH_MAX_RETRY_AFTER_S * 1000,
+    },
     teamPace: { reportsPerSecond: c.MODASH_GATE_RPS, lookupsPerSecond: lookupsApart(c) ? c.MODASH_LOOKUP_RPS : c.MODASH_GATE_RPS },
   };
 }

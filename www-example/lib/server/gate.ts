@@ -31,8 +31,16 @@ export async function gateStatus() {
   const daily = GATE_OPTIONS.dailyCredits ?? null;
   const dayEnd = (st.creditsDay + 1) * 86_400_000;
   return {
-    credits: { daily, spent: st.creditsSpent, remaining: daily === null ? null : Math.max(0, daily - st.creditsSpent), resetsAt: new Date(dayEnd).toISOString() },
-    waiting: st.waiting.length, inFlight: st.inFlight.length, pausedUntil: st.pausedUntil > Date.now() ? st.pausedUntil : null,
-    admitted: st.admitted, cooldowns: st.cooldowns,
+    credits: {
+      daily,
+      spent: st.creditsSpent,
+      remaining: daily === null ? null : Math.max(0, daily - st.creditsSpent),
+      resetsAt: new Date(dayEnd).toISOString(),
+    },
+    waiting: st.waiting.length,
+    inFlight: st.inFlight.length,
+    pausedUntil: st.pausedUntil > Date.now() ? st.pausedUntil : null,
+    admitted: st.admitted,
+    cooldowns: st.cooldowns,
   };
 }

@@ -11,7 +11,12 @@ import { log, withRequest } from '../log.mjs';
 export const MAX_BODY_BYTES = 16 * 1024;
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -77,7 +82,11 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S
 
 /** A whole number in [min, max] given as decimal digits (query strings, path segments). */
 export const wholeNumber = (min: number, max: number) =>
-  z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 /** Modash ids: digits, letters, `_` and `-` (Instagram and TikTok digits, YouTube `UC…`); never `/`, `?`, `#`, `%` or dots. */
 export const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;

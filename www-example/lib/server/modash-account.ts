@@ -27,9 +27,17 @@ export interface ModashAccount {
 export async function refreshAccountInfo(now = Date.now()): Promise<boolean> {
   const { db } = store();
   const every = serverConfig().MODASH_USER_INFO_EVERY_S * 1000;
-  await db.insertInto('modash_account').values({ api_key: GATE_KEY }).onConflict((oc) => oc.column('api_key').doNothing()).execute();
-  const claim = await db.updateTable('modash_account').set({ info_asked_at: now })
-    .where('api_key', '=', GATE_KEY).where('info_asked_at', '<=', now - every).executeTakeFirst();
+  await db
+    .insertInto('modash_account')
+    .values({ api_key: GATE_KEY })
+    .onConflict((oc) => oc.column('api_key').doNothing())
+    .execute();
+  const claim = await db
+    .updateTable('modash_account')
+    .set({ info_asked_at: now })
+    .where('api_key', '=', GATE_KEY)
+    .where('info_asked_at', '<=', now - every)
+    .executeTakeFirst();
   if (Number(claim.numUpdatedRows) !== 1) return false;
   try {
     const { text } = await fetchUserInfo({ priority: 'backfill', useCase: 'account', maxWaitMs: 60_000 });
@@ -45,6 +53,10 @@ export async function refreshAccountInfo(now = Date.now()): Promise<boolean> {
 export async function modashAccount(): Promise<ModashAccount> {
   const row = await store().db.selectFrom('modash_account').select(['info', 'info_at']).where('api_key', '=', GATE_KEY).executeTakeFirst();
   let read = { credits: null as number | null, plan: null as string | null, rateLimits: null as Record<string, number> | null };
-  try { if (row?.info) read = readUserInfo(JSON.parse(row.info)); } catch { /* an unreadable answer: unknown */ }
+  try {
+    if (row?.info) read = readUserInfo(JSON.parse(row.info));
+  } catch {
+    /* an unreadable answer: unknown */
+  }
   return { ...read, readAt: row?.info_at ?? null, spendStoppedUntil: await spendStoppedUntil() };
 }

@@ -30,15 +30,29 @@ const named = (platform: string) => PLATFORM_NAMES[platform] ?? platform;
 /** Modash's documented codes (docs.modash.io, "Error codes"). */
 const BY_CODE: Record<string, (platform: string) => ModashFailure> = {
   api_token_invalid: () => ({ code: 'UPSTREAM_AUTH', status: 502, sentence: "The server's Modash key was refused" }),
-  not_enough_credits: () => ({ code: 'MODASH_CREDITS_EXHAUSTED', status: 402, sentence: "The Modash account has no credits left (Modash's own balance, not the team's daily budget); no report is bought for an hour, or until staff try again" }),
-  handle_not_found: (p) => ({ code: 'HANDLE_NOT_FOUND', status: 404, sentence: `Modash found no public ${named(p)} account with this handle: it may be private or removed` }),
+  not_enough_credits: () => ({
+    code: 'MODASH_CREDITS_EXHAUSTED',
+    status: 402,
+    sentence:
+      "The Modash account has no credits left (Modash's own balance, not the team's daily budget); no report is bought for an hour, or until staff try again",
+  }),
+  handle_not_found: (p) => ({
+    code: 'HANDLE_NOT_FOUND',
+    status: 404,
+    sentence: `Modash found no public ${named(p)} account with this handle: it may be private or removed`,
+  }),
   account_not_found: (p) => ({ code: 'ACCOUNT_NOT_FOUND', status: 404, sentence: `This account does not exist on ${named(p)}` }),
   account_removed: (p) => ({ code: 'ACCOUNT_REMOVED', status: 410, sentence: `This account was removed from ${named(p)}` }),
   private_account: (p) => ({ code: 'ACCOUNT_PRIVATE', status: 422, sentence: `This account is private on ${named(p)}` }),
   empty_audience: () => ({ code: 'EMPTY_AUDIENCE', status: 422, sentence: 'Modash has no audience data for this account yet' }),
   // "Please try again in 5-10 minutes" (the newer table: "in a couple of hours"): the server
   // schedules the retry itself (refresh.ts scheduleRetry); the browser is told not to loop.
-  retry_later: () => ({ code: 'REPORT_IN_PREPARATION', status: 503, sentence: 'Modash is preparing this report; it will be fetched again later', retryAfterS: serverConfig().MODASH_RETRY_LATER_S }),
+  retry_later: () => ({
+    code: 'REPORT_IN_PREPARATION',
+    status: 503,
+    sentence: 'Modash is preparing this report; it will be fetched again later',
+    retryAfterS: serverConfig().MODASH_RETRY_LATER_S,
+  }),
   internal_server_error: () => ({ code: 'UPSTREAM_ERROR', status: 502, sentence: 'Modash failed to answer (its server had a problem); try again shortly' }),
   bad_request: () => ({ code: 'UPSTREAM_BAD_REQUEST', status: 502, sentence: 'Modash refused the request as malformed; the details are in the server log' }),
 };
@@ -51,8 +65,11 @@ const OURS: Record<string, (platform: string) => ModashFailure> = {
   no_exact_match: (p) => ({ code: 'NO_EXACT_MATCH', status: 404, sentence: `Modash has no ${named(p)} account with exactly this username` }),
   // Modash still answered retry_later after the last scheduled retry (refresh.ts scheduleRetry):
   // the row leaves "in preparation" and is asked again after MODASH_STILL_PREPARING_WAIT_H.
-  still_preparing: () => ({ code: 'STILL_PREPARING', status: 503,
-    sentence: `Modash was still preparing this report after the last retry; it is asked again after ${serverConfig().MODASH_STILL_PREPARING_WAIT_H} h, or when staff try again` }),
+  still_preparing: () => ({
+    code: 'STILL_PREPARING',
+    status: 503,
+    sentence: `Modash was still preparing this report after the last retry; it is asked again after ${serverConfig().MODASH_STILL_PREPARING_WAIT_H} h, or when staff try again`,
+  }),
 };
 
 /** A status remembered on an influencer platform (Modash's code, or one of ours) as our answer. */

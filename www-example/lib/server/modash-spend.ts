@@ -8,7 +8,11 @@ import { GATE_KEY } from './gate';
 import { store } from './store';
 
 async function ensureRow() {
-  await store().db.insertInto('modash_account').values({ api_key: GATE_KEY }).onConflict((oc) => oc.column('api_key').doNothing()).execute();
+  await store()
+    .db.insertInto('modash_account')
+    .values({ api_key: GATE_KEY })
+    .onConflict((oc) => oc.column('api_key').doNothing())
+    .execute();
 }
 
 /** Until when no report is bought (epoch ms), or null. */

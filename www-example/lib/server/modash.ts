@@ -65,32 +65,63 @@ export class ModashError extends Error {
   modashCode: string | null = null;
   /** For REPORT_IN_PREPARATION: when the scheduled retry runs (epoch ms); null when none is left. */
   retryAt: number | null = null;
-  constructor(message: string, readonly status: number, readonly retryAfter: string | null, readonly code: string | null) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfter: string | null,
+    readonly code: string | null,
+  ) {
     super(message);
   }
 }
 
 /** A report's basic data (docs.modash.io: `profile.profile` of every platform's report). */
 export interface ModashReportBasics {
-  userId: string; username?: string; fullname?: string; url?: string; picture?: string;
-  followers?: number; engagements?: number; engagementRate?: number;
+  userId: string;
+  username?: string;
+  fullname?: string;
+  url?: string;
+  picture?: string;
+  followers?: number;
+  engagements?: number;
+  engagementRate?: number;
 }
 /** A report as documented (only the members this app names; the body is stored whole). */
 export interface ModashReport {
   error: false;
   profile: {
-    userId: string; profile: ModashReportBasics; isPrivate?: boolean; isVerified?: boolean; postsCount?: number;
-    avgLikes?: number; avgComments?: number; avgViews?: number; avgReelsPlays?: number; recentPosts?: unknown[];
+    userId: string;
+    profile: ModashReportBasics;
+    isPrivate?: boolean;
+    isVerified?: boolean;
+    postsCount?: number;
+    avgLikes?: number;
+    avgComments?: number;
+    avgViews?: number;
+    avgReelsPlays?: number;
+    recentPosts?: unknown[];
   };
 }
 /** An account of the username lookup's answer. */
-export interface ModashListedUser { userId: string; username: string; fullname?: string; followers?: number; isVerified?: boolean; picture?: string; [more: string]: unknown }
+export interface ModashListedUser {
+  userId: string;
+  username: string;
+  fullname?: string;
+  followers?: number;
+  isVerified?: boolean;
+  picture?: string;
+  [more: string]: unknown;
+}
 
 /** How one request reaches Modash: who waits for it (priority) and when it stops waiting. */
 export interface CallContext {
-  priority: GatePriority; signal?: AbortSignal; maxWaitMs?: number;
+  priority: GatePriority;
+  signal?: AbortSignal;
+  maxWaitMs?: number;
   /** For the call log (the metrics page): who and what caused the call. */
-  staff?: string; useCase?: string; cohort?: string;
+  staff?: string;
+  useCase?: string;
+  cohort?: string;
   /** Staff asked again ("Try again now"): buy even while spending is stopped (modash-spend.ts). */
   force?: boolean;
 }
@@ -117,8 +148,18 @@ async function call<T>(kind: 'lookup' | 'report' | 'info', path: string, ctx: Ca
     } finally {
       if (status !== 499) {
         log({ kind, platform }).info({ status, latencyMs: Date.now() - t1, waitedMs, waited429 }, 'modash call');
-        void logCall({ kind, platform, status, latencyMs: Date.now() - t1, waitedMs, waited429, credits: status === 200 ? (CREDIT_COSTS[kind as keyof typeof CREDIT_COSTS] ?? 0) : 0,
-          staff: ctx.staff ?? null, useCase: ctx.useCase ?? null, cohort: ctx.cohort ?? null });
+        void logCall({
+          kind,
+          platform,
+          status,
+          latencyMs: Date.now() - t1,
+          waitedMs,
+          waited429,
+          credits: status === 200 ? (CREDIT_COSTS[kind as keyof typeof CREDIT_COSTS] ?? 0) : 0,
+          staff: ctx.staff ?? null,
+          useCase: ctx.useCase ?? null,
+          cohort: ctx.cohort ?? null,
+        });
       }
     }
   };
@@ -126,22 +167,35 @@ async function call<T>(kind: 'lookup' | 'report' | 'info', path: string, ctx: Ca
     const until = await spendStoppedUntil();
     if (until !== null && ctx.force) await resumeSpending();
     else if (until !== null) {
-      throw new ModashError(`The Modash account has no credits left (Modash's own balance, not the team's daily budget): no report is bought until ${new Date(until).toISOString().slice(11, 16)} UTC, or until staff try again`,
-        402, String(Math.ceil((until - Date.now()) / 1000)), 'MODASH_CREDITS_EXHAUSTED');
+      throw new ModashError(
+        `The Modash account has no credits left (Modash's own balance, not the team's daily budget): no report is bought until ${new Date(until).toISOString().slice(11, 16)} UTC, or until staff try again`,
+        402,
+        String(Math.ceil((until - Date.now()) / 1000)),
+        'MODASH_CREDITS_EXHAUSTED',
+      );
     }
   }
   if (config.MODASH_SERVER_GATE === 'off') return sendLogged();
   try {
     const { value } = await modashGate(kind).run(kind, ctx.priority, async () => ({ value: await sendLogged(), charged: true }), {
-      signal: ctx.signal, maxWaitMs: ctx.maxWaitMs ?? GATE_WAIT_MS[ctx.priority], maxHoldMs: MAX_CALL_MS,
-      onWait: (step) => { if (step.blocked === 'paused') waited429 = true; },
+      signal: ctx.signal,
+      maxWaitMs: ctx.maxWaitMs ?? GATE_WAIT_MS[ctx.priority],
+      maxHoldMs: MAX_CALL_MS,
+      onWait: (step) => {
+        if (step.blocked === 'paused') waited429 = true;
+      },
     });
     return value;
   } catch (e) {
     if (isGateRefused(e)) {
       if (e.code === 'BUDGET_EXHAUSTED') throw new ModashError(e.message, 429, String(Math.ceil(e.retryAfterMs / 1000)), 'BUDGET_EXHAUSTED');
       if (e.code === 'CLIENT_CLOSED') throw new ModashError(e.message, 499, null, 'CLIENT_CLOSED');
-      throw new ModashError('Modash calls are queued beyond this request\'s wait; try again shortly', 429, String(Math.ceil(e.retryAfterMs / 1000)), 'GATE_BUSY');
+      throw new ModashError(
+        "Modash calls are queued beyond this request's wait; try again shortly",
+        429,
+        String(Math.ceil(e.retryAfterMs / 1000)),
+        'GATE_BUSY',
+      );
     }
     throw e;
   }
@@ -161,9 +215,16 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
   }
   if (!res.ok) {
     let body: { code?: unknown; message?: unknown } | null = null;
-    try { body = JSON.parse(text); } catch { /* not JSON */ }
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
     // Modash's words go to the log only; staff see the sentence of our table (modash-errors.ts).
-    log({ path: path.split('?')[0] }).warn({ status: res.status, modashCode: body?.code ?? null, modashMessage: body?.message ?? text.slice(0, 200) }, 'Modash answered with an error');
+    log({ path: path.split('?')[0] }).warn(
+      { status: res.status, modashCode: body?.code ?? null, modashMessage: body?.message ?? text.slice(0, 200) },
+      'Modash answered with an error',
+    );
     const mapped = modashFailure(res.status, body, path.split('/')[2] ?? '');
     if (mapped === null) {
       // A 429: the shared gate pauses everyone for its Retry-After, the browser retries after it.
@@ -202,13 +263,19 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
  */
 export async function lookupUserId(platform: string, username: string, ctx: CallContext): Promise<string> {
   const { body } = await call<{ users?: ModashListedUser[] }>(
-    'lookup', `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${SEARCH_LIMIT}`, ctx);
+    'lookup',
+    `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${SEARCH_LIMIT}`,
+    ctx,
+  );
   const pick = pickExactMatch(Array.isArray(body.users) ? body.users : [], username);
   if (pick.userId === null) {
     const handle = username.trim().replace(/^@/, '');
     const e = new ModashError(
       `Modash has no ${platform} account named @${handle}${pick.closest.length ? `; closest: ${pick.closest.map((n) => `@${n}`).join(', ')}` : ''}`,
-      404, null, 'NO_EXACT_MATCH');
+      404,
+      null,
+      'NO_EXACT_MATCH',
+    );
     e.closest = pick.closest;
     throw e;
   }
@@ -235,7 +302,11 @@ export function figuresOf(platform: string, text: string): ReportFigures {
   if (f.missing.length && !loggedShapes.has(shape)) {
     loggedShapes.add(shape);
     let keys: string[] = [];
-    try { keys = Object.keys((JSON.parse(text) as ModashReport).profile ?? {}); } catch { /* logged as it is */ }
+    try {
+      keys = Object.keys((JSON.parse(text) as ModashReport).profile ?? {});
+    } catch {
+      /* logged as it is */
+    }
     log({ platform }).warn({ missing: f.missing, profileKeys: keys }, 'a Modash report without documented figures: stored as null');
   }
   return f;
@@ -263,7 +334,7 @@ export async function fetchProfile(platform: string, userId: string | null, user
     id = await lookupUserId(platform, username, ctx);
     lookedUp = true;
   }
-  let fetched;
+  let fetched: Awaited<ReturnType<typeof fetchReport>>;
   try {
     fetched = await fetchReport(platform, id, ctx);
   } catch (e) {
@@ -277,8 +348,13 @@ export async function fetchProfile(platform: string, userId: string | null, user
 /** What the panel shows of a report: its figures (the engagement rate a fraction, as Modash sends it). */
 export function summary(f: ReportFigures): ProfileSummary {
   return {
-    userId: f.userId, username: f.username, fullname: f.fullname, followers: f.followers,
-    engagementRate: f.engagementRate, avgViews: f.avgViews, posts: f.postsCount,
+    userId: f.userId,
+    username: f.username,
+    fullname: f.fullname,
+    followers: f.followers,
+    engagementRate: f.engagementRate,
+    avgViews: f.avgViews,
+    posts: f.postsCount,
   };
 }
 

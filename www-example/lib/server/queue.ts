@@ -45,19 +45,50 @@ const WAIT_POLL_MS = 150;
 const MAX_UPSTREAM_ATTEMPTS = 8;
 /** Codes that say "not now": the job goes back to the queue. */
 const WAITS: Record<string, 'limit' | 'upstream'> = {
-  RATE_LIMITED: 'limit', GATE_BUSY: 'limit', BUDGET_EXHAUSTED: 'limit', MODASH_CREDITS_EXHAUSTED: 'limit',
-  UPSTREAM_TIMEOUT: 'upstream', UPSTREAM_UNREACHABLE: 'upstream', UPSTREAM_ERROR: 'upstream', UPSTREAM_AUTH: 'upstream', CLIENT_CLOSED: 'upstream',
+  RATE_LIMITED: 'limit',
+  GATE_BUSY: 'limit',
+  BUDGET_EXHAUSTED: 'limit',
+  MODASH_CREDITS_EXHAUSTED: 'limit',
+  UPSTREAM_TIMEOUT: 'upstream',
+  UPSTREAM_UNREACHABLE: 'upstream',
+  UPSTREAM_ERROR: 'upstream',
+  UPSTREAM_AUTH: 'upstream',
+  CLIENT_CLOSED: 'upstream',
 };
 
 export interface Job {
-  id: number; influencer_id: number; influencer_platform_id: number; platform: string; priority: number; run_at: number; state: string;
-  attempts: number; holder: string | null; lease_until: number | null; batch_id: number | null; asked_by: string; cause: string; use_case: string;
-  force: number; created_at: number; finished_at: number | null; code: string | null; message: string | null; status: number | null; detail: string | null;
+  id: number;
+  influencer_id: number;
+  influencer_platform_id: number;
+  platform: string;
+  priority: number;
+  run_at: number;
+  state: string;
+  attempts: number;
+  holder: string | null;
+  lease_until: number | null;
+  batch_id: number | null;
+  asked_by: string;
+  cause: string;
+  use_case: string;
+  force: number;
+  created_at: number;
+  finished_at: number | null;
+  code: string | null;
+  message: string | null;
+  status: number | null;
+  detail: string | null;
 }
 /** How an attempt ended, told to the waiters of this process (a panel's route). */
 type Outcome = { state: 'done'; result: Refreshed } | { state: 'waiting' | 'failed' | 'preparing' | 'cancelled'; error: ModashError | HttpError };
 
-interface QueueGlobals { holder: string; listeners: Map<number, Set<(o: Outcome) => void>>; running: number; wake: (() => void) | null; started: boolean }
+interface QueueGlobals {
+  holder: string;
+  listeners: Map<number, Set<(o: Outcome) => void>>;
+  running: number;
+  wake: (() => void) | null;
+  started: boolean;
+}
 // On globalThis: Next.js bundles this module into each entry (the instrumentation's workers and
 // each route handler), and they must share one holder id, one set of listeners, one pump.
 const g = globalThis as unknown as { __modashQueue?: QueueGlobals };
@@ -65,14 +96,32 @@ const q = (): QueueGlobals => (g.__modashQueue ??= { holder: randomUUID(), liste
 
 const num = (v: unknown) => Number(v);
 const asJob = (r: Record<string, unknown>): Job => ({
-  ...(r as unknown as Job), id: num(r.id), influencer_id: num(r.influencer_id), influencer_platform_id: num(r.influencer_platform_id), priority: num(r.priority),
-  run_at: num(r.run_at), attempts: num(r.attempts), lease_until: r.lease_until === null ? null : num(r.lease_until), batch_id: r.batch_id === null ? null : num(r.batch_id),
-  force: num(r.force), created_at: num(r.created_at), finished_at: r.finished_at === null ? null : num(r.finished_at), status: r.status === null ? null : num(r.status),
+  ...(r as unknown as Job),
+  id: num(r.id),
+  influencer_id: num(r.influencer_id),
+  influencer_platform_id: num(r.influencer_platform_id),
+  priority: num(r.priority),
+  run_at: num(r.run_at),
+  attempts: num(r.attempts),
+  lease_until: r.lease_until === null ? null : num(r.lease_until),
+  batch_id: r.batch_id === null ? null : num(r.batch_id),
+  force: num(r.force),
+  created_at: num(r.created_at),
+  finished_at: r.finished_at === null ? null : num(r.finished_at),
+  status: r.status === null ? null : num(r.status),
 });
 
 export interface EnqueueRequest {
-  influencerId: number; influencerPlatformId: number; platform: string; priority: JobPriority; runAt?: number; batchId?: number | null;
-  askedBy: string; cause: string; useCase: UseCase; force?: boolean;
+  influencerId: number;
+  influencerPlatformId: number;
+  platform: string;
+  priority: JobPriority;
+  runAt?: number;
+  batchId?: number | null;
+  askedBy: string;
+  cause: string;
+  useCase: UseCase;
+  force?: boolean;
 }
 
 /** A unique violation of either store (two instances enqueueing the same row at once). */
@@ -89,8 +138,12 @@ const isUniqueViolation = (e: unknown) => {
 export async function enqueueIn(tx: Db, r: EnqueueRequest, now = Date.now()): Promise<{ id: number; created: boolean; attempts: number }> {
   const priority = PRIORITIES[r.priority];
   const runAt = r.runAt ?? now;
-  const pending = await tx.selectFrom('modash_jobs').select(['id', 'priority', 'run_at', 'attempts', 'force'])
-    .where('influencer_platform_id', '=', r.influencerPlatformId).where('state', 'in', [...PENDING]).executeTakeFirst();
+  const pending = await tx
+    .selectFrom('modash_jobs')
+    .select(['id', 'priority', 'run_at', 'attempts', 'force'])
+    .where('influencer_platform_id', '=', r.influencerPlatformId)
+    .where('state', 'in', [...PENDING])
+    .executeTakeFirst();
   if (pending) {
     const set: Record<string, unknown> = {};
     if (priority < num(pending.priority)) set.priority = priority;
@@ -99,10 +152,24 @@ export async function enqueueIn(tx: Db, r: EnqueueRequest, now = Date.now()): Pr
     if (Object.keys(set).length) await tx.updateTable('modash_jobs').set(set).where('id', '=', pending.id).execute();
     return { id: num(pending.id), created: false, attempts: num(pending.attempts) };
   }
-  const row = await tx.insertInto('modash_jobs').values({
-    influencer_id: r.influencerId, influencer_platform_id: r.influencerPlatformId, platform: r.platform, priority, run_at: runAt, state: 'queued',
-    batch_id: r.batchId ?? null, asked_by: r.askedBy, cause: r.cause, use_case: r.useCase, force: r.force ? 1 : 0, created_at: now,
-  }).returning('id').executeTakeFirstOrThrow();
+  const row = await tx
+    .insertInto('modash_jobs')
+    .values({
+      influencer_id: r.influencerId,
+      influencer_platform_id: r.influencerPlatformId,
+      platform: r.platform,
+      priority,
+      run_at: runAt,
+      state: 'queued',
+      batch_id: r.batchId ?? null,
+      asked_by: r.askedBy,
+      cause: r.cause,
+      use_case: r.useCase,
+      force: r.force ? 1 : 0,
+      created_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { id: num(row.id), created: true, attempts: 0 };
 }
 
@@ -133,10 +200,13 @@ function claimable(now: number, ignoreRunAt: boolean) {
 async function claim(now: number, id: number | null = null): Promise<Job | null> {
   const s = store();
   const holder = q().holder;
-  const pick = id === null
-    ? sql`SELECT id FROM modash_jobs WHERE ${claimable(now, false)} ORDER BY priority, run_at, id LIMIT 1${s.kind === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``}`
-    : sql`SELECT id FROM modash_jobs WHERE id = ${id} AND ${claimable(now, true)}${s.kind === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``}`;
-  const r = await sql<Record<string, unknown>>`UPDATE modash_jobs SET state = 'running', holder = ${holder}, lease_until = ${now + LEASE_MS}, attempts = attempts + 1
+  const pick =
+    id === null
+      ? sql`SELECT id FROM modash_jobs WHERE ${claimable(now, false)} ORDER BY priority, run_at, id LIMIT 1${s.kind === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``}`
+      : sql`SELECT id FROM modash_jobs WHERE id = ${id} AND ${claimable(now, true)}${s.kind === 'postgres' ? sql` FOR UPDATE SKIP LOCKED` : sql``}`;
+  const r = await sql<
+    Record<string, unknown>
+  >`UPDATE modash_jobs SET state = 'running', holder = ${holder}, lease_until = ${now + LEASE_MS}, attempts = attempts + 1
     WHERE id = (${pick}) AND ${claimable(now, id !== null)} RETURNING *`.execute(s.db);
   return r.rows[0] ? asJob(r.rows[0]) : null;
 }
@@ -148,24 +218,43 @@ async function anyDue(now: number): Promise<boolean> {
 }
 
 async function renew(job: Job): Promise<boolean> {
-  const r = await store().db.updateTable('modash_jobs').set({ lease_until: Date.now() + LEASE_MS })
-    .where('id', '=', job.id).where('holder', '=', q().holder).where('state', '=', 'running').executeTakeFirst();
+  const r = await store()
+    .db.updateTable('modash_jobs')
+    .set({ lease_until: Date.now() + LEASE_MS })
+    .where('id', '=', job.id)
+    .where('holder', '=', q().holder)
+    .where('state', '=', 'running')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
 /** The error as the row keeps it (what the waiters of other instances rebuild). */
 function errorRow(e: unknown): { code: string; message: string; status: number; detail: string } {
   if (e instanceof ModashError) {
-    return { code: e.code ?? `MODASH_${e.status}`, message: e.message, status: e.status, detail: JSON.stringify({ kind: 'modash', retryAfter: e.retryAfter, closest: e.closest }) };
+    return {
+      code: e.code ?? `MODASH_${e.status}`,
+      message: e.message,
+      status: e.status,
+      detail: JSON.stringify({ kind: 'modash', retryAfter: e.retryAfter, closest: e.closest }),
+    };
   }
   if (e instanceof HttpError) return { code: e.code, message: e.message, status: e.status, detail: JSON.stringify({ kind: 'http', extra: e.extra }) };
-  return { code: 'INTERNAL', message: 'The server failed while refreshing; it tries again shortly', status: 500, detail: JSON.stringify({ kind: 'modash', retryAfter: null }) };
+  return {
+    code: 'INTERNAL',
+    message: 'The server failed while refreshing; it tries again shortly',
+    status: 500,
+    detail: JSON.stringify({ kind: 'modash', retryAfter: null }),
+  };
 }
 
 /** The error a job's row says its last attempt ended with. */
 function errorOf(job: Job): ModashError | HttpError {
   let d: { kind?: string; retryAfter?: string | null; closest?: string[]; extra?: Record<string, unknown> } = {};
-  try { d = JSON.parse(job.detail ?? '{}') ?? {}; } catch { d = {}; }
+  try {
+    d = JSON.parse(job.detail ?? '{}') ?? {};
+  } catch {
+    d = {};
+  }
   if (d.kind === 'http') return new HttpError(job.status ?? 500, job.code ?? 'INTERNAL', job.message ?? 'failed', d.extra ?? {});
   // A job waiting for its run-at: the time left is the Retry-After.
   const retryAfter = job.state === 'queued' && job.run_at > Date.now() ? String(Math.ceil((job.run_at - Date.now()) / 1000)) : (d.retryAfter ?? null);
@@ -207,20 +296,36 @@ export async function runJob(job: Job): Promise<void> {
   const { db } = store();
   try {
     if (job.cause === 'retry' && job.attempts === 1) {
-      await db.updateTable('influencer_platforms').set((eb) => ({ modash_retries: eb('modash_retries', '+', 1), modash_retry_at: null })).where('id', '=', job.influencer_platform_id).execute();
+      await db
+        .updateTable('influencer_platforms')
+        .set((eb) => ({ modash_retries: eb('modash_retries', '+', 1), modash_retry_at: null }))
+        .where('id', '=', job.influencer_platform_id)
+        .execute();
     }
     let result: Refreshed;
     try {
       result = await refresh({
-        id: job.influencer_id, platform: job.platform, useCase: job.use_case as UseCase, force: Boolean(job.force), staffEmail: job.asked_by,
-        cohort: job.priority <= PRIORITIES.bulk ? cohortOf(job.asked_by) : 'cache', signal: new AbortController().signal,
-        priority: GATE_PRIORITY[job.priority] ?? 'backfill', cause: job.cause.startsWith('warm:') || job.cause === 'retry' ? job.cause : undefined,
+        id: job.influencer_id,
+        platform: job.platform,
+        useCase: job.use_case as UseCase,
+        force: Boolean(job.force),
+        staffEmail: job.asked_by,
+        cohort: job.priority <= PRIORITIES.bulk ? cohortOf(job.asked_by) : 'cache',
+        signal: new AbortController().signal,
+        priority: GATE_PRIORITY[job.priority] ?? 'backfill',
+        cause: job.cause.startsWith('warm:') || job.cause === 'retry' ? job.cause : undefined,
       });
     } catch (e) {
       await settleFailure(job, e);
       return;
     }
-    const detail = JSON.stringify({ source: result.source, userId: result.userId, lookedUp: result.lookedUp, notesWritten: result.notesWritten, warnings: result.warnings });
+    const detail = JSON.stringify({
+      source: result.source,
+      userId: result.userId,
+      lookedUp: result.lookedUp,
+      notesWritten: result.notesWritten,
+      warnings: result.warnings,
+    });
     await setMine(db, job, { state: 'done', finished_at: Date.now(), holder: null, lease_until: null, code: null, message: null, status: null, detail });
     tell(job.id, { state: 'done', result });
   } catch (e) {
@@ -245,7 +350,16 @@ async function settleFailure(job: Job, e: unknown) {
   if (kind && (kind === 'limit' || job.attempts < MAX_UPSTREAM_ATTEMPTS)) {
     const { ms, why } = waitAfter(e, job, kind);
     // The row keeps the attempt's error for its waiters; `message` is why it waits (the batch shows it).
-    await setMine(db, job, { state: 'queued', run_at: now + ms, holder: null, lease_until: null, code: row.code, message: why, status: row.status, detail: row.detail });
+    await setMine(db, job, {
+      state: 'queued',
+      run_at: now + ms,
+      holder: null,
+      lease_until: null,
+      code: row.code,
+      message: why,
+      status: row.status,
+      detail: row.detail,
+    });
     log({ job: job.id, influencer: job.influencer_id, platform: job.platform }).info({ code: row.code, waitMs: Math.round(ms) }, 'a job waits and runs again');
     tell(job.id, { state: 'waiting', error: e as ModashError });
     wake(ms);
@@ -258,8 +372,20 @@ async function settleFailure(job: Job, e: unknown) {
     // its own (scheduled, its run-at), enqueued in the same transaction: a crash loses neither.
     await store().tx(async (tx) => {
       await setMine(tx, job, { state: 'preparing', finished_at: now, holder: null, lease_until: null, ...row });
-      await enqueueIn(tx, { influencerId: job.influencer_id, influencerPlatformId: job.influencer_platform_id, platform: job.platform, priority: 'scheduled',
-        runAt: e.retryAt ?? now, askedBy: 'scheduled retry', cause: 'retry', useCase: 'bulkRefresh' }, now);
+      await enqueueIn(
+        tx,
+        {
+          influencerId: job.influencer_id,
+          influencerPlatformId: job.influencer_platform_id,
+          platform: job.platform,
+          priority: 'scheduled',
+          runAt: e.retryAt ?? now,
+          askedBy: 'scheduled retry',
+          cause: 'retry',
+          useCase: 'bulkRefresh',
+        },
+        now,
+      );
     });
     tell(job.id, { state: 'preparing', error: e });
     return;
@@ -278,7 +404,10 @@ export async function waitFor(id: number, afterAttempts: number, signal: AbortSi
   const listeners = q().listeners;
   let heard: Outcome | null = null;
   let poke: (() => void) | null = null;
-  const listener = (o: Outcome) => { heard = o; poke?.(); };
+  const listener = (o: Outcome) => {
+    heard = o;
+    poke?.();
+  };
   if (!listeners.has(id)) listeners.set(id, new Set());
   listeners.get(id)!.add(listener);
   try {
@@ -295,13 +424,22 @@ export async function waitFor(id: number, afterAttempts: number, signal: AbortSi
       if (job.state === 'done') {
         const d = JSON.parse(job.detail ?? '{}');
         const stored = await storedAnswer(job.influencer_id, job.platform, 'joined', Date.now() - t0);
-        return { ...stored, userId: d.userId ?? stored.userId, lookedUp: Boolean(d.lookedUp), notesWritten: Boolean(d.notesWritten), warnings: d.warnings ?? [] };
+        return {
+          ...stored,
+          userId: d.userId ?? stored.userId,
+          lookedUp: Boolean(d.lookedUp),
+          notesWritten: Boolean(d.notesWritten),
+          warnings: d.warnings ?? [],
+        };
       }
       if (job.state === 'failed' || job.state === 'preparing' || job.state === 'cancelled') throw errorOf(job);
       if (job.state === 'queued' && job.attempts > afterAttempts && job.code) throw errorOf(job);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, WAIT_POLL_MS);
-        poke = () => { clearTimeout(t); resolve(); };
+        poke = () => {
+          clearTimeout(t);
+          resolve();
+        };
         signal.addEventListener('abort', poke, { once: true });
       });
       poke = null;
@@ -317,12 +455,28 @@ export async function waitFor(id: number, afterAttempts: number, signal: AbortSi
  * joined and promoted to interactive), run here at once when no one holds it, and waited for.
  * The browser leaving stops only the waiting.
  */
-export async function refreshNow(r: { influencerId: number; influencerPlatformId: number; platform: string; useCase: UseCase; force: boolean; staffEmail: string; signal: AbortSignal }): Promise<Refreshed> {
+export async function refreshNow(r: {
+  influencerId: number;
+  influencerPlatformId: number;
+  platform: string;
+  useCase: UseCase;
+  force: boolean;
+  staffEmail: string;
+  signal: AbortSignal;
+}): Promise<Refreshed> {
   const t0 = Date.now();
-  const job = await withEnqueue((tx) => enqueueIn(tx, {
-    influencerId: r.influencerId, influencerPlatformId: r.influencerPlatformId, platform: r.platform, priority: r.useCase === 'bulkRefresh' ? 'bulk' : 'interactive',
-    askedBy: r.staffEmail, cause: r.useCase, useCase: r.useCase, force: r.force,
-  }));
+  const job = await withEnqueue((tx) =>
+    enqueueIn(tx, {
+      influencerId: r.influencerId,
+      influencerPlatformId: r.influencerPlatformId,
+      platform: r.platform,
+      priority: r.useCase === 'bulkRefresh' ? 'bulk' : 'interactive',
+      askedBy: r.staffEmail,
+      cause: r.useCase,
+      useCase: r.useCase,
+      force: r.force,
+    }),
+  );
   const waiting = waitFor(job.id, job.attempts, r.signal, !job.created, t0);
   const claimed = await claim(Date.now(), job.id);
   if (claimed) void runJob(claimed);
@@ -351,7 +505,10 @@ export function startWorkers() {
           const job = await claim(Date.now());
           if (!job) break;
           state.running++;
-          void runJob(job).finally(() => { state.running--; state.wake?.(); });
+          void runJob(job).finally(() => {
+            state.running--;
+            state.wake?.();
+          });
         }
       } catch (e) {
         log().warn({ err: e }, 'the work queue could not be read; trying again shortly');
@@ -359,7 +516,10 @@ export function startWorkers() {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, IDLE_POLL_MS + Math.random() * 200);
         t.unref?.();
-        state.wake = () => { clearTimeout(t); resolve(); };
+        state.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
       });
       state.wake = null;
     }

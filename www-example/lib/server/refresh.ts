@@ -35,7 +35,13 @@ const JOIN_POLL_MS = 200;
 const serverTtl = serverConfig().ttl;
 
 export interface RefreshRequest {
-  id: number; platform: string; useCase: UseCase; force: boolean; staffEmail: string; cohort: string; signal: AbortSignal;
+  id: number;
+  platform: string;
+  useCase: UseCase;
+  force: boolean;
+  staffEmail: string;
+  cohort: string;
+  signal: AbortSignal;
   /** The gate priority when not the use case's (the scheduled retries, the warm refresher: backfill). */
   priority?: GatePriority;
   /** What the call log records as the cause when not the use case (the warm refresher: `warm:<reason>`). */
@@ -46,7 +52,12 @@ export type Refreshed = RefreshAnswer;
 
 const priorityOf = (useCase: UseCase): GatePriority => (useCase === 'bulkRefresh' ? 'bulk' : 'interactive');
 const referencedCacheIds = (notes: string | null) =>
-  new Set(knownPlatforms().map((p) => notesEntry(notes, p).cacheId).filter((id) => id !== null && /^\d+$/.test(id)).map(Number));
+  new Set(
+    knownPlatforms()
+      .map((p) => notesEntry(notes, p).cacheId)
+      .filter((id) => id !== null && /^\d+$/.test(id))
+      .map(Number),
+  );
 const lastRefreshedOf = (notes: string | null, platform: string) => analyticsProgress(notes, [platform]).platforms[0]?.lastRefreshed ?? null;
 
 async function notesOf(db: Db, id: number, lock = false): Promise<string | null> {
@@ -65,20 +76,52 @@ export async function storedAnswer(id: number, platform: string, source: 'joined
   let profile: Refreshed['profile'] = null;
   if (cacheId && /^\d+$/.test(cacheId)) {
     const row = await db.selectFrom('modash_profile_cache').select('payload').where('id', '=', Number(cacheId)).executeTakeFirst();
-    try { if (row) profile = summary(figuresOf(platform, row.payload)); } catch { profile = null; }
+    try {
+      if (row) profile = summary(figuresOf(platform, row.payload));
+    } catch {
+      profile = null;
+    }
   }
   if (!profile && entry.followers !== null) {
-    profile = { userId: entry.userId, username: entry.username, fullname: null, followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, posts: null };
+    profile = {
+      userId: entry.userId,
+      username: entry.username,
+      fullname: null,
+      followers: entry.followers,
+      engagementRate: entry.engagementRate,
+      avgViews: entry.avgViews,
+      posts: null,
+    };
   }
   const r = resolveUserId(notes, platform);
-  return { success: true, source, notesWritten: false, userId: r.userId, lookedUp: false, cacheId, notes, profile, warnings: [], migratedLegacy: false, rejectedLegacy: r.rejectedLegacy, waitedMs };
+  return {
+    success: true,
+    source,
+    notesWritten: false,
+    userId: r.userId,
+    lookedUp: false,
+    cacheId,
+    notes,
+    profile,
+    warnings: [],
+    migratedLegacy: false,
+    rejectedLegacy: r.rejectedLegacy,
+    waitedMs,
+  };
 }
 
 async function takeLease(ipId: number, owner: string): Promise<boolean> {
   const { db } = store();
   const now = Date.now();
-  await db.insertInto('refresh_leases').values({ influencer_platform_id: ipId, owner, expires_at: now + LEASE_MS })
-    .onConflict((oc) => oc.column('influencer_platform_id').doUpdateSet({ owner, expires_at: now + LEASE_MS }).where('refresh_leases.expires_at', '<', now))
+  await db
+    .insertInto('refresh_leases')
+    .values({ influencer_platform_id: ipId, owner, expires_at: now + LEASE_MS })
+    .onConflict((oc) =>
+      oc
+        .column('influencer_platform_id')
+        .doUpdateSet({ owner, expires_at: now + LEASE_MS })
+        .where('refresh_leases.expires_at', '<', now),
+    )
     .execute();
   const row = await db.selectFrom('refresh_leases').select('owner').where('influencer_platform_id', '=', ipId).executeTakeFirst();
   return row?.owner === owner;
@@ -86,24 +129,41 @@ async function takeLease(ipId: number, owner: string): Promise<boolean> {
 
 /** The holder's heartbeat: false when the lease is no longer ours. */
 async function renewLease(ipId: number, owner: string): Promise<boolean> {
-  const r = await store().db.updateTable('refresh_leases').set({ expires_at: Date.now() + LEASE_MS })
-    .where('influencer_platform_id', '=', ipId).where('owner', '=', owner).executeTakeFirst();
+  const r = await store()
+    .db.updateTable('refresh_leases')
+    .set({ expires_at: Date.now() + LEASE_MS })
+    .where('influencer_platform_id', '=', ipId)
+    .where('owner', '=', owner)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
 /** Gives the lease back; while the store is unreachable, tried again until it answers. */
 async function dropLease(ipId: number, owner: string) {
-  await releaseSurely(() => store().db.deleteFrom('refresh_leases').where('influencer_platform_id', '=', ipId).where('owner', '=', owner).execute(),
-    { what: `the refresh lease of influencer platform ${ipId}` });
+  await releaseSurely(() => store().db.deleteFrom('refresh_leases').where('influencer_platform_id', '=', ipId).where('owner', '=', owner).execute(), {
+    what: `the refresh lease of influencer platform ${ipId}`,
+  });
 }
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const t = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 /** What a refresh needs to know before it may ask Modash: the row, its platform, its userId. */
-interface Checked { notes: string | null; ip: { id: number; username: string; modash_status: string | null; modash_status_at: string | null }; resolved: ReturnType<typeof resolveUserId> }
+interface Checked {
+  notes: string | null;
+  ip: { id: number; username: string; modash_status: string | null; modash_status_at: string | null };
+  resolved: ReturnType<typeof resolveUserId>;
+}
 
 /**
  * What a refresh can answer without Modash: the stored analytics when fresh (and not `force`),
@@ -113,10 +173,18 @@ interface Checked { notes: string | null; ip: { id: number; username: string; mo
  */
 export async function answerWithoutModash(req: Pick<RefreshRequest, 'id' | 'platform' | 'useCase' | 'force'>): Promise<Checked & { answer: Refreshed | null }> {
   const { db } = store();
-  const row = await db.selectFrom('influencers').select(['id', store().notesText.as('notes')]).where('id', '=', req.id).executeTakeFirst();
+  const row = await db
+    .selectFrom('influencers')
+    .select(['id', store().notesText.as('notes')])
+    .where('id', '=', req.id)
+    .executeTakeFirst();
   if (!row) throw new HttpError(404, 'NOT_FOUND', 'No such influencer');
-  const ip = await db.selectFrom('influencer_platforms').select(['id', 'username', 'modash_status', 'modash_status_at'])
-    .where('influencer_id', '=', req.id).where('platform', '=', req.platform).executeTakeFirst();
+  const ip = await db
+    .selectFrom('influencer_platforms')
+    .select(['id', 'username', 'modash_status', 'modash_status_at'])
+    .where('influencer_id', '=', req.id)
+    .where('platform', '=', req.platform)
+    .executeTakeFirst();
   if (!ip) throw new HttpError(404, 'PLATFORM_NOT_LISTED', `${req.platform} is not listed for this influencer`);
   const resolved = resolveUserId(row.notes, req.platform);
   // The write would be refused anyway: spend no Modash credit.
@@ -134,7 +202,8 @@ export async function answerWithoutModash(req: Pick<RefreshRequest, 'id' | 'plat
   // Modash said lately that it has nothing for this account (private, removed, not found): say
   // so again without paying for the answer, until staff ask again ("Try again now" is `force`).
   const gone = rememberedGone(ip, req.platform);
-  if (!req.force && gone) throw new HttpError(gone.status, gone.code, gone.sentence, { modashStatus: ip.modash_status, modashStatusAt: ip.modash_status_at, remembered: true });
+  if (!req.force && gone)
+    throw new HttpError(gone.status, gone.code, gone.sentence, { modashStatus: ip.modash_status, modashStatusAt: ip.modash_status_at, remembered: true });
   return { notes: row.notes, ip, resolved, answer: null };
 }
 
@@ -173,26 +242,51 @@ export async function refresh(req: RefreshRequest): Promise<Refreshed> {
   }
 }
 
-async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: string }, resolved: ReturnType<typeof resolveUserId>, t0: number): Promise<Refreshed> {
+async function fetchAndStore(
+  req: RefreshRequest,
+  ip: { id: number; username: string },
+  resolved: ReturnType<typeof resolveUserId>,
+  t0: number,
+): Promise<Refreshed> {
   const s = store();
   const { db } = s;
   const current = await notesOf(db, req.id);
   // A report paid for earlier whose notes write failed: newer than the entry's last refresh.
-  const orphan = await db.selectFrom('modash_profile_cache').select(['id', 'modash_user_id', 'payload', 'fetched_at'])
-    .where('influencer_platform_id', '=', ip.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const orphan = await db
+    .selectFrom('modash_profile_cache')
+    .select(['id', 'modash_user_id', 'payload', 'fetched_at'])
+    .where('influencer_platform_id', '=', ip.id)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const orphanAt = orphan ? parseTimestamp(orphan.fetched_at) : null;
   const lastAt = lastRefreshedOf(current, req.platform);
   let fetched: { userId: string; reportText: string; figures: ReturnType<typeof figuresOf>; lookedUp: boolean; cacheId?: string };
   let orphanFigures: ReturnType<typeof figuresOf> | null = null;
-  if (orphan && orphanAt !== null && Date.now() - orphanAt < ORPHAN_REUSE_MS && !referencedCacheIds(current).has(orphan.id) && (lastAt === null || lastAt < orphanAt)) {
-    try { orphanFigures = figuresOf(req.platform, orphan.payload); } catch { /* not a report after all: fetch anew */ }
+  if (
+    orphan &&
+    orphanAt !== null &&
+    Date.now() - orphanAt < ORPHAN_REUSE_MS &&
+    !referencedCacheIds(current).has(orphan.id) &&
+    (lastAt === null || lastAt < orphanAt)
+  ) {
+    try {
+      orphanFigures = figuresOf(req.platform, orphan.payload);
+    } catch {
+      /* not a report after all: fetch anew */
+    }
   }
   if (orphan && orphanFigures) {
     fetched = { userId: orphan.modash_user_id, reportText: orphan.payload, figures: orphanFigures, lookedUp: false, cacheId: String(orphan.id) };
   } else {
     try {
       fetched = await fetchProfile(req.platform, resolved.userId, ip.username, {
-        priority: req.priority ?? priorityOf(req.useCase), signal: req.signal, staff: req.staffEmail, useCase: req.cause ?? req.useCase, cohort: req.cohort, force: req.force,
+        priority: req.priority ?? priorityOf(req.useCase),
+        signal: req.signal,
+        staff: req.staffEmail,
+        useCase: req.cause ?? req.useCase,
+        cohort: req.cohort,
+        force: req.force,
       });
     } catch (e) {
       if (e instanceof ModashError && e.lookedUpUserId) await storeLookedUpId(req.id, req.platform, e.lookedUpUserId);
@@ -212,29 +306,70 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
   }
   const { userId, reportText, lookedUp, figures: p } = fetched;
   const now = new Date().toISOString();
-  const insertCache = (tx: Db) => tx.insertInto('modash_profile_cache')
-    .values({ influencer_platform_id: ip.id, modash_user_id: userId, platform: req.platform, payload: reportText, fetched_at: now })
-    .returning('id').executeTakeFirstOrThrow();
+  const insertCache = (tx: Db) =>
+    tx
+      .insertInto('modash_profile_cache')
+      .values({ influencer_platform_id: ip.id, modash_user_id: userId, platform: req.platform, payload: reportText, fetched_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
   try {
     const out = await s.tx(async (tx) => {
       const notes = await notesOf(tx, req.id, true);
       const cacheId = fetched.cacheId ?? String((await insertCache(tx)).id);
-      const merged = mergeAnalytics(notes, req.platform, {
-        userId, username: p.username, followers: p.followers, engagementRate: p.engagementRate, avgViews: p.avgViews,
-      }, { refreshedBy: req.staffEmail, cacheId });
+      const merged = mergeAnalytics(
+        notes,
+        req.platform,
+        {
+          userId,
+          username: p.username,
+          followers: p.followers,
+          engagementRate: p.engagementRate,
+          avgViews: p.avgViews,
+        },
+        { refreshedBy: req.staffEmail, cacheId },
+      );
       const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
-      await tx.updateTable('influencers').set({ notes: s.notesValue(text) as never }).where('id', '=', req.id).execute();
+      await tx
+        .updateTable('influencers')
+        .set({ notes: s.notesValue(text) as never })
+        .where('id', '=', req.id)
+        .execute();
       await writeRosterState(tx, READERS, req.id, text);
       // Prune: the newest few rows of this platform and any row notes point to stay.
-      const keep = (await tx.selectFrom('modash_profile_cache').select('id').where('influencer_platform_id', '=', ip.id).orderBy('id', 'desc').limit(KEEP_CACHE_ROWS).execute()).map((r) => r.id);
+      const keep = (
+        await tx
+          .selectFrom('modash_profile_cache')
+          .select('id')
+          .where('influencer_platform_id', '=', ip.id)
+          .orderBy('id', 'desc')
+          .limit(KEEP_CACHE_ROWS)
+          .execute()
+      ).map((r) => r.id);
       const stays = [...new Set([...keep, ...referencedCacheIds(text)])];
       await tx.deleteFrom('modash_profile_cache').where('influencer_platform_id', '=', ip.id).where('id', 'not in', stays).execute();
       // Modash had a report after all: whatever it said before about the account is over.
-      await tx.updateTable('influencer_platforms').set({ modash_status: null, modash_status_at: null, modash_retry_at: null, modash_retries: 0 }).where('id', '=', ip.id).execute();
+      await tx
+        .updateTable('influencer_platforms')
+        .set({ modash_status: null, modash_status_at: null, modash_retry_at: null, modash_retries: 0 })
+        .where('id', '=', ip.id)
+        .execute();
       return { cacheId, text: await notesOf(tx, req.id), warnings: merged.warnings, migratedLegacy: merged.migratedLegacy };
     });
-    return { success: true, source: 'modash', notesWritten: true, userId, lookedUp, cacheId: out.cacheId, notes: out.text, warnings: out.warnings,
-      migratedLegacy: out.migratedLegacy, profile: summary(p), rejectedLegacy: resolved.rejectedLegacy, fromEarlierFetch: Boolean(fetched.cacheId), waitedMs: Date.now() - t0 };
+    return {
+      success: true,
+      source: 'modash',
+      notesWritten: true,
+      userId,
+      lookedUp,
+      cacheId: out.cacheId,
+      notes: out.text,
+      warnings: out.warnings,
+      migratedLegacy: out.migratedLegacy,
+      profile: summary(p),
+      rejectedLegacy: resolved.rejectedLegacy,
+      fromEarlierFetch: Boolean(fetched.cacheId),
+      waitedMs: Date.now() - t0,
+    };
   } catch (e) {
     // Notes could not be written (a concurrent writer, notes that became unreadable): keep
     // the paid report in the cache table and answer with it.
@@ -245,8 +380,20 @@ async function fetchAndStore(req: RefreshRequest, ip: { id: number; username: st
     } catch (e2) {
       log({ influencer: req.id, platform: req.platform }).error({ err: e2 }, 'the report could not be kept in the cache table either');
     }
-    return { success: true, source: 'modash', notesWritten: false, userId, lookedUp, cacheId, notes: await notesOf(db, req.id), warnings: [],
-      migratedLegacy: false, profile: summary(p), rejectedLegacy: resolved.rejectedLegacy, waitedMs: Date.now() - t0 };
+    return {
+      success: true,
+      source: 'modash',
+      notesWritten: false,
+      userId,
+      lookedUp,
+      cacheId,
+      notes: await notesOf(db, req.id),
+      warnings: [],
+      migratedLegacy: false,
+      profile: summary(p),
+      rejectedLegacy: resolved.rejectedLegacy,
+      waitedMs: Date.now() - t0,
+    };
   }
 }
 
@@ -257,13 +404,18 @@ export function rememberedGone(ip: { modash_status: string | null; modash_status
   if (ip.modash_status === 'still_preparing') {
     return at !== null && Date.now() - at < serverConfig().MODASH_STILL_PREPARING_WAIT_H * 3_600_000 ? rememberedFailure('still_preparing', platform) : null;
   }
-  if (!ip.modash_status || !GONE_CODES.has(ip.modash_status) || at === null || !(Date.now() - at < serverConfig().MODASH_GONE_RECHECK_DAYS * 86_400_000)) return null;
+  if (!ip.modash_status || !GONE_CODES.has(ip.modash_status) || at === null || !(Date.now() - at < serverConfig().MODASH_GONE_RECHECK_DAYS * 86_400_000))
+    return null;
   return rememberedFailure(ip.modash_status, platform);
 }
 
 /** Remembers what Modash said about an account it has nothing for, with the date (not in notes). */
 async function rememberGone(ipId: number, modashCode: string) {
-  await store().db.updateTable('influencer_platforms').set({ modash_status: modashCode, modash_status_at: new Date().toISOString() }).where('id', '=', ipId).execute()
+  await store()
+    .db.updateTable('influencer_platforms')
+    .set({ modash_status: modashCode, modash_status_at: new Date().toISOString() })
+    .where('id', '=', ipId)
+    .execute()
     .catch((e) => log({ influencerPlatform: ipId }).error({ err: e }, "Modash's answer about the account could not be remembered"));
 }
 
@@ -284,9 +436,16 @@ async function scheduleRetry(ipId: number, modashRetryAfterMs: number | null, sc
     const at = delayMs === null ? null : Date.now() + delayMs;
     // After the last retry the row leaves "in preparation": remembered as still preparing, it is
     // asked again after MODASH_STILL_PREPARING_WAIT_H (rememberedGone), by staff or the refresher.
-    await store().db.updateTable('influencer_platforms')
-      .set({ modash_status: at === null ? 'still_preparing' : 'retry_later', modash_status_at: new Date().toISOString(), modash_retry_at: at, modash_retries: at === null ? 0 : done })
-      .where('id', '=', ipId).execute();
+    await store()
+      .db.updateTable('influencer_platforms')
+      .set({
+        modash_status: at === null ? 'still_preparing' : 'retry_later',
+        modash_status_at: new Date().toISOString(),
+        modash_retry_at: at,
+        modash_retries: at === null ? 0 : done,
+      })
+      .where('id', '=', ipId)
+      .execute();
     return at;
   } catch (e) {
     log({ influencerPlatform: ipId }).error({ err: e }, 'the retry of a report in preparation could not be scheduled');
@@ -304,7 +463,11 @@ async function storeLookedUpId(id: number, platform: string, userId: string) {
     await s.tx(async (tx) => {
       const merged = mergeAnalytics(await notesOf(tx, id, true), platform, { userId }, { markRefreshed: false });
       const text = typeof merged.notes === 'string' ? merged.notes : JSON.stringify(merged.notes);
-      await tx.updateTable('influencers').set({ notes: s.notesValue(text) as never }).where('id', '=', id).execute();
+      await tx
+        .updateTable('influencers')
+        .set({ notes: s.notesValue(text) as never })
+        .where('id', '=', id)
+        .execute();
       await writeRosterState(tx, READERS, id, text);
     });
   } catch {

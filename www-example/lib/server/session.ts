@@ -5,7 +5,10 @@
 import type { SessionOptions } from 'iron-session';
 import { baseConfig } from '../config.mjs';
 
-export interface SessionData { staffId?: number; issuedAt?: number }
+export interface SessionData {
+  staffId?: number;
+  issuedAt?: number;
+}
 
 export const SESSION_COOKIE = 'mf_session';
 /** A session lasts at most this long (then the staff member signs in again). */

@@ -30,8 +30,14 @@ const OWNER = randomUUID();
 
 async function takeLease(now: number): Promise<boolean> {
   const { db } = store();
-  await db.insertInto('modash_account').values({ api_key: GATE_KEY }).onConflict((oc) => oc.column('api_key').doNothing()).execute();
-  const r = await db.updateTable('modash_account').set({ warm_owner: OWNER, warm_until: now + LEASE_MS })
+  await db
+    .insertInto('modash_account')
+    .values({ api_key: GATE_KEY })
+    .onConflict((oc) => oc.column('api_key').doNothing())
+    .execute();
+  const r = await db
+    .updateTable('modash_account')
+    .set({ warm_owner: OWNER, warm_until: now + LEASE_MS })
     .where('api_key', '=', GATE_KEY)
     .where((eb) => eb.or([eb('warm_owner', '=', OWNER), eb('warm_owner', 'is', null), eb('warm_until', '<', now)]))
     .executeTakeFirst();
@@ -39,16 +45,24 @@ async function takeLease(now: number): Promise<boolean> {
 }
 
 async function renewLease(): Promise<boolean> {
-  const r = await store().db.updateTable('modash_account').set({ warm_until: Date.now() + LEASE_MS })
-    .where('api_key', '=', GATE_KEY).where('warm_owner', '=', OWNER).executeTakeFirst();
+  const r = await store()
+    .db.updateTable('modash_account')
+    .set({ warm_until: Date.now() + LEASE_MS })
+    .where('api_key', '=', GATE_KEY)
+    .where('warm_owner', '=', OWNER)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
 /** Credits the refresher spent today (UTC), from the call log (rows younger than the roll-up's retention). */
 async function warmSpentToday(now: number): Promise<number> {
   const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
-  const row = await store().db.selectFrom('modash_calls').select((eb) => eb.fn.sum<number>('credits').as('c'))
-    .where('at', '>=', dayStart).where('use_case', 'like', 'warm:%').executeTakeFirst();
+  const row = await store()
+    .db.selectFrom('modash_calls')
+    .select((eb) => eb.fn.sum<number>('credits').as('c'))
+    .where('at', '>=', dayStart)
+    .where('use_case', 'like', 'warm:%')
+    .executeTakeFirst();
   return Number(row?.c ?? 0);
 }
 
@@ -60,39 +74,71 @@ async function warmSpentToday(now: number): Promise<number> {
 async function candidates(now: number) {
   const cfg = serverConfig();
   const s = store();
-  const rows = await s.db.selectFrom('influencer_platforms')
-    .select(['id', 'influencer_id', 'platform', 'username', 'modash_status', 'modash_status_at', 'last_refreshed', 'followers', 'notes_readable']).execute();
+  const rows = await s.db
+    .selectFrom('influencer_platforms')
+    .select(['id', 'influencer_id', 'platform', 'username', 'modash_status', 'modash_status_at', 'last_refreshed', 'followers', 'notes_readable'])
+    .execute();
   const openedWithin = cfg.MODASH_WARM_OPENED_DAYS * 86_400_000;
   const opened = new Map<number, number>();
   if (openedWithin > 0) {
-    const o = await s.db.selectFrom('panel_opens').select(['influencer_id', (eb) => eb.fn.max<number>('at').as('at')]).where('at', '>=', now - openedWithin).groupBy('influencer_id').execute();
+    const o = await s.db
+      .selectFrom('panel_opens')
+      .select(['influencer_id', (eb) => eb.fn.max<number>('at').as('at')])
+      .where('at', '>=', now - openedWithin)
+      .groupBy('influencer_id')
+      .execute();
     for (const x of o) opened.set(x.influencer_id, Number(x.at));
   }
   // Rows with a job pending (any cause), or a warm job that ended lately without buying a report.
-  const held = new Set((await s.db.selectFrom('modash_jobs').select('influencer_platform_id')
-    .where((eb) => eb.or([eb('state', 'in', [...PENDING]), eb.and([eb('cause', 'like', 'warm:%'), eb('finished_at', '>=', now - FAILED_WAIT_MS), eb('state', '!=', 'done')]),
-      eb.and([eb('cause', 'like', 'warm:%'), eb('finished_at', '>=', now - FAILED_WAIT_MS), eb('detail', 'not like', '%"source":"modash"%')])]))
-    .execute()).map((r) => Number(r.influencer_platform_id)));
+  const held = new Set(
+    (
+      await s.db
+        .selectFrom('modash_jobs')
+        .select('influencer_platform_id')
+        .where((eb) =>
+          eb.or([
+            eb('state', 'in', [...PENDING]),
+            eb.and([eb('cause', 'like', 'warm:%'), eb('finished_at', '>=', now - FAILED_WAIT_MS), eb('state', '!=', 'done')]),
+            eb.and([eb('cause', 'like', 'warm:%'), eb('finished_at', '>=', now - FAILED_WAIT_MS), eb('detail', 'not like', '%"source":"modash"%')]),
+          ]),
+        )
+        .execute()
+    ).map((r) => Number(r.influencer_platform_id)),
+  );
   const noName = rows.filter((r) => r.username.trim() === '' && r.notes_readable === 1);
   const notes = new Map<number, string | null>();
   if (noName.length) {
-    for (const r of await s.db.selectFrom('influencers').select(['id', s.notesText.as('notes')]).where('id', 'in', [...new Set(noName.map((r) => r.influencer_id))]).execute()) notes.set(r.id, r.notes);
+    for (const r of await s.db
+      .selectFrom('influencers')
+      .select(['id', s.notesText.as('notes')])
+      .where('id', 'in', [...new Set(noName.map((r) => r.influencer_id))])
+      .execute())
+      notes.set(r.id, r.notes);
   }
   return rows.map((r) => ({
-    id: r.id, influencerId: r.influencer_id, platform: r.platform,
+    id: r.id,
+    influencerId: r.influencer_id,
+    platform: r.platform,
     hasIdentity: r.username.trim() !== '' || (notes.has(r.influencer_id) && resolveUserId(notes.get(r.influencer_id) ?? null, r.platform).userId !== null),
-    lastRefreshed: r.last_refreshed, hasData: r.followers !== null,
+    lastRefreshed: r.last_refreshed,
+    hasData: r.followers !== null,
     // Not written yet (the start's fill has not reached it): left for a later tick.
     unreadable: r.notes_readable !== 1,
     gone: rememberedGone(r, r.platform) !== null || held.has(r.id),
     pending: r.modash_status === 'retry_later',
-    openedAt: opened.get(r.influencer_id) ?? null, ttlMs: resolveTtl(cfg.ttl!, 'roster', r.platform),
+    openedAt: opened.get(r.influencer_id) ?? null,
+    ttlMs: resolveTtl(cfg.ttl!, 'roster', r.platform),
   }));
 }
 
 /** Warm jobs still queued or running: each may still cost a credit. */
 async function warmPending(): Promise<number> {
-  const r = await store().db.selectFrom('modash_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('cause', 'like', 'warm:%').where('state', 'in', [...PENDING]).executeTakeFirst();
+  const r = await store()
+    .db.selectFrom('modash_jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cause', 'like', 'warm:%')
+    .where('state', 'in', [...PENDING])
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
@@ -104,17 +150,32 @@ export async function warmTick(now = Date.now()) {
   try {
     const gate = await gateStatus();
     const pending = await warmPending();
-    const allowance = warmAllowance({
-      daily: gate.credits.daily, spentToday: gate.credits.spent, warmSpentToday: await warmSpentToday(now), share: cfg.MODASH_WARM_SHARE,
-    }) - pending;
+    const allowance =
+      warmAllowance({
+        daily: gate.credits.daily,
+        spentToday: gate.credits.spent,
+        warmSpentToday: await warmSpentToday(now),
+        share: cfg.MODASH_WARM_SHARE,
+      }) - pending;
     const room = Math.min(PER_TICK - pending, allowance);
     if (room <= 0) return [];
     const picks = warmPicks(await candidates(now), warmOptions(cfg, 0, now), room);
     if (!picks.length) return [];
     await withEnqueue(async (tx) => {
       for (const { row, reason } of picks) {
-        await enqueueIn(tx, { influencerId: row.influencerId, influencerPlatformId: row.id, platform: row.platform, priority: 'warm', askedBy: `warm refresher ${OWNER.slice(0, 8)}`,
-          cause: `warm:${reason}`, useCase: 'bulkRefresh' }, now);
+        await enqueueIn(
+          tx,
+          {
+            influencerId: row.influencerId,
+            influencerPlatformId: row.id,
+            platform: row.platform,
+            priority: 'warm',
+            askedBy: `warm refresher ${OWNER.slice(0, 8)}`,
+            cause: `warm:${reason}`,
+            useCase: 'bulkRefresh',
+          },
+          now,
+        );
       }
     });
     wake();

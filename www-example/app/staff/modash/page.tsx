@@ -25,15 +25,30 @@ const hourLabel = (t: number, withDate: boolean) => {
 };
 
 function Verdict({ ok }: { ok: boolean | null }) {
-  return ok === null ? <span className="verdict none">no data</span> : ok ? <span className="verdict ok">met</span> : <span className="verdict miss">missed</span>;
+  return ok === null ? (
+    <span className="verdict none">no data</span>
+  ) : ok ? (
+    <span className="verdict ok">met</span>
+  ) : (
+    <span className="verdict miss">missed</span>
+  );
 }
 
 function cohortRow(name: string, f: CohortFigures, testId: string) {
   return (
     <tr data-testid={testId}>
       <th scope="row">{name}</th>
-      <td>{f.opens}</td><td>{f.firstOpens}</td><td>{num(f.lookupsPerFirstOpen)}</td><td>{f.reopenLookups}</td>
-      <td>{ms(f.firstDataP50)} / {ms(f.firstDataP95)}</td><td>{ms(f.freshDataP50)} / {ms(f.freshDataP95)}</td><td>{pct(f.successRate)}</td>
+      <td>{f.opens}</td>
+      <td>{f.firstOpens}</td>
+      <td>{num(f.lookupsPerFirstOpen)}</td>
+      <td>{f.reopenLookups}</td>
+      <td>
+        {ms(f.firstDataP50)} / {ms(f.firstDataP95)}
+      </td>
+      <td>
+        {ms(f.freshDataP50)} / {ms(f.freshDataP95)}
+      </td>
+      <td>{pct(f.successRate)}</td>
     </tr>
   );
 }
@@ -51,47 +66,166 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
     <main className="metrics">
       <h1>Modash flow metrics</h1>
       <p className="muted">
-        Window: {(Object.keys(WINDOWS) as WindowName[]).map((k) => (
-          <Link key={k} href={`/staff/modash?window=${k}`} className={k === window ? 'on' : ''} data-testid={`window-${k}`}>{k}</Link>
-        ))} · from live traffic (every Modash call and panel open is logged; older than the retention, hourly roll-ups)
+        Window:{' '}
+        {(Object.keys(WINDOWS) as WindowName[]).map((k) => (
+          <Link key={k} href={`/staff/modash?window=${k}`} className={k === window ? 'on' : ''} data-testid={`window-${k}`}>
+            {k}
+          </Link>
+        ))}{' '}
+        · from live traffic (every Modash call and panel open is logged; older than the retention, hourly roll-ups)
       </p>
 
       <section className="figures">
-        <div className="figure" data-testid="fig-calls"><h2>Modash calls</h2><p className="big" data-testid="calls-total">{m.calls.total}</p>
-          <p className="muted"><span data-testid="calls-lookups">{m.calls.perHour.reduce((n, h) => n + h.lookup, 0)}</span> lookups, <span data-testid="calls-reports">{m.calls.perHour.reduce((n, h) => n + h.report, 0)}</span> reports</p></div>
-        <div className="figure" data-testid="fig-429"><h2>Rate-limit errors</h2><p className="big" data-testid="share-429">{pct(m.calls.share429, 2)}</p>
-          <p className="muted"><span data-testid="calls-429">{m.calls.rateLimited}</span> answered 429 · {m.calls.waited429} waited out a cooldown · target under 1 % <Verdict ok={m.calls.share429 === null ? null : m.calls.share429 < 0.01} /></p></div>
-        <div className="figure" data-testid="fig-lookups"><h2>Username lookups per first open</h2><p className="big" data-testid="lookups-per-open">{num(all.lookupsPerFirstOpen)}</p>
-          <p className="muted">re-opens: <span data-testid="reopen-lookups">{all.reopenLookups}</span> lookups in {all.reopens} (seed: one each) · target 80 % fewer <Verdict ok={all.reopens === 0 ? null : all.reopenLookups <= 0.2 * all.reopens} /></p></div>
-        <div className="figure" data-testid="fig-open"><h2>Panel open, p95</h2><p className="big">{ms(all.firstDataP95)}</p>
-          <p className="muted">first data p50 {ms(all.firstDataP50)} · fresh data p50/p95 {ms(all.freshDataP50)} / {ms(all.freshDataP95)} · target p95 under 500 ms <Verdict ok={all.firstDataP95 === null ? null : all.firstDataP95 < 500} /></p></div>
-        <div className="figure" data-testid="fig-success"><h2>Success without manual retry</h2><p className="big" data-testid="success-rate">{pct(all.successRate)}</p>
-          <p className="muted">{all.opens} panel opens · target 99 % <Verdict ok={all.successRate === null ? null : all.successRate >= 0.99} /></p></div>
-        <div className="figure" data-testid="fig-credits"><h2>Credits today</h2><p className="big" data-testid="credits-today">{num(m.credits.today)}</p>
-          <p className="muted">of {gate.credits.daily === null ? 'no budget' : gate.credits.daily.toLocaleString('en')} · {gate.credits.remaining === null ? '' : `${num(gate.credits.remaining)} left`} (resets {gate.credits.resetsAt.slice(11, 16)} UTC)</p></div>
-        <div className="figure" data-testid="fig-at-once"><h2>Opens showing stored data at once</h2><p className="big" data-testid="at-once-share">{pct(m.atOnce.share)}</p>
-          <p className="muted"><span data-testid="at-once-count">{m.atOnce.atOnce}</span> of {m.atOnce.opens} opens (first data from the cache or notes) · first data p95 {ms(all.firstDataP95)} · target 98 % <Verdict ok={m.atOnce.share === null ? null : m.atOnce.share >= 0.98} /></p></div>
-        <div className="figure" data-testid="fig-warm"><h2>Bought by the warm refresher</h2><p className="big" data-testid="warm-total">{m.warm.total}</p>
-          <p className="muted">never synced <span data-testid="warm-never-synced">{m.warm.bought['never-synced']}</span> · too old <span data-testid="warm-too-old">{m.warm.bought['too-old']}</span> · due <span data-testid="warm-due">{m.warm.bought.due}</span> (reports, in the window; at most {Math.round(WARM_SHARE * 100)} % of the daily credits)</p></div>
-        <div className="figure" data-testid="fig-account"><h2>Modash account credits</h2><p className="big" data-testid="account-credits">{account.credits === null ? 'unknown' : num(account.credits)}</p>
-          <p className="muted">Modash&apos;s own balance (/v1/user/info{account.readAt ? `, read ${new Date(account.readAt).toISOString().slice(11, 16)} UTC` : ', not read yet'}){account.plan ? ` · plan ${account.plan}` : ''}
-            {account.spendStoppedUntil ? ` · no reports bought until ${new Date(account.spendStoppedUntil).toISOString().slice(11, 16)} UTC` : ''}</p></div>
-        <div className="figure" data-testid="fig-notes"><h2>Notes per influencer</h2><p className="big">{m.notes.now.median === null ? '—' : `${m.notes.now.median.toLocaleString('en')} B`}</p>
-          <p className="muted">median (p95 {m.notes.now.p95?.toLocaleString('en') ?? '—'} B) · {m.notes.beforeMigration
-            ? <>before the payload migration {m.notes.beforeMigration.median?.toLocaleString('en')} B (p95 {m.notes.beforeMigration.p95?.toLocaleString('en')} B), {pct(notesCut, 0)} smaller</>
-            : 'no payload migration has run on this store'} · target 90 % smaller <Verdict ok={notesCut === null ? null : notesCut >= 0.9} /></p></div>
+        <div className="figure" data-testid="fig-calls">
+          <h2>Modash calls</h2>
+          <p className="big" data-testid="calls-total">
+            {m.calls.total}
+          </p>
+          <p className="muted">
+            <span data-testid="calls-lookups">{m.calls.perHour.reduce((n, h) => n + h.lookup, 0)}</span> lookups,{' '}
+            <span data-testid="calls-reports">{m.calls.perHour.reduce((n, h) => n + h.report, 0)}</span> reports
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-429">
+          <h2>Rate-limit errors</h2>
+          <p className="big" data-testid="share-429">
+            {pct(m.calls.share429, 2)}
+          </p>
+          <p className="muted">
+            <span data-testid="calls-429">{m.calls.rateLimited}</span> answered 429 · {m.calls.waited429} waited out a cooldown · target under 1 %{' '}
+            <Verdict ok={m.calls.share429 === null ? null : m.calls.share429 < 0.01} />
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-lookups">
+          <h2>Username lookups per first open</h2>
+          <p className="big" data-testid="lookups-per-open">
+            {num(all.lookupsPerFirstOpen)}
+          </p>
+          <p className="muted">
+            re-opens: <span data-testid="reopen-lookups">{all.reopenLookups}</span> lookups in {all.reopens} (seed: one each) · target 80 % fewer{' '}
+            <Verdict ok={all.reopens === 0 ? null : all.reopenLookups <= 0.2 * all.reopens} />
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-open">
+          <h2>Panel open, p95</h2>
+          <p className="big">{ms(all.firstDataP95)}</p>
+          <p className="muted">
+            first data p50 {ms(all.firstDataP50)} · fresh data p50/p95 {ms(all.freshDataP50)} / {ms(all.freshDataP95)} · target p95 under 500 ms{' '}
+            <Verdict ok={all.firstDataP95 === null ? null : all.firstDataP95 < 500} />
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-success">
+          <h2>Success without manual retry</h2>
+          <p className="big" data-testid="success-rate">
+            {pct(all.successRate)}
+          </p>
+          <p className="muted">
+            {all.opens} panel opens · target 99 % <Verdict ok={all.successRate === null ? null : all.successRate >= 0.99} />
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-credits">
+          <h2>Credits today</h2>
+          <p className="big" data-testid="credits-today">
+            {num(m.credits.today)}
+          </p>
+          <p className="muted">
+            of {gate.credits.daily === null ? 'no budget' : gate.credits.daily.toLocaleString('en')} ·{' '}
+            {gate.credits.remaining === null ? '' : `${num(gate.credits.remaining)} left`} (resets {gate.credits.resetsAt.slice(11, 16)} UTC)
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-at-once">
+          <h2>Opens showing stored data at once</h2>
+          <p className="big" data-testid="at-once-share">
+            {pct(m.atOnce.share)}
+          </p>
+          <p className="muted">
+            <span data-testid="at-once-count">{m.atOnce.atOnce}</span> of {m.atOnce.opens} opens (first data from the cache or notes) · first data p95{' '}
+            {ms(all.firstDataP95)} · target 98 % <Verdict ok={m.atOnce.share === null ? null : m.atOnce.share >= 0.98} />
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-warm">
+          <h2>Bought by the warm refresher</h2>
+          <p className="big" data-testid="warm-total">
+            {m.warm.total}
+          </p>
+          <p className="muted">
+            never synced <span data-testid="warm-never-synced">{m.warm.bought['never-synced']}</span> · too old{' '}
+            <span data-testid="warm-too-old">{m.warm.bought['too-old']}</span> · due <span data-testid="warm-due">{m.warm.bought.due}</span> (reports, in the
+            window; at most {Math.round(WARM_SHARE * 100)} % of the daily credits)
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-account">
+          <h2>Modash account credits</h2>
+          <p className="big" data-testid="account-credits">
+            {account.credits === null ? 'unknown' : num(account.credits)}
+          </p>
+          <p className="muted">
+            Modash&apos;s own balance (/v1/user/info{account.readAt ? `, read ${new Date(account.readAt).toISOString().slice(11, 16)} UTC` : ', not read yet'})
+            {account.plan ? ` · plan ${account.plan}` : ''}
+            {account.spendStoppedUntil ? ` · no reports bought until ${new Date(account.spendStoppedUntil).toISOString().slice(11, 16)} UTC` : ''}
+          </p>
+        </div>
+        <div className="figure" data-testid="fig-notes">
+          <h2>Notes per influencer</h2>
+          <p className="big">{m.notes.now.median === null ? '—' : `${m.notes.now.median.toLocaleString('en')} B`}</p>
+          <p className="muted">
+            median (p95 {m.notes.now.p95?.toLocaleString('en') ?? '—'} B) ·{' '}
+            {m.notes.beforeMigration ? (
+              <>
+                before the payload migration {m.notes.beforeMigration.median?.toLocaleString('en')} B (p95 {m.notes.beforeMigration.p95?.toLocaleString('en')}{' '}
+                B), {pct(notesCut, 0)} smaller
+              </>
+            ) : (
+              'no payload migration has run on this store'
+            )}{' '}
+            · target 90 % smaller <Verdict ok={notesCut === null ? null : notesCut >= 0.9} />
+          </p>
+        </div>
       </section>
 
-      <BarChart testId="chart-calls" title="Modash calls per hour, by kind" keys={hours} labels={labels}
-        series={[{ name: 'reports', color: '#4f6bd8', values: m.calls.perHour.map((h) => h.report) }, { name: 'lookups', color: '#f0a53a', values: m.calls.perHour.map((h) => h.lookup) }]} />
-      <BarChart testId="chart-429" title="429 answers per hour" keys={hours} labels={labels}
-        series={[{ name: '429s', color: '#d14343', values: m.calls.perHour.map((h) => h.rateLimited) }, { name: 'cooldowns waited out', color: '#f3b0b0', values: m.calls.perHour.map((h) => h.waited429) }]} />
-      <BarChart testId="chart-fresh" title="Time to fresh data per hour, p95" unit=" ms" keys={hours} labels={labels}
-        series={[{ name: 'p95', color: '#2f9e6e', values: m.opens.perHour.map((h) => h.freshP95) }]} />
+      <BarChart
+        testId="chart-calls"
+        title="Modash calls per hour, by kind"
+        keys={hours}
+        labels={labels}
+        series={[
+          { name: 'reports', color: '#4f6bd8', values: m.calls.perHour.map((h) => h.report) },
+          { name: 'lookups', color: '#f0a53a', values: m.calls.perHour.map((h) => h.lookup) },
+        ]}
+      />
+      <BarChart
+        testId="chart-429"
+        title="429 answers per hour"
+        keys={hours}
+        labels={labels}
+        series={[
+          { name: '429s', color: '#d14343', values: m.calls.perHour.map((h) => h.rateLimited) },
+          { name: 'cooldowns waited out', color: '#f3b0b0', values: m.calls.perHour.map((h) => h.waited429) },
+        ]}
+      />
+      <BarChart
+        testId="chart-fresh"
+        title="Time to fresh data per hour, p95"
+        unit=" ms"
+        keys={hours}
+        labels={labels}
+        series={[{ name: 'p95', color: '#2f9e6e', values: m.opens.perHour.map((h) => h.freshP95) }]}
+      />
 
       <h2>The cache lookup rollout ({CACHE_LOOKUP_ROLLOUT} % of staff)</h2>
       <table data-testid="cohorts">
-        <thead><tr><th>group</th><th>panel opens</th><th>first opens</th><th>lookups per first open</th><th>lookups on re-open</th><th>first data p50 / p95</th><th>fresh data p50 / p95</th><th>success</th></tr></thead>
+        <thead>
+          <tr>
+            <th>group</th>
+            <th>panel opens</th>
+            <th>first opens</th>
+            <th>lookups per first open</th>
+            <th>lookups on re-open</th>
+            <th>first data p50 / p95</th>
+            <th>fresh data p50 / p95</th>
+            <th>success</th>
+          </tr>
+        </thead>
         <tbody>
           {cohortRow('cache table (new path)', m.opens.cache, 'cohort-cache')}
           {cohortRow('notes, else Modash (old path)', m.opens.legacy, 'cohort-legacy')}

@@ -9,18 +9,27 @@ import { platformOf } from '@/lib/server/platform';
 import { cohortOf } from '@/lib/server/rollout';
 
 const ms = z.number().finite().min(0).max(3_600_000).nullable();
-const Body = z.object({
-  influencerId: z.number().int().min(1).max(2 ** 31 - 1),
-  platform: z.string().max(32),
-  firstDataMs: ms,
-  freshDataMs: ms,
-  source: z.enum(['cache', 'notes', 'modash']).nullable(),
-  lookup: z.boolean(),
-  outcome: z.enum(['fresh', 'stale', 'error']),
-}).strict();
+const Body = z
+  .object({
+    influencerId: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1),
+    platform: z.string().max(32),
+    firstDataMs: ms,
+    freshDataMs: ms,
+    source: z.enum(['cache', 'notes', 'modash']).nullable(),
+    lookup: z.boolean(),
+    outcome: z.enum(['fresh', 'stale', 'error']),
+  })
+  .strict();
 
-export const POST = route(async (req, { staff }) => {
-  const b = await jsonBody(req, Body);
-  const r = await logPanelOpen({ ...b, platform: platformOf(b.platform), staff: staff.email, cohort: cohortOf(staff.email) });
-  return NextResponse.json({ success: true, ...r });
-}, { write: true });
+export const POST = route(
+  async (req, { staff }) => {
+    const b = await jsonBody(req, Body);
+    const r = await logPanelOpen({ ...b, platform: platformOf(b.platform), staff: staff.email, cohort: cohortOf(staff.email) });
+    return NextResponse.json({ success: true, ...r });
+  },
+  { write: true },
+);

@@ -5,9 +5,14 @@ import { z } from 'zod';
 import { parse, route } from '@/lib/server/http';
 import { rosterRows } from '@/lib/server/roster';
 
-const Query = z.object({
-  ids: z.string().regex(/^\d{1,10}(,\d{1,10}){0,199}$/, 'must be up to 200 comma-separated ids').transform((s) => s.split(',').map(Number)),
-}).strict();
+const Query = z
+  .object({
+    ids: z
+      .string()
+      .regex(/^\d{1,10}(,\d{1,10}){0,199}$/, 'must be up to 200 comma-separated ids')
+      .transform((s) => s.split(',').map(Number)),
+  })
+  .strict();
 
 export const GET = route(async (req) => {
   const url = new URL(req.url);

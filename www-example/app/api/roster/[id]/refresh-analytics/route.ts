@@ -14,22 +14,37 @@ import { refreshNow } from '@/lib/server/queue';
 import { answerWithoutModash } from '@/lib/server/refresh';
 
 const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
-const Body = z.object({
-  platform: z.string().max(32),
-  useCase: z.enum(['roster', 'bulkRefresh', 'discovery']).default('roster'),
-  force: z.boolean().default(false),
-}).strict();
+const Body = z
+  .object({
+    platform: z.string().max(32),
+    useCase: z.enum(['roster', 'bulkRefresh', 'discovery']).default('roster'),
+    force: z.boolean().default(false),
+  })
+  .strict();
 
-export const POST = route<RouteContext<'/api/roster/[id]/refresh-analytics'>>(async (req, { staff, params }) => {
-  const { id } = parse(Params, params);
-  const body = await jsonBody(req, Body);
-  const platform = platformOf(body.platform);
-  try {
-    const checked = await answerWithoutModash({ id, platform, useCase: body.useCase, force: body.force });
-    if (checked.answer) return NextResponse.json(checked.answer);
-    return NextResponse.json(await refreshNow({ influencerId: id, influencerPlatformId: checked.ip.id, platform, useCase: body.useCase, force: body.force, staffEmail: staff.email, signal: req.signal }));
-  } catch (e) {
-    if (e instanceof ModashError) return errorResponse(e);
-    throw e;
-  }
-}, { write: true });
+export const POST = route<RouteContext<'/api/roster/[id]/refresh-analytics'>>(
+  async (req, { staff, params }) => {
+    const { id } = parse(Params, params);
+    const body = await jsonBody(req, Body);
+    const platform = platformOf(body.platform);
+    try {
+      const checked = await answerWithoutModash({ id, platform, useCase: body.useCase, force: body.force });
+      if (checked.answer) return NextResponse.json(checked.answer);
+      return NextResponse.json(
+        await refreshNow({
+          influencerId: id,
+          influencerPlatformId: checked.ip.id,
+          platform,
+          useCase: body.useCase,
+          force: body.force,
+          staffEmail: staff.email,
+          signal: req.signal,
+        }),
+      );
+    } catch (e) {
+      if (e instanceof ModashError) return errorResponse(e);
+      throw e;
+    }
+  },
+  { write: true },
+);

@@ -7,7 +7,10 @@ import { cancelBatch } from '@/lib/server/batches';
 
 const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
 
-export const POST = route<RouteContext<'/api/roster/batches/[id]/cancel'>>(async (_req, { staff, params }) => {
-  const { id } = parse(Params, params);
-  return NextResponse.json(await cancelBatch(id, staff.email));
-}, { write: true });
+export const POST = route<RouteContext<'/api/roster/batches/[id]/cancel'>>(
+  async (_req, { staff, params }) => {
+    const { id } = parse(Params, params);
+    return NextResponse.json(await cancelBatch(id, staff.email));
+  },
+  { write: true },
+);

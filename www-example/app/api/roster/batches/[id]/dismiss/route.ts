@@ -7,8 +7,11 @@ import { dismissBatch } from '@/lib/server/batches';
 
 const Params = z.object({ id: wholeNumber(1, 2 ** 31 - 1) });
 
-export const POST = route<RouteContext<'/api/roster/batches/[id]/dismiss'>>(async (_req, { params }) => {
-  const { id } = parse(Params, params);
-  await dismissBatch(id);
-  return NextResponse.json({ success: true });
-}, { write: true });
+export const POST = route<RouteContext<'/api/roster/batches/[id]/dismiss'>>(
+  async (_req, { params }) => {
+    const { id } = parse(Params, params);
+    await dismissBatch(id);
+    return NextResponse.json({ success: true });
+  },
+  { write: true },
+);
