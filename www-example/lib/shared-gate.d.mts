@@ -10,6 +10,8 @@ export interface SharedGate {
 export function createSharedGate(args: {
   gateStep: (state: SharedGateState | null, request: SharedGateRequest, now: number, options?: SharedGateOptions) => SharedGateStep;
   transact: <R>(fn: (state: SharedGateState | null) => [SharedGateState, R]) => Promise<R>;
+  /** Reads the stored state without a write (peek uses it when given). */
+  read?: (() => Promise<SharedGateState | null>) | null;
   options?: SharedGateOptions;
   costs?: Record<string, number>;
 }): SharedGate;
@@ -19,5 +21,6 @@ export function gateKey(config: Config): string;
 export function gateOptions(config: Config): SharedGateOptions;
 export function creditCosts(config: Config): Record<string, number>;
 export function storeTransact(store: Store, key: string): <R>(fn: (state: SharedGateState | null) => [SharedGateState, R]) => Promise<R>;
+export function storeRead(store: Store, key: string): () => Promise<SharedGateState | null>;
 export function gateFor(config: Config, kind: string): { key: string; options: SharedGateOptions };
 export function isGateRefused(e: unknown): e is GateRefused;

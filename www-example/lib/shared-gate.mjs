@@ -19,7 +19,7 @@ export class GateRefused extends Error {
   }
 }
 
-export function createSharedGate({ gateStep, transact, options, costs = {} }) {
+export function createSharedGate({ gateStep, transact, read = null, options, costs = {} }) {
   const step = (request) =>
     transact((state) => {
       const out = gateStep(state, request, Date.now(), options);
@@ -79,12 +79,19 @@ export function createSharedGate({ gateStep, transact, options, costs = {} }) {
       await release(null, result?.charged ?? true);
       return { value: result?.value, waitedMs };
     },
-    /** The state as it is now (for the budget and queue display). */
+    /**
+     * The state as it is now (for the budget and queue display): read, stepped in memory (its
+     * spent leases and day rolled over), never written. Every open tab asks for it every few
+     * seconds: a status read must not add a write on the busiest row.
+     */
     async peek() {
-      return transact((state) => {
-        const out = gateStep(state, { op: 'cancel', id: '' }, Date.now(), options);
-        return [out.state, out.state];
-      });
+      if (!read) {
+        return transact((state) => {
+          const out = gateStep(state, { op: 'cancel', id: '' }, Date.now(), options);
+          return [out.state, out.state];
+        });
+      }
+      return gateStep(await read(), { op: 'cancel', id: '' }, Date.now(), options).state;
     },
   };
 }
@@ -127,6 +134,18 @@ export function gateFor(config, kind) {
 /** Credits per call kind: MODASH_CREDIT_COST_REPORT (1), MODASH_CREDIT_COST_LOOKUP (0). */
 export function creditCosts(config) {
   return { report: config.MODASH_CREDIT_COST_REPORT, lookup: config.MODASH_CREDIT_COST_LOOKUP };
+}
+
+/** The key's gate state as stored (null when missing or unreadable), read without a lock or a write. */
+export function storeRead(store, key) {
+  return async () => {
+    const row = await store.db.selectFrom('modash_gate').select('state').where('api_key', '=', key).executeTakeFirst();
+    try {
+      return JSON.parse(row?.state ?? 'null');
+    } catch {
+      return null;
+    }
+  };
 }
 
 /**

@@ -110,3 +110,23 @@ for (const [label, query, kase] of [
     await page.close();
   });
 }
+
+// Issue 39: every open tab reads the team's status every few seconds; a read must not write the
+// gate's row (the busiest row of the store).
+test('status reads never write the gate row', async () => {
+  const { openStore } = await import('../lib/store.mjs');
+  const { row, sql } = await import('./db.mjs');
+  const { sessionCookie, staffFetch } = await import('./helpers.mjs');
+  const store = openStore({ url: '', file: stack.DB });
+  try {
+    const api = staffFetch(APP, await sessionCookie(APP));
+    const state = async () => (await row(store, sql`SELECT state FROM modash_gate WHERE state <> 'null' ORDER BY api_key LIMIT 1`))?.state;
+    const before = await state();
+    assert.ok(before, 'the bulk refreshes above wrote the row');
+    await new Promise((r) => setTimeout(r, 50));
+    for (let k = 0; k < 3; k++) assert.equal((await api('/api/modash/status')).status, 200);
+    assert.equal(await state(), before, 'unchanged: no status read wrote it');
+  } finally {
+    await store.close();
+  }
+});

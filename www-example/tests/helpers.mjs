@@ -61,7 +61,7 @@ export async function startStack({
   beforeStart = null,
   instances = 1,
   pg = null,
-  quiet = true,
+  quiet = !process.env.STACK_LOUD,
 }) {
   const { execFileSync } = await import('node:child_process');
   const { rmSync } = await import('node:fs');

@@ -3,7 +3,7 @@
 // gateStep inside one short transaction per step.
 import 'server-only';
 import { gateStep, type SharedGateOptions } from 'modash-flow/server';
-import { createSharedGate, creditCosts, gateFor, gateKey, gateOptions, storeTransact, type SharedGate } from '../shared-gate.mjs';
+import { createSharedGate, creditCosts, gateFor, gateKey, gateOptions, storeRead, storeTransact, type SharedGate } from '../shared-gate.mjs';
 import { serverConfig } from './config';
 import { store } from './store';
 
@@ -18,10 +18,16 @@ const g = globalThis as unknown as { __modashGate?: SharedGate; __modashLookupGa
 export function modashGate(kind: string = 'report'): SharedGate {
   const { key, options } = gateFor(serverConfig(), kind);
   if (key !== GATE_KEY) {
-    g.__modashLookupGate ??= createSharedGate({ gateStep, transact: storeTransact(store(), key), options, costs: CREDIT_COSTS });
+    g.__modashLookupGate ??= createSharedGate({ gateStep, transact: storeTransact(store(), key), read: storeRead(store(), key), options, costs: CREDIT_COSTS });
     return g.__modashLookupGate;
   }
-  g.__modashGate ??= createSharedGate({ gateStep, transact: storeTransact(store(), GATE_KEY), options: GATE_OPTIONS, costs: CREDIT_COSTS });
+  g.__modashGate ??= createSharedGate({
+    gateStep,
+    transact: storeTransact(store(), GATE_KEY),
+    read: storeRead(store(), GATE_KEY),
+    options: GATE_OPTIONS,
+    costs: CREDIT_COSTS,
+  });
   return g.__modashGate;
 }
 

@@ -282,6 +282,31 @@ function waitAfter(e: unknown, job: Job, kind: 'limit' | 'upstream'): { ms: numb
   return { ms: backoff, why: 'Modash did not answer: trying again shortly' };
 }
 
+/**
+ * An error told by another copy of this module (Next.js bundles it into each entry: a job the
+ * instrumentation's workers ran fails with their copy's classes) as this copy's own, so the
+ * route's `instanceof` checks hold: rebuilt from what the row would keep.
+ */
+function localized(e: unknown): ModashError | HttpError {
+  if (e instanceof ModashError || e instanceof HttpError) return e;
+  const x = e as { name?: string; constructor?: { name?: string } } & Partial<ModashError> & Partial<HttpError>;
+  if (x && typeof x === 'object' && 'extra' in x && typeof x.status === 'number' && typeof x.code === 'string') {
+    return new HttpError(x.status, x.code, String(x.message), (x.extra as Record<string, unknown>) ?? {});
+  }
+  if (x && typeof x === 'object' && 'upstreamStatus' in x && typeof x.status === 'number') {
+    const m = new ModashError(String(x.message), x.status, x.retryAfter ?? null, x.code ?? null);
+    Object.assign(m, {
+      closest: x.closest ?? [],
+      retryAfterMs: x.retryAfterMs ?? null,
+      upstreamStatus: x.upstreamStatus ?? null,
+      modashCode: x.modashCode ?? null,
+      retryAt: x.retryAt ?? null,
+    });
+    return m;
+  }
+  return new ModashError('The server failed while refreshing; it tries again shortly', 500, null, 'INTERNAL');
+}
+
 function tell(jobId: number, o: Outcome) {
   for (const f of q().listeners.get(jobId) ?? []) f(o);
 }
@@ -416,7 +441,7 @@ export async function waitFor(id: number, afterAttempts: number, signal: AbortSi
       const o = heard as Outcome | null;
       if (o) {
         if (o.state === 'done') return joined && o.result.source === 'modash' ? { ...o.result, source: 'joined', waitedMs: Date.now() - t0 } : o.result;
-        throw o.error;
+        throw localized(o.error);
       }
       const row = await store().db.selectFrom('modash_jobs').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new HttpError(404, 'NOT_FOUND', 'The job is gone');
