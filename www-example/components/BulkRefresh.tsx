@@ -7,7 +7,9 @@
 // whoever closes the tab. Every running batch of the team is shown to every colleague, read
 // from the server (who started it, done / failed / in preparation / left, the time left, why it
 // waits, Cancel), and a finished batch's failures stay until someone dismisses them.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { KEYS, useBatches } from '@/lib/client/queries';
 import { analyticsProgressBatch, resolveUserId } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
 import type { BatchView } from '@/lib/api-types';
@@ -44,42 +46,6 @@ async function rowsOf(ids: number[], have: Influencer[]): Promise<Influencer[]> 
 
 const minutes = (sec: number) => (sec < 90 ? `${sec} s` : `${Math.round(sec / 60)} min`);
 
-/** The team's batches, read while the tab is visible: often while one runs, now and then otherwise, and on focus. */
-function useBatches(onChange: () => void) {
-  const [batches, setBatches] = useState<Batch[] | null>(null);
-  const doneSeen = useRef<string>('');
-  const load = useCallback(async () => {
-    const res = await fetch('/api/roster/batches').catch(() => null);
-    if (!res?.ok) return;
-    const list = (await res.json()).batches as Batch[];
-    setBatches(list);
-    // Rows refreshed since the last read: the page's rows are read again.
-    const done = list.map((b) => `${b.id}:${b.done}`).join(',');
-    if (doneSeen.current && done !== doneSeen.current) onChange();
-    doneSeen.current = done;
-  }, [onChange]);
-  const active = batches?.some((b) => b.active) ?? false;
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const tick = async () => {
-      if (document.visibilityState === 'visible') await load();
-      timer = setTimeout(tick, active ? 1500 : 10_000);
-    };
-    void tick();
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void load();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    window.addEventListener('focus', onVisible);
-    return () => {
-      if (timer) clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisible);
-      window.removeEventListener('focus', onVisible);
-    };
-  }, [load, active]);
-  return { batches: batches ?? [], setBatches: (f: (list: Batch[]) => Batch[]) => setBatches((list) => f(list ?? [])), load };
-}
-
 export function BulkRefresh({
   rows,
   selected,
@@ -102,7 +68,18 @@ export function BulkRefresh({
   const [skipped, setSkipped] = useState<{ batch: number; n: number } | null>(null);
   const config = useBrowserConfig();
   const me = useStaff();
-  const { batches, setBatches, load } = useBatches(onRefreshed);
+  // The team's batches: a query (lib/client/queries.tsx), read often while one runs, only while visible.
+  const queryClient = useQueryClient();
+  const batches = useBatches().data ?? [];
+  const load = () => queryClient.invalidateQueries({ queryKey: KEYS.batches });
+  const setBatches = (f: (list: Batch[]) => Batch[]) => queryClient.setQueryData<Batch[]>(KEYS.batches, (list) => f(list ?? []));
+  // Rows refreshed since the last read: the roster's rows are read again.
+  const doneSeen = useRef('');
+  const done = batches.map((b) => `${b.id}:${b.done}`).join(',');
+  useEffect(() => {
+    if (doneSeen.current && done !== doneSeen.current) onRefreshed();
+    doneSeen.current = done;
+  }, [done, onRefreshed]);
   // The batch this tab started (kept for a reload of the tab): the one its progress line follows.
   // -1 while a start is on its way; null: the newest batch the staff member started.
   const [followed, setFollowed] = useState<number | null>(null);

@@ -1,38 +1,13 @@
 'use client';
 // Today's Modash credits and the team's queue, as the server's shared gate sees them (every
-// tab and instance spends from the same budget), refreshed every few seconds.
-import { useEffect, useState } from 'react';
+// tab and instance spends from the same budget), refreshed every few seconds while the tab is visible.
 import { secondsLeft } from '@/lib/client/pause';
-
-interface Status {
-  credits: { daily: number | null; spent: number; remaining: number | null; resetsAt: string };
-  waiting: number;
-  inFlight: number;
-  pausedUntil: number | null;
-  /** Modash's own account (its /v1/user/info), beside the team's daily budget. */
-  account: { credits: number | null; readAt: number | null; spendStoppedUntil: number | null };
-}
+import { useModashStatus } from '@/lib/client/queries';
 
 export function ModashStatus() {
-  const [s, setS] = useState<Status | null>(null);
-  useEffect(() => {
-    let stop = false;
-    const c = new AbortController();
-    const load = () =>
-      fetch('/api/modash/status', { signal: c.signal })
-        .then((r) => (r.ok ? r.json() : null))
-        .then((v) => {
-          if (!stop && v) setS(v);
-        })
-        .catch(() => {});
-    void load();
-    const t = setInterval(load, 4000);
-    return () => {
-      stop = true;
-      clearInterval(t);
-      c.abort();
-    };
-  }, []);
+  // A query (lib/client/queries.tsx): read again every few seconds while the tab is visible and
+  // on focus; a hidden tab asks nothing, and the server's read writes nothing.
+  const { data: s } = useModashStatus();
   if (!s) return null;
   const { credits } = s;
   const low = credits.remaining !== null && credits.daily !== null && credits.remaining < credits.daily * 0.1;

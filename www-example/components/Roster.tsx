@@ -6,6 +6,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { getJson, KEYS } from '@/lib/client/queries';
 import { analyticsProgressBatch, knownPlatforms } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
 import { GONE_LABELS } from '@/lib/modash-gone';
@@ -53,8 +55,17 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   // The page on screen: the server's, with notes written by refreshes since (onNotes).
-  const [page, setPage] = useState<Page>(fromServer);
-  useEffect(() => setPage(fromServer), [fromServer]);
+  // The page on screen: a query keyed by the view (lib/client/queries.tsx), starting from the
+  // server's render and read again while the tab is visible, so a colleague's refresh shows up
+  // without navigation; a panel's refresh writes its row's notes into it (onNotes).
+  const queryClient = useQueryClient();
+  const apiQuery = viewHref(view).split('?')[1] ?? '';
+  const { data: page = fromServer } = useQuery({
+    queryKey: KEYS.roster(apiQuery),
+    queryFn: ({ signal }) => getJson<Page>(`/api/roster?${apiQuery}`, signal),
+    initialData: fromServer,
+    refetchInterval: 20_000,
+  });
   const go = useCallback((v: View) => startTransition(() => router.push(viewHref(v))), [router]);
   const [openId, setOpenId] = useState<number | null>(null);
   // The button that opened the panel gets focus back when it closes.
@@ -80,12 +91,15 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
     );
   }, [page, now, ttl]);
 
-  const onNotes = useCallback((id: number, notes: string) => {
-    setPage((p) => ({ ...p, rows: p.rows.map((r) => (r.id === id ? { ...r, notes } : r)) }));
-  }, []);
+  const onNotes = useCallback(
+    (id: number, notes: string) => {
+      queryClient.setQueryData<Page>(KEYS.roster(apiQuery), (p) => (p ? { ...p, rows: p.rows.map((r) => (r.id === id ? { ...r, notes } : r)) } : p));
+    },
+    [queryClient, apiQuery],
+  );
 
-  // A batch of the team's work queue refreshed rows: the page is read again from the server.
-  const refreshRows = useCallback(() => startTransition(() => router.refresh()), [router]);
+  // A batch of the team's work queue refreshed rows: the page is read again.
+  const refreshRows = useCallback(() => void queryClient.invalidateQueries({ queryKey: ['roster'] }), [queryClient]);
 
   const open = page.rows.find((r) => r.id === openId) ?? null;
   const [q, setQ] = useState(view.q ?? '');
