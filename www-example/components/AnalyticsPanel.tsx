@@ -27,10 +27,15 @@ export function AnalyticsPanel({
   influencer,
   onClose,
   onNotes,
+  onPrev = null,
+  onNext = null,
 }: {
   influencer: Influencer;
   onClose: () => void;
   onNotes: (id: number, notes: string) => void;
+  /** The previous / next influencer of the view (null at its ends): the panel stays open. */
+  onPrev?: (() => void) | null;
+  onNext?: (() => void) | null;
 }) {
   const [platform, setPlatform] = useState(influencer.platforms[0]?.platform ?? 'instagram');
   const s = useRosterInfluencerAnalytics(influencer, platform, onNotes);
@@ -47,23 +52,39 @@ export function AnalyticsPanel({
   useEffect(() => {
     heading.current?.focus();
   }, [influencer.id]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  // Keys act only while focus is inside the panel: Esc closes it, ↑/↓ show the previous / next
+  // influencer (not while typing in a field); typing in the roster's search box is left alone.
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const typing = e.target instanceof HTMLElement && /^(INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName);
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      onClose();
+    } else if (!typing && e.key === 'ArrowUp' && onPrev) {
+      e.preventDefault();
+      onPrev();
+    } else if (!typing && e.key === 'ArrowDown' && onNext) {
+      e.preventDefault();
+      onNext();
+    }
+  };
   const busy = s.phase === 'loading' || (s.phase === 'ready' && s.refreshing);
   return (
-    <aside className="panel" data-testid="panel" role="dialog" aria-modal="false" aria-labelledby="panel-title">
+    <aside className="panel" data-testid="panel" role="dialog" aria-modal="false" aria-labelledby="panel-title" onKeyDown={onKeyDown}>
       <header>
         <h2 id="panel-title" ref={heading} tabIndex={-1}>
           {influencer.name}
         </h2>
-        <button type="button" data-testid="panel-close" onClick={onClose} aria-label={`Close the analytics of ${influencer.name}`}>
-          ×
-        </button>
+        <span className="panel-nav">
+          <button type="button" data-testid="panel-prev" onClick={onPrev ?? undefined} disabled={!onPrev} aria-label="Previous influencer (↑)">
+            ↑
+          </button>
+          <button type="button" data-testid="panel-next" onClick={onNext ?? undefined} disabled={!onNext} aria-label="Next influencer (↓)">
+            ↓
+          </button>
+          <button type="button" data-testid="panel-close" onClick={onClose} aria-label={`Close the analytics of ${influencer.name}`}>
+            ×
+          </button>
+        </span>
       </header>
       {/* biome-ignore lint/a11y/useSemanticElements: a row of toggle buttons; a fieldset would add a legend and a border for no reader's gain */}
       <div className="switcher" role="group" aria-label="Platform">

@@ -3,7 +3,7 @@
 // page: read by the server component, changed here with router.push in a transition), with
 // their analytics badges computed for the whole page in one analyticsProgressBatch call under
 // the server's TTLs (lib/client/config.tsx). The selection is kept across pages and views.
-import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState, useTransition } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -102,6 +102,26 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
   const refreshRows = useCallback(() => void queryClient.invalidateQueries({ queryKey: ['roster'] }), [queryClient]);
 
   const open = page.rows.find((r) => r.id === openId) ?? null;
+  const openName = useRef('');
+  // The previous / next influencer of the view, the panel kept open; closing gives focus to its row's button.
+  const moveTo = useCallback(
+    (k: number) => {
+      const r = page.rows[k];
+      if (!r) return;
+      opener.current = document.querySelector<HTMLElement>(`[data-testid=open-${r.id}]`);
+      openName.current = r.name;
+      setOpenId(r.id);
+    },
+    [page.rows],
+  );
+  // The open influencer left the page (another page or view): the panel closes, and says so.
+  const [closedNote, setClosedNote] = useState<string | null>(null);
+  useEffect(() => {
+    if (openId !== null && !page.rows.some((r) => r.id === openId)) {
+      setClosedNote(`The analytics of ${openName.current} closed: not on this page.`);
+      setOpenId(null);
+    }
+  }, [page.rows, openId]);
   const [q, setQ] = useState(view.q ?? '');
   useEffect(() => setQ(view.q ?? ''), [view.q]);
   return (
@@ -157,6 +177,7 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
         {page.total} influencer{page.total === 1 ? '' : 's'}
         {view.q || view.state || view.platform ? ' match' : ''} · page {page.page} of {page.pages}
         {pending && <span data-testid="roster-loading"> · loading…</span>}
+        {closedNote && <span data-testid="panel-closed-note"> · {closedNote}</span>}
       </p>
       <ModashStatus />
       <BulkRefresh
@@ -189,78 +210,97 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
             const b = badges[k];
             const state = b?.problem ? 'broken' : b && b.synced === b.total && b.total > 0 ? 'full' : b && b.synced > 0 ? 'part' : 'none';
             return (
-              <tr key={r.id} data-testid={`row-${r.id}`}>
-                <td>
-                  <input
-                    type="checkbox"
-                    data-testid={`select-${r.id}`}
-                    aria-label={`Select ${r.name}`}
-                    checked={selected.has(r.id)}
-                    onChange={(e) =>
-                      setSelected((s) => {
-                        const n = new Set(s);
-                        if (e.target.checked) n.add(r.id);
-                        else n.delete(r.id);
-                        return n;
-                      })
-                    }
-                  />
-                </td>
-                <td>{r.name}</td>
-                <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
-                <td>
-                  {b && (
-                    <span className={`badge ${state}`} data-testid={`badge-${r.id}`} title={b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}>
-                      {b.problem ? `! ${b.label}` : b.label}
-                    </span>
-                  )}
-                  {b && <span className="sr-only">{b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}</span>}
-                  {r.platforms
-                    .filter((p) => p.modashGone)
-                    .map((p) => (
-                      <span
-                        key={p.platform}
-                        className="modash-gone"
-                        data-testid={`gone-${r.id}-${p.platform}`}
-                        title={`${p.modashGone!.sentence} (Modash said so on ${p.modashGone!.at.slice(0, 10)})`}
-                      >
-                        {' '}
-                        {p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
+              <Fragment key={r.id}>
+                <tr data-testid={`row-${r.id}`}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      data-testid={`select-${r.id}`}
+                      aria-label={`Select ${r.name}`}
+                      checked={selected.has(r.id)}
+                      onChange={(e) =>
+                        setSelected((s) => {
+                          const n = new Set(s);
+                          if (e.target.checked) n.add(r.id);
+                          else n.delete(r.id);
+                          return n;
+                        })
+                      }
+                    />
+                  </td>
+                  <td>{r.name}</td>
+                  <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
+                  <td>
+                    {b && (
+                      <span className={`badge ${state}`} data-testid={`badge-${r.id}`} title={b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}>
+                        {b.problem ? `! ${b.label}` : b.label}
                       </span>
-                    ))}
-                  {r.platforms
-                    .filter((p) => p.modashPending)
-                    .map((p) => (
-                      <span
-                        key={p.platform}
-                        className="modash-gone"
-                        data-testid={`pending-${r.id}-${p.platform}`}
-                        title={
-                          p.modashPending!.retryAt
-                            ? `Modash is preparing this report; the server fetches it again at ${new Date(p.modashPending!.retryAt).toISOString().slice(11, 16)} UTC`
-                            : 'Modash is still preparing this report; try again later'
-                        }
-                      >
-                        {' '}
-                        {p.platform}: report in preparation
-                      </span>
-                    ))}
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    data-testid={`open-${r.id}`}
-                    aria-label={`Analytics for ${r.name}`}
-                    aria-expanded={openId === r.id}
-                    onClick={(e) => {
-                      opener.current = e.currentTarget;
-                      setOpenId(r.id);
-                    }}
-                  >
-                    Analytics
-                  </button>
-                </td>
-              </tr>
+                    )}
+                    {b && <span className="sr-only">{b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}</span>}
+                    {r.platforms
+                      .filter((p) => p.modashGone)
+                      .map((p) => (
+                        <span
+                          key={p.platform}
+                          className="modash-gone"
+                          data-testid={`gone-${r.id}-${p.platform}`}
+                          title={`${p.modashGone!.sentence} (Modash said so on ${p.modashGone!.at.slice(0, 10)})`}
+                        >
+                          {' '}
+                          {p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
+                        </span>
+                      ))}
+                    {r.platforms
+                      .filter((p) => p.modashPending)
+                      .map((p) => (
+                        <span
+                          key={p.platform}
+                          className="modash-gone"
+                          data-testid={`pending-${r.id}-${p.platform}`}
+                          title={
+                            p.modashPending!.retryAt
+                              ? `Modash is preparing this report; the server fetches it again at ${new Date(p.modashPending!.retryAt).toISOString().slice(11, 16)} UTC`
+                              : 'Modash is still preparing this report; try again later'
+                          }
+                        >
+                          {' '}
+                          {p.platform}: report in preparation
+                        </span>
+                      ))}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      data-testid={`open-${r.id}`}
+                      aria-label={`Analytics for ${r.name}`}
+                      aria-expanded={openId === r.id}
+                      onClick={(e) => {
+                        opener.current = e.currentTarget;
+                        openName.current = r.name;
+                        setClosedNote(null);
+                        setOpenId(r.id);
+                      }}
+                    >
+                      Analytics
+                    </button>
+                  </td>
+                </tr>
+                {/* The panel follows its row in the tab order; wide screens show it beside the roster, narrow ones under the row. */}
+                {r.id === openId && (
+                  <tr className="panel-row">
+                    <td colSpan={5}>
+                      <AnalyticsPanel
+                        key={r.id}
+                        influencer={r}
+                        onClose={closePanel}
+                        onNotes={onNotes}
+                        onPrev={k > 0 ? () => moveTo(k - 1) : null}
+                        onNext={k < page.rows.length - 1 ? () => moveTo(k + 1) : null}
+                      />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             );
           })}
         </tbody>
@@ -295,7 +335,6 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
           <span className="muted">Next →</span>
         )}
       </nav>
-      {open && <AnalyticsPanel key={open.id} influencer={open} onClose={closePanel} onNotes={onNotes} />}
     </main>
   );
 }

@@ -1,0 +1,101 @@
+// A staff member's day (issue 39), points 1-3: the open panel covers no control at 1440 and 768
+// px (the staff bar, the row's buttons); Esc closes it only when focus is inside it (typing
+// Esc in the search box leaves it open); ↑/↓ and its buttons move to the previous / next
+// influencer of the view, the panel kept open, focus given back to that row's button on close;
+// the panel follows its row in the tab order; a page change that takes its row away says so.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT } from '../lib/procs.mjs';
+import { BROWSER_ARGS, signedInContext, startStack } from './helpers.mjs';
+
+let stack, browser;
+const ART = join(ROOT, 'artifacts');
+before(async () => {
+  mkdirSync(ART, { recursive: true });
+  stack = await startStack({ name: 'staff-day', appPort: 3380, simPort: 4380, simEnv: { MODASH_SIM_LATENCY: '0.05', MODASH_SIM_429_RATE: '0' } });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: BROWSER_ARGS });
+});
+after(async () => {
+  await browser?.close();
+  stack?.stop();
+});
+
+/** Whether the element is the topmost thing at its own centre (nothing covers it). */
+const uncovered = (page, selector) =>
+  page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return `missing: ${sel}`;
+    el.scrollIntoView({ block: 'center' });
+    const r = el.getBoundingClientRect();
+    if (r.right > window.innerWidth || r.left < 0) return `off screen: ${sel}`;
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return top === el || el.contains(top) ? true : `covered: ${sel} by ${top?.outerHTML.slice(0, 80)}`;
+  }, selector);
+
+for (const width of [1440, 768]) {
+  test(`at ${width} px the open panel covers no control`, async () => {
+    const page = await (await signedInContext(browser, stack.APP, undefined, { viewport: { width, height: 900 } })).newPage();
+    await page.goto(`${stack.APP}/staff/roster`);
+    await page.click('[data-testid=open-3]');
+    await page.waitForSelector('[data-testid=panel]');
+    for (const sel of [
+      '[data-testid=sign-out]',
+      '[data-testid=signed-in-as]',
+      '[data-testid=nav-metrics]',
+      '[data-testid=open-3]',
+      '[data-testid=open-4]',
+      '[data-testid=select-4]',
+      '[data-testid=panel-close]',
+    ]) {
+      assert.equal(await uncovered(page, sel), true);
+    }
+    await page.screenshot({ path: join(ART, `panel-${width}.png`) });
+    await page.close();
+  });
+}
+
+test('Esc closes the panel only from inside it; ↑/↓ move through the view with the panel open; it follows its row in the tab order', async () => {
+  const page = await (await signedInContext(browser, stack.APP)).newPage();
+  await page.goto(`${stack.APP}/staff/roster`);
+  const name = async (id) => (await page.locator(`[data-testid=row-${id}] td:nth-child(2)`).textContent()).trim();
+  await page.click('[data-testid=open-5]');
+  await page.waitForSelector('[data-testid=panel]');
+  // Typing Esc in the search box leaves the panel open.
+  await page.click('[data-testid=view-q]');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('[data-testid=panel]').count(), 1, 'open after Esc in the search box');
+  // In the tab order, right after its row's Analytics button.
+  await page.focus('[data-testid=open-5]');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid=panel]'))), true, 'Tab from the row goes into its panel');
+  // ↓ shows the next influencer, the panel kept open; ↑ the previous.
+  await page.focus('#panel-title');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction((n) => document.querySelector('#panel-title')?.textContent === n, await name(6));
+  await page.click('[data-testid=panel-next]');
+  await page.waitForFunction((n) => document.querySelector('#panel-title')?.textContent === n, await name(7));
+  await page.focus('#panel-title');
+  await page.keyboard.press('ArrowUp');
+  await page.waitForFunction((n) => document.querySelector('#panel-title')?.textContent === n, await name(6));
+  // Esc from inside closes it and gives focus to the row now shown.
+  await page.focus('#panel-title');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=panel]', { state: 'detached' });
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'open-6');
+  await page.close();
+});
+
+test('a page change that takes the open row away closes the panel and says so', async () => {
+  const page = await (await signedInContext(browser, stack.APP)).newPage();
+  await page.goto(`${stack.APP}/staff/roster`);
+  await page.click('[data-testid=open-2]');
+  await page.waitForSelector('[data-testid=panel]');
+  await page.click('[data-testid=next]');
+  await page.waitForSelector('[data-testid=panel-closed-note]');
+  assert.match(await page.locator('[data-testid=panel-closed-note]').textContent(), /closed: not on this page/);
+  assert.equal(await page.locator('[data-testid=panel]').count(), 0);
+  await page.close();
+});
