@@ -7,6 +7,7 @@ import { secondsLeft } from '@/lib/client/pause';
 import type { GateStats } from 'modash-flow';
 import { gateEnabled, panelGate } from '@/lib/client/gate';
 import { useBrowserConfig } from '@/lib/client/config';
+import { platformName } from '@/lib/words';
 import { useRosterInfluencerAnalytics, type Influencer } from './useRosterInfluencerAnalytics';
 
 const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n * 100).toFixed(2)} %` : n.toLocaleString('en'));
@@ -97,7 +98,7 @@ export function AnalyticsPanel({
             aria-pressed={p.platform === platform}
             onClick={() => setPlatform(p.platform)}
           >
-            {p.platform} <small>@{p.username}</small>
+            {platformName(p.platform)} <small>@{p.username}</small>
           </button>
         ))}
       </div>

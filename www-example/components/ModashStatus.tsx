@@ -3,6 +3,7 @@
 // tab and instance spends from the same budget), refreshed every few seconds while the tab is visible.
 import { secondsLeft } from '@/lib/client/pause';
 import { useModashStatus } from '@/lib/client/queries';
+import { clockTime } from '@/lib/words';
 
 export function ModashStatus() {
   // A query (lib/client/queries.tsx): read again every few seconds while the tab is visible and
@@ -32,8 +33,8 @@ export function ModashStatus() {
       {s.account.spendStoppedUntil && (
         <>
           {' '}
-          · <strong data-testid="spend-stopped">no reports bought until {new Date(s.account.spendStoppedUntil).toISOString().slice(11, 16)} UTC</strong> (the
-          Modash account ran out of credits)
+          · <strong data-testid="spend-stopped">no reports bought until {clockTime(s.account.spendStoppedUntil)}</strong> (the Modash account ran out of
+          credits)
         </>
       )}
       {s.waiting + s.inFlight > 0 && (

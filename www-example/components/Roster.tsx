@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { getJson, KEYS } from '@/lib/client/queries';
+import { clockTime, day, platformName } from '@/lib/words';
 import { analyticsProgressBatch, knownPlatforms } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
 import { GONE_LABELS } from '@/lib/modash-gone';
@@ -229,7 +230,7 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
                     />
                   </td>
                   <td>{r.name}</td>
-                  <td>{r.platforms.map((p) => p.platform).join(', ')}</td>
+                  <td>{r.platforms.map((p) => platformName(p.platform)).join(', ')}</td>
                   <td>
                     {b && (
                       <span className={`badge ${state}`} data-testid={`badge-${r.id}`} title={b.problem ? `Notes unreadable. ${b.tooltip}` : b.tooltip}>
@@ -244,10 +245,10 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
                           key={p.platform}
                           className="modash-gone"
                           data-testid={`gone-${r.id}-${p.platform}`}
-                          title={`${p.modashGone!.sentence} (Modash said so on ${p.modashGone!.at.slice(0, 10)})`}
+                          title={`${p.modashGone!.sentence} (Modash said so on ${day(p.modashGone!.at)})`}
                         >
                           {' '}
-                          {p.platform}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
+                          {platformName(p.platform)}: {GONE_LABELS[p.modashGone!.code] ?? 'nothing on Modash'}
                         </span>
                       ))}
                     {r.platforms
@@ -259,12 +260,12 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
                           data-testid={`pending-${r.id}-${p.platform}`}
                           title={
                             p.modashPending!.retryAt
-                              ? `Modash is preparing this report; the server fetches it again at ${new Date(p.modashPending!.retryAt).toISOString().slice(11, 16)} UTC`
+                              ? `Modash is preparing this report; the server fetches it again at ${clockTime(p.modashPending!.retryAt)}`
                               : 'Modash is still preparing this report; try again later'
                           }
                         >
                           {' '}
-                          {p.platform}: report in preparation
+                          {platformName(p.platform)}: report in preparation
                         </span>
                       ))}
                   </td>

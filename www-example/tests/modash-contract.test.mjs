@@ -267,9 +267,9 @@ for (const b of backends) {
           assert.match(await page.locator(`[data-testid=bulk-failure-${gone}-instagram]`).textContent(), /This account was removed from Instagram/);
           await page.screenshot({ path: join(ROOT, 'artifacts', 'bulk-modash-answers.png') });
           await page.reload();
-          assert.match(await page.locator(`[data-testid=gone-${priv}-instagram]`).textContent(), /instagram: private/);
-          assert.match(await page.locator(`[data-testid=gone-${gone}-instagram]`).textContent(), /instagram: removed/);
-          assert.match(await page.locator(`[data-testid=pending-${prep}-instagram]`).textContent(), /instagram: report in preparation/);
+          assert.match(await page.locator(`[data-testid=gone-${priv}-instagram]`).textContent(), /Instagram: private/);
+          assert.match(await page.locator(`[data-testid=gone-${gone}-instagram]`).textContent(), /Instagram: removed/);
+          assert.match(await page.locator(`[data-testid=pending-${prep}-instagram]`).textContent(), /Instagram: report in preparation/);
           await page.click(`[data-testid=open-${prep}]`);
           await page.waitForSelector('[data-testid=panel-refresh-error], [data-testid=panel-error]', { timeout: 30000 });
           assert.match(

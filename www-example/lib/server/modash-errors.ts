@@ -11,6 +11,7 @@
 // refused) and the status decides only for codes not in the table.
 import 'server-only';
 import { GONE_LABELS } from '../modash-gone';
+import { platformName } from '../words';
 import { serverConfig } from './config';
 
 export interface ModashFailure {
@@ -24,8 +25,7 @@ export interface ModashFailure {
   retryAfterS?: number;
 }
 
-const PLATFORM_NAMES: Record<string, string> = { instagram: 'Instagram', tiktok: 'TikTok', youtube: 'YouTube' };
-const named = (platform: string) => PLATFORM_NAMES[platform] ?? platform;
+const named = platformName;
 
 /** Modash's documented codes (docs.modash.io, "Error codes"). */
 const BY_CODE: Record<string, (platform: string) => ModashFailure> = {

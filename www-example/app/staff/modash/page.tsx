@@ -1,6 +1,7 @@
 // The seed plan's success metrics from real traffic: Modash calls, 429s, username lookups,
 // panel times, success without manual retry, credits, notes size; both rollout groups side by
 // side. Server-rendered (figures from the store), charts as SVG with tables for screen readers.
+import { LocalTime } from '@/components/LocalTime';
 import Link from 'next/link';
 import { BarChart } from '@/components/BarChart';
 import { flowMetrics, WINDOWS, type CohortFigures, type WindowName } from '@/lib/server/metrics';
@@ -130,7 +131,7 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
           </p>
           <p className="muted">
             of {gate.credits.daily === null ? 'no budget' : gate.credits.daily.toLocaleString('en')} ·{' '}
-            {gate.credits.remaining === null ? '' : `${num(gate.credits.remaining)} left`} (resets {gate.credits.resetsAt.slice(11, 16)} UTC)
+            {gate.credits.remaining === null ? '' : `${num(gate.credits.remaining)} left`} (resets <LocalTime at={gate.credits.resetsAt} />)
           </p>
         </div>
         <div className="figure" data-testid="fig-at-once">
@@ -160,9 +161,21 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
             {account.credits === null ? 'unknown' : num(account.credits)}
           </p>
           <p className="muted">
-            Modash&apos;s own balance (/v1/user/info{account.readAt ? `, read ${new Date(account.readAt).toISOString().slice(11, 16)} UTC` : ', not read yet'})
-            {account.plan ? ` · plan ${account.plan}` : ''}
-            {account.spendStoppedUntil ? ` · no reports bought until ${new Date(account.spendStoppedUntil).toISOString().slice(11, 16)} UTC` : ''}
+            Modash&apos;s own balance (
+            {account.readAt ? (
+              <>
+                read <LocalTime at={account.readAt} />
+              </>
+            ) : (
+              'not read yet'
+            )}
+            ){account.plan ? ` · plan ${account.plan}` : ''}
+            {account.spendStoppedUntil ? (
+              <>
+                {' '}
+                · no reports bought until <LocalTime at={account.spendStoppedUntil} />
+              </>
+            ) : null}
           </p>
         </div>
         <div className="figure" data-testid="fig-notes">
