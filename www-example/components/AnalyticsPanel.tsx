@@ -103,16 +103,21 @@ export function AnalyticsPanel({
         ))}
       </div>
       {s.resolution && (
-        <p className="muted" data-testid="panel-userid">
-          userId: {s.resolution.userId ?? 'none stored'}
-          {s.resolution.userId !== null && <> ({SOURCE_WORDS[s.resolution.source] ?? s.resolution.source})</>}
-          {s.resolution.rejectedLegacy && (
-            <>
-              {' '}
-              · the legacy id {s.resolution.rejectedLegacy.userId} is not used: {REFUSED_WORDS[s.resolution.rejectedLegacy.reason] ?? 'it does not apply here'}
-            </>
-          )}
-        </p>
+        // Ids are for support, not for staff's day: folded away.
+        <details className="muted support">
+          <summary>Details for support</summary>
+          <p data-testid="panel-userid">
+            Modash id: {s.resolution.userId ?? 'none stored'}
+            {s.resolution.userId !== null && <> ({SOURCE_WORDS[s.resolution.source] ?? s.resolution.source})</>}
+            {s.resolution.rejectedLegacy && (
+              <>
+                {' '}
+                · the legacy id {s.resolution.rejectedLegacy.userId} is not used:{' '}
+                {REFUSED_WORDS[s.resolution.rejectedLegacy.reason] ?? 'it does not apply here'}
+              </>
+            )}
+          </p>
+        </details>
       )}
       <p data-testid={busy ? 'panel-status' : undefined} className={busy ? 'status' : undefined} role="status" aria-live="polite">
         {s.phase === 'loading'
@@ -166,14 +171,14 @@ export function AnalyticsPanel({
             <dd>{s.metrics.posts ?? '—'}</dd>
           </dl>
           <p className="muted" data-testid="panel-source">
-            {s.source === 'cache' ? 'From the cache' : s.source === 'notes' ? 'From notes' : 'Fetched from Modash'} · refreshed{' '}
+            {s.source === 'cache' ? 'Saved report' : s.source === 'notes' ? 'Saved summary' : 'Fetched from Modash'} · updated{' '}
             {s.ageLabel ?? 'at an unknown time'}
             {s.stale && (
               <>
                 {' '}
                 ·{' '}
                 <span className="stale" data-testid="panel-stale">
-                  older than the TTL
+                  due for a refresh
                 </span>
               </>
             )}

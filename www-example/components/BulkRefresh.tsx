@@ -12,6 +12,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { KEYS, useBatches } from '@/lib/client/queries';
 import { analyticsProgressBatch, resolveUserId } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
+import { platformName } from '@/lib/words';
+import { LocalTime } from './LocalTime';
 import type { BatchView } from '@/lib/api-types';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 import { useStaff } from './StaffContext';
@@ -167,6 +169,15 @@ export function BulkRefresh({
     await load();
   }
 
+  // Start is refused when it would buy nothing, or more than the team's credits left today.
+  const blocked =
+    estimate === null
+      ? null
+      : estimate.reports === 0
+        ? 'Nothing to buy: every platform here is fresh, or Modash has nothing for it.'
+        : estimate.creditsLeft !== null && estimate.reports > estimate.creditsLeft
+          ? `This needs ${estimate.reports} credits and the team has ${estimate.creditsLeft} left today: select fewer rows, or wait for the budget to renew.`
+          : null;
   // The newest batch the signed-in staff member started is theirs to follow; colleagues' are listed beside it.
   const mine = followed === null ? (batches.find((b) => b.startedBy === me.email) ?? null) : (batches.find((b) => b.id === followed) ?? null);
   return (
@@ -224,12 +235,17 @@ export function BulkRefresh({
             {estimate.skipped ? ` (${estimate.skipped} skipped: private, gone or in preparation on Modash)` : ''}.
           </p>
           <p className="muted">
-            Credits left today: {estimate.creditsLeft ?? 'no daily budget'} of the team&apos;s budget
+            {estimate.creditsLeft === null ? 'The team has no daily credit budget' : `Credits left today: ${estimate.creditsLeft} of the team's budget`}
             {estimate.modashCredits !== null ? `, ${estimate.modashCredits.toLocaleString('en')} on the Modash account` : ''} · about{' '}
             {minutes(estimate.seconds)} at the team&apos;s pace ({config.teamPace.reportsPerSecond} reports a second). It runs on the server: you can leave the
             page.
           </p>
-          <button type="button" data-testid="bulk-start" onClick={() => start(estimate)}>
+          {blocked && (
+            <p className="error" data-testid="bulk-blocked">
+              {blocked}
+            </p>
+          )}
+          <button type="button" data-testid="bulk-start" disabled={blocked !== null} onClick={() => start(estimate)}>
             Start
           </button>{' '}
           <button type="button" data-testid="bulk-dismiss" onClick={() => setEstimate(null)}>
@@ -297,15 +313,28 @@ function BatchLine({
       data-already-queued={b.alreadyQueued}
     >
       <span className="bulk-progress">
-        <strong>{who}</strong>&nbsp;({new Date(b.startedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}):
-        <progress max={b.total || 1} value={settled} aria-label={`Bulk refresh by ${who}`} /> {b.done}/{b.total} refreshed
-        {b.failed ? `, ${b.failed} failed` : ''}
-        {b.preparing ? `, ${b.preparing} in preparation on Modash (fetched again later)` : ''}
-        {b.cancelled ? `, ${b.cancelled} cancelled` : ''}
-        {b.active ? `, ${b.left} left (about ${minutes(b.secondsLeft)})` : b.cancelledBy ? ` · cancelled by ${b.cancelledBy}` : ' · finished'}
-        {skipped ? ` · ${skipped} skipped (private, gone or in preparation on Modash)` : ''}
-        {b.alreadyQueued ? ` · ${b.alreadyQueued} already queued, not added twice` : ''}
+        <strong>
+          {who}, <LocalTime at={b.startedAt} />
+        </strong>
+        <progress max={b.total || 1} value={settled} aria-label={`Bulk refresh by ${who}`} />
+        <span>
+          {b.done} of {b.total} refreshed
+          {b.active ? ` · about ${minutes(b.secondsLeft)} left` : b.cancelledBy ? ` · cancelled by ${b.cancelledBy}` : ' · finished'}
+        </span>
       </span>
+      {(b.failed > 0 || b.preparing > 0 || b.cancelled > 0 || skipped > 0 || b.alreadyQueued > 0) && (
+        <span className="muted batch-detail">
+          {[
+            b.failed ? `${b.failed} failed` : '',
+            b.preparing ? `${b.preparing} being prepared by Modash (fetched later)` : '',
+            b.cancelled ? `${b.cancelled} cancelled` : '',
+            skipped ? `${skipped} skipped (nothing on Modash)` : '',
+            b.alreadyQueued ? `${b.alreadyQueued} already queued by colleagues` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </span>
+      )}
       {b.active && b.waiting && (
         <span className="muted" data-testid={t('waiting')}>
           {' '}
@@ -325,9 +354,19 @@ function BatchLine({
       {b.failures.length > 0 && (
         <div data-testid={t('failures-box')}>
           <ul className="bulk-failures" data-testid={t('failures')} aria-label="Rows that failed">
-            {b.failures.map((f) => (
-              <li key={`${f.id}-${f.platform}`} data-testid={`${t('failure')}-${f.id}-${f.platform}`}>
-                {f.name} ({f.platform}): {f.message}
+            {groups(b.failures).map(([message, rows]) => (
+              <li key={message}>
+                {rows.length > 1 && (
+                  <span>
+                    {message} ({rows.length} rows):{' '}
+                  </span>
+                )}
+                {rows.map((f, k) => (
+                  <span key={`${f.id}-${f.platform}`} data-testid={`${t('failure')}-${f.id}-${f.platform}`}>
+                    {k > 0 ? ', ' : ''}
+                    {f.name} ({platformName(f.platform)}){rows.length === 1 ? `: ${f.message}` : ''}
+                  </span>
+                ))}
               </li>
             ))}
           </ul>
@@ -344,4 +383,11 @@ function BatchLine({
       )}
     </li>
   );
+}
+
+/** Failures by sentence: one line per sentence, not the same sentence for every row (a spent budget, say). */
+function groups(failures: Batch['failures']): [string, Batch['failures']][] {
+  const by = new Map<string, Batch['failures']>();
+  for (const f of failures) by.set(f.message, [...(by.get(f.message) ?? []), f]);
+  return [...by];
 }

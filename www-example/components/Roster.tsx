@@ -125,6 +125,18 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
   }, [page.rows, openId]);
   const [q, setQ] = useState(view.q ?? '');
   useEffect(() => setQ(view.q ?? ''), [view.q]);
+  // One behaviour for the whole form: the search applies as you type (after a pause), like the selects on change.
+  useEffect(() => {
+    if (q.trim() === (view.q ?? '')) return;
+    const t = setTimeout(() => go({ ...view, q: q.trim() || undefined, page: 1 }), 400);
+    return () => clearTimeout(t);
+  }, [q, view, go]);
+  const filtered = Boolean(view.q || view.state || view.platform);
+  const clear = () => {
+    setQ('');
+    go({ page: 1, pageSize: view.pageSize, sort: view.sort });
+  };
+  const [jump, setJump] = useState('');
   return (
     <main className={open ? 'with-panel' : undefined}>
       <h1>Roster</h1>
@@ -157,7 +169,7 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
             <option value="">any platform</option>
             {knownPlatforms().map((p) => (
               <option key={p} value={p}>
-                {p}
+                {platformName(p)}
               </option>
             ))}
           </select>
@@ -172,7 +184,11 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
             ))}
           </select>
         </label>
-        <button type="submit">Find</button>
+        {(filtered || q) && (
+          <button type="button" data-testid="view-clear" onClick={clear}>
+            Clear
+          </button>
+        )}
       </form>
       <p className="muted" role="status" data-testid="roster-count">
         {page.total} influencer{page.total === 1 ? '' : 's'}
@@ -188,7 +204,17 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
         onRefreshed={refreshRows}
         matching={{ query: viewHref({ ...view, page: 1, pageSize: PAGE_SIZE, sort: undefined }).split('?')[1] ?? '', total: page.total }}
       />
-      <table>
+      {page.total === 0 && (
+        <p className="empty" data-testid="roster-empty">
+          No influencer matches{view.q ? ` “${view.q}”` : ''}
+          {view.state ? ` in the state “${STATE_LABELS[view.state as keyof typeof STATE_LABELS] ?? view.state}”` : ''}
+          {view.platform ? ` on ${platformName(view.platform)}` : ''}.{' '}
+          <button type="button" data-testid="empty-clear" onClick={clear}>
+            Clear the filters
+          </button>
+        </p>
+      )}
+      <table hidden={page.total === 0}>
         <caption className="legend-text" data-testid="badge-legend">
           Analytics: platforms with fresh analytics / platforms listed (green: all, yellow: some, grey: none; <strong>!</strong> the notes are unreadable).
           Beside it, what Modash said of an account (private, removed, report in preparation).
@@ -334,6 +360,34 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
           </Link>
         ) : (
           <span className="muted">Next →</span>
+        )}
+        {page.pages > 2 && (
+          <form
+            className="page-jump"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const n = Math.min(page.pages, Math.max(1, Number(jump) || 1));
+              setJump('');
+              go({ ...view, page: n });
+            }}
+          >
+            <label>
+              Page{' '}
+              <input
+                type="number"
+                min={1}
+                max={page.pages}
+                value={jump}
+                placeholder={String(page.page)}
+                onChange={(e) => setJump(e.target.value)}
+                data-testid="page-jump"
+              />{' '}
+              of {page.pages}
+            </label>{' '}
+            <button type="submit" data-testid="page-jump-go">
+              Go
+            </button>
+          </form>
         )}
       </nav>
     </main>

@@ -193,7 +193,7 @@ export function useRosterInfluencerAnalytics(
         signal: controller.signal,
         onRetry: (i) =>
           set({
-            progress: `${i.status === 429 ? 'Rate limited' : i.status !== null && i.status >= 502 && i.status <= 504 ? 'Modash did not answer' : i.status ? `The server failed (${i.status})` : 'Network error'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})`,
+            progress: `${i.status === 429 ? 'Rate limited' : i.status !== null && i.status >= 502 && i.status <= 504 ? 'Modash did not answer' : i.status ? 'The server had a problem' : 'No connection'}, retrying in ${Math.ceil(i.delayMs / 1000)} s (${i.attempt}/${i.maxRetries})`,
           }),
       });
       if (r.aborted) return;
@@ -246,7 +246,7 @@ export function useRosterInfluencerAnalytics(
                           : // The server's own sentence when it sent one (a failure of ours is not Modash's).
                             (r.error as Error)?.message
                             ? { kind: 'other', message: `${(r.error as Error).message.replace(/\.?$/, '.')}` }
-                            : { kind: 'other', message: `The server could not refresh the analytics (${status}).` };
+                            : { kind: 'other', message: 'The server could not refresh the analytics.' };
       // Stale data stays on screen with the error; without any, the panel shows the error.
       set(shown ? { progress: null, refreshing: false, error } : { phase: 'error', progress: null, refreshing: false, error });
       // No call was made for notes the server refused to touch.

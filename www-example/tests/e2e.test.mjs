@@ -76,7 +76,7 @@ test('fresh cache opens with zero Modash calls', async () => {
   await sim.reset();
   await openPanel(page, idOf('synced-with-cache'));
   await metricsOrError(page);
-  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From the cache · refreshed 2 hours ago/);
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /Saved report · updated 2 hours ago/);
   const s = await sim.stats();
   assert.equal(s.report + s.lookup, 0);
   await page.screenshot({ path: join(ART, 'panel-cache.png') });
@@ -103,7 +103,7 @@ test('a username-only influencer costs one lookup on first open and none on the 
   await page.click('[data-testid=panel-close]');
   await openPanel(page, id);
   await metricsOrError(page);
-  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From the cache/);
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /Saved report/);
   s = await sim.stats();
   assert.deepEqual([s.lookup, s.report], [1, 1], 'no second lookup (userId stored), no second report (fresh cache)');
   // A reload reads the stored notes from the database: still no call.
@@ -203,7 +203,7 @@ test('injected 429s show retry progress, then succeed', async () => {
   assert.match(await status.textContent(), /Rate limited, retrying in 1 s \(1\/3\)/);
   // Stale-while-revalidate: the 3-day-old metrics from notes are on screen during the wait.
   assert.equal(await page.locator('[data-testid=panel-metrics]').getAttribute('data-stale'), 'true');
-  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From notes · refreshed 3 days ago · older than the TTL/);
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /Saved summary · updated 3 days ago · due for a refresh/);
   await page.screenshot({ path: join(ART, 'panel-retrying.png') });
   await page.waitForFunction(() => /Fetched from Modash/.test(document.querySelector('[data-testid=panel-source]')?.textContent ?? ''), null, {
     timeout: 20000,
@@ -227,7 +227,7 @@ test('a refresh that fails keeps the stale analytics on screen, with the error',
     /Could not refresh: Modash is rate limiting us.*Showing the last known analytics/,
   );
   assert.equal(await page.locator('[data-testid=panel-metrics]').getAttribute('data-stale'), 'true');
-  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From notes · refreshed 3 days ago · older than the TTL/);
+  assert.match(await page.locator('[data-testid=panel-source]').textContent(), /Saved summary · updated 3 days ago · due for a refresh/);
   assert.equal(await page.locator('[data-testid=panel-error]').count(), 0, 'not the empty error state');
   const s = await sim.stats();
   assert.ok(s.report >= 4, 'one call and three retries (the job runs again on the server besides)');

@@ -147,7 +147,8 @@ test('the bulk refresh takes exactly the selection across pages, says what it wi
     return inf.platforms.filter((_p, k) => !pr.platforms[k].fresh);
   };
   const failing = account(b - 1, platformsOf(b)[0]).userId;
-  await stack.sim.config({ errors: { [`${platformsOf(b)[0]}:${failing}`]: { code: 'internal_server_error', status: 500 } } });
+  // An answer about the request itself fails the job (Modash down would only make it wait: issue 36).
+  await stack.sim.config({ errors: { [`${platformsOf(b)[0]}:${failing}`]: { code: 'bad_request', status: 400 } } });
   await stack.sim.reset();
   await page.click('[data-testid=bulk-refresh]');
   const est = await page.waitForSelector('[data-testid=bulk-estimate]');
@@ -161,7 +162,7 @@ test('the bulk refresh takes exactly the selection across pages, says what it wi
   const keys = new Set((await stack.sim.stats()).log.filter((c) => c.kind === 'report').map((c) => c.key));
   assert.deepEqual([...keys].sort(), [...platformsOf(a).map((p) => account(a - 1, p).userId), ...platformsOf(b).map((p) => account(b - 1, p).userId)].sort());
   const failure = page.locator(`[data-testid=bulk-failure-${b}-${platformsOf(b)[0]}]`);
-  assert.match(await failure.textContent(), /Modash failed to answer/);
+  assert.match(await failure.textContent(), /Modash refused the request/);
   assert.match(await failure.textContent(), new RegExp(influencer(b - 1, seededAt).name));
   await stack.sim.config({ errors: {} });
   await stack.sim.reset();
@@ -207,6 +208,7 @@ test('a bulk refresh keeps going through a page change, with the panel open', as
   await page.click('[data-testid^=open-] >> nth=0');
   const done = await page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 90000 });
   const n = (k) => done.getAttribute(k).then(Number);
-  assert.equal((await n('data-done')) + (await n('data-failed')) + (await n('data-preparing')), reports, 'every job settled, none cancelled');
+  assert.equal((await n('data-done')) + (await n('data-failed')) + (await n('data-preparing')), await n('data-total'), 'every job settled, none cancelled');
+  assert.equal((await n('data-total')) + (await n('data-already-queued')), reports, 'each platform queued once (by this batch or already)');
   assert.equal(await n('data-cancelled'), 0);
 });

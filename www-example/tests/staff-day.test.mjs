@@ -99,3 +99,49 @@ test('a page change that takes the open row away closes the panel and says so', 
   assert.equal(await page.locator('[data-testid=panel]').count(), 0);
   await page.close();
 });
+
+test('the view form: search applies as you type, Clear, a page jump, and an empty view says what matched nothing', async () => {
+  const page = await (await signedInContext(browser, stack.APP)).newPage();
+  await page.goto(`${stack.APP}/staff/roster?state=stale`);
+  await page.waitForSelector('[data-testid=view-clear]');
+  // Typing applies after a pause, no Enter.
+  await page.fill('[data-testid=view-q]', 'zzzz-no-such-name');
+  await page.waitForURL(/q=zzzz-no-such-name/);
+  const empty = page.locator('[data-testid=roster-empty]');
+  await empty.waitFor();
+  assert.match(await empty.textContent(), /No influencer matches “zzzz-no-such-name” in the state “stale/);
+  assert.equal(await page.locator('table').isVisible(), false, 'no empty table');
+  await page.click('[data-testid=empty-clear]');
+  await page.waitForURL((u) => !u.search.includes('q=') && !u.search.includes('state='));
+  await page.waitForSelector('[data-testid=badge-1]');
+  // A page jump.
+  await page.fill('[data-testid=page-jump]', '3');
+  await page.click('[data-testid=page-jump-go]');
+  await page.waitForURL(/page=3/);
+  await page.waitForSelector('[data-testid=badge-101]');
+  await page.close();
+});
+
+test('words for staff: platform names as written, no ids or codes in view, and Start refused when it would buy nothing', async () => {
+  const page = await (await signedInContext(browser, stack.APP)).newPage();
+  await page.goto(`${stack.APP}/staff/roster`);
+  await page.waitForSelector('[data-testid=badge-1]');
+  assert.match(await page.locator('[data-testid=row-2] td:nth-child(3)').textContent(), /^(Instagram|TikTok|YouTube)(, (Instagram|TikTok|YouTube))*$/);
+  await page.click('[data-testid=open-10]');
+  await page.waitForSelector('[data-testid=panel-metrics], [data-testid=panel-error]');
+  // Ids are folded away for support; the visible panel names no id, code or TTL.
+  assert.equal(await page.locator('[data-testid=panel-userid]').isVisible(), false);
+  const visible = await page.locator('[data-testid=panel]').innerText();
+  assert.doesNotMatch(visible, /userId|TTL|legacy|From notes|\b[45]\d\d\b/);
+  await page.click('[data-testid=panel-close]');
+  // A selection of fresh rows only: nothing to buy, Start refused with a sentence.
+  // (Rows whose every platform is fresh: their badges are full.)
+  const fresh = (await page.locator('.badge.full').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid').replace('badge-', '')))).slice(0, 2);
+  assert.equal(fresh.length, 2);
+  for (const id of fresh) await page.check(`[data-testid=select-${id}]`);
+  await page.click('[data-testid=bulk-refresh]');
+  await page.waitForSelector('[data-testid=bulk-estimate]');
+  assert.equal(await page.locator('[data-testid=bulk-start]').isDisabled(), true);
+  assert.match(await page.locator('[data-testid=bulk-blocked]').textContent(), /Nothing to buy/);
+  await page.close();
+});

@@ -66,7 +66,7 @@ describe('the warm refresher on SQLite', () => {
       const before = await callsFor();
       await page.click(`[data-testid=open-${id}]`);
       await page.waitForSelector('[data-testid=panel-source]');
-      assert.match(await page.locator('[data-testid=panel-source]').textContent(), /From the cache/);
+      assert.match(await page.locator('[data-testid=panel-source]').textContent(), /Saved report/);
       assert.equal(await page.locator('[data-testid=m-followers]').textContent(), account(id - 1, 'instagram').followers.toLocaleString('en'));
       assert.equal(await callsFor(), before, 'no Modash call for it: stored and fresh');
       await page.goto(`${stack.APP}/staff/modash?window=1h`);
