@@ -2,8 +2,10 @@
 // every listed platform of the roster's first rows, started through the API and run by the
 // server's workers at the team's pace, against the simulated Modash (no 429s of its own, its
 // report limit off so the gate's pace is what is measured). Prints the reports bought, repeats,
-// and the wall time against Modash calls ÷ MODASH_GATE_RPS (the pace the gate allows).
-// Usage: node bench/queue.bench.mjs [--size 500] [--pg URL] [--instances 2] [--rps 4]
+// and the wall time against reports ÷ MODASH_GATE_RPS (the pace the gate allows; lookups have
+// their own). With `--rps 1000 --latency 0` Modash costs nothing and the wall time per job is
+// the queue's own overhead (claim, refresh's reads and writes, settle) at MODASH_WORKERS at once.
+// Usage: node bench/queue.bench.mjs [--size 500] [--pg URL] [--instances 2] [--rps 4] [--latency 0.2] [--kill-after 30]
 import { openStore } from '../www-example/lib/store.mjs';
 import { sessionCookie, staffFetch, startStack, until } from '../www-example/tests/helpers.mjs';
 import { rows, sql } from '../www-example/tests/db.mjs';
@@ -13,6 +15,9 @@ const size = Number(arg('size', 500));
 const pg = arg('pg', null);
 const instances = Number(arg('instances', pg ? 2 : 1));
 const rps = Number(arg('rps', 4));
+const latency = arg('latency', '0.2');
+/** Kill instance 0 (SIGKILL) this many seconds into the batch (the fault run; needs --instances 2). */
+const killAfter = arg('kill-after', null);
 const stack = await startStack({
   name: pg ? 'mf_queue_bench' : 'queue-bench',
   pg,
@@ -20,7 +25,7 @@ const stack = await startStack({
   appPort: 3340,
   simPort: 4340,
   rosterSize: Math.ceil(size / 1.6) + 40,
-  simEnv: { MODASH_SIM_LATENCY: '0.2', MODASH_SIM_429_RATE: '0', MODASH_SIM_REPORT_RPS: '0', MODASH_SIM_LOOKUP_RPS: '0' },
+  simEnv: { MODASH_SIM_LATENCY: latency, MODASH_SIM_429_RATE: '0', MODASH_SIM_REPORT_RPS: '0', MODASH_SIM_LOOKUP_RPS: '0' },
   appEnv: { MODASH_GATE_RPS: String(rps), MODASH_GATE_BURST: '1', MODASH_DAILY_CREDITS: '100000' },
 });
 const store = openStore(pg ? { url: stack.dbUrl } : { url: '', file: stack.DB });
@@ -37,10 +42,16 @@ try {
   const t0 = Date.now();
   const started = await (await api('/api/roster/batches', { body: { items } })).json();
   const answeredMs = Date.now() - t0;
+  let reader = api;
+  if (killAfter !== null) {
+    await new Promise((r) => setTimeout(r, Number(killAfter) * 1000));
+    stack.kill(0);
+    reader = staffFetch(stack.APPS[1], await sessionCookie(stack.APPS[1]));
+  }
   const batch = await until(
     'the batch finished',
     async () => {
-      const b = (await (await api('/api/roster/batches')).json()).batches.find((x) => x.id === started.batch.id);
+      const b = (await (await reader('/api/roster/batches')).json()).batches.find((x) => x.id === started.batch.id);
       return b && !b.active ? b : null;
     },
     36_000,
@@ -55,7 +66,7 @@ try {
   const [c] = await rows(store, sql`SELECT COUNT(*) AS n, SUM(latency_ms) AS modash, SUM(waited_ms) AS waited FROM modash_calls`);
   const [j] = await rows(store, sql`SELECT COUNT(*) AS n FROM modash_jobs WHERE batch_id = ${started.batch.id}`);
   const out = {
-    store: pg ? `PostgreSQL, ${instances} instance(s)` : 'SQLite, 1 instance',
+    store: `${pg ? `PostgreSQL, ${instances} instance(s)` : 'SQLite, 1 instance'}${killAfter !== null ? `, instance 0 killed at ${killAfter} s` : ''}`,
     platforms: items.length,
     answeredMs,
     jobs: Number(j.n),
@@ -66,8 +77,10 @@ try {
     modashCalls: calls,
     repeats,
     wallS: Number(wallS.toFixed(1)),
-    paceS: Number((calls / rps).toFixed(1)),
-    wallOverPace: Number((wallS / (calls / rps)).toFixed(2)),
+    // Reports pace the batch (lookups have their own limit: MODASH_LOOKUP_RPS).
+    paceS: Number((reports.length / rps).toFixed(1)),
+    wallOverPace: Number((wallS / (reports.length / rps)).toFixed(3)),
+    msPerJob: Number(((wallS * 1000) / items.length).toFixed(1)),
     modashMsPerCall: Math.round(Number(c.modash) / Number(c.n)),
   };
   console.log(JSON.stringify(out));
