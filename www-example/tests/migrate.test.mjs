@@ -289,6 +289,11 @@ for (const backend of backends) {
       const r = migrate(backend, 'mf_backfill', ['backfill-user-ids', '--limit', '300', '--rate', String(rate)], pace);
       const stats = await (await fetch(`${SIM}/__sim/stats`)).json();
       assert.equal(stats.lookup, r.apiCalls, 'every API call counted by the service');
+      // Every call is in the app's call log too (the metrics page), through the app's transport (lib/modash-http.mjs).
+      const callLog = await withStore(backend, 'mf_backfill', (s) =>
+        rows(s, sql`SELECT status FROM modash_calls WHERE staff = 'backfill' AND kind = 'lookup'`),
+      );
+      assert.equal(callLog.length, stats.lookup, 'every backfill lookup logged');
       // Searches that found only look-alikes (goneFromModash) are recorded, not stored.
       const noExact = r.skipped['no exact match on Modash (recorded)'] ?? 0;
       assert.ok(noExact >= 2, JSON.stringify(r.skipped));

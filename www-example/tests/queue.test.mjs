@@ -188,6 +188,33 @@ for (const b of backends) {
       assert.match((await again.json()).error, /nothing queued left to cancel/);
     });
 
+    test('a scheduled retry whose holder died is taken by a live instance and run, not lost', async () => {
+      await ready;
+      const id = stale[80];
+      const [ip] = await rows(store, sql`SELECT id, platform FROM influencer_platforms WHERE influencer_id = ${id} ORDER BY id LIMIT 1`);
+      // As a crashed instance leaves it: claimed (running), its lease run out, never settled.
+      const now = Date.now();
+      await sql`INSERT INTO modash_jobs (influencer_id, influencer_platform_id, platform, priority, run_at, state, attempts, holder, lease_until, asked_by, cause, use_case, force, created_at)
+        VALUES (${id}, ${ip.id}, ${ip.platform}, 3, ${now - 60_000}, 'running', 1, 'a-dead-instance', ${now - 1000}, 'scheduled retry', 'retry', 'bulkRefresh', 0, ${now - 60_000})`.execute(
+        store.db,
+      );
+      const job = await until(
+        'a live instance ran it',
+        async () => {
+          const [j] = await rows(
+            store,
+            sql`SELECT state, holder, attempts FROM modash_jobs WHERE influencer_platform_id = ${ip.id} AND cause = 'retry' ORDER BY id DESC LIMIT 1`,
+          );
+          return j && j.state !== 'running' && j.state !== 'queued' ? j : null;
+        },
+        300,
+      );
+      assert.equal(job.state, 'done');
+      assert.equal(Number(job.attempts), 2, "claimed again: the dead holder's attempt counts");
+      const notes = JSON.parse((await row(store, sql`SELECT ${store.notesText} AS n FROM influencers WHERE id = ${id}`)).n);
+      assert.ok(Date.now() - Date.parse(notes.modash_data.platforms[ip.platform].last_refreshed) < 60_000, 'the report was stored');
+    });
+
     test('bad input is refused with a sentence and queues nothing', async () => {
       await ready;
       const before = await jobCount();
