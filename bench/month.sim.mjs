@@ -23,7 +23,7 @@
 import { createRequire } from 'node:module';
 import { baseConfig } from '../www-example/lib/config.mjs';
 import { rng } from '../www-example/lib/roster-data.mjs';
-import { warmAllowance, warmOptions, warmPicks } from '../www-example/lib/warm-policy.mjs';
+import { warmAllowance, warmOldAllowance, warmOptions, warmPicks } from '../www-example/lib/warm-policy.mjs';
 
 const mf = createRequire(import.meta.url)('../pkg-node/modash_flow.js');
 const argv = (name, d) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : d; };
@@ -99,7 +99,7 @@ function run(policy, w) {
     id: x.id, lastRefreshed: x.synced ? -x.syncedAge : null, hasUserId: x.synced, seenUpTo: x.synced ? lastChange(x, -x.syncedAge) : -Infinity,
     openedAt: null, unchanged: 0, seenChanges: new Set(),
   }));
-  let credits = 0, dayCredits = 0, dayWarm = 0, day = 0, atOnce = 0, failed = 0;
+  let credits = 0, dayCredits = 0, dayWarm = 0, dayOld = 0, day = 0, atOnce = 0, failed = 0;
   const firstData = [], lateness = [];
   const bought = { 'never-synced': 0, 'too-old': 0, due: 0 };
   const ttlOf = (s) => (policy === 'aware' ? Math.min(CAP, TTL * 2 ** s.unchanged) : TTL);
@@ -116,7 +116,7 @@ function run(policy, w) {
   };
   let next = 0;
   for (let t = 0; t < DAYS * D; t += STEP) {
-    if (Math.floor(t / D) !== day) { day = Math.floor(t / D); dayCredits = 0; dayWarm = 0; }
+    if (Math.floor(t / D) !== day) { day = Math.floor(t / D); dayCredits = 0; dayWarm = 0; dayOld = 0; }
     // Staff opens in this step.
     for (; next < w.opens.length && w.opens[next].at < t + STEP; next++) {
       const o = w.opens[next];
@@ -156,7 +156,8 @@ function run(policy, w) {
     const o = warmOptions(config, TTL, t);
     const view = present.map((s) => ({ id: s.id, hasIdentity: true, lastRefreshed: s.lastRefreshed, gone: false, pending: false, unreadable: false, openedAt: s.openedAt, s }));
     const opts = policy === 'aware' ? { ...o, ttlMs: Infinity } : o;
-    let picks = warmPicks(view, opts, allowance);
+    const oldLimit = warmOldAllowance({ daily: DAILY, oldSpentToday: dayOld, share: config.MODASH_WARM_OLD_SHARE });
+    let picks = warmPicks(view, opts, allowance, oldLimit);
     if (policy === 'aware') {
       // Due under each row's own interval.
       const due = view.filter((v) => v.lastRefreshed !== null && t - v.lastRefreshed > ttlOf(v.s) && t - v.lastRefreshed <= o.maxAgeMs && v.openedAt !== null && t - v.openedAt <= o.openedWithinMs)
@@ -166,6 +167,7 @@ function run(policy, w) {
     for (const p of picks) {
       if (!buy(p.row.s, t)) break;
       dayWarm++;
+      if (p.reason === 'too-old') dayOld++;
       if (t >= FROM * D) bought[p.reason]++;
     }
   }

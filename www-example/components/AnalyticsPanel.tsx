@@ -7,7 +7,7 @@ import { secondsLeft } from '@/lib/client/pause';
 import type { GateStats } from 'modash-flow';
 import { gateEnabled, panelGate } from '@/lib/client/gate';
 import { useBrowserConfig } from '@/lib/client/config';
-import { platformName } from '@/lib/words';
+import { ENGAGEMENT_RATE_DEFINITION, platformName } from '@/lib/words';
 import { useRosterInfluencerAnalytics, type Influencer } from './useRosterInfluencerAnalytics';
 
 const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n * 100).toFixed(2)} %` : n.toLocaleString('en'));
@@ -163,7 +163,11 @@ export function AnalyticsPanel({
           <dl>
             <dt>Followers</dt>
             <dd data-testid="m-followers">{fmt(s.metrics.followers)}</dd>
-            <dt>Engagement rate</dt>
+            <dt>
+              <abbr title={ENGAGEMENT_RATE_DEFINITION[platform] ?? 'As Modash computes it'} data-testid="er-definition">
+                Engagement rate
+              </abbr>
+            </dt>
             <dd>{fmt(s.metrics.engagementRate, true)}</dd>
             <dt>Avg views</dt>
             <dd>{fmt(s.metrics.avgViews)}</dd>

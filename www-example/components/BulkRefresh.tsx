@@ -122,13 +122,16 @@ export function BulkRefresh({
       const status = await fetch('/api/modash/status')
         .then((r) => (r.ok ? r.json() : null))
         .catch(() => null);
-      const { reportsPerSecond, lookupsPerSecond } = config.teamPace;
+      const { reportsPerSecond, lookupsPerSecond, lookupsShareTheLimit } = config.teamPace;
       setEstimate({
         jobs,
         skipped: stale.length - jobs.length,
         reports: jobs.length,
         lookups,
-        seconds: Math.ceil(Math.max(jobs.length / reportsPerSecond, lookups / lookupsPerSecond)),
+        // One limit for both (the default), or lookups on their own beside the reports.
+        seconds: Math.ceil(
+          lookupsShareTheLimit ? (jobs.length + lookups) / reportsPerSecond : Math.max(jobs.length / reportsPerSecond, lookups / lookupsPerSecond),
+        ),
         creditsLeft: status?.credits?.remaining ?? null,
         modashCredits: status?.account?.credits ?? null,
       });

@@ -78,8 +78,8 @@ export const VARIABLES = {
   MODASH_CREDIT_COST_LOOKUP: { group: 'modash', default: 0, doc: 'Credits a username lookup costs', ...atLeastZero },
   MODASH_LOOKUP_RPS: {
     group: 'modash',
-    default: 7.5,
-    doc: "Username lookups (/users) started per second on their own limit (an older Modash cheat sheet: 10 a second); 0 shares the reports' limit (the newer one names only topics and hashtags at the higher limit)",
+    default: 0,
+    doc: "0 (the default): username lookups (/users) share the reports' limit of about 2 a second (the newer Modash cheat sheet names only topics and hashtags at a higher one); above 0, they start this many a second on a limit of their own (the older cheat sheet: 10 a second)",
     ...atLeastZero,
   },
   MODASH_RETRY_LATER_S: {
@@ -136,7 +136,18 @@ export const VARIABLES = {
     doc: 'Share of the daily credits the warm refresher may spend',
     ...number((n) => n >= 0 && n <= 1, 'a number from 0 to 1'),
   },
-  MODASH_WARM_MAX_AGE_DAYS: { group: 'modash', default: 30, doc: 'The refresher keeps every row younger than this (days)', ...positive },
+  MODASH_WARM_OLD_SHARE: {
+    group: 'modash',
+    default: 0.003,
+    doc: "Share of the daily credits the warm refresher may spend on rows that are merely older than MODASH_WARM_MAX_AGE_DAYS (never-synced rows come first and are not counted here); the simulated month keeps a 10,000-row roster near today's credits with it",
+    ...number((n) => n >= 0 && n <= 1, 'a number from 0 to 1'),
+  },
+  MODASH_WARM_MAX_AGE_DAYS: {
+    group: 'modash',
+    default: 30,
+    doc: 'The refresher keeps every row younger than this (days), within MODASH_WARM_OLD_SHARE',
+    ...positive,
+  },
   MODASH_WARM_OPENED_DAYS: {
     group: 'modash',
     default: 0,
@@ -146,8 +157,8 @@ export const VARIABLES = {
   MODASH_METRICS_RETENTION_DAYS: { group: 'modash', default: 7, doc: 'Call and panel rows older than this are rolled up into hourly rows', ...positive },
   MODASH_GONE_RECHECK_DAYS: {
     group: 'modash',
-    default: 30,
-    doc: 'An account Modash said is private, removed or not found is not asked for again (without "Try again now") for this many days',
+    default: 7,
+    doc: 'An account Modash said is private, removed or not found (neither its list nor a report by handle knew it) is not asked for again (without "Try again now") for this many days; the list changes monthly',
     ...whole(0),
   },
   MODASH_CACHE_LOOKUP_ROLLOUT: {

@@ -309,6 +309,25 @@ export function migrations(kind) {
         }
       },
     },
+    // Each report bought, compared with the one it replaces (followers, engagement rate,
+    // averages, posts): `changed` 1 or 0, null when there was none before; by cause (panel,
+    // bulk, warm, retry), so the metrics page shows the credits spent on reports that changed
+    // nothing (issue 38).
+    '0008_report_changes': {
+      async up(db) {
+        await db.schema
+          .createTable('modash_reports')
+          .addColumn('id', t.serial, (c) => c.primaryKey().notNull())
+          .addColumn('at', t.float, (c) => c.notNull())
+          .addColumn('influencer_platform_id', 'integer', (c) => c.notNull())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('cause', 'text', (c) => c.notNull())
+          .addColumn('changed', 'integer')
+          .addColumn('credits', t.float, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('modash_reports_at').on('modash_reports').column('at').execute();
+      },
+    },
   };
 }
 

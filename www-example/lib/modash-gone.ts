@@ -5,6 +5,8 @@ export const GONE_LABELS: Record<string, string> = {
   ACCOUNT_PRIVATE: 'private',
   ACCOUNT_REMOVED: 'removed',
   ACCOUNT_NOT_FOUND: 'not on Modash',
+  ENTITY_NOT_FOUND: 'not on Modash',
+  NO_RESULT: 'nothing on Modash',
   HANDLE_NOT_FOUND: 'not found',
   NO_EXACT_MATCH: 'no exact match',
   STILL_PREPARING: 'still in preparation',

@@ -30,5 +30,6 @@ export interface Tables {
     attempts: Generated<number>; holder: string | null; lease_until: number | null; batch_id: number | null; asked_by: string; cause: string; use_case: string;
     force: Generated<number>; created_at: number; finished_at: number | null; code: string | null; message: string | null; status: number | null; detail: string | null;
   };
+  modash_reports: { id: Generated<number>; at: number; influencer_platform_id: number; platform: string; cause: string; changed: number | null; credits: number };
   modash_backfill_log: { influencer_platform_id: number; status: string; detail: string | null; at: string; influencer_id: number | null; notes_before: string | null; written_digest: string | null };
 }

@@ -44,10 +44,21 @@ export function warmReason(row, o) {
 }
 
 /**
- * The rows to buy next, at most `limit`, in the policy's order: never synced (lowest id first),
- * too old (oldest first), due (most recently opened first). Returns `[{ row, reason }]`.
+ * Credits the refresher may still spend today on rows that are merely old (issue 38): a share of
+ * the daily budget (MODASH_WARM_OLD_SHARE) less what it spent on them today. A row that is only
+ * old changed, if at all, on Modash's weekly-to-monthly cadence: keeping a large roster young
+ * costs credits whatever staff open.
  */
-export function warmPicks(rows, o, limit) {
+export function warmOldAllowance({ daily, oldSpentToday, share, fallbackDaily = 0 }) {
+  return Math.max(0, Math.floor((daily ?? fallbackDaily) * share) - oldSpentToday);
+}
+
+/**
+ * The rows to buy next, at most `limit` (and at most `oldLimit` of them merely too old), in the
+ * policy's order: never synced (lowest id first), too old (oldest first), due (most recently
+ * opened first). Returns `[{ row, reason }]`.
+ */
+export function warmPicks(rows, o, limit, oldLimit = Infinity) {
   const byReason = { 'never-synced': [], 'too-old': [], due: [] };
   for (const row of rows) {
     const reason = warmReason(row, o);
@@ -58,9 +69,12 @@ export function warmPicks(rows, o, limit) {
   byReason.due.sort((a, b) => b.openedAt - a.openedAt || a.id - b.id);
   const out = [];
   for (const reason of REASONS) {
+    let taken = 0;
     for (const row of byReason[reason]) {
       if (out.length >= limit) return out;
+      if (reason === 'too-old' && taken >= oldLimit) break;
       out.push({ row, reason });
+      taken++;
     }
   }
   return out;

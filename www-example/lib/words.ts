@@ -6,6 +6,13 @@ const PLATFORM_NAMES: Record<string, string> = { instagram: 'Instagram', tiktok:
 /** `instagram` -> `Instagram`, `tiktok` -> `TikTok`, `youtube` -> `YouTube` (anything else as it is). */
 export const platformName = (platform: string): string => PLATFORM_NAMES[platform] ?? platform;
 
+/** How Modash computes a platform's engagement rate (help.modash.io, "Modash API data points descriptions"). */
+export const ENGAGEMENT_RATE_DEFINITION: Record<string, string> = {
+  instagram: 'Median likes ÷ followers (Modash, Instagram)',
+  tiktok: 'Average likes ÷ average views (Modash, TikTok)',
+  youtube: 'Average likes ÷ average views (Modash, YouTube)',
+};
+
 /** A clock time in the reader's time zone and language ("14:05"): for the browser (the server's zone is not the reader's). */
 export function clockTime(at: number | string | Date): string {
   return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date(at));

@@ -38,6 +38,13 @@ export const DOC_ERRORS = {
   retry_later: 'We are currently processing the data for this account. Please try again in 5-10 minutes.',
   not_enough_credits: 'You have ran out of credits. Contact support for further information.',
   internal_server_error: 'Our server is experiencing problems processing your request. We have been notified and will look into this.',
+  entity_not_found: 'Requested entity does not exist',
+  media_not_found: 'Media ID not found',
+  // The older table's codes ("Modash.io API (Legacy)", its error table).
+  invalid_body_params: 'You have sent invalid body parameters. Please verify your request using the documentation.',
+  feature_not_available: 'This feature is not available for your account. Contact us for enabling the feature.',
+  no_result: 'No result found for this query, try changing filters and please verify your request using the documentation.',
+  page_limit: 'You have reached the maximum page limit.',
 };
 
 /** The account answer's template (tests/fixtures/modash/user-info.json). */
@@ -53,6 +60,9 @@ export function createSim(options = {}) {
     burstLimit: 0, // > 0: answer 429 when more than this many calls (of any kind) started in the last second
     // Per-endpoint limits (calls a second; 0: none): reports at the tier's ~2 (help.modash.io,
     // "API cheat sheet"), the users list at 10 (the older cheat sheet's table).
+    // true: lookups count against the reports' limit (the newer cheat sheet: only topics and
+    // hashtags have a higher one), in one window with them.
+    sharedLimit: false,
     limits: {
       report: Number(options.reportRps ?? baseConfig().MODASH_SIM_REPORT_RPS),
       lookup: Number(options.lookupRps ?? baseConfig().MODASH_SIM_LOOKUP_RPS),
@@ -65,6 +75,9 @@ export function createSim(options = {}) {
     // 'lookup') for every call of it: { code, status } answers Modash's documented error body
     // for that code; { status, raw } answers `raw` as the body (text that is not JSON, say).
     errors: {},
+    // Usernames the users list leaves out (a creator who joined Modash's index after the list's
+    // monthly update): their reports answer, by id and by handle.
+    unlisted: [],
   };
   // Every account by id, and per platform the list a search walks (most followers first).
   const byId = new Map(),
@@ -79,6 +92,8 @@ export function createSim(options = {}) {
     }
   }
   for (const p of PLATFORMS) searchable[p].sort((a, b) => b.followers - a.followers);
+  // Reports by handle (`/v1/{platform}/profile/@{handle}/report`, as public integrations ask).
+  const byHandle = new Map([...byId.values()].map((a) => [`${a.platform}:${a.username.toLowerCase()}`, a]));
   let stats, random;
   const reset = () => {
     stats = { report: 0, lookup: 0, rateLimited: 0, notFound: 0, ok: 0, log: [] };
@@ -166,6 +181,9 @@ export function createSim(options = {}) {
       forced ||
       (config.burstLimit > 0 && starts.length > config.burstLimit) ||
       (config.limits[kind] > 0 && mine.length > config.limits[kind]) ||
+      (config.sharedLimit &&
+        config.limits.report > 0 &&
+        [...startsByKind.report, ...startsByKind.lookup].filter((t) => t > now - 1000).length > config.limits.report) ||
       random() < config.rate429;
     if (limited) {
       if (forced) config.force429--;
@@ -177,7 +195,7 @@ export function createSim(options = {}) {
       return send(res, 429, { error: true, code: 'rate_limited', message: 'Too many requests' }, { 'Retry-After': String(config.retryAfter) });
     }
     if (kind === 'report') {
-      const acc = byId.get(`${platform}:${key}`);
+      const acc = key.startsWith('@') ? byHandle.get(`${platform}:${key.slice(1).toLowerCase()}`) : byId.get(`${platform}:${key}`);
       if (!acc) {
         stats.notFound++;
         entry.status = 404;
@@ -199,7 +217,7 @@ export function createSim(options = {}) {
     // first, `limit` of them (default 5, at most 50).
     const q = key.trim().replace(/^@/, '').toLowerCase();
     const limit = Math.min(50, Math.max(1, Number(url.searchParams.get('limit')) || 5));
-    const users = q ? searchable[platform].filter((a) => a.username.toLowerCase().includes(q)).slice(0, limit) : [];
+    const users = q ? searchable[platform].filter((a) => a.username.toLowerCase().includes(q) && !config.unlisted.includes(a.username)).slice(0, limit) : [];
     if (!users.length) {
       stats.notFound++;
       entry.status = 404;
@@ -209,7 +227,16 @@ export function createSim(options = {}) {
     entry.status = 200;
     // The answer's members are the ones this app reads (userId, username) and the docs' "List
     // users" names; the docs' example was not readable from here (tests/fixtures/modash/SOURCES.md).
-    return send(res, 200, { error: false, users: users.map((a) => ({ userId: a.userId, username: a.username, followers: a.followers, isVerified: false })) });
+    // YouTube channels are listed by `handle` (public integrations read `username || handle`;
+    // tests/fixtures/modash/users.youtube.json), the other platforms by `username`.
+    return send(res, 200, {
+      error: false,
+      users: users.map((a) =>
+        platform === 'youtube'
+          ? { userId: a.userId, handle: a.username, followers: a.followers, isVerified: false }
+          : { userId: a.userId, username: a.username, followers: a.followers, isVerified: false },
+      ),
+    });
   });
   // Longer than clients' idle pools, so a pooled connection is never closed under a request.
   server.keepAliveTimeout = 120000;

@@ -25,13 +25,27 @@ const REPORT_ROWS = [
   ['private_account', 400, 422, 'ACCOUNT_PRIVATE', 'This account is private on Instagram'],
   ['retry_later', 400, 503, 'REPORT_IN_PREPARATION', 'Modash is preparing this report'],
   ['account_removed', 404, 410, 'ACCOUNT_REMOVED', 'This account was removed from Instagram'],
-  ['account_not_found', 404, 404, 'ACCOUNT_NOT_FOUND', 'This account does not exist on Instagram'],
+  [
+    'account_not_found',
+    404,
+    404,
+    'ACCOUNT_NOT_FOUND',
+    "Modash has no data for this Instagram account (it may still exist on Instagram, outside Modash's database)",
+  ],
+  ['entity_not_found', 404, 404, 'ENTITY_NOT_FOUND', 'Modash has no data under this Instagram id'],
+  ['media_not_found', 404, 404, 'MEDIA_NOT_FOUND', 'Modash found no such post'],
+  ['handle_not_found', 404, 404, 'HANDLE_NOT_FOUND', 'Modash found no public Instagram account with this handle'],
+  ['invalid_body_params', 400, 502, 'UPSTREAM_BAD_REQUEST', 'malformed'],
+  ['feature_not_available', 403, 502, 'MODASH_FEATURE_UNAVAILABLE', 'plan does not include this'],
+  ['no_result', 404, 404, 'NO_RESULT', 'Modash returned nothing for this Instagram account'],
+  ['page_limit', 400, 502, 'MODASH_PAGE_LIMIT', 'page limit'],
   ['empty_audience', 400, 422, 'EMPTY_AUDIENCE', 'no audience data'],
   ['not_enough_credits', 403, 402, 'MODASH_CREDITS_EXHAUSTED', "not the team's daily budget"],
   ['api_token_invalid', 401, 502, 'UPSTREAM_AUTH', "The server's Modash key was refused"],
   ['internal_server_error', 500, 502, 'UPSTREAM_ERROR', 'Modash failed to answer'],
   ['bad_request', 400, 502, 'UPSTREAM_BAD_REQUEST', 'malformed'],
-  ['some_new_code', 418, 502, 'UPSTREAM_REFUSED', 'Modash refused the request (418)'],
+  ['some_new_code', 418, 502, 'UPSTREAM_REFUSED', 'Modash refused the request: some_new_code'],
+  ['some_new_code', 403, 502, 'UPSTREAM_REFUSED', 'Modash refused the request: some_new_code'],
 ];
 
 const backends = [{ name: 'sqlite', pg: null, port: 3270 }];
@@ -46,6 +60,8 @@ for (const b of backends) {
         pg: b.pg,
         appPort: b.port,
         simPort: b.port + 1000,
+        // 480 rows: 40 stale ones, one for each row of the table and each test below.
+        rosterSize: 480,
         simEnv: { MODASH_SIM_LATENCY: '0.02', MODASH_SIM_429_RATE: '0' },
         appEnv: { MODASH_TIMEOUT_MS: '1500' },
       });
@@ -75,7 +91,8 @@ for (const b of backends) {
     REPORT_ROWS.forEach(([modashCode, modashStatus, status, code, sentence], k) => {
       test(`a report answered ${modashStatus} ${modashCode}: ${status} ${code}, nothing stored`, async () => {
         await ready;
-        const id = staleId(k);
+        // Rows 20 on (the tests below use the first 20 stale rows).
+        const id = staleId(20 + k);
         await stack.sim.config({ errors: { [`instagram:${account(id - 1, 'instagram').userId}`]: { code: modashCode, status: modashStatus } } });
         await stack.sim.reset();
         const before = await stored(id);
@@ -84,9 +101,13 @@ for (const b of backends) {
         assert.equal(res.status, status, JSON.stringify(body));
         assert.equal(body.code, code);
         assert.ok(body.error.includes(sentence), body.error);
-        assert.doesNotMatch(JSON.stringify(body), /Requested account|Please try again|ran out|Our server/, "Modash's own words stay in the log");
+        assert.doesNotMatch(
+          JSON.stringify(body),
+          /Requested (account|entity)|Please try again|ran out|Our server|Media ID|You have|No result found/,
+          "Modash's own words stay in the log",
+        );
         if (code === 'REPORT_IN_PREPARATION') assert.equal(res.headers.get('retry-after'), '600', '"try again in 5-10 minutes"');
-        assert.equal((await stack.sim.stats()).report, 1, 'one call, not retried by the server');
+        assert.equal((await stack.sim.stats()).report, 1, 'one call (Modash down makes the job wait and run again later; never at once)');
         assert.equal(await stored(id), before, 'notes and cache rows as they were');
       });
     });

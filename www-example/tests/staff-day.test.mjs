@@ -131,8 +131,14 @@ test('words for staff: platform names as written, no ids or codes in view, and S
   await page.waitForSelector('[data-testid=panel-metrics], [data-testid=panel-error]');
   // Ids are folded away for support; the visible panel names no id, code or TTL.
   assert.equal(await page.locator('[data-testid=panel-userid]').isVisible(), false);
+  // biome-ignore lint/performance/useDomNodeTextContent: what is on screen is the point (the folded details are not)
   const visible = await page.locator('[data-testid=panel]').innerText();
   assert.doesNotMatch(visible, /userId|TTL|legacy|From notes|\b[45]\d\d\b/);
+  // The engagement rate says how Modash computes it on the platform shown.
+  assert.match(
+    await page.locator('[data-testid=er-definition]').getAttribute('title'),
+    /likes ÷ (followers|average views) \(Modash, (Instagram|TikTok|YouTube)\)/,
+  );
   await page.click('[data-testid=panel-close]');
   // A selection of fresh rows only: nothing to buy, Start refused with a sentence.
   // (Rows whose every platform is fresh: their badges are full.)

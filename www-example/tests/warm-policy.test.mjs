@@ -2,7 +2,7 @@
 // the budget, what is skipped, what counts as due.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { warmAllowance, warmPicks, warmReason } from '../lib/warm-policy.mjs';
+import { warmAllowance, warmOldAllowance, warmPicks, warmReason } from '../lib/warm-policy.mjs';
 
 const H = 3_600_000,
   D = 24 * H;
@@ -78,4 +78,25 @@ test('the share of the budget is never exceeded, nor the budget itself', () => {
     }
     assert.ok(warm <= Math.floor(daily * share) && warm + staff <= daily, `${daily} x ${share}: ${warm} warm, ${staff} staff`);
   }
+});
+
+test('rows that are merely old get their own, smaller share of the day (issue 38)', () => {
+  const rows = [
+    row(1, { lastRefreshed: null }),
+    row(2, { lastRefreshed: NOW - 40 * D }),
+    row(3, { lastRefreshed: NOW - 35 * D }),
+    row(4, { lastRefreshed: NOW - 31 * D }),
+  ];
+  assert.deepEqual(
+    warmPicks(rows, O, 100, 1).map((p) => [p.row.id, p.reason]),
+    [
+      [1, 'never-synced'],
+      [2, 'too-old'],
+    ],
+    'one too-old row, the oldest; never-synced rows are not counted against it',
+  );
+  assert.equal(warmPicks(rows, O, 100, 0).length, 1);
+  assert.equal(warmOldAllowance({ daily: 1000, oldSpentToday: 0, share: 0.003 }), 3);
+  assert.equal(warmOldAllowance({ daily: 1000, oldSpentToday: 2, share: 0.003 }), 1);
+  assert.equal(warmOldAllowance({ daily: 1000, oldSpentToday: 9, share: 0.003 }), 0, 'never below zero');
 });

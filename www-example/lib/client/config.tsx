@@ -9,7 +9,7 @@ export interface BrowserConfig {
   ttl: TtlConfig;
   gate: { requestsPerSecond: number; bulkConcurrency: number; maxRetryAfterMs: number };
   /** The team's pace at Modash (the server's gate): for the bulk refresh's time estimate. */
-  teamPace: { reportsPerSecond: number; lookupsPerSecond: number };
+  teamPace: { reportsPerSecond: number; lookupsPerSecond: number; lookupsShareTheLimit: boolean };
 }
 
 const Ctx = createContext<BrowserConfig | null>(null);

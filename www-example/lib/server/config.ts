@@ -23,6 +23,10 @@ export function browserConfig(): BrowserConfig {
       bulkConcurrency: c.MODASH_CLIENT_GATE_CONCURRENCY,
       maxRetryAfterMs: c.MODASH_MAX_RETRY_AFTER_S * 1000,
     },
-    teamPace: { reportsPerSecond: c.MODASH_GATE_RPS, lookupsPerSecond: lookupsApart(c) ? c.MODASH_LOOKUP_RPS : c.MODASH_GATE_RPS },
+    teamPace: {
+      reportsPerSecond: c.MODASH_GATE_RPS,
+      lookupsPerSecond: lookupsApart(c) ? c.MODASH_LOOKUP_RPS : c.MODASH_GATE_RPS,
+      lookupsShareTheLimit: !lookupsApart(c),
+    },
   };
 }

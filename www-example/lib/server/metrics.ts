@@ -361,3 +361,50 @@ async function notesBytes() {
     migratedRows: before?.size ?? 0,
   };
 }
+
+/** A day's reports of one cause: how many, how many changed nothing, and the credits those cost. */
+export interface ReportChanges {
+  day: string;
+  cause: string;
+  reports: number;
+  compared: number;
+  unchanged: number;
+  unchangedCredits: number;
+}
+
+/**
+ * Reports bought in the window, compared with the ones they replaced (modash_reports, written
+ * by refresh.ts), per UTC day and cause (panel, bulk, warm, retry), newest day first; and the
+ * totals. A report with nothing before it is counted, not compared.
+ */
+export async function reportChanges(window: WindowName, now = Date.now()) {
+  const rows = await store()
+    .db.selectFrom('modash_reports')
+    .select(['at', 'cause', 'changed', 'credits'])
+    .where('at', '>=', now - WINDOWS[window])
+    .execute();
+  const by = new Map<string, ReportChanges>();
+  for (const r of rows) {
+    const day = new Date(Number(r.at)).toISOString().slice(0, 10);
+    const key = `${day}|${r.cause}`;
+    const g = by.get(key) ?? { day, cause: r.cause, reports: 0, compared: 0, unchanged: 0, unchangedCredits: 0 };
+    g.reports++;
+    if (r.changed !== null) g.compared++;
+    if (r.changed === 0) {
+      g.unchanged++;
+      g.unchangedCredits += Number(r.credits);
+    }
+    by.set(key, g);
+  }
+  const perDay = [...by.values()].sort((a, b) => b.day.localeCompare(a.day) || a.cause.localeCompare(b.cause));
+  const compared = perDay.reduce((n, g) => n + g.compared, 0);
+  const unchanged = perDay.reduce((n, g) => n + g.unchanged, 0);
+  return {
+    perDay,
+    reports: rows.length,
+    compared,
+    unchanged,
+    unchangedShare: compared ? unchanged / compared : null,
+    unchangedCredits: perDay.reduce((n, g) => n + g.unchangedCredits, 0),
+  };
+}

@@ -13,6 +13,7 @@ import 'server-only';
 import { GONE_LABELS } from '../modash-gone';
 import { platformName } from '../words';
 import { serverConfig } from './config';
+import { log } from '../log.mjs';
 
 export interface ModashFailure {
   /** Our stable code (the route's `code`). */
@@ -41,7 +42,29 @@ const BY_CODE: Record<string, (platform: string) => ModashFailure> = {
     status: 404,
     sentence: `Modash found no public ${named(p)} account with this handle: it may be private or removed`,
   }),
-  account_not_found: (p) => ({ code: 'ACCOUNT_NOT_FOUND', status: 404, sentence: `This account does not exist on ${named(p)}` }),
+  // "Requested account does not exist": in Modash's database, which is not the platform (issue 38).
+  account_not_found: (p) => ({
+    code: 'ACCOUNT_NOT_FOUND',
+    status: 404,
+    sentence: `Modash has no data for this ${named(p)} account (it may still exist on ${named(p)}, outside Modash's database)`,
+  }),
+  // "Requested entity does not exist" (the id asked for is not in Modash's database).
+  entity_not_found: (p) => ({ code: 'ENTITY_NOT_FOUND', status: 404, sentence: `Modash has no data under this ${named(p)} id` }),
+  // "Media ID not found" (a post asked for by id; no report path of ours asks for one).
+  media_not_found: () => ({ code: 'MEDIA_NOT_FOUND', status: 404, sentence: 'Modash found no such post' }),
+  // Codes of the older error table (its mirrors), answered by older endpoints; kept so they are read as Modash meant them.
+  invalid_body_params: () => ({
+    code: 'UPSTREAM_BAD_REQUEST',
+    status: 502,
+    sentence: 'Modash refused the request as malformed; the details are in the server log',
+  }),
+  feature_not_available: () => ({
+    code: 'MODASH_FEATURE_UNAVAILABLE',
+    status: 502,
+    sentence: "The team's Modash plan does not include this; ask whoever manages the Modash account",
+  }),
+  no_result: (p) => ({ code: 'NO_RESULT', status: 404, sentence: `Modash returned nothing for this ${named(p)} account` }),
+  page_limit: () => ({ code: 'MODASH_PAGE_LIMIT', status: 502, sentence: "Modash's page limit for this list was reached" }),
   account_removed: (p) => ({ code: 'ACCOUNT_REMOVED', status: 410, sentence: `This account was removed from ${named(p)}` }),
   private_account: (p) => ({ code: 'ACCOUNT_PRIVATE', status: 422, sentence: `This account is private on ${named(p)}` }),
   empty_audience: () => ({ code: 'EMPTY_AUDIENCE', status: 422, sentence: 'Modash has no audience data for this account yet' }),
@@ -79,11 +102,22 @@ export function rememberedFailure(status: string, platform: string): ModashFailu
   return null;
 }
 
+/** Codes the table lacks that were logged already (each once per process). */
+const unknownCodes = new Set<string>();
+
 /** Modash's non-200 answer as ours; null for a 429 (the gate and the retries handle those). */
 export function modashFailure(status: number, body: unknown, platform: string): ModashFailure | null {
   const code = typeof body === 'object' && body !== null && typeof (body as { code?: unknown }).code === 'string' ? (body as { code: string }).code : null;
   if (code !== null && Object.hasOwn(BY_CODE, code)) return BY_CODE[code](platform);
   if (status === 429) return null;
+  // A code the table lacks: Modash's own word for it, logged once (modash.ts logs the answer).
+  if (code !== null && status < 500) {
+    if (!unknownCodes.has(code)) {
+      unknownCodes.add(code);
+      log().warn({ modashCode: code, status }, 'Modash answered with a code the error table lacks');
+    }
+    return { code: 'UPSTREAM_REFUSED', status: 502, sentence: `Modash refused the request: ${code}` };
+  }
   if (status === 401 || status === 403) return BY_CODE.api_token_invalid(platform);
   if (status === 404) return { code: 'NOT_FOUND_ON_MODASH', status: 404, sentence: `Modash has nothing for this ${named(platform)} account` };
   if (status >= 500) return BY_CODE.internal_server_error(platform);

@@ -21,13 +21,14 @@ import { NextResponse } from 'next/server';
 import { parseRetryAfter, pickExactMatch, reportFigures, type GatePriority, type ReportFigures } from 'modash-flow/server';
 import { isGateRefused } from '../shared-gate.mjs';
 import { CREDIT_COSTS, modashGate } from './gate';
-import { USER_ID } from './http';
+import { USER_ID, USERNAME } from './http';
 import { logCall } from './metrics';
 import { serverConfig } from './config';
 import { modashFailure } from './modash-errors';
 import { resumeSpending, spendStoppedUntil, stopSpending } from './modash-spend';
 import { log } from '../log.mjs';
 import type { ProfileSummary } from '../api-types';
+import { platformName } from '../words';
 import { modashGet, ModashTransportError } from '../modash-http.mjs';
 
 const config = serverConfig();
@@ -49,6 +50,11 @@ export const GATE_WAIT_MS = { interactive: 30_000, bulk: 90_000, backfill: 90_00
 export const MAX_REFRESH_MS = 2 * (Math.max(...Object.values(GATE_WAIT_MS)) + MAX_CALL_MS);
 /** How many accounts a username search asks for: the exact one is often not the first. */
 export const SEARCH_LIMIT = 5;
+/**
+ * Asked once more when the first page was full of look-alikes without the exact account (the
+ * docs give /users no credit cost, README "Using your Modash key": one more call, no credit).
+ */
+export const SEARCH_MORE_LIMIT = 30;
 
 export class ModashError extends Error {
   /** Set when a username lookup succeeded before this error: the id is worth storing. */
@@ -102,10 +108,11 @@ export interface ModashReport {
     recentPosts?: unknown[];
   };
 }
-/** An account of the username lookup's answer. */
+/** An account of the username lookup's answer (YouTube channels are known by a `handle`). */
 export interface ModashListedUser {
   userId: string;
-  username: string;
+  username?: string;
+  handle?: string;
   fullname?: string;
   followers?: number;
   isVerified?: boolean;
@@ -257,21 +264,36 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
   return { body: body as T, text };
 }
 
+/** A list entry's name: its `username`, or a YouTube channel's `handle` (public integrations read `username || handle`). */
+const listedName = (u: ModashListedUser) => ({
+  ...u,
+  username: typeof u.username === 'string' && u.username !== '' ? u.username : typeof u.handle === 'string' ? u.handle : '',
+});
+
 /**
  * The userId of `username`: Modash's search lists look-alikes (`anna.b.official` for
- * `anna.b`), so only an account whose username equals it is taken (pickExactMatch).
+ * `anna.b`), so only an account whose username (or handle) equals it is taken
+ * (pickExactMatch); a first page of look-alikes only is asked once more, deeper. The list is
+ * "updated once per month" (help.modash.io): its silence is not the last word (fetchProfile).
  */
 export async function lookupUserId(platform: string, username: string, ctx: CallContext): Promise<string> {
-  const { body } = await call<{ users?: ModashListedUser[] }>(
-    'lookup',
-    `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${SEARCH_LIMIT}`,
-    ctx,
-  );
-  const pick = pickExactMatch(Array.isArray(body.users) ? body.users : [], username);
+  const ask = async (limit: number) => {
+    try {
+      const { body } = await call<{ users?: ModashListedUser[] }>('lookup', `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${limit}`, ctx);
+      return (Array.isArray(body.users) ? body.users : []).map(listedName);
+    } catch (e) {
+      // An empty list may come as handle_not_found: the same as no entry.
+      if (e instanceof ModashError && e.code === 'HANDLE_NOT_FOUND') return [];
+      throw e;
+    }
+  };
+  const first = await ask(SEARCH_LIMIT);
+  let pick = pickExactMatch(first, username);
+  if (pick.userId === null && first.length >= SEARCH_LIMIT) pick = pickExactMatch(await ask(SEARCH_MORE_LIMIT), username);
   if (pick.userId === null) {
     const handle = username.trim().replace(/^@/, '');
     const e = new ModashError(
-      `Modash has no ${platform} account named @${handle}${pick.closest.length ? `; closest: ${pick.closest.map((n) => `@${n}`).join(', ')}` : ''}`,
+      `Modash has no ${platformName(platform)} account named @${handle}${pick.closest.length ? `; closest: ${pick.closest.map((n) => `@${n}`).join(', ')}` : ''}`,
       404,
       null,
       'NO_EXACT_MATCH',
@@ -280,6 +302,38 @@ export async function lookupUserId(platform: string, username: string, ctx: Call
     throw e;
   }
   return pick.userId;
+}
+
+/**
+ * The report of `@handle`, the way public integrations ask when the list is silent
+ * (`/v1/{platform}/profile/@{handle}/report`, one credit): taken only when the report's
+ * username (or handle) is exactly the handle; null when Modash has nothing under it.
+ */
+export async function fetchReportByHandle(platform: string, username: string, ctx: CallContext): Promise<{ text: string; figures: ReportFigures } | null> {
+  const handle = username.trim().replace(/^@/, '');
+  // Never a path segment of another shape (the same rule as the route's usernames).
+  if (!USERNAME.test(handle)) return null;
+  let text: string;
+  try {
+    ({ text } = await call<ModashReport>('report', `/v1/${platform}/profile/@${handle}/report`, ctx));
+  } catch (e) {
+    if (e instanceof ModashError && e.upstreamStatus === 404) return null;
+    throw e;
+  }
+  const figures = figuresOf(platform, text);
+  let named: string | null = figures.username;
+  if (!named) {
+    try {
+      named = (JSON.parse(text) as { profile?: { profile?: { handle?: string } } }).profile?.profile?.handle ?? null;
+    } catch {
+      named = null;
+    }
+  }
+  if (!figures.userId || named?.replace(/^@/, '').toLowerCase() !== handle.toLowerCase()) {
+    log({ platform }).warn({ asked: handle, answered: named }, 'a report asked by handle named another account: not stored');
+    return null;
+  }
+  return { text, figures };
 }
 
 /** Metric sets a report lacked that were logged already (each shape once per process). */
@@ -331,7 +385,16 @@ export async function fetchProfile(platform: string, userId: string | null, user
   let lookedUp = false;
   if (!id) {
     if (!username) throw new ModashError('Neither a userId nor a username is known', 404, null, 'NO_IDENTITY');
-    id = await lookupUserId(platform, username, ctx);
+    try {
+      id = await lookupUserId(platform, username, ctx);
+    } catch (e) {
+      if (!(e instanceof ModashError) || e.code !== 'NO_EXACT_MATCH') throw e;
+      // The list is silent (a creator who joined Modash's index this month, or ranks below its
+      // look-alikes): ask the report by handle once; only when both say nothing is it not found.
+      const byHandle = await fetchReportByHandle(platform, username, ctx);
+      if (!byHandle) throw e;
+      return { userId: byHandle.figures.userId ?? '', reportText: byHandle.text, figures: byHandle.figures, lookedUp: true };
+    }
     lookedUp = true;
   }
   let fetched: Awaited<ReturnType<typeof fetchReport>>;

@@ -13,6 +13,7 @@ import { analyticsProgress, knownPlatforms, mergeAnalytics, notesEntry, parseTim
 import type { GatePriority } from 'modash-flow/server';
 import { HttpError, USER_ID } from './http';
 import { fetchProfile, figuresOf, MAX_REFRESH_MS, ModashError, summary } from './modash';
+import { CREDIT_COSTS } from './gate';
 import { keepAlive, LEASE_MS, releaseSurely } from '../lease.mjs';
 import { serverConfig } from './config';
 import { log } from '../log.mjs';
@@ -315,7 +316,22 @@ async function fetchAndStore(
   try {
     const out = await s.tx(async (tx) => {
       const notes = await notesOf(tx, req.id, true);
+      // What the report replaces, read before the write (issue 38: credits spent where nothing changed).
+      const before = fetched.cacheId ? undefined : await previousFigures(tx, notes, req.platform);
       const cacheId = fetched.cacheId ?? String((await insertCache(tx)).id);
+      if (before !== undefined) {
+        await tx
+          .insertInto('modash_reports')
+          .values({
+            at: Date.now(),
+            influencer_platform_id: ip.id,
+            platform: req.platform,
+            cause: causeOf(req),
+            changed: before === null ? null : changedFigures(before, p) ? 1 : 0,
+            credits: CREDIT_COSTS.report ?? 1,
+          })
+          .execute();
+      }
       const merged = mergeAnalytics(
         notes,
         req.platform,
@@ -396,6 +412,35 @@ async function fetchAndStore(
     };
   }
 }
+
+/** The figures a report is compared with: followers, engagement rate, averages, posts. */
+type Compared = Pick<ReturnType<typeof figuresOf>, 'followers' | 'engagementRate' | 'avgViews' | 'postsCount'>;
+
+/** The figures stored before this report: the cached report notes point to, else the slim metrics in notes; null when none. */
+async function previousFigures(db: Db, notes: string | null, platform: string): Promise<Compared | null> {
+  const entry = notesEntry(notes, platform);
+  if (entry.cacheId && /^\d+$/.test(entry.cacheId)) {
+    const row = await db.selectFrom('modash_profile_cache').select('payload').where('id', '=', Number(entry.cacheId)).executeTakeFirst();
+    try {
+      if (row) return figuresOf(platform, row.payload);
+    } catch {
+      /* not a report: compared with notes below */
+    }
+  }
+  if (entry.followers === null && entry.engagementRate === null) return null;
+  return { followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, postsCount: null };
+}
+
+/** Whether any figure both reports carry differs (a figure only one carries is a change too). */
+export function changedFigures(before: Compared, after: Compared): boolean {
+  return (['followers', 'engagementRate', 'avgViews', 'postsCount'] as const).some(
+    (k) => (before[k] ?? null) !== (after[k] ?? null) && !(k === 'postsCount' && before[k] === null),
+  );
+}
+
+/** Why a report was bought, for the metrics page: panel, bulk, warm or retry. */
+const causeOf = (req: RefreshRequest) =>
+  req.cause?.startsWith('warm:') ? 'warm' : req.cause === 'retry' ? 'retry' : req.useCase === 'bulkRefresh' ? 'bulk' : 'panel';
 
 /** A remembered "private / removed / not found / no exact match" still within MODASH_GONE_RECHECK_DAYS, as our answer. */
 export function rememberedGone(ip: { modash_status: string | null; modash_status_at: string | null }, platform: string) {

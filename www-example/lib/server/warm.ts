@@ -12,7 +12,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { resolveTtl, resolveUserId } from 'modash-flow/server';
 import { keepAlive, LEASE_MS } from '../lease.mjs';
-import { warmAllowance, warmOptions, warmPicks } from '../warm-policy.mjs';
+import { warmAllowance, warmOldAllowance, warmOptions, warmPicks } from '../warm-policy.mjs';
 import { serverConfig } from './config';
 import { GATE_KEY, gateStatus } from './gate';
 import { enqueueIn, PENDING, wake, withEnqueue } from './queue';
@@ -55,13 +55,13 @@ async function renewLease(): Promise<boolean> {
 }
 
 /** Credits the refresher spent today (UTC), from the call log (rows younger than the roll-up's retention). */
-async function warmSpentToday(now: number): Promise<number> {
+async function warmSpentToday(now: number, cause = 'warm:%'): Promise<number> {
   const dayStart = Math.floor(now / 86_400_000) * 86_400_000;
   const row = await store()
     .db.selectFrom('modash_calls')
     .select((eb) => eb.fn.sum<number>('credits').as('c'))
     .where('at', '>=', dayStart)
-    .where('use_case', 'like', 'warm:%')
+    .where('use_case', 'like', cause)
     .executeTakeFirst();
   return Number(row?.c ?? 0);
 }
@@ -132,11 +132,11 @@ async function candidates(now: number) {
 }
 
 /** Warm jobs still queued or running: each may still cost a credit. */
-async function warmPending(): Promise<number> {
+async function warmPending(cause = 'warm:%'): Promise<number> {
   const r = await store()
     .db.selectFrom('modash_jobs')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('cause', 'like', 'warm:%')
+    .where('cause', 'like', cause)
     .where('state', 'in', [...PENDING])
     .executeTakeFirst();
   return Number(r?.n ?? 0);
@@ -159,7 +159,11 @@ export async function warmTick(now = Date.now()) {
       }) - pending;
     const room = Math.min(PER_TICK - pending, allowance);
     if (room <= 0) return [];
-    const picks = warmPicks(await candidates(now), warmOptions(cfg, 0, now), room);
+    // Rows that are merely old get their own, smaller share (MODASH_WARM_OLD_SHARE, issue 38).
+    const oldLimit =
+      warmOldAllowance({ daily: gate.credits.daily, oldSpentToday: await warmSpentToday(now, 'warm:too-old'), share: cfg.MODASH_WARM_OLD_SHARE }) -
+      (await warmPending('warm:too-old'));
+    const picks = warmPicks(await candidates(now), warmOptions(cfg, 0, now), room, Math.max(0, oldLimit));
     if (!picks.length) return [];
     await withEnqueue(async (tx) => {
       for (const { row, reason } of picks) {

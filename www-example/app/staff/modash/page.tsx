@@ -4,7 +4,7 @@
 import { LocalTime } from '@/components/LocalTime';
 import Link from 'next/link';
 import { BarChart } from '@/components/BarChart';
-import { flowMetrics, WINDOWS, type CohortFigures, type WindowName } from '@/lib/server/metrics';
+import { flowMetrics, reportChanges, WINDOWS, type CohortFigures, type WindowName } from '@/lib/server/metrics';
 import { gateStatus } from '@/lib/server/gate';
 import { modashAccount } from '@/lib/server/modash-account';
 import { CACHE_LOOKUP_ROLLOUT } from '@/lib/server/rollout';
@@ -57,7 +57,7 @@ function cohortRow(name: string, f: CohortFigures, testId: string) {
 export default async function ModashMetricsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const w = (await searchParams).window;
   const window: WindowName = typeof w === 'string' && w in WINDOWS ? (w as WindowName) : '24h';
-  const [m, gate, account] = await Promise.all([flowMetrics(window), gateStatus(), modashAccount()]);
+  const [m, gate, account, changes] = await Promise.all([flowMetrics(window), gateStatus(), modashAccount(), reportChanges(window)]);
   // Keyed by the hour itself: a 24 h window spans 25 hour slots, two of them with the same clock hour.
   const hours = m.calls.perHour.map((h) => h.hour);
   const labels = hours.map((h) => hourLabel(h, window === '7d'));
@@ -65,7 +65,7 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
   const notesCut = m.notes.beforeMigration && m.notes.beforeMigration.median ? 1 - (m.notes.now.median ?? 0) / m.notes.beforeMigration.median : null;
   return (
     <main className="metrics">
-      <h1>Modash flow metrics</h1>
+      <h1>Modash at a glance</h1>
       <p className="muted">
         Window:{' '}
         {(Object.keys(WINDOWS) as WindowName[]).map((k) => (
@@ -76,6 +76,62 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
         · from live traffic (every Modash call and panel open is logged; older than the retention, hourly roll-ups)
       </p>
 
+      {/* What staff and their manager ask first; the engineering figures follow below. */}
+      <section className="figures" aria-label="At a glance" data-testid="at-a-glance">
+        <div className="figure" data-testid="glance-working">
+          <h2>Is Modash working?</h2>
+          <p className="big">{m.calls.total === 0 ? 'No calls yet' : (m.calls.share429 ?? 0) < 0.05 && !gate.pausedUntil ? 'Yes' : 'Slowed down'}</p>
+          <p className="muted">
+            {m.calls.total} calls in the window, {pct(m.calls.share429, 1)} told to slow down
+            {gate.pausedUntil ? ' · Modash asked the team to wait a moment' : ''}
+          </p>
+        </div>
+        <div className="figure" data-testid="glance-spent">
+          <h2>How much did we spend?</h2>
+          <p className="big">{num(m.credits.today)} credits today</p>
+          <p className="muted">
+            <span data-testid="unchanged-share">{pct(changes.unchangedShare, 0)}</span> of the reports compared changed nothing (
+            <span data-testid="unchanged-credits">{num(changes.unchangedCredits)}</span> credits in the window)
+          </p>
+        </div>
+        <div className="figure" data-testid="glance-speed">
+          <h2>How fast do panels open?</h2>
+          <p className="big">{ms(all.firstDataP50)}</p>
+          <p className="muted">
+            usually; 1 in 20 takes longer than {ms(all.firstDataP95)} · {pct(m.atOnce.share, 0)} showed saved data at once
+          </p>
+        </div>
+      </section>
+
+      <h2>Reports that changed nothing, by day and cause</h2>
+      <p className="muted">
+        Each report bought is compared with the one it replaced (followers, engagement rate, averages, posts). Modash refreshes followers at least weekly,
+        engagement twice a month and averages monthly: a cause whose reports mostly change nothing is buying too often (README, "TTLs").
+      </p>
+      <table data-testid="report-changes">
+        <thead>
+          <tr>
+            <th>day (UTC)</th>
+            <th>cause</th>
+            <th>reports</th>
+            <th>changed nothing</th>
+            <th>credits they cost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.perDay.map((g) => (
+            <tr key={`${g.day}-${g.cause}`} data-testid={`changes-${g.day}-${g.cause}`}>
+              <td>{g.day}</td>
+              <td>{g.cause}</td>
+              <td>{g.reports}</td>
+              <td>{g.compared ? `${g.unchanged} of ${g.compared} compared (${pct(g.unchanged / g.compared, 0)})` : 'none to compare with'}</td>
+              <td>{num(g.unchangedCredits)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Engineering figures</h2>
       <section className="figures">
         <div className="figure" data-testid="fig-calls">
           <h2>Modash calls</h2>
