@@ -151,3 +151,52 @@ test('words for staff: platform names as written, no ids or codes in view, and S
   assert.match(await page.locator('[data-testid=bulk-blocked]').textContent(), /Nothing to buy/);
   await page.close();
 });
+
+test('screenshots at 1440 and 768 px (roster, panel, estimate, a running batch, failures, metrics), with no serious axe violation at either width', async () => {
+  const { axeViolations } = await import('./helpers.mjs');
+  // A slow Modash, and two rows it refuses: the batch is still running when it is shot, then fails two rows.
+  await stack.sim.config({ latency: 6 });
+  const page0 = await (await signedInContext(browser, stack.APP)).newPage();
+  const ids = (await (await page0.request.get(`${stack.APP}/api/roster/ids?state=stale`)).json()).ids.slice(0, 6);
+  const rows = (await (await page0.request.get(`${stack.APP}/api/roster/rows?ids=${ids.join(',')}`)).json()).rows;
+  const { account } = await import('../lib/roster-data.mjs');
+  const refused = rows.slice(0, 2).map((r) => `${r.platforms[0].platform}:${account(r.id - 1, r.platforms[0].platform).userId}`);
+  await stack.sim.config({ errors: Object.fromEntries(refused.map((k) => [k, { code: 'bad_request', status: 400 }])) });
+  await page0.close();
+  try {
+    for (const width of [1440, 768]) {
+      const page = await (await signedInContext(browser, stack.APP, undefined, { viewport: { width, height: 900 } })).newPage();
+      await page.goto(`${stack.APP}/staff/roster?state=stale`);
+      await page.waitForSelector('[data-testid^=badge-]');
+      await page.screenshot({ path: join(ART, `roster-${width}.png`) });
+      assert.deepEqual(await axeViolations(page), [], `roster at ${width}`);
+      if (width === 1440) {
+        for (const id of ids) await page.check(`[data-testid=select-${id}]`);
+      }
+      await page.click('[data-testid=bulk-refresh]');
+      await page.waitForSelector('[data-testid=bulk-estimate]');
+      await page.screenshot({ path: join(ART, `estimate-${width}.png`) });
+      if (width === 1440) {
+        await page.click('[data-testid=bulk-start]');
+        await page.waitForSelector('[data-testid=bulk-progress][data-running=true]');
+        await page.screenshot({ path: join(ART, `batch-running-${width}.png`) });
+        assert.deepEqual(await axeViolations(page), [], `a running batch at ${width}`);
+        await stack.sim.config({ latency: 0.05 });
+        await page.waitForSelector('[data-testid=bulk-progress][data-running=false]', { timeout: 120_000 });
+        await page.waitForSelector('[data-testid=bulk-failures]');
+      } else {
+        await page.click('[data-testid=bulk-dismiss]');
+        await page.waitForSelector('[data-testid=bulk-failures]', { timeout: 30_000 });
+      }
+      await page.screenshot({ path: join(ART, `batch-failures-${width}.png`) });
+      assert.deepEqual(await axeViolations(page), [], `failures at ${width}`);
+      await page.goto(`${stack.APP}/staff/modash?window=24h`);
+      await page.waitForSelector('[data-testid=at-a-glance]');
+      await page.screenshot({ path: join(ART, `metrics-${width}.png`), fullPage: true });
+      assert.deepEqual(await axeViolations(page), [], `metrics at ${width}`);
+      await page.close();
+    }
+  } finally {
+    await stack.sim.config({ latency: 0.05, errors: {} });
+  }
+});
