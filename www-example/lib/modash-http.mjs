@@ -53,3 +53,15 @@ export function logModashCall(store, c, requestId = null) {
     })
     .execute();
 }
+
+/**
+ * The accounts of a users-list answer (`{ users: [...] }`), each named by its `username`, or by
+ * its `handle` where Modash lists a YouTube channel by handle (public integrations read
+ * `username || handle`): what pickExactMatch compares. Anything else is no account.
+ */
+export function listedUsers(body) {
+  const users = Array.isArray(body?.users) ? body.users : [];
+  return users
+    .filter((u) => u && typeof u === 'object')
+    .map((u) => ({ ...u, username: typeof u.username === 'string' && u.username !== '' ? u.username : typeof u.handle === 'string' ? u.handle : '' }));
+}

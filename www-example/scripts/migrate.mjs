@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import { baseConfig } from '../lib/config.mjs';
 import { locked, notesTextOf, openStore } from '../lib/store.mjs';
 import { createSharedGate, creditCosts, gateFor, storeTransact } from '../lib/shared-gate.mjs';
-import { logModashCall, modashGet } from '../lib/modash-http.mjs';
+import { listedUsers, logModashCall, modashGet } from '../lib/modash-http.mjs';
 
 const require = createRequire(import.meta.url);
 const mf = require('../../pkg-node/modash_flow.js');
@@ -455,7 +455,7 @@ async function backfill(store, o) {
       );
       report.apiCalls += out.retriesUsed;
       // A search lists look-alikes: only the account with exactly this username is stored.
-      const pick = out.success ? mf.pickExactMatch(Array.isArray(out.data.users) ? out.data.users : [], r.username) : null;
+      const pick = out.success ? mf.pickExactMatch(listedUsers(out.data), r.username) : null;
       if (pick && pick.userId === null) {
         await store.db
           .insertInto('modash_backfill_log')

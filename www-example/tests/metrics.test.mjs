@@ -61,9 +61,11 @@ async function roster(who) {
 }
 
 async function open(page, id) {
+  // The open's beacon is what the metrics count: waited for, not slept on.
+  const beacon = page.waitForResponse((r) => r.url().endsWith('/api/metrics/panel-open'), { timeout: 30000 });
   await page.click(`[data-testid=open-${id}]`);
   await page.waitForSelector('[data-testid=panel-metrics][data-stale=false], [data-testid=panel-refresh-error], [data-testid=panel-error]', { timeout: 30000 });
-  await page.waitForTimeout(150); // the beacon
+  await beacon;
   await page.click('[data-testid=panel-close]');
 }
 

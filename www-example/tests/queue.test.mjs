@@ -193,10 +193,10 @@ for (const b of backends) {
       // The last stale row: no other test here takes it.
       const id = stale.at(-1);
       const [ip] = await rows(store, sql`SELECT id, platform FROM influencer_platforms WHERE influencer_id = ${id} ORDER BY id LIMIT 1`);
-      // As a crashed instance leaves it: claimed (running), its lease run out, never settled.
+      // As a crashed instance leaves it: claimed (running), its lease run out, never settled (forced: it buys, whatever the TTL).
       const now = Date.now();
       await sql`INSERT INTO modash_jobs (influencer_id, influencer_platform_id, platform, priority, run_at, state, attempts, holder, lease_until, asked_by, cause, use_case, force, created_at)
-        VALUES (${id}, ${ip.id}, ${ip.platform}, 3, ${now - 60_000}, 'running', 1, 'a-dead-instance', ${now - 1000}, 'scheduled retry', 'retry', 'bulkRefresh', 0, ${now - 60_000})`.execute(
+        VALUES (${id}, ${ip.id}, ${ip.platform}, 3, ${now - 60_000}, 'running', 1, 'a-dead-instance', ${now - 1000}, 'scheduled retry', 'retry', 'bulkRefresh', 1, ${now - 60_000})`.execute(
         store.db,
       );
       const job = await until(

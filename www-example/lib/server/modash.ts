@@ -29,7 +29,7 @@ import { resumeSpending, spendStoppedUntil, stopSpending } from './modash-spend'
 import { log } from '../log.mjs';
 import type { ProfileSummary } from '../api-types';
 import { platformName } from '../words';
-import { modashGet, ModashTransportError } from '../modash-http.mjs';
+import { listedUsers, modashGet, ModashTransportError } from '../modash-http.mjs';
 
 const config = serverConfig();
 const BASE = config.MODASH_API_BASE.replace(/\/$/, '');
@@ -264,12 +264,6 @@ async function send<T>(path: string, signal?: AbortSignal): Promise<{ body: T; t
   return { body: body as T, text };
 }
 
-/** A list entry's name: its `username`, or a YouTube channel's `handle` (public integrations read `username || handle`). */
-const listedName = (u: ModashListedUser) => ({
-  ...u,
-  username: typeof u.username === 'string' && u.username !== '' ? u.username : typeof u.handle === 'string' ? u.handle : '',
-});
-
 /**
  * The userId of `username`: Modash's search lists look-alikes (`anna.b.official` for
  * `anna.b`), so only an account whose username (or handle) equals it is taken
@@ -280,7 +274,7 @@ export async function lookupUserId(platform: string, username: string, ctx: Call
   const ask = async (limit: number) => {
     try {
       const { body } = await call<{ users?: ModashListedUser[] }>('lookup', `/v1/${platform}/users?query=${encodeURIComponent(username)}&limit=${limit}`, ctx);
-      return (Array.isArray(body.users) ? body.users : []).map(listedName);
+      return listedUsers(body);
     } catch (e) {
       // An empty list may come as handle_not_found: the same as no entry.
       if (e instanceof ModashError && e.code === 'HANDLE_NOT_FOUND') return [];
