@@ -5,17 +5,15 @@
 import { pathToFileURL } from 'node:url';
 import { baseConfig } from '../lib/config.mjs';
 import { readUserInfo } from '../lib/modash-user-info.mjs';
+import { modashGet } from '../lib/modash-http.mjs';
 
 /** The check's outcome: { ok, exitCode, lines } (printed by the command). */
 export async function checkModashKey(config = baseConfig()) {
   const base = config.MODASH_API_BASE.replace(/\/$/, '');
   let res, text;
   try {
-    res = await fetch(`${base}/v1/user/info`, {
-      headers: { Authorization: `Bearer ${config.MODASH_API_KEY}` },
-      signal: AbortSignal.timeout(config.MODASH_TIMEOUT_MS),
-    });
-    text = await res.text();
+    // The app's one transport (lib/modash-http.mjs): its timeout, the key sent one way.
+    ({ res, text } = await modashGet(base, config.MODASH_API_KEY, '/v1/user/info', { timeoutMs: config.MODASH_TIMEOUT_MS }));
   } catch (e) {
     return { ok: false, exitCode: 2, lines: [`Modash could not be reached at ${base}: ${e.message}`] };
   }

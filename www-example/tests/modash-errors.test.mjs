@@ -158,14 +158,22 @@ for (const b of backends) {
       assert.equal(await stored(id), before);
     });
 
-    test('a search that finds no public account (handle_not_found): 404 HANDLE_NOT_FOUND', async () => {
+    test('a search that finds no public account (handle_not_found), and a report by handle that finds none either: 404 NO_EXACT_MATCH', async () => {
       await ready;
       const id = usernameOnlyId(1);
-      await stack.sim.config({ errors: { lookup: { code: 'handle_not_found', status: 404 } } });
+      // The list is monthly (issue 38): its handle_not_found is no entry, and the report by handle is asked before giving up.
+      await stack.sim.config({ errors: { lookup: { code: 'handle_not_found', status: 404 }, report: { code: 'handle_not_found', status: 404 } } });
+      await stack.sim.reset();
       const res = await api(`/api/roster/${id}/refresh-analytics`, { body: { platform: 'instagram', force: true } });
       const body = await res.json();
-      assert.deepEqual([res.status, body.code], [404, 'HANDLE_NOT_FOUND']);
-      assert.match(body.error, /no public Instagram account with this handle/);
+      assert.deepEqual([res.status, body.code], [404, 'NO_EXACT_MATCH']);
+      assert.match(body.error, /Modash has no Instagram account named @/);
+      assert.deepEqual(
+        (await stack.sim.stats()).log.map((c) =>
+          c.kind === 'lookup' ? `lookup:${c.status}` : `report:${c.key.startsWith('@') ? 'by handle' : 'by id'}:${c.status}`,
+        ),
+        ['lookup:404', 'report:by handle:404'],
+      );
     });
 
     for (const [what, raw] of [
