@@ -331,7 +331,7 @@ function BatchLine({
             b.preparing ? `${b.preparing} being prepared by Modash (fetched later)` : '',
             b.cancelled ? `${b.cancelled} cancelled` : '',
             skipped ? `${skipped} skipped (nothing on Modash)` : '',
-            b.alreadyQueued ? `${b.alreadyQueued} already queued by colleagues` : '',
+            b.alreadyQueued ? `${b.alreadyQueued} were already queued (not added twice)` : '',
           ]
             .filter(Boolean)
             .join(' · ')}
