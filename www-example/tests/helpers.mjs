@@ -82,6 +82,24 @@ export async function startStack({
   const APPS = Array.from({ length: instances }, (_, k) => `http://127.0.0.1:${appPort + k}`);
   const APP = APPS[0],
     SIM = `http://127.0.0.1:${simPort}`;
+  // A stack an earlier, killed run left behind would answer instead of this one: refuse to start.
+  const { connect } = await import('node:net');
+  const inUse = (port) =>
+    new Promise((resolve) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+  for (const port of [simPort, ...APPS.map((_, k) => appPort + k)]) {
+    // (A stack of this run that was just stopped frees its port within moments.)
+    for (let k = 0; await inUse(port); k++) {
+      if (k >= 50) throw new Error(`port ${port} still answers after 10 s (a stack left by an earlier run?): stop it before starting ${name}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   const size = rosterSize === null ? {} : { ROSTER_SIZE: String(rosterSize) };
   execFileSync(process.execPath, [join(ROOT, 'scripts/seed.mjs'), pg ? `--reset=${name}` : '--reset'], {
     env: childEnv({ ...AUTH_ENV, ...size, ...storeEnv }),

@@ -176,7 +176,8 @@ export async function warmTick(now = Date.now()) {
             priority: 'warm',
             askedBy: `warm refresher ${OWNER.slice(0, 8)}`,
             cause: `warm:${reason}`,
-            useCase: 'bulkRefresh',
+            // The TTL the picks were made under (the roster's: rows are due or old by it), so the job buys what was picked.
+            useCase: 'roster',
           },
           now,
         );
