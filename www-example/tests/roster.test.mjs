@@ -198,7 +198,8 @@ test('a bulk refresh keeps going through a page change, with the panel open', as
   await page.goto(`${stack.APP}/staff/roster?pageSize=10&state=stale`);
   await hydrated(page);
   await page.click('[data-testid=select-all-matching]');
-  await page.waitForFunction((n) => document.querySelector('[data-testid=selection]')?.getAttribute('data-selected') === String(n), total);
+  // More than a page selected (the exact count is the test above's: rows can leave the stale view meanwhile).
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=selection]')?.getAttribute('data-selected')) > 10);
   await page.click('[data-testid=bulk-refresh]');
   const reports = Number(await (await page.waitForSelector('[data-testid=bulk-estimate]')).getAttribute('data-reports'));
   assert.ok(reports > 10);
