@@ -184,13 +184,6 @@ export async function withEnqueue<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
   }
 }
 
-/** Enqueues one job in a transaction of its own, and wakes this instance's workers. */
-export async function enqueue(r: EnqueueRequest) {
-  const out = await withEnqueue((tx) => enqueueIn(tx, r));
-  wake();
-  return out;
-}
-
 /** The claim's condition: due and queued, or running under a lease that ran out (its holder died). */
 function claimable(now: number, ignoreRunAt: boolean) {
   return sql`((state = 'queued'${ignoreRunAt ? sql`` : sql` AND run_at <= ${now}`}) OR (state = 'running' AND lease_until < ${now}))`;
