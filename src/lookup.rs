@@ -101,6 +101,14 @@ mod tests {
     }
 
     #[test]
+    fn equally_close_look_alikes_keep_modash_order() {
+        // Both contain the name, both two edits away: the one Modash listed first (more
+        // followers) stays first (mutation testing found nothing held this).
+        let answer = [c("1", "anna.b_x"), c("2", "anna.b_y")];
+        assert_eq!(pick_exact(&answer, "anna.b"), Pick::NoExactMatch { closest: vec!["anna.b_x".into(), "anna.b_y".into()] });
+    }
+
+    #[test]
     fn no_exact_match_lists_the_closest() {
         let answer = [c("1", "anna.b.official"), c("3", "anna.bee"), c("4", "zz_top"), c("5", "anna.bee")];
         assert_eq!(pick_exact(&answer, "anna.b"), Pick::NoExactMatch { closest: vec!["anna.bee".into(), "anna.b.official".into(), "zz_top".into()] });

@@ -210,6 +210,24 @@ mod tests {
     }
 
     #[test]
+    fn a_numeric_user_id_is_taken_only_whole_and_exact() {
+        // 1.5 is no id, and 2^60 has lost digits as a JSON number (mutation testing: an `||` there went unseen).
+        for bad in ["1.5", "1152921504606846976"] {
+            let text = format!(r#"{{"profile":{{"userId":{bad},"profile":{{"userId":{bad},"followers":1}}}}}}"#);
+            assert_eq!(figures(Platform::Instagram, &text).unwrap().user_id, None, "{bad}");
+        }
+        let text = r#"{"profile":{"userId":173560420,"profile":{"followers":1}}}"#;
+        assert_eq!(figures(Platform::Instagram, text).unwrap().user_id.as_deref(), Some("173560420"));
+    }
+
+    #[test]
+    fn not_a_report_says_why_in_words() {
+        // (The message reaches the server's log: mutation testing found nothing read it.)
+        assert_eq!(NotAReport::Shape.to_string(), "the report is not an object with a `profile` object");
+        assert!(figures(Platform::Instagram, "{").unwrap_err().to_string().starts_with("the report is not JSON: "));
+    }
+
+    #[test]
     fn documented_reports_give_their_figures() {
         let ig = figures(Platform::Instagram, IG).unwrap();
         assert_eq!(ig.user_id.as_deref(), Some("173560420"));
