@@ -139,8 +139,20 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     days as i64 - 719_468 - 146_097
 }
 
-/// Civil date-time of epoch ms: (year, month, day, hour, minute, second, millisecond).
-pub fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
+/// A UTC calendar date and time of day, as [`civil`] reads it from epoch ms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+    pub millis: i64,
+}
+
+/// Civil date-time of epoch ms.
+pub fn civil(ms: i64) -> Civil {
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
     // Inverse of days_from_civil (Hinnant's civil_from_days).
@@ -153,7 +165,7 @@ pub fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d, rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000)
+    Civil { year: y, month: m, day: d, hour: rem / 3_600_000, minute: rem / 60_000 % 60, second: rem / 1000 % 60, millis: rem % 1000 }
 }
 
 /// ISO-8601 UTC text of epoch ms, as `Date.prototype.toISOString` writes it
@@ -162,7 +174,7 @@ pub fn to_iso(ms: f64) -> Option<String> {
     if !ms.is_finite() || !(-62_167_219_200_000.0..=253_402_300_799_999.0).contains(&ms) {
         return None;
     }
-    let (y, mo, d, h, mi, s, f) = civil(ms.floor() as i64);
+    let Civil { year: y, month: mo, day: d, hour: h, minute: mi, second: s, millis: f } = civil(ms.floor() as i64);
     Some(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{f:03}Z"))
 }
 
@@ -230,7 +242,7 @@ mod tests {
         assert_eq!(first, -719_528);
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         for days in first..=days_from_civil(9999, 12, 31) {
-            let (y, m, d, ..) = civil(days * 86_400_000);
+            let Civil { year: y, month: m, day: d, .. } = civil(days * 86_400_000);
             assert!(d <= days_in_month(y, m));
             assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
         }
@@ -284,7 +296,7 @@ mod tests {
     proptest! {
         #[test]
         fn formatted_instants_round_trip(ms in 0i64..253_402_300_799_999) {
-            let (y, mo, d, h, mi, s, f) = civil(ms);
+            let Civil { year: y, month: mo, day: d, hour: h, minute: mi, second: s, millis: f } = civil(ms);
             let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{f:03}Z");
             prop_assert_eq!(parse_str(&text), Some(ms as f64));
             let pg = format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{f:03}000+00");
@@ -295,7 +307,8 @@ mod tests {
         #[test]
         fn offsets_shift_by_their_minutes(ms in 0i64..4_000_000_000_000, oh in 0i64..24, om in 0i64..60, neg in proptest::bool::ANY) {
             let off = (oh * 60 + om) * if neg { -1 } else { 1 };
-            let (y, mo, d, h, mi, s, _) = civil(ms - ms % 1000 + off * 60_000);
+            let Civil { year: y, month: mo, day: d, hour: h, minute: mi, second: s, .. } =
+                civil(ms - ms % 1000 + off * 60_000);
             let sign = if neg { '-' } else { '+' };
             let text = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{sign}{oh:02}:{om:02}");
             prop_assert_eq!(parse_str(&text), Some((ms - ms % 1000) as f64));

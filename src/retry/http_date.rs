@@ -34,7 +34,7 @@ const FIFTY_YEARS_MS: f64 = 50.0 * 365.2425 * 86_400_000.0;
 /// 5.6.7): never more than 50 years in the future (such a year means the most recent past
 /// year with the same last two digits), else the nearest year with those digits.
 fn rfc850_year(yy: i64, mo: i64, d: i64, t: (i64, i64, i64), now_ms: f64) -> Option<f64> {
-    let now_year = if now_ms.is_finite() { crate::time::civil(now_ms as i64).0 } else { 2000 };
+    let now_year = if now_ms.is_finite() { crate::time::civil(now_ms as i64).year } else { 2000 };
     let y = now_year - now_year.rem_euclid(100) + yy;
     let ms = to_ms(y, mo, d, t)?;
     if ms - now_ms > FIFTY_YEARS_MS {
@@ -102,7 +102,7 @@ mod tests {
     /// RFC 9110: a two-digit year is this century's unless that is more than 50 years ahead.
     #[test]
     fn rfc850_two_digit_years_follow_the_clock() {
-        let year = |s: &str, now: f64| parse(s, now).map(|t| crate::time::civil(t as i64).0);
+        let year = |s: &str, now: f64| parse(s, now).map(|t| crate::time::civil(t as i64).year);
         // In 2026, 75 is 49 years ahead (2075), 77 is 51 years ahead (1977), 26 is this year.
         assert_eq!(year("Monday, 06-Nov-75 08:49:37 GMT", NOW), Some(2075));
         assert_eq!(year("Saturday, 06-Nov-77 08:49:37 GMT", NOW), Some(1977));
