@@ -8,6 +8,7 @@ import type { GateStats } from 'modash-flow';
 import { gateEnabled, panelGate } from '@/lib/client/gate';
 import { useBrowserConfig } from '@/lib/client/config';
 import { ENGAGEMENT_RATE_DEFINITION, platformName } from '@/lib/words';
+import { Sentence } from './Sentence';
 import { useRosterInfluencerAnalytics, type Influencer } from './useRosterInfluencerAnalytics';
 
 const fmt = (n: number | null, pct = false) => (n === null ? '—' : pct ? `${(n * 100).toFixed(2)} %` : n.toLocaleString('en'));
@@ -128,12 +129,12 @@ export function AnalyticsPanel({
       </p>
       {s.phase === 'error' && s.error && (
         <p data-testid="panel-error" role="alert" className={`error ${s.error.kind}`}>
-          {s.error.message}
+          <Sentence text={s.error.message} />
         </p>
       )}
       {s.phase === 'ready' && s.error && (
         <p data-testid="panel-refresh-error" role="alert" className={`error ${s.error.kind}`}>
-          Could not refresh: {s.error.message} Showing the last known analytics.
+          Could not refresh: <Sentence text={s.error.message} /> Showing the last known analytics.
         </p>
       )}
       {s.error?.kind === 'session' && (

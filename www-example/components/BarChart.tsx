@@ -1,27 +1,36 @@
-// A small server-rendered SVG bar chart (stacked series), with the same figures in a table
-// under it for screen readers: no charting library reaches the browser.
+'use client';
+// A small SVG bar chart (stacked series), with the same figures in a table under it for screen
+// readers: no charting library reaches the browser. Its bars are hours, labelled in the reader's
+// time zone (rendered in UTC on the server, which does not know the zone, and relabelled once
+// mounted: no hydration mismatch).
+import { useEffect, useState } from 'react';
+import { hourLabel } from '@/lib/words';
+
 export interface Series {
   name: string;
   color: string;
   values: (number | null)[];
 }
 
-/** `keys`: one unique key per bar (the hour's epoch ms: labels can repeat, `13h` today and yesterday). */
+/** `keys`: the hour of each bar (epoch ms, also its React key: labels can repeat, 13:00 today and yesterday); `withDate`: label every bar with its day (a window over several days). */
 export function BarChart({
   title,
   keys,
-  labels,
+  withDate = false,
   series,
   unit = '',
   testId,
 }: {
   title: string;
   keys: number[];
-  labels: string[];
+  withDate?: boolean;
   series: Series[];
   unit?: string;
   testId: string;
 }) {
+  const [timeZone, setTimeZone] = useState('UTC');
+  useEffect(() => setTimeZone(new Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  const labels = keys.map((k) => hourLabel(k, withDate, timeZone));
   const W = 560,
     H = 140,
     pad = 28;
@@ -76,7 +85,7 @@ export function BarChart({
         <caption>{title}</caption>
         <thead>
           <tr>
-            <th>hour (UTC)</th>
+            <th>hour ({timeZone})</th>
             {series.map((s) => (
               <th key={s.name}>{s.name}</th>
             ))}

@@ -14,6 +14,7 @@ import { analyticsProgressBatch, resolveUserId } from 'modash-flow';
 import { useBrowserConfig } from '@/lib/client/config';
 import { platformName } from '@/lib/words';
 import { LocalTime } from './LocalTime';
+import { Sentence } from './Sentence';
 import type { BatchView } from '@/lib/api-types';
 import type { Influencer } from './useRosterInfluencerAnalytics';
 import { useStaff } from './StaffContext';
@@ -340,7 +341,7 @@ function BatchLine({
       {b.active && b.waiting && (
         <span className="muted" data-testid={t('waiting')}>
           {' '}
-          · {b.waiting}
+          · <Sentence text={b.waiting} />
         </span>
       )}
       {b.active && b.queued > 0 && (
@@ -360,13 +361,18 @@ function BatchLine({
               <li key={message}>
                 {rows.length > 1 && (
                   <span>
-                    {message} ({rows.length} rows):{' '}
+                    <Sentence text={message} /> ({rows.length} rows):{' '}
                   </span>
                 )}
                 {rows.map((f, k) => (
                   <span key={`${f.id}-${f.platform}`} data-testid={`${t('failure')}-${f.id}-${f.platform}`}>
                     {k > 0 ? ', ' : ''}
-                    {f.name} ({platformName(f.platform)}){rows.length === 1 ? `: ${f.message}` : ''}
+                    {f.name} ({platformName(f.platform)})
+                    {rows.length === 1 && (
+                      <>
+                        : <Sentence text={f.message} />
+                      </>
+                    )}
                   </span>
                 ))}
               </li>

@@ -145,6 +145,8 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
         className="view"
         role="search"
         data-testid="roster-view"
+        // Mounted: typing now reaches the view (keys pressed before hydration are not seen by React).
+        data-live={now !== null}
         onSubmit={(e) => {
           e.preventDefault();
           go({ ...view, q: q.trim() || undefined, page: 1 });

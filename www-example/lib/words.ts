@@ -37,3 +37,38 @@ export function relative(at: number, now = Date.now()): string {
   if (Math.abs(s) < 36 * 3600) return rtf.format(Math.round(s / 3600), 'hour');
   return rtf.format(Math.round(s / 86400), 'day');
 }
+
+/**
+ * A moment in a server sentence ("14:30 UTC on 2026-12-07"): the server does not know the reader's
+ * zone, so it writes the moment whole and unambiguous; the browser shows it in its own zone
+ * through {@link localTimes} (the `<Sentence>` component).
+ */
+export function utcMoment(at: number | string | Date): string {
+  const iso = new Date(at).toISOString();
+  return `${iso.slice(11, 16)} UTC on ${iso.slice(0, 10)}`;
+}
+
+const UTC_MOMENT = /\b(\d{2}:\d{2}) UTC on (\d{4}-\d{2}-\d{2})\b/g;
+
+/**
+ * A server sentence with its moments in the reader's zone: each {@link utcMoment} becomes a
+ * clock time ("14:30"; with the date when it is not today there), and "midnight UTC" (the
+ * budget's day ends then) the reader's clock time of the next UTC midnight.
+ */
+export function localTimes(text: string, now = Date.now()): string {
+  const today = day(now);
+  const local = (ms: number) => (day(ms) === today ? clockTime(ms) : dateTime(ms));
+  return text
+    .replace(UTC_MOMENT, (whole, hm: string, d: string) => {
+      const ms = Date.parse(`${d}T${hm}:00Z`);
+      return Number.isFinite(ms) ? local(ms) : whole;
+    })
+    .replace(/\bmidnight UTC\b/g, () => local(Math.floor(now / 86_400_000 + 1) * 86_400_000));
+}
+
+/** An hour's label on a chart ("13:00", with the date where the window spans days or at midnight), in `timeZone` (an IANA zone). */
+export function hourLabel(at: number, withDate: boolean, timeZone: string): string {
+  const f = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(undefined, { ...o, timeZone }).format(at);
+  const h = f({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return withDate || h === '00:00' ? `${f({ day: 'numeric', month: 'short' })} ${h}` : h;
+}

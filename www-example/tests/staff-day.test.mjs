@@ -3,6 +3,7 @@
 // Esc in the search box leaves it open); ↑/↓ and its buttons move to the previous / next
 // influencer of the view, the panel kept open, focus given back to that row's button on close;
 // the panel follows its row in the tab order; a page change that takes its row away says so.
+// Point 6: times in the reader's own zone (a browser in UTC+05:30).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -23,6 +24,9 @@ after(async () => {
   stack?.stop();
 });
 
+/** The roster hydrated: its buttons and form answer (a click before that is lost). */
+const live = (page) => page.waitForSelector('[data-testid=roster-view][data-live=true]');
+
 /** Whether the element is the topmost thing at its own centre (nothing covers it). */
 const uncovered = (page, selector) =>
   page.evaluate((sel) => {
@@ -39,6 +43,7 @@ for (const width of [1440, 768]) {
   test(`at ${width} px the open panel covers no control`, async () => {
     const page = await (await signedInContext(browser, stack.APP, undefined, { viewport: { width, height: 900 } })).newPage();
     await page.goto(`${stack.APP}/staff/roster`);
+    await live(page);
     await page.click('[data-testid=open-3]');
     await page.waitForSelector('[data-testid=panel]');
     for (const sel of [
@@ -60,6 +65,7 @@ for (const width of [1440, 768]) {
 test('Esc closes the panel only from inside it; ↑/↓ move through the view with the panel open; it follows its row in the tab order', async () => {
   const page = await (await signedInContext(browser, stack.APP)).newPage();
   await page.goto(`${stack.APP}/staff/roster`);
+  await live(page);
   const name = async (id) => (await page.locator(`[data-testid=row-${id}] td:nth-child(2)`).textContent()).trim();
   await page.click('[data-testid=open-5]');
   await page.waitForSelector('[data-testid=panel]');
@@ -91,6 +97,7 @@ test('Esc closes the panel only from inside it; ↑/↓ move through the view wi
 test('a page change that takes the open row away closes the panel and says so', async () => {
   const page = await (await signedInContext(browser, stack.APP)).newPage();
   await page.goto(`${stack.APP}/staff/roster`);
+  await live(page);
   await page.click('[data-testid=open-2]');
   await page.waitForSelector('[data-testid=panel]');
   await page.click('[data-testid=next]');
@@ -103,7 +110,7 @@ test('a page change that takes the open row away closes the panel and says so', 
 test('the view form: search applies as you type, Clear, a page jump, and an empty view says what matched nothing', async () => {
   const page = await (await signedInContext(browser, stack.APP)).newPage();
   await page.goto(`${stack.APP}/staff/roster?state=stale`);
-  await page.waitForSelector('[data-testid=view-clear]');
+  await live(page);
   // Typing applies after a pause, no Enter.
   await page.fill('[data-testid=view-q]', 'zzzz-no-such-name');
   await page.waitForURL(/q=zzzz-no-such-name/);
@@ -125,6 +132,7 @@ test('the view form: search applies as you type, Clear, a page jump, and an empt
 test('words for staff: platform names as written, no ids or codes in view, and Start refused when it would buy nothing', async () => {
   const page = await (await signedInContext(browser, stack.APP)).newPage();
   await page.goto(`${stack.APP}/staff/roster`);
+  await live(page);
   await page.waitForSelector('[data-testid=badge-1]');
   assert.match(await page.locator('[data-testid=row-2] td:nth-child(3)').textContent(), /^(Instagram|TikTok|YouTube)(, (Instagram|TikTok|YouTube))*$/);
   await page.click('[data-testid=open-10]');
@@ -167,6 +175,7 @@ test('screenshots at 1440 and 768 px (roster, panel, estimate, a running batch, 
     for (const width of [1440, 768]) {
       const page = await (await signedInContext(browser, stack.APP, undefined, { viewport: { width, height: 900 } })).newPage();
       await page.goto(`${stack.APP}/staff/roster?state=stale`);
+      await live(page);
       await page.waitForSelector('[data-testid^=badge-]');
       await page.screenshot({ path: join(ART, `roster-${width}.png`) });
       assert.deepEqual(await axeViolations(page), [], `roster at ${width}`);
@@ -199,4 +208,45 @@ test('screenshots at 1440 and 768 px (roster, panel, estimate, a running batch, 
   } finally {
     await stack.sim.config({ latency: 0.05, errors: {} });
   }
+});
+
+// Point 6: times in the reader's own zone. Asia/Kolkata is UTC+05:30, so every local clock time
+// differs from UTC's by half an hour: a UTC time cut out of an ISO string cannot pass for it.
+const KOLKATA_MIN = 330;
+/** Minutes from UTC `now` to the Kolkata clock time `hh:mm` (0 to 1439, the next time it shows). */
+const minutesAhead = (hhmm, now = Date.now()) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  const utcMin = (((h * 60 + m - KOLKATA_MIN) % 1440) + 1440) % 1440;
+  const nowMin = Math.floor(now / 60_000) % 1440;
+  return (((utcMin - nowMin) % 1440) + 1440) % 1440;
+};
+
+test("times in the reader's zone: a report in preparation's next fetch, the metrics page's hours (a browser in UTC+05:30)", async () => {
+  const context = await signedInContext(browser, stack.APP, undefined, { timezoneId: 'Asia/Kolkata', locale: 'en-GB' });
+  const page = await context.newPage();
+  const ids = (await (await page.request.get(`${stack.APP}/api/roster/ids?state=stale`)).json()).ids;
+  const row = (await (await page.request.get(`${stack.APP}/api/roster/rows?ids=${ids[0]}`)).json()).rows[0];
+  const { account } = await import('../lib/roster-data.mjs');
+  const { platform } = row.platforms[0];
+  await stack.sim.config({ errors: { [`${platform}:${account(row.id - 1, platform).userId}`]: { code: 'retry_later', status: 400 } } });
+  try {
+    await page.goto(`${stack.APP}/staff/roster?state=stale`);
+    await live(page);
+    await page.click(`[data-testid=open-${row.id}]`);
+    const said = await page.waitForSelector('[data-testid=panel-refresh-error], [data-testid=panel-error]');
+    await page.waitForFunction((el) => /fetched again at/.test(el.textContent) && !/UTC/.test(el.textContent), said);
+    const at = (await said.textContent()).match(/fetched again at (\d\d:\d\d)/)[1];
+    // MODASH_RETRY_LATER_S (600 s) ahead, in Kolkata's clock: 10 or 11 minutes from now.
+    assert.ok([9, 10, 11].includes(minutesAhead(at)), `${at} is not ten minutes ahead in Kolkata`);
+  } finally {
+    await stack.sim.config({ errors: {} });
+  }
+  await page.goto(`${stack.APP}/staff/modash?window=24h`);
+  // Rendered in UTC by the server (it does not know the zone), relabelled by the browser.
+  // (Chromium names the zone by its older alias, Asia/Calcutta.)
+  await page.waitForFunction(() => /^hour \(Asia\/(Kolkata|Calcutta)\)$/.test(document.querySelector('[data-testid=chart-calls] th')?.textContent));
+  const hours = await page.locator('[data-testid=chart-calls] tbody td:first-child').allTextContents();
+  assert.ok(hours.length >= 24);
+  for (const h of hours) assert.match(h, /(^|\s)\d\d:30$/, `the hour ${h} in Kolkata's clock`);
+  await context.close();
 });

@@ -28,7 +28,7 @@ import { modashFailure } from './modash-errors';
 import { resumeSpending, spendStoppedUntil, stopSpending } from './modash-spend';
 import { log } from '../log.mjs';
 import type { ProfileSummary } from '../api-types';
-import { platformName } from '../words';
+import { platformName, utcMoment } from '../words';
 import { listedUsers, modashGet, ModashTransportError } from '../modash-http.mjs';
 
 const config = serverConfig();
@@ -175,7 +175,7 @@ async function call<T>(kind: 'lookup' | 'report' | 'info', path: string, ctx: Ca
     if (until !== null && ctx.force) await resumeSpending();
     else if (until !== null) {
       throw new ModashError(
-        `The Modash account has no credits left (Modash's own balance, not the team's daily budget): no report is bought until ${new Date(until).toISOString().slice(11, 16)} UTC, or until staff try again`,
+        `The Modash account has no credits left (Modash's own balance, not the team's daily budget): no report is bought until ${utcMoment(until)}, or until staff try again`,
         402,
         String(Math.ceil((until - Date.now()) / 1000)),
         'MODASH_CREDITS_EXHAUSTED',

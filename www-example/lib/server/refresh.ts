@@ -21,6 +21,7 @@ import { GONE_CODES, rememberedFailure } from './modash-errors';
 import { store, type Db } from './store';
 import type { RefreshAnswer } from '../api-types';
 import { writeRosterState } from '../roster-state.mjs';
+import { utcMoment } from '../words';
 
 /** The module's readers the roster's state columns are computed with (lib/roster-state.mjs). */
 const READERS = { analyticsProgress, notesEntry };
@@ -300,7 +301,7 @@ async function fetchAndStore(
         if (at === null) {
           const still = rememberedFailure('still_preparing', req.platform)!;
           e.message = still.sentence;
-        } else e.message = `${e.message.replace(/; .*$/, '')}; it will be fetched again at ${new Date(at).toISOString().slice(11, 16)} UTC`;
+        } else e.message = `${e.message.replace(/; .*$/, '')}; it will be fetched again at ${utcMoment(at)}`;
       }
       throw e;
     }

@@ -17,13 +17,6 @@ export const metadata = { title: 'Modash metrics · Staff' };
 const pct = (x: number | null, digits = 1) => (x === null ? '—' : `${(x * 100).toFixed(digits)} %`);
 const ms = (x: number | null) => (x === null ? '—' : `${Math.round(x).toLocaleString('en')} ms`);
 const num = (x: number | null, digits = 2) => (x === null ? '—' : x.toLocaleString('en', { maximumFractionDigits: digits }));
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** An hour's label: `13h`, with the date where the window spans days (`Dec 6 13h`), or at midnight. */
-const hourLabel = (t: number, withDate: boolean) => {
-  const d = new Date(t);
-  const h = `${d.toISOString().slice(11, 13)}h`;
-  return withDate || d.getUTCHours() === 0 ? `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${h}` : h;
-};
 
 function Verdict({ ok }: { ok: boolean | null }) {
   return ok === null ? (
@@ -60,7 +53,6 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
   const [m, gate, account, changes] = await Promise.all([flowMetrics(window), gateStatus(), modashAccount(), reportChanges(window)]);
   // Keyed by the hour itself: a 24 h window spans 25 hour slots, two of them with the same clock hour.
   const hours = m.calls.perHour.map((h) => h.hour);
-  const labels = hours.map((h) => hourLabel(h, window === '7d'));
   const all = m.opens.all;
   const notesCut = m.notes.beforeMigration && m.notes.beforeMigration.median ? 1 - (m.notes.now.median ?? 0) / m.notes.beforeMigration.median : null;
   return (
@@ -111,7 +103,7 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
       <table data-testid="report-changes">
         <thead>
           <tr>
-            <th>day (UTC)</th>
+            <th title="The team's credit budget counts UTC days">budget day (UTC)</th>
             <th>cause</th>
             <th>reports</th>
             <th>changed nothing</th>
@@ -256,7 +248,7 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
         testId="chart-calls"
         title="Modash calls per hour, by kind"
         keys={hours}
-        labels={labels}
+        withDate={window === '7d'}
         series={[
           { name: 'reports', color: '#4f6bd8', values: m.calls.perHour.map((h) => h.report) },
           { name: 'lookups', color: '#f0a53a', values: m.calls.perHour.map((h) => h.lookup) },
@@ -266,7 +258,7 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
         testId="chart-429"
         title="429 answers per hour"
         keys={hours}
-        labels={labels}
+        withDate={window === '7d'}
         series={[
           { name: '429s', color: '#d14343', values: m.calls.perHour.map((h) => h.rateLimited) },
           { name: 'cooldowns waited out', color: '#f3b0b0', values: m.calls.perHour.map((h) => h.waited429) },
@@ -277,7 +269,7 @@ export default async function ModashMetricsPage({ searchParams }: { searchParams
         title="Time to fresh data per hour, p95"
         unit=" ms"
         keys={hours}
-        labels={labels}
+        withDate={window === '7d'}
         series={[{ name: 'p95', color: '#2f9e6e', values: m.opens.perHour.map((h) => h.freshP95) }]}
       />
 
