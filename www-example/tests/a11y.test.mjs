@@ -2,10 +2,13 @@
 // no serious or critical violation on the login, roster, panel and metrics pages), and the
 // panel's keyboard and wording: it takes focus, closes on Esc and gives focus back, names its
 // buttons by row, says a session ended, offers "Refresh now" (force), shows no raw codes; the
-// error, loading and not-found pages exist.
+// not-found page for an unknown address, the loading and error pages for a slow and a failing
+// store (PostgreSQL).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { chromium } from 'playwright-core';
+import { baseConfig } from '../lib/config.mjs';
 import { CASES } from '../lib/roster-data.mjs';
 import { axeViolations, BROWSER_ARGS, signedInContext, startStack } from './helpers.mjs';
 
@@ -99,4 +102,46 @@ test('error, loading and not-found pages: an unknown address says so with a way 
   await page.waitForSelector('[data-testid=staff-not-found], [data-testid=not-found]');
   assert.ok((await page.locator('a[href="/staff/roster"]').count()) >= 1);
   assert.deepEqual(await axeViolations(page), []);
+});
+
+// The loading and error pages, shown for real on PostgreSQL: a table another session holds
+// locked keeps the roster's page rendering (the staff bar and "Loading…" streamed meanwhile), a
+// table that is gone makes it fail (the error page, "Try again" recovers once it is back).
+const PG = baseConfig().MIGRATE_TEST_PG_URL;
+test('the loading and error pages: a store that is slow, then one that fails (PostgreSQL)', { skip: !PG && 'MIGRATE_TEST_PG_URL unset' }, async () => {
+  const pgStack = await startStack({ name: 'a11y_pg', appPort: 3297, simPort: 4297, rosterSize: 48, pg: PG, simEnv: { MODASH_SIM_429_RATE: '0' } });
+  const db = new pg.Client({ connectionString: pgStack.dbUrl });
+  await db.connect();
+  try {
+    const page = await (await signedInContext(browser, pgStack.APP)).newPage();
+    await page.goto(`${pgStack.APP}/staff/roster`);
+    await page.waitForSelector('[data-testid=roster-view]');
+    // Slow: the roster's query waits for the lock; the loading page is on screen meanwhile.
+    await db.query('BEGIN');
+    await db.query('LOCK TABLE influencers IN ACCESS EXCLUSIVE MODE');
+    const shown = page.goto(`${pgStack.APP}/staff/roster?page=2`, { waitUntil: 'commit' });
+    await page.waitForSelector('[data-testid=staff-loading]');
+    assert.equal(await page.locator('[data-testid=signed-in-as]').count(), 1, 'the staff bar stays');
+    assert.deepEqual(await axeViolations(page), [], 'the loading page');
+    await db.query('COMMIT');
+    await shown;
+    await page.waitForSelector('[data-testid=roster-view]');
+    assert.equal(await page.locator('[data-testid=staff-loading]').count(), 0);
+    // Failing: the table is gone; the error page says so with a way on, and recovers.
+    await db.query('ALTER TABLE influencers RENAME TO influencers_away');
+    await page.goto(`${pgStack.APP}/staff/roster?page=3`);
+    await page.waitForSelector('[data-testid=staff-error]');
+    assert.match(await page.locator('[data-testid=staff-error]').textContent(), /could not be shown.*Try again.*Back to the roster/s);
+    assert.doesNotMatch(await page.locator('[data-testid=staff-error]').textContent(), /relation|influencers_away|SQL/i, 'no internals');
+    assert.deepEqual(await axeViolations(page), [], 'the error page');
+    await db.query('ALTER TABLE influencers_away RENAME TO influencers');
+    await page.click('[data-testid=staff-error] button');
+    await page.waitForSelector('[data-testid=roster-view]');
+    await page.close();
+  } finally {
+    await db.query('ROLLBACK').catch(() => {});
+    await db.query('ALTER TABLE IF EXISTS influencers_away RENAME TO influencers').catch(() => {});
+    await db.end();
+    pgStack.stop();
+  }
 });
