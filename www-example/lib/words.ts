@@ -66,9 +66,13 @@ export function localTimes(text: string, now = Date.now()): string {
     .replace(/\bmidnight UTC\b/g, () => local(Math.floor(now / 86_400_000 + 1) * 86_400_000));
 }
 
-/** An hour's label on a chart ("13:00", with the date where the window spans days or at midnight), in `timeZone` (an IANA zone). */
+/**
+ * An hour's label on a chart in `timeZone` (an IANA zone): "13h", "13:30" where the zone is not
+ * a whole number of hours from UTC, with the date where the window spans days or at midnight.
+ */
 export function hourLabel(at: number, withDate: boolean, timeZone: string): string {
   const f = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(undefined, { ...o, timeZone }).format(at);
-  const h = f({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return withDate || h === '00:00' ? `${f({ day: 'numeric', month: 'short' })} ${h}` : h;
+  const hm = f({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const h = hm.endsWith(':00') ? `${hm.slice(0, -3)}h` : hm;
+  return withDate || hm === '00:00' ? `${f({ day: 'numeric', month: 'short' })} ${h}` : h;
 }

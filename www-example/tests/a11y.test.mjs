@@ -52,6 +52,7 @@ test('axe: none on the roster, with the panel open, and on the metrics page', as
 test("the panel takes focus, closes on Esc and gives focus back to the row's button; every control says which row it acts on", async () => {
   const page = await (await signedInContext(browser, stack.APP)).newPage();
   await page.goto(`${stack.APP}/staff/roster`);
+  await page.waitForSelector('[data-testid=roster-view][data-live=true]');
   const id = idOf('mixed');
   const button = page.locator(`[data-testid=open-${id}]`);
   await button.waitFor();
@@ -78,6 +79,7 @@ test('"Refresh now" asks Modash (force); a session that ended says so and links 
   const context = await signedInContext(browser, stack.APP);
   const page = await context.newPage();
   await page.goto(`${stack.APP}/staff/roster`);
+  await page.waitForSelector('[data-testid=roster-view][data-live=true]');
   const id = idOf('synced-with-cache', 1);
   await page.click(`[data-testid=open-${id}]`);
   await page.waitForSelector('[data-testid=panel-refresh-now]');
