@@ -34,12 +34,14 @@ pub fn parse(text: &str) -> Option<f64> {
         }
         _ => false,
     };
-    // Significant digits into a u64 (leading zeros skipped), counting those that did not fit.
-    let (mut mantissa, mut digits, mut dropped) = (0u64, 0u32, false);
+    // Significant digits into a u64 (leading zeros skipped). A 20th significant digit is not
+    // taken: the mantissa is then at least 10^18, past 2^53, so the exact path refuses it and
+    // the platform's parser reads the whole text (what the mantissa and exponent say of such
+    // text is never used).
+    let (mut mantissa, mut digits) = (0u64, 0u32);
     let mut exp10: i64 = 0;
     let mut seen_digit = false;
-    // A digit before the point scales by ten unless it is kept; one after it by a tenth when
-    // it is kept (leading zeros count as kept: they only move the point).
+    // A digit after the point scales by a tenth (leading zeros too: they only move the point).
     let mut take = |c: u8, after_point: bool| {
         let leading_zero = mantissa == 0 && c == b'0';
         if leading_zero || digits < 19 {
@@ -48,9 +50,6 @@ pub fn parse(text: &str) -> Option<f64> {
                 digits += 1;
             }
             exp10 -= i64::from(after_point);
-        } else {
-            dropped |= c != b'0';
-            exp10 += i64::from(!after_point);
         }
     };
     while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
@@ -97,14 +96,14 @@ pub fn parse(text: &str) -> Option<f64> {
     if i != b.len() {
         return None;
     }
-    let magnitude = if mantissa == 0 { Some(0.0) } else { exact(mantissa, exp10, dropped) };
+    let magnitude = if mantissa == 0 { Some(0.0) } else { exact(mantissa, exp10) };
     let magnitude = magnitude.unwrap_or_else(|| slow(text.strip_prefix(['-', '+']).unwrap_or(text)));
     Some(if negative { -magnitude } else { magnitude })
 }
 
 /// Clinger's fast path: exact when the mantissa and the power of ten are exact `f64`s.
-fn exact(mantissa: u64, exp10: i64, dropped: bool) -> Option<f64> {
-    if dropped || mantissa > EXACT_INT || !(-22..=22).contains(&exp10) {
+fn exact(mantissa: u64, exp10: i64) -> Option<f64> {
+    if mantissa > EXACT_INT || !(-22..=22).contains(&exp10) {
         return None;
     }
     let m = mantissa as f64;
@@ -194,6 +193,19 @@ mod tests {
         assert!(parse("-0").unwrap().is_sign_negative());
     }
 
+    /// The fast path's bounds (answers alone cannot show them: the platform's parser gives the
+    /// same numbers, only slower): up to 2^53 and 10^±22 it answers, past them it refuses.
+    #[test]
+    fn exact_path_bounds() {
+        assert_eq!(exact(EXACT_INT, 0), Some(9_007_199_254_740_992.0));
+        assert_eq!(exact(EXACT_INT + 1, 0), None);
+        assert_eq!(exact(3, 22), Some(3e22));
+        assert_eq!(exact(3, -22), Some(3e-22));
+        assert_eq!(exact(3, 23), None);
+        assert_eq!(exact(3, -23), None);
+        assert_eq!(exact(1, 0), Some(1.0));
+    }
+
     proptest! {
         #[test]
         fn same_as_rust_on_decimal_text(t in "[+-]?[0-9]{0,25}(\\.[0-9]{0,25})?([eE][+-]?[0-9]{1,4})?") {
@@ -203,7 +215,7 @@ mod tests {
         #[test]
         fn fast_path_equals_rust(m in 0u64..=EXACT_INT, e in -22i64..=22) {
             let t = format!("{m}e{e}");
-            prop_assert_eq!(exact(m, e, false).map(f64::to_bits), t.parse::<f64>().ok().map(f64::to_bits));
+            prop_assert_eq!(exact(m, e).map(f64::to_bits), t.parse::<f64>().ok().map(f64::to_bits));
         }
 
         #[test]

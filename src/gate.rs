@@ -231,6 +231,25 @@ mod tests {
         ] {
             assert_eq!(GateOptions::from_raw(r, b, m, q).unwrap_err().option, name);
         }
+        // Good values are taken as given.
+        let given = GateOptions::from_raw(Some(0.25), Some(3.0), Some(2.0), Some(0.0)).unwrap();
+        assert_eq!(given, GateOptions { requests_per_second: 0.25, burst: 3.0, max_concurrent: 2, max_queued: 0 });
+    }
+
+    /// The wait told while tokens refill is what is left of the next token, the admitted count
+    /// grows with each admission, and a pause is over at its end (not after it).
+    #[test]
+    fn partial_token_wait_admitted_count_and_pause_end() {
+        let mut g = Gate::new(GateOptions { requests_per_second: 2.0, burst: 1.0, ..GateOptions::default() }, 0.0);
+        g.push(1, false);
+        g.push(2, false);
+        assert_eq!(g.poll(0.0), (vec![1], Some(500.0)));
+        assert_eq!(g.poll(250.0), (vec![], Some(250.0)), "half a token refilled: half the wait left");
+        assert_eq!(g.poll(500.0).0, vec![2]);
+        assert_eq!(g.stats(500.0).admitted, 2);
+        g.pause_until(800.0);
+        assert_eq!(g.stats(799.0).paused_until, Some(800.0));
+        assert_eq!(g.stats(800.0).paused_until, None, "paused until 800: not paused at 800");
     }
 
     #[test]

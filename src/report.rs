@@ -288,6 +288,9 @@ mod tests {
         assert_eq!(figures(Platform::Instagram, r#"{"profile":null}"#), Err(NotAReport::Shape));
         assert!(matches!(figures(Platform::Instagram, "<html>"), Err(NotAReport::Json(_))));
         assert!(matches!(figures(Platform::Instagram, r#"{"profile":{}} x"#), Err(NotAReport::Json(_))));
+        // The message says where the text stops being JSON.
+        let e = figures(Platform::Instagram, r#"{"profile":{}} x"#).unwrap_err().to_string();
+        assert!(e.starts_with("the report is not JSON: ") && e.ends_with(" at byte 15"), "{e}");
         assert!(figures(Platform::Instagram, r#"{"profile":{}}"#).is_ok());
     }
 
