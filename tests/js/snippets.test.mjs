@@ -15,9 +15,11 @@ const write = await import(new URL('write.js', SRC));
 const P = Object.fromEntries(
   [...readFileSync(new URL('notes.js', SRC), 'utf8').matchAll(/^const ([A-Z_]+) = (-?\d+);$/gm)].map((m) => [m[1], Number(m[2])]),
 );
-notes.setShape(['instagram', 'tiktok', 'youtube'], 'modash_data', 'platforms', 'cached_payload',
-  ['userId', 'modash_user_id', 'platform', 'last_refreshed'],
-  ['userId', 'last_refreshed', 'username', 'cache_id', 'followers', 'engagementRate', 'avgViews']);
+const shape = (m) =>
+  m.setShape(['instagram', 'tiktok', 'youtube'], 'modash_data', 'platforms', 'cached_payload',
+    ['userId', 'modash_user_id', 'platform', 'last_refreshed'],
+    ['userId', 'last_refreshed', 'username', 'cache_id', 'followers', 'engagementRate', 'avgViews']);
+shape(notes);
 
 const throwing = new Proxy({}, { get() { throw new Error('trap'); } });
 const revoked = (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; })();
@@ -124,6 +126,22 @@ test('notes.js: the single-object path writes into memory, or hands over', () =>
   assert.equal(notes.readId(2), 'Y');
   assert.equal(notes.objectInto({ modash_data: { userId: 'é' } }, undefined, P.ALL_PLATFORMS, P.FIELDS_IDS, mem, 0, 1024, 512), -1, 'non-ASCII: the general path');
   assert.equal(notes.objectInto('{}', undefined, P.ALL_PLATFORMS, P.FIELDS_IDS, mem, 0, 1024, 512), -1, 'text: the text path');
+});
+
+test('notes.js: an object needing more numbers than the single path holds goes to the general path, and the next small one is written to memory', async () => {
+  // SINGLE_SLOTS is exactly today's most (72): a copy with 20 makes an object overflow it.
+  const text = readFileSync(new URL('notes.js', SRC), 'utf8').replace(/const SINGLE_SLOTS = \d+;/, 'const SINGLE_SLOTS = 20;');
+  assert.match(text, /const SINGLE_SLOTS = 20;/);
+  const small = await import(`data:text/javascript,${encodeURIComponent(text)}`);
+  shape(small);
+  const mem = new WebAssembly.Memory({ initial: 1 });
+  const entry = (id) => ({ userId: id, username: id, last_refreshed: '2025-01-01', cache_id: id, followers: 1, engagementRate: 0.1, avgViews: 2 });
+  const big = { modash_data: { platforms: { instagram: entry('a'), tiktok: entry('b'), youtube: entry('c') } } };
+  assert.equal(small.objectInto(big, undefined, P.ALL_PLATFORMS, P.FIELDS_ALL, mem, 0, 1024, 512), -1, 'too many numbers: handed over');
+  new Float64Array(mem.buffer, 0, 20).fill(-7);
+  const n = small.objectInto({ modash_data: { platforms: { youtube: { userId: 'Y' } } } }, ['youtube'], P.ALL_PLATFORMS, P.FIELDS_IDS, mem, 0, 1024, 512);
+  assert.ok(n > 0 && n <= 20);
+  assert.equal(new Float64Array(mem.buffer, 0, n)[P.AT_UNITS], 'youtubeY'.length, 'written to memory, not to a kept JS array');
 });
 
 test('notes.js: a timestamp column, or the general path', () => {

@@ -246,8 +246,12 @@ export function objectInto(v, list, want, fields, mem, nptr, bptr, bcap) {
       for (let k = 0; k < list.length && m !== ALL_PLATFORMS; k++) { const i = NAMES.indexOf(list[k]); m |= i === -1 ? ALL_PLATFORMS : 1 << i; }
       w.want = m;
     }
+    const view = w.n;
     w.notes(v);
-    if (w.units > bcap || w.n.length === 0) { SW = null; return -1; }
+    // More numbers than the view holds: `put` grew `w.n` into a new array on the JS heap, so
+    // nothing past the view reached memory; drop the writer (it must never keep that array)
+    // and let the general path read it.
+    if (w.n !== view || w.units > bcap || w.n.length === 0) { SW = null; return -1; }
     const b = SB;
     let j = bptr;
     for (let k = 0; k < w.s.length; k++) {
