@@ -86,6 +86,17 @@ pub fn pick_exact(candidates: &[Candidate<'_>], username: &str) -> Pick {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The edit distance itself (the "closest" list only shows its order).
+    #[test]
+    fn edit_distance() {
+        for (a, b, d) in
+            [("kitten", "sitting", 3), ("", "abc", 3), ("ab", "", 2), ("flaw", "lawn", 2), ("abc", "abc", 0), ("abc", "abd", 1), ("abc", "xabc", 1)]
+        {
+            assert_eq!(distance(a.as_bytes(), b.as_bytes()), d, "{a} {b}");
+            assert_eq!(distance(b.as_bytes(), a.as_bytes()), d, "{b} {a}");
+        }
+    }
     use proptest::prelude::*;
 
     fn c<'a>(user_id: &'a str, username: &'a str) -> Candidate<'a> {

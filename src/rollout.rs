@@ -35,6 +35,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    const PINNED_HASH: u64 = 16_466_194_378_778_279_907;
+
     #[test]
     fn stable_known_values() {
         // Pinned: a change here moves staff between groups mid-rollout.
@@ -42,6 +44,10 @@ mod tests {
         assert_eq!(got, [89, 25, 95, 27, 31]);
         assert!(in_rollout("anyone", 100.0) && !in_rollout("anyone", 0.0));
         assert!(!in_rollout("anyone", f64::NAN) && in_rollout("anyone", 1e9));
+        // The whole hash, pinned (the buckets alone read only its top bits), and the edge: a
+        // staff member in bucket 89 is in from 90 %, not at 89 %.
+        assert_eq!(hash("ana@agency.example"), PINNED_HASH);
+        assert!(!in_rollout("ana@agency.example", 89.0) && in_rollout("ana@agency.example", 90.0));
     }
 
     /// Chi-square over 100 buckets for 100,000 ids of three shapes (emails, numbers, UUID-like):

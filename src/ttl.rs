@@ -276,6 +276,38 @@ mod tests {
         assert!(w[0].contains("base TTL 2 h"), "{}", w[0]);
     }
 
+    /// The bounds of a TTL in ms and of an hours value, and -0 read as 0 (mutation testing
+    /// found these unasserted).
+    #[test]
+    fn ttl_bounds_and_negative_zero() {
+        assert_eq!(check_ms("base", 5.0), Ok(5.0));
+        assert_eq!(check_ms("base", 0.0), Ok(0.0));
+        assert!(check_ms("base", -0.0).unwrap().is_sign_positive(), "-0 is 0");
+        for bad in [-1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let e = check_ms("roster", bad).unwrap_err();
+            assert_eq!(e.field, "roster");
+        }
+        assert_eq!(check_ms("roster", -1.0).unwrap_err().to_string(), "Invalid TTL roster: -1 (expected a finite number of milliseconds >= 0)");
+        assert!(parse_hours("-0").unwrap().is_sign_positive(), "-0 hours is 0");
+        assert_eq!(parse_hours("8760"), Some(8760.0));
+        assert_eq!(parse_hours("8760.5"), None);
+        assert_eq!(parse_hours(" 2 "), Some(2.0));
+    }
+
+    /// The names the JS options and the environment reader use.
+    #[test]
+    fn use_case_names_and_env_names() {
+        assert_eq!(UseCase::parse("roster"), Some(UseCase::Roster));
+        assert_eq!(UseCase::parse("discovery"), Some(UseCase::Discovery));
+        assert_eq!(UseCase::parse("bulkRefresh"), Some(UseCase::BulkRefresh));
+        assert_eq!(UseCase::parse("Roster"), None);
+        assert_eq!(UseCase::parse(""), None);
+        let names = all_var_names();
+        assert_eq!(names.len(), 14);
+        assert!(names.contains(&"MODASH_CACHE_TTL_HOURS".to_string()));
+        assert!(names.contains(&"NEXT_PUBLIC_MODASH_CACHE_TTL_YOUTUBE_HOURS".to_string()));
+    }
+
     #[test]
     fn unprefixed_wins_with_a_warning() {
         let (c, w) = from_env(env(&[("MODASH_CACHE_TTL_HOURS", "3"), ("NEXT_PUBLIC_MODASH_CACHE_TTL_HOURS", "4")]));

@@ -231,6 +231,25 @@ mod tests {
         resolve(&read_text(text), p)
     }
 
+    /// The borrowing resolution says the same as the owned one (mutation testing found
+    /// `ResolutionRef::needs_migration` unasserted), the names the JS results carry, and a
+    /// blank legacy platform reported as absent.
+    #[test]
+    fn borrowed_resolution_names_and_blank_legacy_platform() {
+        let legacy = read_text(r#"{"modash_data":{"userId":"42","platform":"tiktok"}}"#);
+        assert!(resolve_ref(&legacy, Platform::Tiktok).needs_migration());
+        assert!(!resolve_ref(&legacy, Platform::Instagram).needs_migration());
+        let own = read_text(r#"{"modash_data":{"platforms":{"tiktok":{"userId":"7"}}}}"#);
+        assert!(!resolve_ref(&own, Platform::Tiktok).needs_migration());
+        assert_eq!([Source::Platform.as_str(), Source::Legacy.as_str(), Source::None.as_str()], ["platform", "legacy", "none"]);
+        assert_eq!([RejectReason::PlatformMismatch.as_str(), RejectReason::UnknownPlatform.as_str()], ["platform-mismatch", "unknown-platform"]);
+        let blank = res(r#"{"modash_data":{"userId":"42","platform":"  "}}"#, Platform::Tiktok);
+        let named = res(r#"{"modash_data":{"userId":"42","platform":"tiktok"}}"#, Platform::Instagram);
+        assert_eq!(named.rejected_legacy.map(|r| r.legacy_platform), Some(Some("tiktok".to_string())));
+        // A blank legacy platform is Instagram's (the legacy rule): refused for TikTok, reported as absent.
+        assert_eq!(blank.rejected_legacy.map(|r| r.legacy_platform), Some(None));
+    }
+
     #[test]
     fn usable_values() {
         assert_eq!(usable(&Leaf::Str("  173560420 ".into())), Some("173560420".into()));

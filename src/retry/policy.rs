@@ -277,6 +277,16 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The jitter names the JS options use, and a gate's option named as the gate's.
+    #[test]
+    fn jitter_names_and_gate_options_named() {
+        assert_eq!([Jitter::parse("none"), Jitter::parse("equal"), Jitter::parse("full")], [Some(Jitter::None), Some(Jitter::Equal), Some(Jitter::Full)]);
+        assert_eq!(Jitter::parse("Full"), None);
+        let e = bad("burst", "is 0".to_string()).of_gate();
+        assert_eq!((e.of, e.option), ("gate", "burst"));
+        assert_eq!(e.to_string(), "Invalid gate option burst: is 0");
+    }
+
     fn none_jitter() -> Policy {
         Policy { jitter: Jitter::None, ..Policy::default() }
     }
