@@ -427,6 +427,31 @@ impl<'a> Parser<'a> {
             }
         }
     }
+
+    /// Walks an array at the cursor (after white space), calling `item(parser)` with the
+    /// cursor on each value; `item` must consume it. The cursor must be on `[`.
+    pub fn array(&mut self, mut item: impl FnMut(&mut Parser<'a>) -> Result<(), JsonError>) -> Result<(), JsonError> {
+        self.ws();
+        self.expect(b'[', "expected an array")?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            item(self)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return self.err("expected ',' or ']' in array"),
+            }
+        }
+    }
 }
 
 /// The closing brackets [`Parser::skip_value`] waits for, innermost last: the first 64 levels
@@ -601,6 +626,25 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn array_walk_and_errors() {
+        let mut seen = Vec::new();
+        let mut p = Parser::new(r#" [ 1 , "a\u0041", null, [2], {"x":1} ] "#);
+        assert_eq!(
+            p.array(|p| {
+                seen.push(p.scalar()?);
+                Ok(())
+            }),
+            Ok(())
+        );
+        assert_eq!(seen, [Scalar::Number("1"), Scalar::String("aA".into()), Scalar::Null, Scalar::Container, Scalar::Container]);
+        assert_eq!(p.finish(), Ok(()));
+        assert_eq!(Parser::new("[]").array(|_| panic!("no items")), Ok(()));
+        for bad in ["[1 2]", "[1,", "{}", "[", "[1,]"] {
+            assert!(Parser::new(bad).array(|p| p.skip_value()).is_err(), "{bad}");
         }
     }
 

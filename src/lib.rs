@@ -17,7 +17,6 @@
 
 #![forbid(unsafe_code)]
 
-pub mod crossing;
 pub mod decimal;
 pub mod entry;
 pub mod error;

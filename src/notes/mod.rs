@@ -4,7 +4,7 @@
 
 mod needed;
 pub mod shape;
-mod text;
+pub(crate) mod text;
 
 pub use crate::json::Leaf;
 pub use needed::{Fields, Needed};

@@ -8,7 +8,7 @@ use super::{EntryView, NotesView};
 use crate::platform::Platform;
 
 /// How much of each read entry is read: each level reads what the one before it reads, and
-/// more. Crosses to the JS reader as its number (`crate::crossing` renders them).
+/// more.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Fields {
     /// The entries' `userId`; the legacy `userId`, `modash_user_id` and `platform`

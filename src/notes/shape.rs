@@ -181,24 +181,6 @@ impl NotObject {
             Some(_) => Some(NotObject::Number),
         }
     }
-
-    pub const ALL: [NotObject; 5] = [NotObject::String, NotObject::Number, NotObject::Boolean, NotObject::Array, NotObject::Other];
-
-    /// The code the JS reader uses (`crate::crossing`: -1 is an object, 0 absent).
-    pub const fn code(self) -> f64 {
-        match self {
-            NotObject::String => 1.0,
-            NotObject::Number => 2.0,
-            NotObject::Boolean => 3.0,
-            NotObject::Array => 4.0,
-            NotObject::Other => 5.0,
-        }
-    }
-
-    /// The value [`NotObject::code`] gave `code`; `None` for an object, absent, or no code.
-    pub fn from_code(code: f64) -> Option<NotObject> {
-        NotObject::ALL.into_iter().find(|n| n.code() == code)
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Export: `notesEntry`.
 
-use super::js::{num_or_null, stored_entry, str_or_null, word};
+use super::js::{num_or_null, str_or_null, word, Obj};
 use super::read;
 use super::user_id::platform_arg;
 use crate::entry;
@@ -39,17 +39,17 @@ pub fn notes_entry(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    let e = read::with_notes(&notes, Needed::platform_only(p, Fields::All), |n, _| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
+    let e = read::with_notes(&notes, Needed::platform_only(p, Fields::All), |n| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
     let [followers, engagement_rate, avg_views] = e.metrics.map(num_or_null);
-    Ok(stored_entry(
-        &word(p.as_str()),
-        &str_or_null(e.user_id.as_deref()),
-        &str_or_null(e.username.as_deref()),
-        &num_or_null(e.last_refreshed),
-        &str_or_null(e.cache_id.as_deref()),
-        &followers,
-        &engagement_rate,
-        &avg_views,
-        e.has_payload,
-    ))
+    Ok(Obj::new()
+        .set("platform", word(p.as_str()))
+        .set("userId", str_or_null(e.user_id.as_deref()))
+        .set("username", str_or_null(e.username.as_deref()))
+        .set("lastRefreshed", num_or_null(e.last_refreshed))
+        .set("cacheId", str_or_null(e.cache_id.as_deref()))
+        .set("followers", followers)
+        .set("engagementRate", engagement_rate)
+        .set("avgViews", avg_views)
+        .set("hasPayload", e.has_payload)
+        .build())
 }

@@ -42,30 +42,6 @@ extern "C" {
     fn is_not_object(v: &JsValue) -> bool;
     #[wasm_bindgen(js_name = setProp)]
     fn set_prop(obj: &JsValue, key: &JsValue, value: &JsValue);
-    // entry.rs
-    #[wasm_bindgen(js_name = storedEntry)]
-    pub fn stored_entry(
-        platform: &JsValue,
-        user_id: &JsValue,
-        username: &JsValue,
-        last_refreshed: &JsValue,
-        cache_id: &JsValue,
-        followers: &JsValue,
-        engagement_rate: &JsValue,
-        avg_views: &JsValue,
-        has_payload: bool,
-    ) -> JsValue;
-    // user_id.rs
-    pub fn resolution(
-        platform: &JsValue,
-        user_id: &JsValue,
-        source: &JsValue,
-        needs_migration: bool,
-        rejected_id: Option<&str>,
-        legacy_platform: &JsValue,
-        reason: &JsValue,
-        unreadable: bool,
-    ) -> JsValue;
     // time.rs
     /// null: read the options field by field; otherwise the locale (or undefined).
     #[wasm_bindgen(js_name = labelOptions)]

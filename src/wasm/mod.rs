@@ -1,7 +1,6 @@
 //! The `#[wasm_bindgen]` boundary: converts JS values to core types and back, maps core
 //! errors to JS `Error`s with a stable `code`. Nothing here decides a rule.
 
-pub mod collect;
 pub mod entry;
 pub mod gate;
 pub mod js;

@@ -1,11 +1,11 @@
 //! Exports: `analyticsProgress`, `analyticsProgressBatch`.
 
-use super::collect::{progress_options, Collected, Out, Refused, MAX_NAMES, MAX_ROWS};
-use super::js::{array_arg, describe, invalid, now_arg, option};
+use super::js::{array_arg, describe, invalid, now_arg, num_or_null, option, str_or_null, word, Obj};
+use super::read::{self, Refused, Row, MAX_NAMES, MAX_ROWS};
 use super::ttl::{ttl_spec, use_case_arg};
-use crate::platform::Platform;
+use crate::notes::{Fields, Needed};
 use crate::progress::{self, BadgeRef, Options, RowRef, Scratch, Sink};
-use crate::ttl::UseCase;
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -48,13 +48,6 @@ export interface AnalyticsProgress {
 "#;
 
 fn options(v: &JsValue) -> Result<Options, JsValue> {
-    // The usual options in one call; anything else field by field (which names a problem).
-    let mut out = [f64::NAN, 0.0];
-    let ttl = progress_options(v, &mut out);
-    if out[1] == 1.0 {
-        let now = if out[0].is_nan() { now_arg(&JsValue::UNDEFINED, "options.now")? } else { out[0] };
-        return Ok(Options { ttl: ttl_spec(&ttl)?, use_case: UseCase::default(), now });
-    }
     Ok(Options {
         ttl: ttl_spec(&option(v, "ttl", "options")?)?,
         use_case: use_case_arg(&option(v, "useCase", "options")?)?,
@@ -62,42 +55,46 @@ fn options(v: &JsValue) -> Result<Options, JsValue> {
     })
 }
 
-/// Writes badges for the JS builder, straight from the core's sink: per badge a row count
-/// (patched when the badge ends), the rows, then the totals (see `buildProgress`).
+/// Builds the badges' plain objects straight from the core's sink: each listed platform's
+/// row, then the badge with its totals.
 struct Badges {
-    out: Out,
-    count_at: usize,
-    rows: u32,
+    out: Array,
+    rows: Array,
 }
 
 impl Sink for Badges {
     fn row(&mut self, r: RowRef<'_>) {
-        let out = &mut self.out;
-        match r.platform {
-            Some(p) => out.num(p.index() as f64),
-            // Past the platforms' codes: the name follows (`buildProgress`: `code < PLATFORMS`).
-            None => {
-                out.num(Platform::ALL.len() as f64);
-                out.string(r.name);
-            }
-        }
-        out.opt_string(r.user_id);
-        out.opt(r.last_refreshed);
-        out.opt(r.age_ms);
-        out.num(if r.fresh { 1.0 } else { 0.0 });
-        out.opt_string(r.age_label);
-        self.rows += 1;
+        let platform = match r.platform {
+            Some(p) => word(p.as_str()),
+            None => JsValue::from_str(r.name),
+        };
+        let problem = if r.platform.is_some() { JsValue::NULL } else { word("unsupported-platform") };
+        self.rows.push(
+            &Obj::new()
+                .set("platform", platform)
+                .set("userId", str_or_null(r.user_id))
+                .set("lastRefreshed", num_or_null(r.last_refreshed))
+                .set("ageMs", num_or_null(r.age_ms))
+                .set("fresh", r.fresh)
+                .set("ageLabel", str_or_null(r.age_label))
+                .set("problem", problem)
+                .build(),
+        );
     }
 
     fn badge(&mut self, b: BadgeRef<'_>) {
-        let out = &mut self.out;
-        out.set(self.count_at, self.rows as f64);
-        out.num(b.synced as f64);
-        out.num(b.total as f64);
-        out.opt(b.newest_refresh);
-        out.num(if b.unreadable { 1.0 } else { 0.0 });
-        out.string(b.label);
-        out.string(b.tooltip);
+        let rows = std::mem::replace(&mut self.rows, Array::new());
+        self.out.push(
+            &Obj::new()
+                .set("synced", b.synced)
+                .set("total", b.total)
+                .set("label", b.label)
+                .set("tooltip", b.tooltip)
+                .set("platforms", rows)
+                .set("newestRefresh", num_or_null(b.newest_refresh))
+                .set("problem", if b.unreadable { word("notes-unreadable") } else { JsValue::NULL })
+                .build(),
+        );
     }
 }
 
@@ -113,22 +110,21 @@ fn refused(r: Refused, batch: bool) -> JsValue {
     }
 }
 
-/// Reads every collected row, computes its badge, builds the objects in one JS call.
-fn run(c: &Collected, opts: &Options, single: bool) -> JsValue {
-    let mut sink = Badges { out: Out::for_rows(c.len()), count_at: 0, rows: 0 };
+/// Each row's badge, as the plain objects JS gets.
+fn run(rows: &[Row], opts: &Options) -> Array {
+    let mut sink = Badges { out: Array::new(), rows: Array::new() };
     let mut scratch = Scratch::default();
-    sink.out.num(c.len() as f64);
-    let mut rows = c.reader();
-    let mut names = Vec::new();
-    for _ in 0..c.len() {
-        rows.names(&mut names);
-        let notes = rows.notes();
-        sink.count_at = sink.out.reserve();
-        sink.rows = 0;
-        progress::progress_into(&notes, &names, opts, &mut scratch, &mut sink);
+    let mut names: Vec<Option<&str>> = Vec::new();
+    for row in rows {
+        names.clear();
+        names.extend(row.names.iter().map(|n| n.as_deref()));
+        progress::progress_into(&row.notes.read(BADGES), &names, opts, &mut scratch, &mut sink);
     }
-    sink.out.progress(single)
+    sink.out
 }
+
+/// What badges read of notes.
+const BADGES: Needed = Needed { platforms: Needed::ALL_PLATFORMS, fields: Fields::Freshness };
 
 /// Badge of one influencer: which listed platforms have fresh analytics.
 /// The roster badge of one influencer: platforms as the app lists them (duplicates counted once
@@ -142,8 +138,8 @@ pub fn analytics_progress(
     #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "ProgressOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     let opts = options(&opts)?;
-    let c = Collected::one(&notes, &platforms).map_err(|r| refused(r, false))?;
-    Ok(run(&c, &opts, true))
+    let rows = read::one(&notes, &platforms).map_err(|r| refused(r, false))?;
+    Ok(run(&rows, &opts).get(0))
 }
 
 /// Badges of a whole roster page: the same as `analyticsProgress` on each row, with one
@@ -156,6 +152,6 @@ pub fn analytics_progress_batch(
 ) -> Result<JsValue, JsValue> {
     let opts = options(&opts)?;
     array_arg(&rows, "rows")?;
-    let c = Collected::rows(&rows).map_err(|r| refused(r, true))?;
-    Ok(run(&c, &opts, false))
+    let rows = read::rows(&rows).map_err(|r| refused(r, true))?;
+    Ok(run(&rows, &opts).into())
 }

@@ -1,16 +1,39 @@
-//! Reads the core's `NotesView` from whatever JS hands over: an object (only the needed
-//! properties are read, payloads are never touched), JSON text, UTF-8 bytes, null/undefined.
+//! Notes in: whatever JS hands over (an object, JSON text, UTF-8 bytes, null/undefined) crosses
+//! as JSON text (`notesText` in `js/notes.js`: an object through `JSON.stringify`) and is read
+//! by the core's one JSON reader, only as far as the call needs (`Needed`).
 
-use super::collect::{date_time, Collected};
-pub use super::collect::{Handback, Id, Origin};
-use crate::notes::{Fields, Leaf, Needed, NotesRead};
+use super::js::get;
+use crate::notes::{read_utf8_needed, Fields, Leaf, Needed, NotesRead};
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_NOTES_INPUT: &'static str = r#"
 /** Notes as the app holds them: an object, the raw JSON text of the column, its UTF-8 bytes, or nothing. */
 export type NotesInput = object | string | Uint8Array | null | undefined;
 "#;
+
+/// Longest list of rows (or timestamps) read, and longest platform list.
+pub const MAX_ROWS: u32 = 16_777_216;
+pub const MAX_NAMES: u32 = 65_536;
+
+#[wasm_bindgen(module = "/src/wasm/js/notes.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = notesText)]
+    fn notes_text(v: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = oneIn)]
+    fn one_in(notes: &JsValue, list: &JsValue, max_names: u32) -> JsValue;
+    #[wasm_bindgen(js_name = rowsIn)]
+    fn rows_in(rows: &JsValue, max_rows: u32, max_names: u32) -> JsValue;
+    /// The time of a `Date` (NaN when invalid), `None` for anything else; never throws.
+    #[wasm_bindgen(js_name = dateTime)]
+    pub fn date_time(v: &JsValue) -> Option<f64>;
+    /// parseTimestamps' values as one JSON array (strings, numbers, null); null when a read
+    /// threw, undefined when the list is too long.
+    #[wasm_bindgen(js_name = timestampsText)]
+    pub fn timestamps_text(list: &JsValue, max: u32) -> JsValue;
+}
 
 /// One JS value as a core leaf.
 pub fn leaf(v: &JsValue) -> Leaf<'static> {
@@ -31,25 +54,108 @@ pub fn leaf(v: &JsValue) -> Leaf<'static> {
     }
 }
 
-/// Reads notes; never throws (a throwing getter or Proxy makes the notes unreadable).
-/// Objects are read by the JS reader in `collect` (only the needed properties), text and
-/// bytes are copied into wasm memory once and read by the core.
-pub fn notes(v: &JsValue) -> NotesRead<'static> {
-    Collected::notes(v, Needed { platforms: Needed::ALL_PLATFORMS, fields: Fields::Write })
+/// Notes as they crossed: no notes, unreadable, or their UTF-8 JSON text.
+pub enum NotesText {
+    Empty,
+    Unreadable,
+    Utf8(Vec<u8>),
 }
 
-/// [`notes`] handed to `f` without copying its strings out; only what `needed` names is read
-/// (every field not read saves a property read and maybe a string, or decoding it from text).
-pub fn with_notes<R: Default>(v: &JsValue, needed: Needed, f: impl FnOnce(&NotesRead<'_>, Origin) -> R) -> R {
-    if v.is_null() || v.is_undefined() {
-        return f(&NotesRead::Ok(Default::default()), Origin::Other);
-    }
-    // The reader takes a `dyn` callback (one copy of it for every caller); it calls it once.
-    let (mut f, mut out) = (Some(f), R::default());
-    Collected::with_notes(v, needed, &mut |n, origin| {
-        if let Some(f) = f.take() {
-            out = f(n, origin);
+impl NotesText {
+    /// What `notesText` handed over.
+    fn of(text: JsValue) -> NotesText {
+        if text.is_undefined() {
+            NotesText::Empty
+        } else if let Some(s) = text.as_string() {
+            NotesText::Utf8(s.into_bytes())
+        } else if let Some(bytes) = text.dyn_ref::<Uint8Array>() {
+            NotesText::Utf8(bytes.to_vec())
+        } else {
+            NotesText::Unreadable
         }
-    });
-    out
+    }
+
+    /// Reads a notes value (never throws).
+    pub fn from_js(v: &JsValue) -> NotesText {
+        NotesText::of(notes_text(v))
+    }
+
+    /// The core's reading, only what `needed` names.
+    pub fn read(&self, needed: Needed) -> NotesRead<'_> {
+        match self {
+            NotesText::Empty => NotesRead::Ok(Default::default()),
+            NotesText::Unreadable => NotesRead::Unreadable,
+            NotesText::Utf8(bytes) => read_utf8_needed(bytes, needed),
+        }
+    }
+}
+
+/// Reads notes, what `needed` names; never throws on bad notes.
+pub fn notes_needed(v: &JsValue, needed: Needed) -> NotesRead<'static> {
+    NotesText::from_js(v).read(needed).into_owned()
+}
+
+/// Reads notes as the write path needs them.
+pub fn notes(v: &JsValue) -> NotesRead<'static> {
+    notes_needed(v, Needed { platforms: Needed::ALL_PLATFORMS, fields: Fields::Write })
+}
+
+/// [`notes_needed`] handed to `f` without copying its strings out.
+pub fn with_notes<R>(v: &JsValue, needed: Needed, f: impl FnOnce(&NotesRead<'_>) -> R) -> R {
+    f(&NotesText::from_js(v).read(needed))
+}
+
+/// What could not be read of `analyticsProgress`'s arguments, with the row (batches) and the
+/// offending value.
+pub enum Refused {
+    /// `rows[i]` is not an object.
+    RowNotObject(u32, JsValue),
+    /// `platforms` (or `rows[i].platforms`) is not an array.
+    NotArray(u32, JsValue),
+    /// A getter or Proxy trap threw while reading `platforms` (or `rows[i].platforms`).
+    PlatformsThrew(u32),
+    /// Reading `rows[i]` threw.
+    RowThrew(u32),
+    /// The rows claim more than `MAX_ROWS` entries, or a length that is no whole number.
+    TooLong,
+    /// `platforms` (or `rows[i].platforms`) claims more than `MAX_NAMES` entries.
+    PlatformsTooLong(u32),
+}
+
+/// A row of badges' input: its platform list (`None` where a name is no string) and notes.
+pub struct Row {
+    pub names: Vec<Option<String>>,
+    pub notes: NotesText,
+}
+
+/// `analyticsProgress`'s notes and platform list.
+pub fn one(notes: &JsValue, platforms: &JsValue) -> Result<Vec<Row>, Refused> {
+    rows_of(one_in(notes, platforms, MAX_NAMES))
+}
+
+/// `analyticsProgressBatch`'s rows (`rows` is an array).
+pub fn rows(rows: &JsValue) -> Result<Vec<Row>, Refused> {
+    rows_of(rows_in(rows, MAX_ROWS, MAX_NAMES))
+}
+
+fn rows_of(got: JsValue) -> Result<Vec<Row>, Refused> {
+    let field = |k: &'static str| get(&got, k).unwrap_or(JsValue::UNDEFINED);
+    if let Some(why) = field("refused").as_string() {
+        let row = field("row").as_f64().unwrap_or(0.0) as u32;
+        return Err(match why.as_str() {
+            "row-not-object" => Refused::RowNotObject(row, field("bad")),
+            "not-array" => Refused::NotArray(row, field("bad")),
+            "platforms-threw" => Refused::PlatformsThrew(row),
+            "too-long" => Refused::TooLong,
+            "platforms-too-long" => Refused::PlatformsTooLong(row),
+            _ => Refused::RowThrew(row),
+        });
+    }
+    // Plain arrays made by `rowsIn`: reading them cannot throw.
+    let (texts, lists) = (Array::from(&field("texts")), Array::from(&field("lists")));
+    Ok(texts
+        .iter()
+        .zip(lists.iter())
+        .map(|(text, list)| Row { names: Array::from(&list).iter().map(|n| n.as_string()).collect(), notes: NotesText::of(text) })
+        .collect())
 }

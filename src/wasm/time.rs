@@ -1,8 +1,7 @@
 //! Exports: `parseTimestamp`, `parseTimestamps`, `cacheAge`, `isFresh`, `cacheAgeLabel`.
 
-use super::collect::{self, Collected, Refused, MAX_ROWS};
 use super::js::{self, array_arg, describe, invalid, label_options, now_arg, num_or_null, option};
-use super::read::leaf;
+use super::read::{leaf, timestamps_text, MAX_ROWS};
 use super::ttl::ttl_ms;
 use crate::{label, time};
 use wasm_bindgen::prelude::*;
@@ -39,19 +38,19 @@ pub fn parse_timestamp(#[wasm_bindgen(unchecked_param_type = "unknown")] value: 
 #[wasm_bindgen(js_name = parseTimestamps, unchecked_return_type = "Float64Array")]
 pub fn parse_timestamps(#[wasm_bindgen(unchecked_param_type = "ReadonlyArray<unknown>")] values: JsValue) -> Result<Vec<f64>, JsValue> {
     array_arg(&values, "values")?;
-    if let Some(column) = collect::ascii_column(&values) {
-        let mut out = Vec::with_capacity(column.len());
-        // null/undefined and strings that do not parse are NaN, as in the general path.
-        out.extend(column.values().map(|v| v.and_then(time::parse_utf8).unwrap_or(f64::NAN)));
-        return Ok(out);
+    // One JSON array of strings, numbers (a Date's time) and null, read by the core's parser.
+    let text = timestamps_text(&values, MAX_ROWS);
+    if text.is_undefined() {
+        return Err(invalid(&format!("values must be an array of at most {MAX_ROWS} values")));
     }
-    let c = Collected::values(&values).map_err(|r| match r {
-        Refused::TooLong => invalid(&format!("values must be an array of at most {MAX_ROWS} values")),
-        _ => invalid("values could not be read (a getter or Proxy trap threw)"),
-    })?;
-    let mut r = c.reader();
-    let n = r.count();
-    Ok((0..n).map(|_| time::parse_leaf(&r.value()).unwrap_or(f64::NAN)).collect())
+    let text = text.as_string().ok_or_else(|| invalid("values could not be read (a getter or Proxy trap threw)"))?;
+    let mut out = Vec::new();
+    let read = crate::json::Parser::new(&text).array(|p| {
+        out.push(time::parse_leaf(&crate::notes::text::leaf(p)?).unwrap_or(f64::NAN));
+        Ok(())
+    });
+    debug_assert!(read.is_ok(), "timestampsText writes a JSON array");
+    Ok(out)
 }
 
 /// `now - lastRefreshed` in ms; up to 5 minutes in the future counts as 0 (clock skew);

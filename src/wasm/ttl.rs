@@ -1,9 +1,7 @@
 //! Exports: `defaultTtlConfig`, `ttlConfigFromEnv`, `resolveTtl`; TtlConfig conversions.
 
-use super::collect::ttl_numbers;
 use super::js::{self, describe, error, get, invalid, is_record, Obj};
 use super::user_id::platform_arg;
-use crate::crossing::{TTL_BASE, TTL_BULK_REFRESH, TTL_DISCOVERY, TTL_PLATFORM, TTL_ROSTER, TTL_SLOTS};
 use crate::error::Code;
 use crate::platform::Platform;
 
@@ -37,34 +35,6 @@ pub fn ttl_ms(v: &JsValue, field: &str) -> Result<f64, JsValue> {
 
 /// Reads a TtlConfig object; a missing (undefined) field takes its default.
 pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
-    let mut n = [f64::NAN; TTL_SLOTS];
-    if ttl_numbers(v, &mut n) {
-        let at = |i: usize, field: &str| -> Result<Option<f64>, JsValue> {
-            if n[i].is_nan() {
-                Ok(None)
-            } else {
-                ttl::check_ms(field, n[i]).map(Some).map_err(JsValue::from)
-            }
-        };
-        let mut parts = TtlParts {
-            base: at(TTL_BASE, "base")?,
-            roster: at(TTL_ROSTER, "roster")?,
-            discovery: at(TTL_DISCOVERY, "discovery")?,
-            bulk_refresh: at(TTL_BULK_REFRESH, "bulkRefresh")?,
-            ..Default::default()
-        };
-        for p in Platform::ALL {
-            let ms = n[TTL_PLATFORM + p.index()];
-            if !ms.is_nan() {
-                parts.platforms[p.index()] = Some(ttl::check_ms(&format!("platforms.{}", p.as_str()), ms).map_err(JsValue::from)?);
-            }
-        }
-        return Ok(TtlConfig::from_parts(parts));
-    }
-    config_from_js_fields(v)
-}
-
-fn config_from_js_fields(v: &JsValue) -> Result<TtlConfig, JsValue> {
     if !is_record(v) {
         return Err(JsValue::from(InvalidTtl { field: "config".into(), value: describe(v) }));
     }

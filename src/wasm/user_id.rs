@@ -1,7 +1,7 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
-use super::js::{describe, known_platform, remember_platform, resolution, str_or_null, word};
-use super::read::{self, Id};
+use super::js::{describe, known_platform, remember_platform, str_or_null, word, Obj};
+use super::read;
 use crate::notes::{Fields, Needed};
 use crate::platform::{self, Platform, UnsupportedPlatform};
 use crate::user_id::{self, LegacyPlatform};
@@ -87,25 +87,22 @@ pub fn resolve_user_id(
     #[wasm_bindgen(unchecked_optional_param_type = "string | null")] platform: JsValue,
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
-    Ok(read::with_notes(&notes, Needed::platform_only(p, Fields::Ids), |n, origin| {
+    Ok(read::with_notes(&notes, Needed::platform_only(p, Fields::Ids), |n| {
         let r = user_id::resolve_ref(n, p);
-        // The result's id is one field's string, whole: JS hands back the string it already
-        // has instead of decoding a copy (the costliest step of this call).
-        let handback = n.view().zip(r.user_id.as_deref()).and_then(|(view, id)| {
-            [(&view.entry(p).user_id, Id::Entry(p)), (&view.legacy_user_id, Id::LegacyUserId), (&view.legacy_modash_user_id, Id::LegacyModashUserId)]
-                .into_iter()
-                .find_map(|(leaf, field)| origin.handback(leaf, field, id))
+        let rejected = r.rejected_legacy.as_ref().map_or(JsValue::NULL, |rej| {
+            Obj::new()
+                .set("userId", rej.user_id.as_str())
+                .set("legacyPlatform", str_or_null(rej.legacy_platform.as_deref()))
+                .set("reason", word(rej.reason.as_str()))
+                .build()
         });
-        let rej = r.rejected_legacy.as_ref();
-        resolution(
-            &word(r.platform.as_str()),
-            &handback.and_then(|h| h.js(&notes)).unwrap_or_else(|| str_or_null(r.user_id.as_deref())),
-            &word(r.source.as_str()),
-            r.needs_migration(),
-            rej.map(|rej| rej.user_id.as_str()),
-            &str_or_null(rej.and_then(|rej| rej.legacy_platform.as_deref())),
-            &rej.map_or(JsValue::NULL, |rej| word(rej.reason.as_str())),
-            r.unreadable,
-        )
+        Obj::new()
+            .set("platform", word(r.platform.as_str()))
+            .set("userId", str_or_null(r.user_id.as_deref()))
+            .set("source", word(r.source.as_str()))
+            .set("needsMigration", r.needs_migration())
+            .set("rejectedLegacy", rejected)
+            .set("problem", if r.unreadable { word("notes-unreadable") } else { JsValue::NULL })
+            .build()
     }))
 }

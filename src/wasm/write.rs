@@ -174,6 +174,9 @@ fn strings(list: &[&'static str]) -> Array {
     list.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
+/// Why an object's notes could not be read: they cross as JSON text, and `JSON.stringify` threw.
+const NOT_JSON: &str = "notes could not be read as JSON (a getter threw, a cycle, a BigInt, a revoked Proxy or nesting too deep)";
+
 // Generic (text in, text out; an object in, an object out): declared in TS_WRITE_PATH above.
 #[wasm_bindgen(js_name = mergeAnalytics, skip_typescript)]
 pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
@@ -201,7 +204,7 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
         Input::Object(o) => {
             let view = match read::notes(&o) {
                 NotesRead::Ok(v) => v,
-                NotesRead::Unreadable => return Err(refuse("notes could not be read (a getter threw)".into())),
+                NotesRead::Unreadable => return Err(refuse(NOT_JSON.into())),
             };
             let plan = write::plan_merge(&view, platform, &fetched, &opts)?;
             let pair =
@@ -289,7 +292,7 @@ pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
         Input::Object(o) => {
             let view = match read::notes(&o) {
                 NotesRead::Ok(v) => v,
-                NotesRead::Unreadable => return Err(refuse("notes could not be read (a getter threw)".into())),
+                NotesRead::Unreadable => return Err(refuse(NOT_JSON.into())),
             };
             let md = get(&o, shape::MODASH_DATA).unwrap_or(JsValue::UNDEFINED);
             let entry_payload = |p: Platform| -> JsValue {

@@ -1,13 +1,13 @@
 //! The crossing, by property: random notes (objects with getters, JSON text, UTF-8 bytes; odd
-//! numbers, unicode, deep nesting, wrong types where objects belong) read through the object
-//! path, the text path and the bytes path give the same view, and the same as the core reading
-//! serde_json's rendering of them, narrowed as each call asks (`Needed`); single objects and
+//! numbers, unicode, deep nesting, wrong types where objects belong) read as objects (through
+//! `JSON.stringify`), as text and as bytes give the same view, and the same as the core reading
+//! serde_json's rendering of them, narrowed as each call asks (`Needed`); single values and
 //! batches alike. And the property catches a reader that is wrong on purpose.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use modash_flow::notes::{read_text, Fields, Needed, NotesRead};
 use modash_flow::platform::Platform;
-use modash_flow::wasm::collect::Collected;
+use modash_flow::wasm::read;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -246,7 +246,8 @@ fn first_disagreement(seed: u64, cases: usize, read_object: ReadFn<'_>, read_tex
                 NotesRead::Ok(view) => NotesRead::Ok(needed.narrow(view.clone())),
                 NotesRead::Unreadable => NotesRead::Unreadable,
             };
-            for (path, got) in [("object", read_object(&obj, needed)), ("text", read_text_js(&text_js, needed)), ("bytes", Collected::notes(&bytes, needed))] {
+            for (path, got) in [("object", read_object(&obj, needed)), ("text", read_text_js(&text_js, needed)), ("bytes", read::notes_needed(&bytes, needed))]
+            {
                 if got != expected {
                     return Some(format!("seed {seed} case {case}, {path} path, {needed:?}: {rendered}\n  got      {got:?}\n  expected {expected:?}"));
                 }
@@ -269,12 +270,10 @@ fn first_disagreement(seed: u64, cases: usize, read_object: ReadFn<'_>, read_tex
         });
     }
     for (path, rows) in [("object batch", rows_object), ("text batch", rows_text)] {
-        let c = Collected::rows(&rows.into_iter().collect::<Array>().into()).ok().expect("rows read");
-        let mut reader = c.reader();
-        let mut names = Vec::new();
-        for (i, expected) in expected_rows.iter().enumerate() {
-            reader.names(&mut names);
-            let got = reader.notes().into_owned();
+        let Ok(rows) = read::rows(&rows.into_iter().collect::<Array>().into()) else { panic!("rows read") };
+        let badges = Needed { platforms: Needed::ALL_PLATFORMS, fields: Fields::Freshness };
+        for (i, (row, expected)) in rows.iter().zip(&expected_rows).enumerate() {
+            let got = row.notes.read(badges).into_owned();
             if &got != expected {
                 return Some(format!("seed {seed} row {i}, {path}:\n  got      {got:?}\n  expected {expected:?}"));
             }
@@ -284,7 +283,7 @@ fn first_disagreement(seed: u64, cases: usize, read_object: ReadFn<'_>, read_tex
 }
 
 fn object_path(v: &JsValue, needed: Needed) -> NotesRead<'static> {
-    Collected::notes(v, needed)
+    read::notes_needed(v, needed)
 }
 
 #[wasm_bindgen_test]
@@ -301,7 +300,7 @@ fn the_property_catches_a_reader_that_is_wrong_on_purpose() {
     // An object reader that takes one metric for another, and a text reader that loses the
     // legacy platform: each is caught.
     let swaps_metrics = |v: &JsValue, needed: Needed| {
-        let mut read = Collected::notes(v, needed);
+        let mut read = read::notes_needed(v, needed);
         if let NotesRead::Ok(view) = &mut read {
             for e in &mut view.platforms {
                 e.metrics.swap(0, 1);
@@ -310,7 +309,7 @@ fn the_property_catches_a_reader_that_is_wrong_on_purpose() {
         read
     };
     let loses_platform = |v: &JsValue, needed: Needed| {
-        let mut read = Collected::notes(v, needed);
+        let mut read = read::notes_needed(v, needed);
         if let NotesRead::Ok(view) = &mut read {
             view.legacy_platform = Default::default();
         }

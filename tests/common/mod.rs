@@ -158,7 +158,8 @@ fn resolve_user_id_from_objects_text_and_nothing() {
     let hostile = js(r#"{ get modash_data() { throw new Error('boom'); } }"#);
     let r = user_id::resolve_user_id(hostile, JsValue::NULL).unwrap();
     assert_eq!(prop(&r, "problem").as_string().as_deref(), Some("notes-unreadable"));
-    let proxy = js(r#"new Proxy({}, { get: (t, k) => k === 'modash_data' ? { platforms: { instagram: { userId: 'P' } } } : undefined })"#);
+    // A Proxy is read as JSON.stringify reads it: its target's keys, its traps' values.
+    let proxy = js(r#"new Proxy({ modash_data: null }, { get: (t, k) => k === 'modash_data' ? { platforms: { instagram: { userId: 'P' } } } : t[k] })"#);
     let r = user_id::resolve_user_id(proxy, JsValue::NULL).unwrap();
     assert_eq!(prop(&r, "userId").as_string().as_deref(), Some("P"));
     // Bytes of the JSON text work like the text.
@@ -372,9 +373,8 @@ fn batch_equals_single_calls() {
     assert_eq!(prop(&js_sys::Array::from(&b).get(0), "problem").as_string().as_deref(), Some("notes-unreadable"));
 }
 
-/// The typed crossing (a JS reader hands the needed fields over as numbers and one UTF-8
-/// buffer) must read objects exactly as the core reads the same notes as JSON text,
-/// non-ASCII and lone surrogates included.
+/// Objects (through JSON.stringify) must read exactly as the core reads the same notes as
+/// JSON text, non-ASCII and lone surrogates included.
 #[wasm_bindgen_test]
 fn object_notes_read_like_their_json_text() {
     let opts = js(&format!("{{ now: {NOW} }}"));

@@ -68,7 +68,7 @@ fn refuses_rather_than_loses() {
         (js("{ modash_data: { platforms: [] } }"), "modash_data.platforms is an array"),
         (js("{ modash_data: { platforms: { tiktok: 5 } } }"), "modash_data.platforms.tiktok is a number"),
         (JsValue::from_str(r#"{"modash_data":{"platforms":{"youtube":true}}}"#), "modash_data.platforms.youtube is a boolean"),
-        (js("{ modash_data: { platforms: { instagram: () => 1 } } }"), "modash_data.platforms.instagram is not a plain value"),
+        (js("{ modash_data: { platforms: { instagram: 1n } } }"), "could not be read"),
         (js("{ get modash_data() { throw new Error('no'); } }"), "could not be read"),
     ] {
         assert_error(merge_analytics(notes.clone(), "tiktok".into(), f(), opts()), "NOTES_UNREADABLE", needle);
@@ -147,7 +147,14 @@ fn deep_and_large_notes() {
     let deep = format!(r#"{{"deep":{}1{},"modash_data":{{}}}}"#, "[".repeat(10_000), "]".repeat(10_000));
     let r = merge_analytics(deep.clone().into(), "ig".into(), js("{ userId: '1' }"), opts()).unwrap();
     assert!(prop(&r, "notes").as_string().unwrap().starts_with(&format!(r#"{{"deep":{}1"#, "[".repeat(10_000))));
+    // As an object 10,000 levels deep: written where the engine's JSON.stringify reaches that
+    // deep (Chromium), refused where it does not (Node), never half read.
     let deep_obj = js("(() => { let v = 1; for (let i = 0; i < 10000; i++) v = [v]; return { deep: v }; })()");
+    match merge_analytics(deep_obj, "ig".into(), js("{ userId: '1' }"), opts()) {
+        Ok(r) => assert_eq!(prop(&prop(&prop(&prop(&prop(&r, "notes"), "modash_data"), "platforms"), "instagram"), "userId").as_string().as_deref(), Some("1")),
+        Err(e) => assert_eq!(prop(&e, "code").as_string().as_deref(), Some("NOTES_UNREADABLE")),
+    }
+    let deep_obj = js("(() => { let v = 1; for (let i = 0; i < 100; i++) v = [v]; return { deep: v }; })()");
     let r = merge_analytics(deep_obj, "ig".into(), js("{ userId: '1' }"), opts()).unwrap();
     assert_eq!(prop(&prop(&prop(&prop(&prop(&r, "notes"), "modash_data"), "platforms"), "instagram"), "userId").as_string().as_deref(), Some("1"));
     // Unbalanced nesting 100,000 deep is a clean refusal.

@@ -99,19 +99,6 @@ export function processEnv() {
     return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
   } catch (_) { return undefined; }
 }
-// entry.rs: the result object in one JS call (an object literal; the metric keys are `notes::METRICS`).
-export function storedEntry(platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload) {
-  return { platform, userId, username, lastRefreshed, cacheId, followers, engagementRate, avgViews, hasPayload };
-}
-// user_id.rs: the result objects are made by one JS call each (an object literal: one shape for every
-// result, and no property set from wasm one at a time).
-export function resolution(platform, userId, source, needsMigration, rejectedId, legacyPlatform, reason, unreadable) {
-  return {
-    platform, userId, source, needsMigration,
-    rejectedLegacy: rejectedId === undefined ? null : { userId: rejectedId, legacyPlatform, reason },
-    problem: unreadable ? 'notes-unreadable' : null,
-  };
-}
 // The label options in one call when they are the usual kind: writes `now` (NaN when absent)
 // and the style (0 short, 1 long) into `out` and returns the locale (undefined when absent);
 // null for anything else (the field-by-field reader then names the problem).
