@@ -115,7 +115,13 @@ function batchesVs(mf, base) {
   const heavyBytes = heavyText.map((r) => ({ notes: enc.encode(r.notes), platforms: r.platforms }));
   const stamps = Array.from({ length: 1000 }, (_, i) => new Date(NOW - i * 3_600_123).toISOString());
   const opts = { now: NOW };
+  // Issue 37's limits: a roster page's badges (50 rows, as the page hands them: notes text) and
+  // 10,000 rows' text on the server.
+  const page50 = slimText.slice(0, 50);
+  const rows10k = makeRoster(10000).map((r) => ({ notes: JSON.stringify(r.notes), platforms: r.platforms }));
   const cases = {
+    'roster page: 50 rows, JSON text': (m) => m.analyticsProgressBatch(page50, opts),
+    'server: 10,000 rows, JSON text': (m) => m.analyticsProgressBatch(rows10k, opts),
     'roster: slim objects (2,000 rows)': (m) => m.analyticsProgressBatch(objects, opts),
     'roster: slim JSON text': (m) => m.analyticsProgressBatch(slimText, opts),
     'roster: text, 20% with 50 KB payloads': (m) => m.analyticsProgressBatch(heavyText, opts),
@@ -150,6 +156,9 @@ function perCallVs(mf, base) {
     isFresh: (m) => m.isFresh('2025-01-15T07:00:00Z', 43200000, NOW),
     resolveTtl: (m) => m.resolveTtl(cfg, 'roster', 'tiktok'),
     'analyticsProgress (object)': (m) => m.analyticsProgress(notes, ['instagram', 'tiktok'], { now: NOW }),
+    'analyticsProgress (text)': (m) => m.analyticsProgress(text, ['instagram', 'tiktok'], { now: NOW }),
+    'notesEntry (text)': (m) => m.notesEntry(text, 'instagram'),
+    'notesEntry (object)': (m) => m.notesEntry(notes, 'instagram'),
   };
   const out = {};
   for (const [name, f] of Object.entries(calls)) {

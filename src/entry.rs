@@ -3,7 +3,7 @@
 //! notes themselves.
 
 use crate::json::Leaf;
-use crate::notes::NotesView;
+use crate::notes::{NotesView, METRIC_COUNT};
 use crate::platform::Platform;
 use crate::user_id;
 
@@ -20,7 +20,7 @@ pub struct StoredEntry {
     /// The `modash_profile_cache` row, by the userId rule (string or safe integer).
     pub cache_id: Option<String>,
     /// The core metrics (`notes::METRICS` order), finite numbers only.
-    pub metrics: [Option<f64>; 3],
+    pub metrics: [Option<f64>; METRIC_COUNT],
     /// A full payload is still in notes (not yet slimmed).
     pub has_payload: bool,
 }
@@ -65,7 +65,7 @@ mod tests {
         assert_eq!(e.user_id.as_deref(), Some("42"));
         assert_eq!(e.username.as_deref(), Some("ana"));
         assert_eq!(e.cache_id.as_deref(), Some("17"));
-        assert_eq!(e.metrics, [Some(1200.0), Some(0.05), None]);
+        assert_eq!(e.metrics[..3], [Some(1200.0), Some(0.05), None]);
         assert_eq!(e.last_refreshed, Some(1_736_935_200_000.0));
         assert!(e.has_payload);
         assert_eq!(entry(r#"{"modash_data":{"platforms":{"tiktok":{"cache_id":17,"username":"  "}}}}"#, Platform::Tiktok).cache_id.as_deref(), Some("17"));

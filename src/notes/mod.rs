@@ -12,7 +12,7 @@ pub(crate) use text::leaf;
 pub use text::{read_text, read_text_needed, read_utf8, read_utf8_needed};
 
 use crate::platform::Platform;
-pub use shape::{EntryField, LegacyField, NotObject, METRICS};
+pub use shape::{EntryField, LegacyField, NotObject, METRICS, METRIC_COUNT};
 
 /// The per-platform entry `notes.modash_data.platforms[platform]`, as far as reads need it:
 /// the [`EntryField`] leaves and whether a payload is there.
@@ -23,7 +23,7 @@ pub struct EntryView<'a> {
     pub username: Leaf<'a>,
     pub cache_id: Leaf<'a>,
     /// The core metrics, in [`METRICS`] order.
-    pub metrics: [Leaf<'a>; 3],
+    pub metrics: [Leaf<'a>; METRIC_COUNT],
     /// A `cached_payload` is present.
     pub has_payload: bool,
     /// The entry is there but is not an object (the write path refuses such notes).
@@ -54,13 +54,12 @@ pub struct NotesView<'a> {
 impl EntryView<'_> {
     /// The same entry, owning its strings.
     pub fn into_owned(self) -> EntryView<'static> {
-        let [a, b, c] = self.metrics;
         EntryView {
             user_id: self.user_id.into_owned(),
             last_refreshed: self.last_refreshed.into_owned(),
             username: self.username.into_owned(),
             cache_id: self.cache_id.into_owned(),
-            metrics: [a.into_owned(), b.into_owned(), c.into_owned()],
+            metrics: self.metrics.map(Leaf::into_owned),
             has_payload: self.has_payload,
             not_object: self.not_object,
         }
@@ -75,14 +74,12 @@ impl<'a> EntryView<'a> {
             EntryField::LastRefreshed => &mut self.last_refreshed,
             EntryField::Username => &mut self.username,
             EntryField::CacheId => &mut self.cache_id,
-            EntryField::Followers => &mut self.metrics[0],
-            EntryField::EngagementRate => &mut self.metrics[1],
-            EntryField::AvgViews => &mut self.metrics[2],
+            EntryField::Metric(i) => &mut self.metrics[i],
         }
     }
 
     /// Which core metrics are present (not undefined), in [`METRICS`] order.
-    pub fn has_metric(&self) -> [bool; 3] {
+    pub fn has_metric(&self) -> [bool; METRIC_COUNT] {
         self.metrics.each_ref().map(|m| *m != Leaf::Missing)
     }
 }

@@ -3,7 +3,7 @@
 //! whatever form its notes come in. What is not read reads as absent; text is still validated
 //! whole.
 
-use super::shape::{EntryField, LegacyField};
+use super::shape::{EntryField, LegacyField, METRIC_COUNT};
 use super::{EntryView, NotesView};
 use crate::platform::Platform;
 
@@ -50,14 +50,13 @@ impl Needed {
         self.platforms & (1 << p.index()) != 0
     }
 
-    /// The fields of a read entry that are read, in the shape table's order (the order the JS
-    /// reader writes them in).
+    /// The fields of a read entry that are read, in the shape table's order.
     pub const fn entry_fields(self) -> &'static [EntryField] {
         use EntryField::*;
         match self.fields {
             Fields::Ids => &[UserId],
             Fields::Freshness => &[UserId, LastRefreshed],
-            Fields::Write => &[UserId, LastRefreshed, Followers, EngagementRate, AvgViews],
+            Fields::Write => EntryField::ALL.split_at(2 + METRIC_COUNT).0,
             Fields::All => &EntryField::ALL,
         }
     }

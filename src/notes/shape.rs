@@ -1,7 +1,7 @@
 //! The paths of `notes` the flow reads and writes, spelled once. Every reader walks these
 //! tables: the JSON text reader (`notes::text`), the write path's document (`write::text`),
-//! the write plans (`write`), and the JS object reader at the boundary, which is handed the
-//! key lists from here when the module starts (`wasm/collect.rs`).
+//! the write plans (`write`), a report's figures (`report`) and the module's results, which
+//! set each metric by its key from [`METRICS`].
 //!
 //! ```text
 //! notes
@@ -11,7 +11,7 @@
 //!    └─ platforms                (PLATFORMS)
 //!       └─ instagram | tiktok | youtube
 //!          ├─ userId, last_refreshed, username, cache_id,
-//!          │  followers, engagementRate, avgViews         (EntryField)
+//!          │  followers, engagementRate, avgViews, avgLikes  (EntryField; METRICS)
 //!          ├─ refreshed_by       (REFRESHED_BY: written, never read)
 //!          └─ cached_payload     (CACHED_PAYLOAD)
 //! ```
@@ -27,40 +27,72 @@ pub const REPORT_PROFILE: &str = "profile";
 /// Who refreshed an entry (written by `mergeAnalytics`).
 pub const REFRESHED_BY: &str = "refreshed_by";
 
-/// The per-platform entry's fields that readers hand over as leaves, in this order
-/// everywhere (the JS reader writes them in [`EntryField::ALL`] order).
+/// A path from a Modash report's root to one value, key by key.
+pub type ReportPath = &'static [&'static str];
+
+/// A core metric: kept in a slim entry under `key` (also its name in the module's results,
+/// `fetched` and options), and read from a Modash report at the first of its `report` paths
+/// that holds a usable value (by [`crate::platform::Platform::index`]).
+#[derive(Debug)]
+pub struct Metric {
+    pub key: &'static str,
+    pub report: [&'static [ReportPath]; 3],
+}
+
+/// The core metrics, in this order everywhere. **A new metric is one entry here**, its line in
+/// the TypeScript `Metrics` interface (`src/wasm/entry.rs`) and the test that names it
+/// (`a_report_gives_every_metric`, in `report.rs`); every reader, the write path, `notesEntry`,
+/// `reportFigures` and `mergeAnalytics` take it from here.
+///
+/// Where a report keeps each: followers and the engagement rate are basic data, under
+/// `profile.profile`; the averages are analysed data, under `profile`. The platforms do not
+/// name their views alike: Instagram's report gives the average of Reels plays
+/// (`avgReelsPlays`, its video views) and, for accounts with feed videos, `avgViews`: Reels
+/// first; TikTok's and YouTube's give `avgViews`. Every platform's gives `avgLikes`.
+pub const METRICS: &[Metric] = &[
+    Metric { key: "followers", report: [&[&["profile", "profile", "followers"]]; 3] },
+    Metric { key: "engagementRate", report: [&[&["profile", "profile", "engagementRate"]]; 3] },
+    Metric { key: "avgViews", report: [&[&["profile", "avgReelsPlays"], &["profile", "avgViews"]], &[&["profile", "avgViews"]], &[&["profile", "avgViews"]]] },
+    Metric { key: "avgLikes", report: [&[&["profile", "avgLikes"]]; 3] },
+];
+
+/// How many core metrics there are (the length of every metrics array).
+pub const METRIC_COUNT: usize = METRICS.len();
+
+/// The per-platform entry's fields that readers hand over as leaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryField {
     UserId,
     LastRefreshed,
+    /// The core metric `METRICS[i]`.
+    Metric(usize),
     Username,
     CacheId,
-    Followers,
-    EngagementRate,
-    AvgViews,
 }
 
 impl EntryField {
-    pub const ALL: [EntryField; 7] = [
-        EntryField::UserId,
-        EntryField::LastRefreshed,
-        EntryField::Username,
-        EntryField::CacheId,
-        EntryField::Followers,
-        EntryField::EngagementRate,
-        EntryField::AvgViews,
-    ];
+    /// Every field: the ids and freshness, the metrics, then what only `notesEntry` reads.
+    pub const ALL: [EntryField; 4 + METRIC_COUNT] = {
+        let mut all = [EntryField::UserId; 4 + METRIC_COUNT];
+        all[1] = EntryField::LastRefreshed;
+        let mut i = 0;
+        while i < METRIC_COUNT {
+            all[2 + i] = EntryField::Metric(i);
+            i += 1;
+        }
+        all[2 + METRIC_COUNT] = EntryField::Username;
+        all[3 + METRIC_COUNT] = EntryField::CacheId;
+        all
+    };
 
     /// The key in notes.
     pub const fn key(self) -> &'static str {
         match self {
             EntryField::UserId => "userId",
             EntryField::LastRefreshed => "last_refreshed",
+            EntryField::Metric(i) => METRICS[i].key,
             EntryField::Username => "username",
             EntryField::CacheId => "cache_id",
-            EntryField::Followers => "followers",
-            EntryField::EngagementRate => "engagementRate",
-            EntryField::AvgViews => "avgViews",
         }
     }
 
@@ -69,15 +101,6 @@ impl EntryField {
         EntryField::ALL.into_iter().find(|f| f.key().as_bytes() == key)
     }
 }
-
-/// The core metrics kept in a slim entry (and read from a payload), in this order.
-pub const METRIC_FIELDS: [EntryField; 3] = [EntryField::Followers, EntryField::EngagementRate, EntryField::AvgViews];
-
-/// The core metrics by their key: in a slim entry, and in a Modash report's `profile`.
-pub const METRICS: [&str; 3] = [METRIC_FIELDS[0].key(), METRIC_FIELDS[1].key(), METRIC_FIELDS[2].key()];
-
-/// A path from a Modash report's root to one value, key by key.
-pub type ReportPath = &'static [&'static str];
 
 /// Where a Modash report (`GET /v1/{platform}/profile/{userId}/report`) keeps what the flow
 /// reads, each as paths tried in order (the first that holds a usable value wins). Sources:
@@ -97,21 +120,6 @@ pub const REPORT_USERNAME: &[ReportPath] = &[&["profile", "profile", "username"]
 pub const REPORT_FULLNAME: &[ReportPath] = &[&["profile", "profile", "fullname"]];
 /// How many posts the account has (analysed data; shown in the panel, never stored in notes).
 pub const REPORT_POSTS_COUNT: &[ReportPath] = &[&["profile", "postsCount"]];
-
-/// Where each core metric ([`METRIC_FIELDS`]) of `platform`'s report lives. The platforms do
-/// not name their views alike: Instagram's report gives the average of Reels plays
-/// (`avgReelsPlays`, its video views) and, for accounts with feed videos, `avgViews`: Reels
-/// first; TikTok's and YouTube's give `avgViews`.
-pub const fn report_metric_paths(platform: crate::platform::Platform, metric: EntryField) -> &'static [ReportPath] {
-    use crate::platform::Platform;
-    match (metric, platform) {
-        (EntryField::Followers, _) => &[&["profile", "profile", "followers"]],
-        (EntryField::EngagementRate, _) => &[&["profile", "profile", "engagementRate"]],
-        (EntryField::AvgViews, Platform::Instagram) => &[&["profile", "avgReelsPlays"], &["profile", "avgViews"]],
-        (EntryField::AvgViews, Platform::Tiktok | Platform::Youtube) => &[&["profile", "avgViews"]],
-        _ => &[],
-    }
-}
 
 /// The legacy single-account fields of `modash_data`, in the order readers hand them over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,7 +208,6 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), keys.len());
-        assert_eq!(METRICS, ["followers", "engagementRate", "avgViews"]);
     }
 
     #[test]

@@ -4,13 +4,25 @@ use super::js::{num_or_null, str_or_null, word, Obj};
 use super::read;
 use super::user_id::platform_arg;
 use crate::entry;
-use crate::notes::{Fields, Needed};
+use crate::notes::{Fields, Needed, METRICS};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENTRY: &'static str = r#"
+/**
+ * The core metrics notes keep per platform (`METRICS` in src/notes/shape.rs, in that order):
+ * finite numbers, else null. `engagementRate` is a fraction, as Modash sends it (0.0271 is
+ * 2.71 %); the averages are per post.
+ */
+export interface Metrics {
+  followers: number | null;
+  engagementRate: number | null;
+  avgViews: number | null;
+  avgLikes: number | null;
+}
+
 /** The answer of `notesEntry`: what notes hold for one platform, every field checked. */
-export interface NotesEntry {
+export interface NotesEntry extends Metrics {
   platform: Platform;
   /** The entry's own userId (trimmed string, or a safe integer as a decimal string), or null. */
   userId: string | null;
@@ -20,10 +32,6 @@ export interface NotesEntry {
   lastRefreshed: number | null;
   /** The `modash_profile_cache` row id, or null. */
   cacheId: string | null;
-  /** Finite numbers only, else null. */
-  followers: number | null;
-  engagementRate: number | null;
-  avgViews: number | null;
   /** A full `cached_payload` is still in notes. */
   hasPayload: boolean;
 }
@@ -40,16 +48,14 @@ pub fn notes_entry(
 ) -> Result<JsValue, JsValue> {
     let p = platform_arg(&platform)?;
     let e = read::with_notes(&notes, Needed::platform_only(p, Fields::All), |n| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
-    let [followers, engagement_rate, avg_views] = e.metrics.map(num_or_null);
-    Ok(Obj::new()
+    let mut o = Obj::new()
         .set("platform", word(p.as_str()))
         .set("userId", str_or_null(e.user_id.as_deref()))
         .set("username", str_or_null(e.username.as_deref()))
         .set("lastRefreshed", num_or_null(e.last_refreshed))
-        .set("cacheId", str_or_null(e.cache_id.as_deref()))
-        .set("followers", followers)
-        .set("engagementRate", engagement_rate)
-        .set("avgViews", avg_views)
-        .set("hasPayload", e.has_payload)
-        .build())
+        .set("cacheId", str_or_null(e.cache_id.as_deref()));
+    for (m, v) in METRICS.iter().zip(e.metrics) {
+        o = o.set(m.key, num_or_null(v));
+    }
+    Ok(o.set("hasPayload", e.has_payload).build())
 }

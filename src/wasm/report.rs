@@ -15,17 +15,13 @@ const TS_REPORT: &'static str = r#"
  * platform (`profile.profile.followers`, `profile.profile.engagementRate`, Instagram's
  * `profile.avgReelsPlays`, …). A figure the report lacks is null, never a made-up zero.
  */
-export interface ReportFigures {
+export interface ReportFigures extends Metrics {
   userId: string | null;
   username: string | null;
   fullname: string | null;
-  followers: number | null;
-  /** A fraction, as Modash sends it (0.0271 is 2.71 %). */
-  engagementRate: number | null;
-  avgViews: number | null;
   postsCount: number | null;
-  /** The metrics (`followers`, `engagementRate`, `avgViews`) the report did not give. */
-  missing: ('followers' | 'engagementRate' | 'avgViews')[];
+  /** The metrics the report did not give. */
+  missing: (keyof Metrics)[];
 }
 "#;
 
@@ -39,7 +35,7 @@ pub fn report_figures(platform: JsValue, text: &str) -> Result<JsValue, JsValue>
     let num = |v: &Option<Num>| num_or_null(v.as_ref().map(|n| n.value));
     let mut o = Obj::new().set("userId", text_or_null(&f.user_id)).set("username", text_or_null(&f.username)).set("fullname", text_or_null(&f.fullname));
     for (m, v) in METRICS.iter().zip(&f.metrics) {
-        o = o.set(m, num(v));
+        o = o.set(m.key, num(v));
     }
     Ok(o.set("postsCount", num(&f.posts_count)).set("missing", f.missing.iter().map(|m| JsValue::from_str(m)).collect::<Array>()).build())
 }

@@ -21,7 +21,7 @@ const TS_WRITE_PATH: &'static str = r#"
  * report). With `markRefreshed` (the default), a metric that is missing or null is written as
  * null: the figure stored before is not this refresh's.
  */
-export interface FetchedAnalytics { userId?: string | number | null; username?: string | null; followers?: number | null; engagementRate?: number | null; avgViews?: number | null }
+export interface FetchedAnalytics extends Partial<Metrics> { userId?: string | number | null; username?: string | null }
 export interface MergeOptions {
   /** Epoch ms written as `last_refreshed` (ISO-8601 UTC); default `Date.now()`. */
   now?: number;
@@ -158,7 +158,7 @@ fn fetched(v: &JsValue) -> Result<Fetched, JsValue> {
     let field = |k: &'static str| get(v, k).map_err(|_| invalid(&format!("fetched.{k} could not be read")));
     let mut f = Fetched { user_id: leaf(&field("userId")?), username: field("username")?.as_string(), ..Default::default() };
     for (i, m) in METRICS.iter().enumerate() {
-        f.metrics[i] = num(&field(m)?);
+        f.metrics[i] = num(&field(m.key)?);
     }
     Ok(f)
 }
@@ -247,7 +247,7 @@ fn payload_level(obj: &JsValue) -> PayloadLevel {
     if is_record(obj) {
         level.user_id = leaf(&get(obj, EntryField::UserId.key()).unwrap_or(JsValue::UNDEFINED));
         for (i, m) in METRICS.iter().enumerate() {
-            level.metrics[i] = num(&get(obj, m).unwrap_or(JsValue::UNDEFINED));
+            level.metrics[i] = num(&get(obj, m.key).unwrap_or(JsValue::UNDEFINED));
         }
     }
     level

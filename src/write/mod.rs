@@ -6,7 +6,7 @@
 pub mod text;
 
 use crate::notes::shape::{EntryField, REFRESHED_BY};
-use crate::notes::{Leaf, NotesView, METRICS};
+use crate::notes::{Leaf, NotesView, METRICS, METRIC_COUNT};
 use crate::platform::Platform;
 use crate::time;
 use crate::user_id::{self, LegacyPlatform};
@@ -59,7 +59,7 @@ pub struct Fetched {
     pub user_id: Leaf<'static>,
     pub username: Option<String>,
     /// In [`METRICS`] order; only finite numbers are kept.
-    pub metrics: [Option<Num>; 3],
+    pub metrics: [Option<Num>; METRIC_COUNT],
 }
 
 /// Options of a merge.
@@ -134,7 +134,7 @@ pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts:
     if let Some(u) = &fetched.username {
         set.push((EntryField::Username.key(), Value::Str(u.clone())));
     }
-    for (key, m) in METRICS.iter().zip(&fetched.metrics) {
+    for (key, m) in METRICS.iter().map(|m| m.key).zip(&fetched.metrics) {
         match m.as_ref().filter(|n| n.value.is_finite()) {
             Some(n) => set.push((key, Value::Num(n.clone()))),
             // A report without the figure: the one stored before is not this refresh's, so it
@@ -168,7 +168,7 @@ pub fn plan_merge(view: &NotesView, platform: Platform, fetched: &Fetched, opts:
 pub struct PayloadFacts {
     pub user_id: Leaf<'static>,
     /// In [`METRICS`] order.
-    pub metrics: [Option<Num>; 3],
+    pub metrics: [Option<Num>; METRIC_COUNT],
 }
 
 /// The fields of one level of a payload: its top, or its `profile` object.
@@ -176,7 +176,7 @@ pub struct PayloadFacts {
 pub struct PayloadLevel {
     pub user_id: Leaf<'static>,
     /// In [`METRICS`] order; `None` unless a finite number.
-    pub metrics: [Option<Num>; 3],
+    pub metrics: [Option<Num>; METRIC_COUNT],
 }
 
 impl PayloadFacts {
@@ -276,7 +276,7 @@ pub fn plan_slim(
             }
             for (i, m) in f.metrics.iter().enumerate() {
                 if let Some(n) = m.as_ref().filter(|n| n.value.is_finite() && !has_metric[i]) {
-                    set.push((METRICS[i], Value::Num(n.clone())));
+                    set.push((METRICS[i].key, Value::Num(n.clone())));
                     has_metric[i] = true;
                 }
             }
@@ -324,11 +324,14 @@ mod tests {
     #[test]
     fn payload_rule_prefers_profile() {
         let n = |v: f64| Some(Num { value: v, text: v.to_string() });
-        let profile = PayloadLevel { user_id: Leaf::Str("P".into()), metrics: [n(1.0), None, n(f64::NAN)] };
-        let top = PayloadLevel { user_id: Leaf::Str("T".into()), metrics: [n(9.0), n(2.0), n(3.0)] };
+        // Per metric: the profile's when it is a finite number, else the top level's.
+        let mut profile = PayloadLevel { user_id: Leaf::Str("P".into()), ..PayloadLevel::default() };
+        let mut top = PayloadLevel { user_id: Leaf::Str("T".into()), ..PayloadLevel::default() };
+        profile.metrics[..3].clone_from_slice(&[n(1.0), None, n(f64::NAN)]);
+        top.metrics[..3].clone_from_slice(&[n(9.0), n(2.0), n(3.0)]);
         let f = PayloadFacts::from_levels(profile, top.clone());
         assert_eq!(f.user_id, Leaf::Str("P".into()));
-        assert_eq!(f.metrics, [n(1.0), n(2.0), n(3.0)]);
+        assert_eq!(f.metrics[..3], [n(1.0), n(2.0), n(3.0)]);
         let f = PayloadFacts::from_levels(PayloadLevel::default(), top);
         assert_eq!(f.user_id, Leaf::Str("T".into()));
     }

@@ -329,7 +329,7 @@ pub fn payload_facts(raw: &str) -> PayloadFacts {
                 profile = Some(p.slice(start, p.pos));
             } else if key == EntryField::UserId.key().as_bytes() {
                 level.user_id = leaf(p)?.into_owned();
-            } else if let Some(i) = METRICS.iter().position(|m| m.as_bytes() == key) {
+            } else if let Some(i) = METRICS.iter().position(|m| m.key.as_bytes() == key) {
                 level.metrics[i] = match p.scalar()? {
                     Scalar::Number(t) => Some(Num {
                         value: crate::decimal::parse(t).unwrap_or_else(|| {
@@ -423,7 +423,7 @@ mod tests {
         let (out, plan, dropped) = merge_text(text, Platform::Instagram, &f, &opts()).unwrap();
         assert_eq!(dropped, r#"{"profile":{"followers":99}}"#.len());
         assert_eq!(plan.user_id_stored.as_deref(), Some("IG9"));
-        assert!(out.starts_with(r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00","modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},"instagram":{"keep":[1, 2],"followers":null,"userId":"IG9","username":"ana\"b","engagementRate":null,"avgViews":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-1","cache_id":"c1"}},"x":true},"a":{ "n" : null }}"#), "{out}");
+        assert!(out.starts_with(r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00","modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},"instagram":{"keep":[1, 2],"followers":null,"userId":"IG9","username":"ana\"b","engagementRate":null,"avgViews":null,"avgLikes":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-1","cache_id":"c1"}},"x":true},"a":{ "n" : null }}"#), "{out}");
         assert!(json::validate(&out).is_ok());
     }
 
@@ -455,7 +455,12 @@ mod tests {
         }
         // null and missing parents are created.
         let (out, _, _) = merge_text(r#"{"modash_data":null}"#, Platform::Tiktok, &f, &opts()).unwrap();
-        assert!(out.starts_with(r#"{"modash_data":{"platforms":{"tiktok":{"followers":null,"engagementRate":null,"avgViews":null,"last_refreshed""#), "{out}");
+        assert!(
+            out.starts_with(
+                r#"{"modash_data":{"platforms":{"tiktok":{"followers":null,"engagementRate":null,"avgViews":null,"avgLikes":null,"last_refreshed""#
+            ),
+            "{out}"
+        );
     }
 
     #[test]

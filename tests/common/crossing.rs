@@ -136,7 +136,7 @@ fn object_or_not(r: &mut Rng, make: &mut dyn FnMut(&mut Rng) -> Map<String, Valu
 
 fn entry(r: &mut Rng) -> Map<String, Value> {
     let mut e = Map::new();
-    let fields: [Field<'_>; 9] = [
+    let fields: &[Field<'_>] = &[
         ("userId", &id),
         ("last_refreshed", &timestamp),
         ("username", &|r: &mut Rng| Value::String(text(r))),
@@ -144,12 +144,13 @@ fn entry(r: &mut Rng) -> Map<String, Value> {
         ("followers", &number),
         ("engagementRate", &number),
         ("avgViews", &number),
+        ("avgLikes", &number),
         ("refreshed_by", &|r: &mut Rng| Value::String(text(r))),
         ("cached_payload", &deep),
     ];
     for (k, make) in fields {
         if r.chance(55) {
-            e.insert(k.into(), leaf(r, make));
+            e.insert(k.to_string(), leaf(r, *make));
         }
     }
     e

@@ -176,7 +176,7 @@ fn notes_entry_reads_the_stored_fields() {
     let tt = entry::notes_entry(notes.clone(), "tt".into()).unwrap();
     assert_eq!(
         json(&tt),
-        r#"{"platform":"tiktok","userId":"42","username":"ana","lastRefreshed":1736935200000,"cacheId":"17","followers":1200,"engagementRate":0.05,"avgViews":null,"hasPayload":true}"#
+        r#"{"platform":"tiktok","userId":"42","username":"ana","lastRefreshed":1736935200000,"cacheId":"17","followers":1200,"engagementRate":0.05,"avgViews":null,"avgLikes":null,"hasPayload":true}"#
     );
     // A getter that throws makes the notes unreadable: every field null, never a throw.
     let throws = js("{ modash_data: { platforms: { instagram: { userId: 'ig-1', get followers() { throw new Error('no'); } } } } }");

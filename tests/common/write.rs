@@ -27,7 +27,7 @@ fn merge_on_objects_copies_only_the_path() {
     let out = prop(&r, "notes");
     assert_eq!(
         json(&out),
-        r#"{"z":1,"modash_data":{"userId":"L","x":[1],"platforms":{"tiktok":{"userId":"T","cached_payload":{"profile":{"followers":1},"posts":[PAYLOAD]}},"instagram":{"userId":"173560420","keep":{"a":1},"username":"ana","followers":1200,"engagementRate":0.0345,"avgViews":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}},"a":2}"#
+        r#"{"z":1,"modash_data":{"userId":"L","x":[1],"platforms":{"tiktok":{"userId":"T","cached_payload":{"profile":{"followers":1},"posts":[PAYLOAD]}},"instagram":{"userId":"173560420","keep":{"a":1},"username":"ana","followers":1200,"engagementRate":0.0345,"avgViews":null,"avgLikes":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}},"a":2}"#
             .replace("PAYLOAD", &vec!["\"x\""; 1000].join(",")),
     );
     assert_eq!(prop(&r, "userIdStored").as_string().as_deref(), Some("173560420"));
@@ -51,7 +51,7 @@ fn merge_on_text_is_lossless_and_migrates() {
     assert_eq!(json(&prop(&r, "warnings")), r#"["missing-userId"]"#);
     assert_eq!(
         json(&prop(&r, "notes")),
-        r#"{"modash_data":{"platforms":{"youtube":{"followers":null,"engagementRate":null,"avgViews":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}}}"#
+        r#"{"modash_data":{"platforms":{"youtube":{"followers":null,"engagementRate":null,"avgViews":null,"avgLikes":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-7","cache_id":"c-1"}}}}"#
     );
 }
 
@@ -199,7 +199,7 @@ fn objects_keep_every_unowned_path() {
             n.modash_data = md;
             return n;
         };
-        const OWNED = ['userId', 'username', 'followers', 'engagementRate', 'avgViews', 'last_refreshed', 'refreshed_by', 'cache_id', 'cached_payload'];
+        const OWNED = ['userId', 'username', 'followers', 'engagementRate', 'avgViews', 'avgLikes', 'last_refreshed', 'refreshed_by', 'cache_id', 'cached_payload'];
         const strip = (o, platforms, legacyPayload) => {
             const c = JSON.parse(JSON.stringify(o));
             for (const p of platforms) {
@@ -268,6 +268,7 @@ fn report_figures_reads_the_documented_shape() {
     assert_eq!(prop(&ig, "followers").as_f64(), Some(313_300_000.0));
     assert_eq!(prop(&ig, "engagementRate").as_f64(), Some(0.0027044));
     assert_eq!(prop(&ig, "avgViews").as_f64(), Some(10_478_123.0));
+    assert_eq!(prop(&ig, "avgLikes").as_f64(), Some(812_345.0));
     assert_eq!(js_sys::Array::from(&prop(&ig, "missing")).length(), 0);
     let none = report_figures("instagram".into(), include_str!("../fixtures/modash/report.instagram.no-views.json")).unwrap();
     assert!(prop(&none, "avgViews").is_null(), "null, not undefined or 0");

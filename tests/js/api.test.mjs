@@ -27,7 +27,7 @@ test('resolveUserId: per platform, legacy, trap, unreadable', () => {
 
 test('notesEntry: the stored fields of one platform, checked, from an object or text', () => {
   const notes = { modash_data: { platforms: { tiktok: { userId: ' 7 ', username: 'ana', cache_id: '12', followers: 1200, engagementRate: 'x', last_refreshed: '2025-01-15T10:00:00Z' } } } };
-  const want = { platform: 'tiktok', userId: '7', username: 'ana', lastRefreshed: 1736935200000, cacheId: '12', followers: 1200, engagementRate: null, avgViews: null, hasPayload: false };
+  const want = { platform: 'tiktok', userId: '7', username: 'ana', lastRefreshed: 1736935200000, cacheId: '12', followers: 1200, engagementRate: null, avgViews: null, avgLikes: null, hasPayload: false };
   assert.deepEqual(mf.notesEntry(notes, 'TikTok'), want);
   assert.deepEqual(mf.notesEntry(JSON.stringify(notes), 'tt'), want);
   assert.equal(mf.notesEntry(notes, 'ig').cacheId, null);

@@ -2,12 +2,12 @@
 // The analytics panel of one influencer: beside the roster (the row buttons stay in reach), a
 // dialog that takes focus when it opens, closes on Esc and gives focus back to the button that
 // opened it (Roster). Status text is announced (live regions); no raw codes on screen.
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { secondsLeft } from '@/lib/client/pause';
-import type { GateStats } from 'modash-flow';
+import type { GateStats, Metrics } from 'modash-flow';
 import { gateEnabled, panelGate } from '@/lib/client/gate';
 import { useBrowserConfig } from '@/lib/client/config';
-import { ENGAGEMENT_RATE_DEFINITION, platformName } from '@/lib/words';
+import { ENGAGEMENT_RATE_DEFINITION, METRIC_LABELS, platformName } from '@/lib/words';
 import { Sentence } from './Sentence';
 import { useRosterInfluencerAnalytics, type Influencer } from './useRosterInfluencerAnalytics';
 
@@ -41,6 +41,7 @@ export function AnalyticsPanel({
 }) {
   const [platform, setPlatform] = useState(influencer.platforms[0]?.platform ?? 'instagram');
   const s = useRosterInfluencerAnalytics(influencer, platform, onNotes);
+  const { metrics } = s;
   const [gate, setGate] = useState<GateStats | null>(null);
   const { gate: gateOptions } = useBrowserConfig();
   useEffect(() => (gateEnabled() ? panelGate(gateOptions).onChange(setGate) : undefined), [gateOptions]);
@@ -159,21 +160,25 @@ export function AnalyticsPanel({
           Refresh now (asks Modash, spends a credit)
         </button>
       )}
-      {s.phase === 'ready' && s.metrics && (
+      {s.phase === 'ready' && metrics && (
         <div data-testid="panel-metrics" data-stale={s.stale} className={s.stale ? 'is-stale' : undefined}>
           <dl>
-            <dt>Followers</dt>
-            <dd data-testid="m-followers">{fmt(s.metrics.followers)}</dd>
-            <dt>
-              <abbr title={ENGAGEMENT_RATE_DEFINITION[platform] ?? 'As Modash computes it'} data-testid="er-definition">
-                Engagement rate
-              </abbr>
-            </dt>
-            <dd>{fmt(s.metrics.engagementRate, true)}</dd>
-            <dt>Avg views</dt>
-            <dd>{fmt(s.metrics.avgViews)}</dd>
+            {(Object.entries(METRIC_LABELS) as [keyof Metrics, string][]).map(([key, label]) => (
+              <Fragment key={key}>
+                <dt>
+                  {key === 'engagementRate' ? (
+                    <abbr title={ENGAGEMENT_RATE_DEFINITION[platform] ?? 'As Modash computes it'} data-testid="er-definition">
+                      {label}
+                    </abbr>
+                  ) : (
+                    label
+                  )}
+                </dt>
+                <dd data-testid={`m-${key}`}>{fmt(metrics[key], key === 'engagementRate')}</dd>
+              </Fragment>
+            ))}
             <dt>Posts</dt>
-            <dd>{s.metrics.posts ?? '—'}</dd>
+            <dd>{metrics.posts ?? '—'}</dd>
           </dl>
           <p className="muted" data-testid="panel-source">
             {s.source === 'cache' ? 'Saved report' : s.source === 'notes' ? 'Saved summary' : 'Fetched from Modash'} · updated{' '}

@@ -11,6 +11,7 @@ import { refresh } from '@/lib/client/gate';
 import type { ProfileSummary } from '@/lib/api-types';
 import { useBrowserConfig } from '@/lib/client/config';
 import { GONE_LABELS } from '@/lib/modash-gone';
+import { metricsOf } from '@/lib/words';
 import { useStaff } from './StaffContext';
 
 /** The panel-open beacon (the metrics page): sent once, when the panel's data is final. */
@@ -162,9 +163,7 @@ export function useRosterInfluencerAnalytics(
             userId: f.userId ?? resolution.userId,
             username: f.username ?? null,
             fullname: f.fullname ?? null,
-            followers: num(f.followers),
-            engagementRate: num(f.engagementRate),
-            avgViews: num(f.avgViews),
+            ...metricsOf(f),
             posts: num(f.posts),
           });
         }
@@ -174,9 +173,7 @@ export function useRosterInfluencerAnalytics(
           userId: resolution.userId,
           username: entry.username,
           fullname: null,
-          followers: entry.followers,
-          engagementRate: entry.engagementRate,
-          avgViews: entry.avgViews,
+          ...metricsOf(entry),
           posts: null,
         });
       }

@@ -1,15 +1,13 @@
 // The answers of the app's own routes, typed once for the route handlers that send them and the
 // components that read them (no server-only import here): a field the server sends as null is
 // nullable on both sides.
+import type { Metrics } from 'modash-flow';
 
 /** What a panel shows of a report (lib/server/modash.ts `summary`). */
-export interface ProfileSummary {
+export interface ProfileSummary extends Metrics {
   userId: string | null;
   username: string | null;
   fullname: string | null;
-  followers: number | null;
-  engagementRate: number | null;
-  avgViews: number | null;
   posts: number | null;
 }
 

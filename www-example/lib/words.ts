@@ -1,10 +1,30 @@
 // Words for staff, shared by the server's sentences and the pages (no server-only import here):
 // platform names as the platforms write them, and times in the reader's own time zone.
 
+import type { Metrics } from 'modash-flow';
+
 const PLATFORM_NAMES: Record<string, string> = { instagram: 'Instagram', tiktok: 'TikTok', youtube: 'YouTube' };
 
 /** `instagram` -> `Instagram`, `tiktok` -> `TikTok`, `youtube` -> `YouTube` (anything else as it is). */
 export const platformName = (platform: string): string => PLATFORM_NAMES[platform] ?? platform;
+
+/**
+ * The core metrics as staff read them, in the module's order (its `Metrics` type: a metric the
+ * module adds fails the type check here until it has its words). The panel shows them in this
+ * order, and the app copies metrics by these keys ({@link metricsOf}).
+ */
+export const METRIC_LABELS: Record<keyof Metrics, string> = {
+  followers: 'Followers',
+  engagementRate: 'Engagement rate',
+  avgViews: 'Avg views',
+  avgLikes: 'Avg likes',
+};
+
+/** The core metrics of anything that carries them (a report's figures, a notes entry), by key. */
+export function metricsOf(from: Partial<Record<keyof Metrics, unknown>>): Metrics {
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return Object.fromEntries(Object.keys(METRIC_LABELS).map((k) => [k, num(from[k as keyof Metrics])])) as unknown as Metrics;
+}
 
 /** How Modash computes a platform's engagement rate (help.modash.io, "Modash API data points descriptions"). */
 export const ENGAGEMENT_RATE_DEFINITION: Record<string, string> = {

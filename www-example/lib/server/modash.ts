@@ -28,7 +28,7 @@ import { modashFailure } from './modash-errors';
 import { resumeSpending, spendStoppedUntil, stopSpending } from './modash-spend';
 import { log } from '../log.mjs';
 import type { ProfileSummary } from '../api-types';
-import { platformName, utcMoment } from '../words';
+import { metricsOf, platformName, utcMoment } from '../words';
 import { listedUsers, modashGet, ModashTransportError } from '../modash-http.mjs';
 
 const config = serverConfig();
@@ -408,9 +408,7 @@ export function summary(f: ReportFigures): ProfileSummary {
     userId: f.userId,
     username: f.username,
     fullname: f.fullname,
-    followers: f.followers,
-    engagementRate: f.engagementRate,
-    avgViews: f.avgViews,
+    ...metricsOf(f),
     posts: f.postsCount,
   };
 }

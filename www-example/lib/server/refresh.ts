@@ -21,7 +21,8 @@ import { GONE_CODES, rememberedFailure } from './modash-errors';
 import { store, type Db } from './store';
 import type { RefreshAnswer } from '../api-types';
 import { writeRosterState } from '../roster-state.mjs';
-import { utcMoment } from '../words';
+import { METRIC_LABELS, metricsOf, utcMoment } from '../words';
+import type { Metrics } from 'modash-flow/server';
 
 /** The module's readers the roster's state columns are computed with (lib/roster-state.mjs). */
 const READERS = { analyticsProgress, notesEntry };
@@ -89,9 +90,7 @@ export async function storedAnswer(id: number, platform: string, source: 'joined
       userId: entry.userId,
       username: entry.username,
       fullname: null,
-      followers: entry.followers,
-      engagementRate: entry.engagementRate,
-      avgViews: entry.avgViews,
+      ...metricsOf(entry),
       posts: null,
     };
   }
@@ -339,9 +338,7 @@ async function fetchAndStore(
         {
           userId,
           username: p.username,
-          followers: p.followers,
-          engagementRate: p.engagementRate,
-          avgViews: p.avgViews,
+          ...metricsOf(p),
         },
         { refreshedBy: req.staffEmail, cacheId },
       );
@@ -414,8 +411,8 @@ async function fetchAndStore(
   }
 }
 
-/** The figures a report is compared with: followers, engagement rate, averages, posts. */
-type Compared = Pick<ReturnType<typeof figuresOf>, 'followers' | 'engagementRate' | 'avgViews' | 'postsCount'>;
+/** The figures a report is compared with: the core metrics and the posts. */
+type Compared = Metrics & { postsCount: number | null };
 
 /** The figures stored before this report: the cached report notes point to, else the slim metrics in notes; null when none. */
 async function previousFigures(db: Db, notes: string | null, platform: string): Promise<Compared | null> {
@@ -429,12 +426,12 @@ async function previousFigures(db: Db, notes: string | null, platform: string): 
     }
   }
   if (entry.followers === null && entry.engagementRate === null) return null;
-  return { followers: entry.followers, engagementRate: entry.engagementRate, avgViews: entry.avgViews, postsCount: null };
+  return { ...metricsOf(entry), postsCount: null };
 }
 
 /** Whether any figure both reports carry differs (a figure only one carries is a change too). */
 export function changedFigures(before: Compared, after: Compared): boolean {
-  return (['followers', 'engagementRate', 'avgViews', 'postsCount'] as const).some(
+  return ([...Object.keys(METRIC_LABELS), 'postsCount'] as (keyof Compared)[]).some(
     (k) => (before[k] ?? null) !== (after[k] ?? null) && !(k === 'postsCount' && before[k] === null),
   );
 }
