@@ -629,6 +629,35 @@ mod tests {
         }
     }
 
+    /// Escapes inside strings are stepped over exactly (the cursor lands right after each), and
+    /// long plain runs are skipped whole, as text and as bytes.
+    #[test]
+    fn strings_with_escapes_and_long_runs() {
+        let long = "x".repeat(37);
+        let text = format!(r#"["a\"b", "\\", "\u0041z\u00e9", "{long}", "{long}\n{long}", 7]"#);
+        for bytes in [false, true] {
+            let mut seen = Vec::new();
+            let mut p = if bytes { Parser::from_utf8(text.as_bytes()) } else { Parser::new(&text) };
+            assert_eq!(
+                p.array(|p| {
+                    seen.push(p.scalar()?);
+                    Ok(())
+                }),
+                Ok(())
+            );
+            assert_eq!(p.finish(), Ok(()));
+            let want = [
+                Scalar::String("a\"b".into()),
+                Scalar::String("\\".into()),
+                Scalar::String("Azé".into()),
+                Scalar::String(long.clone().into()),
+                Scalar::String(format!("{long}\n{long}").into()),
+                Scalar::Number("7"),
+            ];
+            assert_eq!(seen, want, "bytes: {bytes}");
+        }
+    }
+
     #[test]
     fn array_walk_and_errors() {
         let mut seen = Vec::new();

@@ -203,6 +203,28 @@ mod tests {
 
     const T: f64 = 1_736_935_200_000.0; // 2025-01-15T10:00:00Z
 
+    /// Mutation testing found these unasserted: every separator and digit pair of the fixed
+    /// part is checked on its own, a UTF-8 column value trims Unicode white space like text,
+    /// and -0 is 0.
+    #[test]
+    fn each_separator_and_pair_is_checked() {
+        let good = "2025-01-15T10:00:00Z";
+        assert_eq!(parse_str(good), Some(T));
+        for at in [4, 7, 10, 13, 16] {
+            let mut b = good.as_bytes().to_vec();
+            b[at] = b'/';
+            assert_eq!(parse_utf8(&b), None, "{}", String::from_utf8_lossy(&b));
+        }
+        for at in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] {
+            let mut b = good.as_bytes().to_vec();
+            b[at] = b'x';
+            assert_eq!(parse_utf8(&b), None, "{}", String::from_utf8_lossy(&b));
+        }
+        assert_eq!(parse_utf8("\u{a0}2025-01-15T10:00:00Z\u{a0}".as_bytes()), Some(T));
+        assert_eq!(parse_utf8(b" 2025-01-15T10:00:00Z "), Some(T));
+        assert!(parse_leaf(&Leaf::Number(-0.0)).unwrap().is_sign_positive());
+    }
+
     #[test]
     fn forms() {
         assert_eq!(parse_str("2025-01-15T10:00:00Z"), Some(T));

@@ -42,16 +42,6 @@ extern "C" {
     fn is_not_object(v: &JsValue) -> bool;
     #[wasm_bindgen(js_name = setProp)]
     fn set_prop(obj: &JsValue, key: &JsValue, value: &JsValue);
-    // time.rs
-    /// null: read the options field by field; otherwise the locale (or undefined).
-    #[wasm_bindgen(js_name = labelOptions)]
-    pub fn label_options(options: &JsValue, out: &mut [f64]) -> JsValue;
-    /// The core's earlier answer for the platform argument `v` (a `Platform::index`), or -1.
-    #[wasm_bindgen(js_name = knownPlatform)]
-    pub fn known_platform(v: &JsValue) -> i32;
-    /// Remembers the core's answer for the platform argument `v`.
-    #[wasm_bindgen(js_name = rememberPlatform)]
-    pub fn remember_platform(v: &JsValue, index: u32);
     // settle.rs
     /// `Promise.resolve(v)`, then `done(fulfilled, value or reason)`: values and thenables alike.
     #[wasm_bindgen(js_name = settleWith)]

@@ -1,6 +1,6 @@
 //! Exports: `parseTimestamp`, `parseTimestamps`, `cacheAge`, `isFresh`, `cacheAgeLabel`.
 
-use super::js::{self, array_arg, describe, invalid, label_options, now_arg, num_or_null, option};
+use super::js::{self, array_arg, describe, invalid, now_arg, num_or_null, option};
 use super::read::{leaf, timestamps_text, MAX_ROWS};
 use super::ttl::ttl_ms;
 use crate::{label, time};
@@ -76,8 +76,8 @@ pub fn is_fresh(
     Ok(time::is_fresh(age_of(&last_refreshed, now_arg(&now, "now")?), ttl))
 }
 
-/// The label options field by field, naming what is wrong.
-fn label_options_checked(options: &JsValue) -> Result<(f64, bool, String), JsValue> {
+/// The label options, naming what is wrong.
+fn label_options(options: &JsValue) -> Result<(f64, bool, String), JsValue> {
     let now = now_arg(&option(options, "now", "options")?, "options.now")?;
     let style = option(options, "style", "options")?;
     let long = match style.as_string().as_deref() {
@@ -103,17 +103,7 @@ pub fn cache_age_label(
     #[wasm_bindgen(js_name = lastRefreshed, unchecked_param_type = "unknown")] last_refreshed: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "CacheAgeLabelOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mut read = [f64::NAN; 2];
-    let locale = label_options(&options, &mut read);
-    let (now, long, locale) = if locale.is_null() {
-        label_options_checked(&options)?
-    } else {
-        // The usual options, read in one call: `now` (NaN: not given), the style, the locale
-        // (decoded only for the long style, the one that uses it).
-        let long = read[1] == 1.0;
-        let locale = if long { locale.as_string().unwrap_or_else(|| "en".to_string()) } else { String::new() };
-        (if read[0].is_nan() { js_sys::Date::now() } else { read[0] }, long, locale)
-    };
+    let (now, long, locale) = label_options(&options)?;
     let Some(age) = age_of(&last_refreshed, now) else { return Ok(JsValue::NULL) };
     let text = if long {
         let (value, unit) = label::intl_args(age);

@@ -1,6 +1,6 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
-use super::js::{describe, known_platform, remember_platform, str_or_null, word, Obj};
+use super::js::{describe, str_or_null, word, Obj};
 use super::read;
 use crate::notes::{Fields, Needed};
 use crate::platform::{self, Platform, UnsupportedPlatform};
@@ -28,12 +28,8 @@ export interface UserIdResolution {
 }
 "#;
 
-/// A requested platform argument: undefined, null or '' mean Instagram. A string the core has
-/// normalised before is known from its exact text without crossing (`js::known_platform`).
+/// A requested platform argument: undefined, null or '' mean Instagram.
 pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
-    if let Some(&p) = usize::try_from(known_platform(v)).ok().and_then(|i| Platform::ALL.get(i)) {
-        return Ok(p);
-    }
     let found = if v.is_undefined() || v.is_null() {
         None
     } else if let Some(s) = v.as_string() {
@@ -42,11 +38,7 @@ pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
         let e = UnsupportedPlatform(describe(v));
         return Err(e.into());
     };
-    let p = platform::normalize(found.as_deref())?;
-    if found.is_some() {
-        remember_platform(v, p.index() as u32);
-    }
-    Ok(p)
+    Ok(platform::normalize(found.as_deref())?)
 }
 
 /// Normalises a platform name: trims, lower-cases, accepts `ig`, `insta`, `tt`, `tik tok`,

@@ -1,5 +1,5 @@
 // Guarded helpers for JS values (src/wasm/js.rs imports them): reads that never throw into
-// wasm, result objects in one call, option readers, the platform memo, settling values.
+// wasm, option readers, settling values.
 const rtfs = new Map();
 export function describe(v) {
   try {
@@ -72,19 +72,6 @@ export function isNotObject(v) { return v === NOT_OBJECT; }
 // A property of a result object under construction (a setter polluting Object.prototype
 // that throws is ignored, as a failed `Reflect.set` was: never a throw through wasm).
 export function setProp(o, k, v) { try { o[k] = v; } catch (_) {} }
-// Platform arguments the core has already normalised, remembered by their exact text: a
-// repeated 'tiktok' is known without copying it into wasm. Only the core's own answers are
-// stored (the rule stays in Rust); -1 means "not seen: ask the core".
-const platformMemo = new Map();
-export function knownPlatform(v) {
-  if (typeof v !== 'string') return -1;
-  const p = platformMemo.get(v);
-  return p === undefined ? -1 : p;
-}
-export function rememberPlatform(v, p) {
-  if (platformMemo.size >= 64) platformMemo.clear();
-  platformMemo.set(v, p);
-}
 // settle.rs: `Promise.resolve(v)`, then `done(true, value)` or `done(false, reason)`: values
 // and thenables alike (a promise whose `constructor` getter throws makes `Promise.resolve`
 // throw: that is a rejection too). One callback, called once whichever way it settles (a
@@ -98,22 +85,4 @@ export function processEnv() {
   try {
     return typeof process !== 'undefined' && process && typeof process.env === 'object' ? process.env : undefined;
   } catch (_) { return undefined; }
-}
-// The label options in one call when they are the usual kind: writes `now` (NaN when absent)
-// and the style (0 short, 1 long) into `out` and returns the locale (undefined when absent);
-// null for anything else (the field-by-field reader then names the problem).
-export function labelOptions(o, out) {
-  try {
-    if (o === undefined || o === null) { out[0] = NaN; out[1] = 0; return undefined; }
-    if (typeof o !== 'object' || Array.isArray(o)) return null;
-    const { now, style, locale } = o;
-    if (now === undefined || now === null) out[0] = NaN;
-    else if (typeof now === 'number' && Number.isFinite(now)) out[0] = now;
-    else return null;
-    if (style === undefined || style === 'short') out[1] = 0;
-    else if (style === 'long') out[1] = 1;
-    else return null;
-    if (locale === undefined || locale === null) return undefined;
-    return typeof locale === 'string' ? locale : null;
-  } catch (_) { return null; }
 }
