@@ -80,7 +80,7 @@ export function localTimes(text: string, now = Date.now()): string {
   const local = (ms: number) => (day(ms) === today ? clockTime(ms) : dateTime(ms));
   return text
     .replace(UTC_MOMENT, (whole, hm: string, d: string) => {
-      const ms = Date.parse(`${d}T${hm}:00Z`);
+      const ms = new Date(`${d}T${hm}:00Z`).getTime();
       return Number.isFinite(ms) ? local(ms) : whole;
     })
     .replace(/\bmidnight UTC\b/g, () => local(Math.floor(now / 86_400_000 + 1) * 86_400_000));
