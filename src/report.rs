@@ -288,6 +288,15 @@ mod tests {
         assert_eq!(f.username, None);
     }
 
+    /// A scalar where an object holding figures should be: those figures are absent, never the
+    /// scalar itself (mutation testing: `==` → `!=` in `walk` went unseen).
+    #[test]
+    fn a_scalar_in_place_of_an_object_gives_no_figures() {
+        let f = figures(Platform::Tiktok, r#"{"profile":{"profile":12345,"avgViews":7}}"#).unwrap();
+        assert_eq!(metrics(&f), [None, None, Some("7")]);
+        assert_eq!((f.user_id, f.username), (None, None));
+    }
+
     #[test]
     fn the_last_of_a_repeated_key_counts() {
         let f = figures(Platform::Tiktok, r#"{"profile":{"profile":{"followers":1,"followers":2}}}"#).unwrap();
