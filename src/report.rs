@@ -1,6 +1,6 @@
 //! The figures a Modash report gives the flow (its account's userId, username and name, the
 //! core metrics, the posts count), read from the report's JSON text as Modash sent it through
-//! the paths of `notes::shape` (`REPORT_*`, `report_metric_paths`), in one pass that builds
+//! the paths of `notes::shape` (`REPORT_*`, each metric's in `METRICS`), in one pass that builds
 //! nothing but the values asked for. Numbers keep their text (the write path stores it).
 
 use crate::json::{JsonError, Parser, Scalar};
