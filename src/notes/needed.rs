@@ -1,6 +1,6 @@
-//! What a caller reads of notes: the one narrowing every reader takes (the text reader, the
-//! bytes reader and the JS reader of objects alike), so that a call reads the same fields
-//! whatever form its notes come in. What is not read reads as absent; text is still validated
+//! What a caller reads of notes: the one narrowing the reader takes (notes come to it as JSON
+//! text whatever form the caller has them in: objects through `JSON.stringify`), so that a
+//! call reads only the fields it uses. What is not read reads as absent; text is still validated
 //! whole.
 
 use super::shape::{EntryField, LegacyField, METRIC_COUNT};
@@ -126,7 +126,7 @@ mod tests {
         }
         assert!(EntryField::ALL.iter().all(|f| Needed::ALL.entry_field(*f)) && Needed::ALL.payloads());
         assert_eq!(Needed::ALL_PLATFORMS, 7);
-        // Each level's fields in the table's order (the JS reader writes them in that order).
+        // Each level's fields in the table's order.
         for fields in Fields::ALL {
             let n = Needed { platforms: 7, fields };
             let order = |f: &EntryField| EntryField::ALL.iter().position(|g| g == f);

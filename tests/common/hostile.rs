@@ -173,7 +173,7 @@ fn the_module_still_works_after_all_of_this() {
 }
 
 /// Revoked Proxies and throwing `length` getters anywhere the typed crossing reads: clear
-/// errors or unreadable notes, never an exception from inside the module's JS reader.
+/// errors or unreadable notes, never an exception from inside the module's JS.
 #[wasm_bindgen_test]
 fn revoked_proxies_and_throwing_lengths_in_the_typed_crossing() {
     let revoked = || js("(() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; })()");
