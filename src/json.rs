@@ -658,6 +658,31 @@ mod tests {
         }
     }
 
+    /// Keys and skipped values step over their escapes exactly (`skip_string`: the cursor lands
+    /// right after `\"` and `\u0041`), so the member after them reads right.
+    #[test]
+    fn escaped_keys_and_skipped_strings() {
+        let text = r#"{"a\"b": "x\"y\u0041z", "\u0063": [1, "\\"], "d": 2}"#;
+        for bytes in [false, true] {
+            let mut keys = Vec::new();
+            let mut d = None;
+            let mut p = if bytes { Parser::from_utf8(text.as_bytes()) } else { Parser::new(text) };
+            let walked = p.object(|p, key| {
+                keys.push(String::from_utf8_lossy(key).into_owned());
+                if key == b"d" {
+                    d = Some(p.scalar()?);
+                    Ok(())
+                } else {
+                    p.skip_value()
+                }
+            });
+            assert_eq!(walked, Ok(()));
+            assert_eq!(p.finish(), Ok(()));
+            assert_eq!(keys, ["a\"b", "c", "d"], "bytes: {bytes}");
+            assert_eq!(d, Some(Scalar::Number("2")));
+        }
+    }
+
     #[test]
     fn array_walk_and_errors() {
         let mut seen = Vec::new();
