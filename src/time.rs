@@ -221,6 +221,9 @@ mod tests {
             assert_eq!(parse_utf8(&b), None, "{}", String::from_utf8_lossy(&b));
         }
         assert_eq!(parse_utf8("\u{a0}2025-01-15T10:00:00Z\u{a0}".as_bytes()), Some(T));
+        // White space that is not ASCII at one end only (the fast path must not take either).
+        assert_eq!(parse_utf8("\u{a0}2025-01-15T10:00:00Z".as_bytes()), Some(T));
+        assert_eq!(parse_utf8("2025-01-15T10:00:00Z\u{a0}".as_bytes()), Some(T));
         assert_eq!(parse_utf8(b" 2025-01-15T10:00:00Z "), Some(T));
         assert!(parse_leaf(&Leaf::Number(-0.0)).unwrap().is_sign_positive());
     }
