@@ -277,6 +277,18 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Good values are taken as given: a backoff multiplier of 1 or more, whole HTTP statuses.
+    #[test]
+    fn good_options_are_taken_as_given() {
+        let raw = RawOptions { backoff_multiplier: Some(1.5), retryable_statuses: Some(vec![429.0, 503.0]), ..RawOptions::default() };
+        let p = Policy::from_raw(&raw).unwrap();
+        assert_eq!(p.backoff_multiplier, 1.5);
+        assert_eq!(p.retryable_statuses, vec![429, 503]);
+        let one = Policy::from_raw(&RawOptions { backoff_multiplier: Some(1.0), ..RawOptions::default() }).unwrap();
+        assert_eq!(one.backoff_multiplier, 1.0);
+        assert!(Policy::from_raw(&RawOptions { retryable_statuses: Some(vec![429.5]), ..RawOptions::default() }).is_err());
+    }
+
     /// The jitter names the JS options use, and a gate's option named as the gate's.
     #[test]
     fn jitter_names_and_gate_options_named() {
