@@ -75,6 +75,16 @@ pub fn quote(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Edges mutation testing found unasserted: the sign of infinity and of -0 (JS prints
+    /// `0`), and a space is no control character.
+    #[test]
+    fn signs_and_spaces() {
+        assert_eq!(fmt_num(f64::INFINITY), "Infinity");
+        assert_eq!(fmt_num(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(quote("a b\u{1f}"), "\"a b?\"");
+    }
+
     #[test]
     fn numbers() {
         for (x, want) in [

@@ -150,6 +150,20 @@ mod tests {
     use super::*;
     use crate::notes::Fields;
 
+    /// A platform written twice: the last entry counts whole (nothing of the first stays), and
+    /// a view owning its strings is the same view.
+    #[test]
+    fn a_repeated_platform_counts_whole_and_owned_views_are_equal() {
+        let text = r#"{"modash_data":{"platforms":{"tiktok":{"userId":"1","username":"a"},"tiktok":{"userId":"2"}}}}"#;
+        let read = read_text(text);
+        let view = read.view().unwrap();
+        let tt = view.entry(Platform::Tiktok);
+        assert_eq!((tt.user_id.clone(), tt.username.clone()), (Leaf::Str("2".into()), Leaf::Missing));
+        assert_eq!(read.clone().into_owned(), read);
+        let one = view.entry(Platform::Tiktok).clone();
+        assert_eq!(one.clone().into_owned(), one);
+    }
+
     #[test]
     fn reads_needed_fields_and_skips_payloads() {
         let text = r#"{"other":[1,2,{"x":null}],"modash_data":{"userId":123,"platform":"IG",
