@@ -696,7 +696,20 @@ mod tests {
         );
         assert_eq!(seen, [Scalar::Number("1"), Scalar::String("aA".into()), Scalar::Null, Scalar::Container, Scalar::Container]);
         assert_eq!(p.finish(), Ok(()));
-        assert_eq!(Parser::new("[]").array(|_| panic!("no items")), Ok(()));
+        // An empty array is stepped over whole: nested ones, and nothing left after it.
+        let mut empty = Parser::new("[]");
+        assert_eq!(empty.array(|_| panic!("no items")), Ok(()));
+        assert_eq!(empty.finish(), Ok(()));
+        let mut items = 0;
+        let mut nested = Parser::new("[[], [] ,[]]");
+        assert_eq!(
+            nested.array(|p| {
+                items += 1;
+                p.array(|_| panic!("no items"))
+            }),
+            Ok(())
+        );
+        assert_eq!((items, nested.finish()), (3, Ok(())));
         for bad in ["[1 2]", "[1,", "{}", "[", "[1,]"] {
             assert!(Parser::new(bad).array(|p| p.skip_value()).is_err(), "{bad}");
         }
@@ -707,6 +720,26 @@ mod tests {
         assert_eq!(unescape(r#"a\"b\\c\/d\n\u0041\u00e9\ud83d\ude00"#), "a\"b\\c/d\nAé😀");
         assert_eq!(unescape(r"\ud800x"), "\u{FFFD}x");
         assert_eq!(unescape(r"\udc00"), "\u{FFFD}");
+        // A high surrogate pairs only with a `\u` escape of a low one right after it: another
+        // escape, or a low surrogate's digits without `\u`, leave it lone.
+        assert_eq!(unescape(r"\ud83d\nabcd"), "\u{FFFD}\nabcd");
+        assert_eq!(unescape(r"\ud83dabdc00"), "\u{FFFD}abdc00");
+        assert_eq!(unescape(r"\ud83d\u0041"), "\u{FFFD}A");
+        // After a pair, the cursor is right after its second escape.
+        assert_eq!(unescape(r"\ud83d\ude00x\n"), "\u{1F600}x\n");
+    }
+
+    #[test]
+    fn writes_string_literals() {
+        let mut out = String::from("=");
+        write_string(&mut out, "a\"b\\c/d\ne\rf\tg\u{1}h\u{1f}i\u{7f}é😀");
+        assert_eq!(out, "=\"a\\\"b\\\\c/d\\ne\\rf\\tg\\u0001h\\u001fi\u{7f}é😀\"");
+        let mut plain = String::new();
+        write_string(&mut plain, "");
+        assert_eq!(plain, r#""""#);
+        // What it writes reads back as the same string.
+        let mut p = Parser::new(&out[1..]);
+        assert_eq!(p.scalar(), Ok(Scalar::String("a\"b\\c/d\ne\rf\tg\u{1}h\u{1f}i\u{7f}é😀".into())));
     }
 
     #[test]
