@@ -273,6 +273,35 @@ mod tests {
         }
     }
 
+    /// Month lengths and leap years from the calendar itself, not from `days_in_month` (the
+    /// other tests use it as their oracle, so they cannot see it wrong).
+    #[test]
+    fn month_lengths_and_leap_years() {
+        for (y, leap) in
+            [(0, true), (4, true), (100, false), (1600, true), (1900, false), (1996, true), (2000, true), (2023, false), (2024, true), (2100, false)]
+        {
+            assert_eq!(is_leap(y), leap, "{y}");
+            assert_eq!(parse_str(&format!("{y:04}-02-29T00:00:00Z")).is_some(), leap, "{y}-02-29");
+        }
+        for (m, days) in [(1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31), (8, 31), (9, 30), (10, 31), (11, 30), (12, 31)] {
+            assert_eq!(days_in_month(2023, m), days, "month {m}");
+            assert!(parse_str(&format!("2023-{m:02}-{days:02}T00:00:00Z")).is_some(), "2023-{m}-{days}");
+            assert_eq!(parse_str(&format!("2023-{m:02}-{:02}T00:00:00Z", days + 1)), None, "2023-{m}-{}", days + 1);
+        }
+        // 1970-01-01 to 9999-12-31: 2,932,896 days.
+        assert_eq!(days_from_civil(9999, 12, 31), 2_932_896);
+    }
+
+    #[test]
+    fn iso_text_only_for_years_0_to_9999() {
+        assert_eq!(to_iso(0.0).as_deref(), Some("1970-01-01T00:00:00.000Z"));
+        assert_eq!(to_iso(-62_167_219_200_000.0).as_deref(), Some("0000-01-01T00:00:00.000Z"));
+        assert_eq!(to_iso(253_402_300_799_999.0).as_deref(), Some("9999-12-31T23:59:59.999Z"));
+        for ms in [-62_167_219_200_001.0, 253_402_300_800_000.0, 1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(to_iso(ms), None, "{ms}");
+        }
+    }
+
     proptest! {
         #[test]
         fn bytes_parse_as_their_text(s in "\\PC{0,30}|[ \\t]?[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,4})?(Z|[+-][0-2][0-9](:?[0-5][0-9])?)[ \\n]?") {
