@@ -357,6 +357,36 @@ mod tests {
     }
 
     #[test]
+    fn names_both_ways() {
+        for (name, p) in [("interactive", Priority::Interactive), ("bulk", Priority::Bulk), ("backfill", Priority::Backfill)] {
+            assert_eq!(Priority::parse(name), Some(p));
+        }
+        for bad in ["", "Bulk", "urgent"] {
+            assert_eq!(Priority::parse(bad), None);
+        }
+        let blocked = [Blocked::Paused, Blocked::Behind, Blocked::Concurrency, Blocked::Rate, Blocked::Budget, Blocked::QueueFull].map(Blocked::as_str);
+        assert_eq!(blocked, ["paused", "behind", "concurrency", "rate", "budget", "queue-full"]);
+    }
+
+    #[test]
+    fn releases_free_their_own_place_and_only_a_real_retry_after_pauses() {
+        let o = Options { max_concurrent: 2, burst: 5.0, ..Options::default() };
+        let mut s = State::default();
+        assert!(acq(&mut s, "a", Priority::Bulk, 0.0, &o).admit);
+        assert!(acq(&mut s, "b", Priority::Bulk, 0.0, &o).admit);
+        rel(&mut s, "a", 1.0, &o);
+        assert!(step(&mut s, Op::Renew { id: "b" }, 2.0, &o).admit, "b keeps its place");
+        assert!(!step(&mut s, Op::Renew { id: "a" }, 2.0, &o).admit, "a's place is gone");
+        // Zero, negative, infinite and NaN waits are no Retry-After: no pause, no cooldown.
+        for ms in [0.0, -5.0, f64::INFINITY, f64::NAN] {
+            step(&mut s, Op::Release { id: "b", retry_after_ms: Some(ms), charged: true }, 3.0, &o);
+            assert_eq!((s.paused_until, s.cooldowns), (0.0, 0), "{ms}");
+        }
+        step(&mut s, Op::Release { id: "b", retry_after_ms: Some(0.5), charged: true }, 3.0, &o);
+        assert_eq!((s.paused_until, s.cooldowns), (3.5, 1));
+    }
+
+    #[test]
     fn options() {
         assert_eq!(Options::from_raw(&RawOptions::default()).unwrap(), Options::default());
         for (raw, name) in [
@@ -371,6 +401,11 @@ mod tests {
         ] {
             assert_eq!(Options::from_raw(&raw).unwrap_err().option, name);
         }
+        // Good values are taken as given.
+        let raw =
+            RawOptions { requests_per_second: Some(0.5), lease_ms: Some(1.5), waiter_ttl_ms: Some(2.5), max_retry_after_ms: Some(3.5), ..Default::default() };
+        let got = Options::from_raw(&raw).unwrap();
+        assert_eq!((got.requests_per_second, got.lease_ms, got.waiter_ttl_ms, got.max_retry_after_ms), (0.5, 1.5, 2.5, 3.5));
     }
 
     #[test]
@@ -386,7 +421,8 @@ mod tests {
         }
         // Its holder dies (no more renewals): the place is free once the lease has run out.
         assert!(!acq(&mut s, "other", Priority::Interactive, 69_999.0, &o).admit);
-        assert!(acq(&mut s, "other", Priority::Interactive, 70_001.0, &o).admit);
+        // A lease of `leaseMs` from its last renewal at 60,000 ends at 70,000: free from then.
+        assert!(acq(&mut s, "other", Priority::Interactive, 70_000.0, &o).admit);
         // The dead holder's renewal, if it ever came, says the place is lost; a renewal never
         // shortens a lease.
         assert!(!step(&mut s, Op::Renew { id: "live" }, 70_002.0, &o).admit);
@@ -404,6 +440,9 @@ mod tests {
         let b = acq(&mut s, "b", Priority::Bulk, 0.0, &o);
         assert_eq!((b.admit, b.blocked), (false, Some(Blocked::Rate)));
         assert!((b.wait_ms - 1000.0 / 1.5).abs() < 1e-6);
+        // Half a token later, half the wait is left.
+        let half = acq(&mut s, "b", Priority::Bulk, 1000.0 / 3.0, &o);
+        assert!((half.wait_ms - 1000.0 / 3.0).abs() < 1e-6, "{}", half.wait_ms);
         assert!(acq(&mut s, "b", Priority::Bulk, 667.0, &o).admit);
         let c = acq(&mut s, "c", Priority::Bulk, 1400.0, &o);
         assert_eq!(c.blocked, Some(Blocked::Concurrency), "two in flight");
@@ -441,7 +480,9 @@ mod tests {
         assert!(!acq(&mut s, "gone", Priority::Interactive, 10.0, &o).admit);
         assert_eq!(acq(&mut s, "x", Priority::Bulk, 1000.0, &o).blocked, Some(Blocked::Behind));
         // "gone" is not seen again for longer than the waiter TTL; "crashed" never releases.
-        assert_eq!(acq(&mut s, "x", Priority::Bulk, 5_500.0, &o).blocked, Some(Blocked::Concurrency));
+        // Last seen at 10, with a waiter TTL of 5,000: gone from 5,010 on.
+        assert_eq!(acq(&mut s, "x", Priority::Bulk, 5_009.0, &o).blocked, Some(Blocked::Behind));
+        assert_eq!(acq(&mut s, "x", Priority::Bulk, 5_010.0, &o).blocked, Some(Blocked::Concurrency));
         assert!(acq(&mut s, "x", Priority::Bulk, 60_001.0, &o).admit, "the lease expired");
         step(&mut s, Op::Cancel { id: "nobody" }, 60_002.0, &o);
     }
@@ -486,12 +527,23 @@ mod tests {
         acq(&mut s, "b", Priority::Bulk, 0.0, &o);
         acq(&mut s, "c", Priority::Bulk, 0.0, &o);
         assert_eq!(acq(&mut s, "d", Priority::Bulk, 0.0, &o).blocked, Some(Blocked::QueueFull));
+        let waiting = |s: &State| s.waiting.iter().map(|w| w.id.clone()).collect::<Vec<_>>();
+        assert_eq!(waiting(&s), ["b", "c"], "the refused caller leaves the others waiting");
+        // A cancel takes out that caller only.
+        step(&mut s, Op::Cancel { id: "b" }, 1.0, &o);
+        assert_eq!(waiting(&s), ["c"]);
         let mut odd = State { started: true, tokens: f64::NAN, paused_until: -5.0, ..State::default() };
         let r = acq(&mut odd, "x", Priority::Bulk, 10.0, &o);
         assert!(!r.admit && r.wait_ms.is_finite() && r.wait_ms > 0.0);
         let mut huge = State { started: true, tokens: 1e9, ..State::default() };
         assert!(acq(&mut huge, "x", Priority::Bulk, 0.0, &o).admit);
         assert!(!acq(&mut huge, "y", Priority::Bulk, 0.0, &o).admit, "tokens clamped to the burst");
+        // Negative tokens are an empty bucket (refilled from 0: a token after 667 ms).
+        let mut negative = State { started: true, tokens: -5.0, ..State::default() };
+        assert!(acq(&mut negative, "x", Priority::Bulk, 700.0, &o).admit);
+        // A last refill in the future is taken as now (the bucket is not drained by it).
+        let mut ahead = State { started: true, tokens: 1.0, updated_at: 1e12, ..State::default() };
+        assert!(acq(&mut ahead, "x", Priority::Bulk, 1_000.0, &o).admit);
     }
 
     proptest! {
