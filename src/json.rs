@@ -393,18 +393,10 @@ impl<'a> Parser<'a> {
     /// the cursor on each member's value; `member` must consume that value. The cursor must be
     /// on `{`.
     pub fn object(&mut self, mut member: impl FnMut(&mut Parser<'a>, &[u8]) -> Result<(), JsonError>) -> Result<(), JsonError> {
-        self.ws();
-        self.expect(b'{', "expected an object")?;
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.pos += 1;
-            return Ok(());
-        }
-        loop {
-            self.ws();
+        self.items(Bracket::OBJECT, |p| {
             // Keys are compared with names, never kept: their bytes as scanned (and checked),
             // decoded only when they have escapes.
-            let (raw, escaped) = self.string_bytes()?;
+            let (raw, escaped) = p.string_bytes()?;
             let unescaped;
             let key = if escaped {
                 unescaped = unescape_bytes(raw);
@@ -412,29 +404,27 @@ impl<'a> Parser<'a> {
             } else {
                 raw
             };
-            self.ws();
-            self.expect(b':', "expected ':' after an object key")?;
-            self.ws();
-            member(self, key)?;
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                _ => return self.err("expected ',' or '}' in object"),
-            }
-        }
+            p.ws();
+            p.expect(b':', "expected ':' after an object key")?;
+            p.ws();
+            member(p, key)
+        })
     }
 
     /// Walks an array at the cursor (after white space), calling `item(parser)` with the
     /// cursor on each value; `item` must consume it. The cursor must be on `[`.
-    pub fn array(&mut self, mut item: impl FnMut(&mut Parser<'a>) -> Result<(), JsonError>) -> Result<(), JsonError> {
+    pub fn array(&mut self, item: impl FnMut(&mut Parser<'a>) -> Result<(), JsonError>) -> Result<(), JsonError> {
+        self.items(Bracket::ARRAY, item)
+    }
+
+    /// An object's or an array's items between its brackets, separated by commas: `item` is
+    /// called with the cursor on each (after white space) and must consume it.
+    #[inline(always)]
+    fn items(&mut self, b: Bracket, mut item: impl FnMut(&mut Parser<'a>) -> Result<(), JsonError>) -> Result<(), JsonError> {
         self.ws();
-        self.expect(b'[', "expected an array")?;
+        self.expect(b.open, b.expected)?;
         self.ws();
-        if self.peek() == Some(b']') {
+        if self.peek() == Some(b.close) {
             self.pos += 1;
             return Ok(());
         }
@@ -444,14 +434,27 @@ impl<'a> Parser<'a> {
             self.ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
-                Some(b']') => {
+                Some(c) if c == b.close => {
                     self.pos += 1;
                     return Ok(());
                 }
-                _ => return self.err("expected ',' or ']' in array"),
+                _ => return self.err(b.separator),
             }
         }
     }
+}
+
+/// An object's or an array's brackets, and what a parse error says of them.
+struct Bracket {
+    open: u8,
+    close: u8,
+    expected: &'static str,
+    separator: &'static str,
+}
+
+impl Bracket {
+    const OBJECT: Bracket = Bracket { open: b'{', close: b'}', expected: "expected an object", separator: "expected ',' or '}' in object" };
+    const ARRAY: Bracket = Bracket { open: b'[', close: b']', expected: "expected an array", separator: "expected ',' or ']' in array" };
 }
 
 /// The closing brackets [`Parser::skip_value`] waits for, innermost last: the first 64 levels
