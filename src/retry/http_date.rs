@@ -87,6 +87,11 @@ mod tests {
         assert_eq!(parse("Sun Nov  6 08:49:37 1994", NOW), Some(T));
         for bad in [
             "Sun, 06 Nov 1994 08:49:37 UTC",
+            // Each form with its own day names only.
+            "Funday, 06-Nov-94 08:49:37 GMT",
+            "Sun, 06-Nov-94 08:49:37 GMT",
+            "Fun Nov  6 08:49:37 1994",
+            "Sunday Nov  6 08:49:37 1994",
             "Sun, 31 Feb 1994 08:49:37 GMT",
             "06 Nov 1994 08:49:37 GMT",
             "Sun, 6 Nov 1994 08:49:37 GMT",

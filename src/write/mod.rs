@@ -314,6 +314,12 @@ mod tests {
         let plan = plan_merge(&v, Platform::Tiktok, &f, &opts()).unwrap();
         assert_eq!(plan.user_id_stored.as_deref(), Some("2"));
         assert_eq!(plan.warnings, ["userId-changed"]);
+        // The same id again (as a number or as text) is no change.
+        for same in [Leaf::Number(1.0), Leaf::Str("1".into())] {
+            let plan = plan_merge(&v, Platform::Tiktok, &Fetched { user_id: same, ..Default::default() }, &opts()).unwrap();
+            assert_eq!((plan.user_id_stored.as_deref(), plan.warnings), (Some("1"), vec![]));
+        }
+        assert_eq!([PayloadSource::Platform, PayloadSource::Legacy].map(PayloadSource::as_str), ["platform", "legacy"]);
         let plan = plan_merge(&v, Platform::Tiktok, &Fetched::default(), &opts()).unwrap();
         assert_eq!(plan.user_id_stored.as_deref(), Some("1"));
         let plan = plan_merge(&v, Platform::Youtube, &Fetched::default(), &opts()).unwrap();
