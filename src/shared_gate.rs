@@ -451,6 +451,11 @@ mod tests {
         assert_eq!(s.admitted, 3);
         assert!(acq(&mut s, "c", Priority::Bulk, 1401.0, &o).admit, "asking again once admitted is idempotent");
         assert_eq!(s.admitted, 3);
+        // Behind the concurrency limit, a caller asks again when the first lease (b's, until
+        // 60,667) ends, within [POLL_MS / 5, POLL_MS].
+        assert_eq!(acq(&mut s, "d", Priority::Bulk, 1_500.0, &o).wait_ms, POLL_MS);
+        assert_eq!(acq(&mut s, "d", Priority::Bulk, 60_567.0, &o).wait_ms, 100.0);
+        assert_eq!(acq(&mut s, "d", Priority::Bulk, 60_657.0, &o).wait_ms, POLL_MS / 5.0);
     }
 
     #[test]

@@ -85,9 +85,13 @@ mod tests {
         assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT", NOW), Some(T));
         assert_eq!(parse("Sunday, 06-Nov-94 08:49:37 GMT", NOW), Some(T));
         assert_eq!(parse("Sun Nov  6 08:49:37 1994", NOW), Some(T));
+        // A leap second is the next minute's first.
+        assert_eq!(parse("Sun, 06 Nov 1994 08:49:60 GMT", NOW), Some(T + 23_000.0));
         for bad in [
             "Sun, 06 Nov 1994 08:49:37 UTC",
             // Each form with its own day names only.
+            "Fun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06 Nov 1994 08:49:37 GMT",
             "Funday, 06-Nov-94 08:49:37 GMT",
             "Sun, 06-Nov-94 08:49:37 GMT",
             "Fun Nov  6 08:49:37 1994",
@@ -96,6 +100,10 @@ mod tests {
             "06 Nov 1994 08:49:37 GMT",
             "Sun, 6 Nov 1994 08:49:37 GMT",
             "Sun, 06 Nov 1994 25:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:60:00 GMT",
+            "Sun, 06 Nov 1994 08:49:61 GMT",
+            "Sun, 06 Nov 1994 08:49:37:00 GMT",
             "tomorrow",
             "",
             "120",
@@ -117,5 +125,16 @@ mod tests {
         assert_eq!(year("Sunday, 06-Nov-94 08:49:37 GMT", T), Some(1994));
         assert_eq!(year("Sunday, 06-Nov-44 08:49:37 GMT", T + 86_400_000.0 * 30.0), Some(2044));
         assert_eq!(year("Tuesday, 06-Nov-45 08:49:37 GMT", T), Some(1945));
+        // Exactly 50 years ahead is still ahead (this century's 2050, the next one's 2044 seen
+        // from 1994); exactly 50 back is still back, even where the century after it (2110 to
+        // 2210, no 2200 leap day) would be less than 50 years ahead.
+        let at = |y: i64| to_ms(y, 1, 1, (0, 0, 0)).unwrap();
+        assert_eq!(year("Saturday, 01-Jan-50 00:00:00 GMT", at(2050) - FIFTY_YEARS_MS), Some(2050));
+        assert_eq!(year("Friday, 01-Jan-44 00:00:00 GMT", at(2044) - FIFTY_YEARS_MS), Some(2044));
+        assert_eq!(year("Friday, 01-Jan-10 00:00:00 GMT", at(2110) + FIFTY_YEARS_MS), Some(2110));
+        // Over 50 back, the century after is taken only when it is not more than 50 ahead: from
+        // 2349 to 2449 (2400 is a leap year) it is more, by three quarters of a day less a
+        // millisecond.
+        assert_eq!(year("Friday, 01-Jan-49 00:00:00 GMT", at(2349) + FIFTY_YEARS_MS + 1.0), Some(2349));
     }
 }

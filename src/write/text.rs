@@ -464,6 +464,24 @@ mod tests {
     }
 
     #[test]
+    fn other_keys_under_platforms_are_kept_as_written() {
+        // Only the three platforms' entries are parsed for editing: any other key keeps its bytes.
+        let text = r#"{"modash_data":{"platforms":{"facebook":{ "cached_payload" : { "followers" : 1 } },"tiktok":{ }}}}"#;
+        let (out, _, _) = merge_text(text, Platform::Tiktok, &Fetched::default(), &opts()).unwrap();
+        assert!(out.starts_with(r#"{"modash_data":{"platforms":{"facebook":{ "cached_payload" : { "followers" : 1 } },"tiktok":{"followers":null"#), "{out}");
+        let s = slim_text(text, |_, _| None).unwrap();
+        assert!(s.payloads.is_empty());
+        assert_eq!(s.text, text);
+    }
+
+    #[test]
+    fn slim_lifts_top_level_figures_of_a_payload_without_profile() {
+        let text = r#"{"modash_data":{"platforms":{"youtube":{"cached_payload":{"userId":"UC9","followers":12,"avgViews":3}}}}}"#;
+        let s = slim_text(text, |_, _| None).unwrap();
+        assert_eq!(s.text, r#"{"modash_data":{"platforms":{"youtube":{"userId":"UC9","followers":12,"avgViews":3}}}}"#);
+    }
+
+    #[test]
     fn slim_moves_payloads_and_lifts_metrics() {
         let text = r#"{"modash_data":{"userId":"L1","cached_payload":{"profile":{"followers":5,"avgViews":7}},
             "platforms":{"tiktok":{"followers":1,"cached_payload":{"profile":{"userId":"T1","followers":2,"engagementRate":0.0345}}}}}}"#;
