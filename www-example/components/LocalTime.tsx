@@ -1,13 +1,14 @@
 'use client';
 // A moment in the reader's own time zone (lib/words.ts, Intl): the server renders it in UTC,
-// named so, and the browser shows its own zone once mounted (no hydration mismatch).
+// named so and dated (it does not know the reader's day), and the browser shows its own zone
+// once mounted, with the day when it is not the reader's today (no hydration mismatch).
 import { useEffect, useState } from 'react';
-import { clockTime } from '@/lib/words';
+import { moment, utcMoment } from '@/lib/words';
 
 export function LocalTime({ at }: { at: number | string }) {
   const ms = new Date(at).getTime();
   const iso = new Date(ms).toISOString();
-  const [text, setText] = useState(`${iso.slice(11, 16)} UTC`);
-  useEffect(() => setText(clockTime(ms)), [ms]);
+  const [text, setText] = useState(utcMoment(ms));
+  useEffect(() => setText(moment(ms)), [ms]);
   return <time dateTime={iso}>{text}</time>;
 }

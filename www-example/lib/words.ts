@@ -43,6 +43,14 @@ export function dateTime(at: number | string | Date): string {
   return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(at));
 }
 
+/** A moment in the reader's time zone: its clock time when it falls on the reader's today
+ * ("14:05"), else with its day ("8 Dec, 00:00"): a batch started yesterday or a reset at
+ * midnight must not read as today's. */
+export function moment(at: number | string | Date, now: number = Date.now()): string {
+  const ymd = (t: number | string | Date) => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t));
+  return ymd(at) === ymd(now) ? clockTime(at) : dateTime(at);
+}
+
 /** A day in the reader's time zone ("7 Dec 2026"). */
 export function day(at: number | string | Date): string {
   return new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(at));

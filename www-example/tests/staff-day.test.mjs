@@ -248,5 +248,15 @@ test("times in the reader's zone: a report in preparation's next fetch, the metr
   const hours = await page.locator('[data-testid=chart-calls] tbody td:first-child').allTextContents();
   assert.ok(hours.length >= 24);
   for (const h of hours) assert.match(h, /(^|\s)\d\d:30$/, `the hour ${h} in Kolkata's clock`);
+  // The credits reset at midnight UTC: 05:30 in Kolkata, dated unless that is Kolkata's today
+  // (a reset, or a batch started yesterday, must not read as today's).
+  const resets = await page.waitForFunction(() => {
+    const t = document.querySelector('[data-testid=fig-credits] time')?.textContent;
+    return t && !/UTC/.test(t) ? t : null;
+  });
+  const kolkataDay = (t) => new Date(t + KOLKATA_MIN * 60_000).toISOString().slice(0, 10);
+  const midnight = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
+  const expected = kolkataDay(midnight) === kolkataDay(Date.now()) ? /^05:30$/ : /^\d{1,2} [A-Z][a-z]{2}, 05:30$/;
+  assert.match(await resets.jsonValue(), expected);
   await context.close();
 });
