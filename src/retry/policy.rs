@@ -390,6 +390,9 @@ mod tests {
         assert_eq!(decide(&p, &ra, 3, 0.0), Decision::Exhausted { wait_ms: 4000.0 });
         let long = Failure { retry_after_ms: Some(61_000.0), ..f429.clone() };
         assert_eq!(decide(&p, &long, 0, 0.0), Decision::RetryAfterTooLong { wait_ms: 61_000.0 });
+        // Exactly the cap (maxRetryAfterMs, 60 s by default) is waited: only a longer one stops.
+        let at_cap = Failure { retry_after_ms: Some(p.max_retry_after_ms), ..f429.clone() };
+        assert_eq!(decide(&p, &at_cap, 0, 0.0), Decision::Retry { delay_ms: 60_000.0 });
         let f404 = Failure { status: Some(404), ..Default::default() };
         assert_eq!(decide(&p, &f404, 0, 0.0), Decision::Stop);
         let net = Failure { network: true, ..Default::default() };
