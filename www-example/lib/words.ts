@@ -47,8 +47,7 @@ export function dateTime(at: number | string | Date): string {
  * ("14:05"), else with its day ("8 Dec, 00:00"): a batch started yesterday or a reset at
  * midnight must not read as today's. */
 export function moment(at: number | string | Date, now: number = Date.now()): string {
-  const ymd = (t: number | string | Date) => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t));
-  return ymd(at) === ymd(now) ? clockTime(at) : dateTime(at);
+  return day(at) === day(now) ? clockTime(at) : dateTime(at);
 }
 
 /** A day in the reader's time zone ("7 Dec 2026"). */
