@@ -1,7 +1,7 @@
 //! The request gate's policy, pure (the clock is passed in): a token bucket (`requestsPerSecond`,
 //! `burst`) admits queued requests first in first out, never more than `maxConcurrent` at once,
 //! and nothing while paused (a shared cooldown after a 429's Retry-After; pauses merge to the
-//! latest end). The wasm loop (`wasm/gate.rs`) only asks it what to do and sets one timer.
+//! latest end). The wasm loop (`event_loop/gate.rs`) only asks it what to do and sets one timer.
 
 use crate::num::fmt_num;
 use crate::retry::policy::{count, Failure, InvalidOption};

@@ -38,6 +38,11 @@ pub mod ttl;
 pub mod user_id;
 pub mod write;
 
+/// The event loops (the retry loop, the browser gate's): they call JS callbacks and wait on
+/// JS timers and promises, so they live beside the boundary, not in the core.
+#[cfg(target_arch = "wasm32")]
+mod event_loop;
+
 /// The JS boundary (public only so the wasm test suites can call it with JS values).
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

@@ -1,6 +1,6 @@
 //! Retrying Modash requests: the pure policy ([`policy`]: classification, Retry-After,
-//! delay schedule, jitter). The loop on the event loop's timers is the boundary's
-//! (`wasm/retry_loop.rs`).
+//! delay schedule, jitter). The loop on the event loop's timers is
+//! `event_loop/retry.rs`.
 
 pub mod http_date;
 pub mod policy;

@@ -1,22 +1,16 @@
-//! Export: `createRequestGate` and the `RequestGate` it returns, without futures: a queued
-//! request is a continuation its place calls when admitted (`settle` races it with the
-//! caller's signal), and results travel through plain Promises. The loop only: the policy
-//! (bucket, queue order, pause merging) and the join-by-key bookkeeping (who shares a run,
-//! when the last caller leaving cancels it) are `crate::gate`. One timer at most is pending, for the
-//! next admission; it is replaced or cleared whenever the queue changes.
+//! Export: `createRequestGate` and the `RequestGate` it returns: its options, stats and results
+//! converted; the loop is `crate::event_loop::gate` (the policy `crate::gate`).
 
+use super::attempt::Settled;
 use super::js::{self, assign_from, bad_option, describe, error, invalid, option, Obj};
-use super::retry_loop::{attempt_of, safe_get, Attempt, Settled};
-use super::settle::{self, finish, pending, when_settled, Outcome};
 use crate::error::Code;
-use crate::gate::{cooldown_after, Gate, GateOptions, Joins};
-use gloo_timers::callback::Timeout;
+use crate::event_loop::gate::Loop;
+use crate::gate::{GateOptions, Stats};
 use js_sys::{Function, Object, Promise};
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, AbortSignal};
+use web_sys::AbortSignal;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_GATE: &'static str = r#"
@@ -61,269 +55,35 @@ export interface RequestGate {
 }
 "#;
 
-/// A place in the queue: admitted yet, and what runs when it is.
-#[derive(Default)]
-struct Slot {
-    admitted: Cell<bool>,
-    on_admit: RefCell<Option<Box<dyn FnOnce()>>>,
-}
-
-/// The JS side of one run (its callers are counted in the pure `Joins`).
-struct Shared {
-    id: u64,
-    controller: AbortController,
-    promise: RefCell<Option<Promise>>,
-    queued_ms: Rc<Cell<f64>>,
-}
-
-struct Inner {
-    gate: RefCell<Gate>,
-    // Small maps as vectors (a few dozen entries at most): hashbrown and SipHash would add
-    // about 2 KB to the gzipped module for no measurable gain at this size.
-    slots: RefCell<Vec<(u64, Rc<Slot>)>>,
-    timer: RefCell<Option<Timeout>>,
-    next_id: Cell<u64>,
-    joins: RefCell<Joins>,
-    runs: RefCell<Vec<(u64, Rc<Shared>)>>,
-    listeners: RefCell<Vec<(u64, Function)>>,
-    retry: JsValue,
-}
-
-fn stats_js(inner: &Inner) -> JsValue {
-    let s = inner.gate.borrow().stats(js_sys::Date::now());
+/// `GateStats`: what the gate holds, and how many callers joined a run.
+pub(crate) fn stats_js((s, joined): (Stats, u64)) -> JsValue {
     Obj::new()
         .set("queued", s.queued)
         .set("inFlight", s.in_flight)
         .set("admitted", s.admitted as f64)
-        .set("deduplicated", inner.joins.borrow().joined() as f64)
-        .set("pausedUntil", s.paused_until.map_or(JsValue::NULL, JsValue::from_f64))
+        .set("deduplicated", joined as f64)
+        .set("pausedUntil", js::num_or_null(s.paused_until))
         .build()
 }
 
-fn notify(inner: &Inner) {
-    let listeners: Vec<Function> = inner.listeners.borrow().iter().map(|(_, f)| f.clone()).collect();
-    if listeners.is_empty() {
-        return;
-    }
-    let stats = stats_js(inner);
-    for f in listeners {
-        if let Err(e) = f.call1(&JsValue::NULL, &stats) {
-            web_sys::console::error_2(&JsValue::from_str("modash-flow: a gate listener threw:"), &e);
-        }
-    }
-}
-
-/// Removes and returns the entry for `key`.
-fn take<K: PartialEq, V>(map: &RefCell<Vec<(K, V)>>, key: &K) -> Option<V> {
-    let mut map = map.borrow_mut();
-    let at = map.iter().position(|(k, _)| k == key)?;
-    Some(map.swap_remove(at).1)
-}
-
-/// Admits what may start now and sets the one timer for the next admission (or none).
-fn pump(inner: &Rc<Inner>) {
-    let (ids, wait) = inner.gate.borrow_mut().poll(js_sys::Date::now());
-    for id in ids {
-        let slot = take(&inner.slots, &id);
-        if let Some(slot) = slot {
-            slot.admitted.set(true);
-            // In a microtask: the admitted request starts after this pump has finished.
-            if let Some(go) = slot.on_admit.borrow_mut().take() {
-                settle::soon(go);
-            }
-        }
-    }
-    let next = wait.map(|ms| {
-        let weak = Rc::downgrade(inner);
-        settle::timeout(
-            ms,
-            Box::new(move || {
-                if let Some(i) = weak.upgrade() {
-                    pump(&i);
-                }
-            }),
-        )
-    });
-    // Replacing the old timeout clears it.
-    let old = inner.timer.replace(next);
-    drop(old);
-    notify(inner);
-}
-
-/// Queues a place (at the front for a retry after a cooldown) and returns it.
-fn reserve(inner: &Rc<Inner>, front: bool) -> (u64, Rc<Slot>) {
-    let id = inner.next_id.get();
-    inner.next_id.set(id + 1);
-    let slot = Rc::new(Slot::default());
-    inner.slots.borrow_mut().push((id, slot.clone()));
-    inner.gate.borrow_mut().push(id, front);
-    (id, slot)
-}
-
-/// Gives back a reserved place nobody used: removes it from the queue, or releases it.
-fn cancel_reservation(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>) {
-    if let Some((id, slot)) = reserved {
-        inner.gate.borrow_mut().remove(id);
-        take(&inner.slots, &id);
-        if slot.admitted.get() {
-            inner.gate.borrow_mut().release();
-        }
-        pump(inner);
-    }
-}
-
-type Reservation = Rc<RefCell<Option<(u64, Rc<Slot>)>>>;
-
-/// Waits for a place in the gate, then calls `next` with the ms spent queued; with
-/// `Err(reason)` when the signal aborts first (the place is given back at once).
-fn acquire(inner: &Rc<Inner>, reserved: Option<(u64, Rc<Slot>)>, signal: Option<&AbortSignal>, next: impl FnOnce(Result<f64, JsValue>) + 'static) {
-    let (id, slot) = match reserved {
-        Some(r) => r,
-        None => reserve(inner, false),
-    };
-    let t0 = js_sys::Date::now();
-    let (i, s) = (inner.clone(), slot.clone());
-    let step = pending(
-        signal,
-        Box::new(move |o| match o {
-            Outcome::Aborted(reason) => {
-                i.gate.borrow_mut().remove(id);
-                take(&i.slots, &id);
-                if s.admitted.get() {
-                    i.gate.borrow_mut().release();
-                }
-                pump(&i);
-                next(Err(reason))
-            }
-            _ => next(Ok(js_sys::Date::now() - t0)),
-        }),
-    );
-    if let Some(step) = step {
-        let go: Box<dyn FnOnce()> = Box::new(move || finish(&step, Outcome::Elapsed));
-        if slot.admitted.get() {
-            // A place held for a retry may have been admitted before the retry came for it.
-            settle::soon(go);
-        } else {
-            *slot.on_admit.borrow_mut() = Some(go);
-        }
-        pump(inner);
-    }
-}
-
-/// The callback handed to the retry loop: every attempt passes through the gate; a 429 with a
-/// Retry-After pauses the whole gate; a retry after the first attempt goes to the front.
-fn gated(inner: Rc<Inner>, request: Function, queued: Rc<Cell<f64>>, reservation: Reservation, cooldown_cap_ms: f64) -> Function {
-    let f = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |ctx: JsValue| {
-        let (inner, request, queued, reservation) = (inner.clone(), request.clone(), queued.clone(), reservation.clone());
-        Promise::new(&mut |resolve, reject| {
-            let (inner, request, queued, reservation) = (inner.clone(), request.clone(), queued.clone(), reservation.clone());
-            let ctx = ctx.clone();
-            let signal = safe_get(&ctx, "signal").dyn_into::<AbortSignal>().ok();
-            let reserved = reservation.borrow_mut().take();
-            let s2 = signal.clone();
-            acquire(&inner.clone(), reserved, signal.as_ref(), move |admitted| {
-                let waited = match admitted {
-                    Ok(w) => w,
-                    Err(reason) => return drop(reject.call1(&JsValue::NULL, &reason)),
-                };
-                queued.set(queued.get() + waited);
-                // When the attempt is over: free the place, pause the gate on a 429 with a
-                // Retry-After (holding the first place after it for this request's retry).
-                // `Err(reason)`: every caller aborted while the request ran: just free the place.
-                let done = move |ended: Result<Result<JsValue, JsValue>, JsValue>| {
-                    let out = match ended {
-                        Ok(out) => out,
-                        Err(reason) => {
-                            inner.gate.borrow_mut().release();
-                            pump(&inner);
-                            return drop(reject.call1(&JsValue::NULL, &reason));
-                        }
-                    };
-                    let now = js_sys::Date::now();
-                    let cooldown = match attempt_of(&out, now) {
-                        Attempt::Failed { failure, .. } => cooldown_after(&failure, cooldown_cap_ms),
-                        Attempt::Succeeded(_) => None,
-                    };
-                    inner.gate.borrow_mut().release();
-                    if let Some(ms) = cooldown {
-                        inner.gate.borrow_mut().pause_until(now + ms);
-                        *reservation.borrow_mut() = Some(reserve(&inner, true));
-                    }
-                    pump(&inner);
-                    let _ = match out {
-                        Ok(v) => resolve.call1(&JsValue::NULL, &v),
-                        Err(e) => reject.call1(&JsValue::NULL, &e),
-                    };
-                };
-                match request.call1(&JsValue::NULL, &ctx) {
-                    Err(e) => done(Ok(Err(e))),
-                    // Raced against the signal: a request that never settles gives its place
-                    // back as soon as every caller has aborted (or the run timed out).
-                    Ok(v) => when_settled(
-                        &v,
-                        s2.as_ref(),
-                        Box::new(move |o| match o {
-                            Outcome::Settled(r) => done(Ok(r)),
-                            Outcome::Aborted(reason) => done(Err(reason)),
-                            Outcome::Elapsed => {}
-                        }),
-                    ),
-                }
-            });
-        })
-    });
-    f.into_js_value().unchecked_into()
-}
-
 /// A copy of the shared run's result with this caller's fields.
-fn with_extra(result: &JsValue, deduplicated: bool, queued_ms: f64) -> JsValue {
+pub(crate) fn with_extra(result: &JsValue, deduplicated: bool, queued_ms: f64) -> JsValue {
     let o: JsValue = Object::assign(&Object::new(), result.unchecked_ref()).into();
     js::set(&o, "deduplicated", &deduplicated.into());
     js::set(&o, "queuedMs", &queued_ms.into());
     o
 }
 
-/// A caller's promise: the shared run's result with this caller's extras, or, when this
-/// caller's signal aborts first, an aborted result (and the run is cancelled when this was
-/// its last caller).
-fn wait_caller(inner: Rc<Inner>, shared: Rc<Shared>, signal: Option<AbortSignal>, deduplicated: bool) -> Promise {
-    let run = shared.promise.borrow().clone().unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED));
-    Promise::new(&mut |resolve, reject| {
-        let (inner, shared) = (inner.clone(), shared.clone());
-        when_settled(
-            &run,
-            signal.as_ref(),
-            Box::new(move |o| {
-                let r = match o {
-                    Outcome::Settled(Ok(v)) => Ok(with_extra(&v, deduplicated, shared.queued_ms.get())),
-                    Outcome::Settled(Err(e)) => Err(e),
-                    Outcome::Aborted(reason) => {
-                        let last = inner.joins.borrow_mut().leave(shared.id);
-                        if last {
-                            shared.controller.abort_with_reason(&reason);
-                        }
-                        Ok(Settled { aborted: true, ..Settled::failed(reason, None, 0, None) }
-                            .obj()
-                            .set("deduplicated", deduplicated)
-                            .set("queuedMs", shared.queued_ms.get())
-                            .build())
-                    }
-                    Outcome::Elapsed => return,
-                };
-                let _ = match r {
-                    Ok(v) => resolve.call1(&JsValue::NULL, &v),
-                    Err(e) => reject.call1(&JsValue::NULL, &e),
-                };
-            }),
-        );
-    })
+/// The result of a caller whose signal aborted first (`reason` is the signal's).
+pub(crate) fn aborted_result(reason: JsValue, deduplicated: bool, queued_ms: f64) -> JsValue {
+    Settled { aborted: true, ..Settled::failed(reason, None, 0, None) }.obj().set("deduplicated", deduplicated).set("queuedMs", queued_ms).build()
 }
 
 /// A gate shared by every Modash request of a page or script.
 // Typed by the `RequestGate` interface in TS_GATE above (no `[Symbol.dispose]`, a generic `run`).
 #[wasm_bindgen(js_name = RequestGate, skip_typescript)]
 pub struct RequestGate {
-    inner: Rc<Inner>,
+    inner: Rc<Loop>,
 }
 
 fn gate_number(options: &JsValue, key: &'static str) -> Result<Option<f64>, JsValue> {
@@ -352,18 +112,7 @@ pub fn create_request_gate(#[wasm_bindgen(unchecked_optional_param_type = "GateO
     if !(retry.is_undefined() || retry.is_null() || retry.is_object()) {
         return Err(bad_option("gate", "retry", &retry, "is not an object"));
     }
-    Ok(RequestGate {
-        inner: Rc::new(Inner {
-            gate: RefCell::new(Gate::new(opts, js_sys::Date::now())),
-            slots: RefCell::default(),
-            timer: RefCell::default(),
-            next_id: Cell::new(1),
-            joins: RefCell::default(),
-            runs: RefCell::default(),
-            listeners: RefCell::default(),
-            retry,
-        }),
-    })
+    Ok(RequestGate { inner: Loop::new(opts, retry) })
 }
 
 #[wasm_bindgen(js_class = RequestGate)]
@@ -390,18 +139,12 @@ impl RequestGate {
         } else {
             Some(signal.dyn_into::<AbortSignal>().map_err(|s| bad_option("retry", "signal", &s, "is not an AbortSignal"))?)
         };
-        let inner = self.inner.clone();
         if let Some(k) = &key {
-            let joined = inner.joins.borrow_mut().join(k);
-            if let Some(id) = joined {
-                let shared = inner.runs.borrow().iter().find(|(r, _)| *r == id).map(|(_, s)| s.clone());
-                if let Some(shared) = shared {
-                    notify(&inner);
-                    return Ok(wait_caller(inner, shared, signal, true));
-                }
+            if let Some(joined) = self.inner.join(k, signal.clone()) {
+                return Ok(joined);
             }
         }
-        if !inner.gate.borrow().has_room() {
+        if !self.inner.has_room() {
             let full = error(Code::QueueFull, "The request gate's queue is full (maxQueued); try again later");
             let r = Settled::failed(full, None, 0, None).obj().set("deduplicated", false).set("queuedMs", 0).build();
             return Ok(Promise::resolve(&r));
@@ -417,7 +160,6 @@ impl RequestGate {
                     .ok_or_else(|| bad_option("gate", "timeoutMs", &timeout_ms, "is not a finite number > 0"))?,
             )
         };
-        let controller = AbortController::new()?;
         let merged: JsValue = Object::new().into();
         let unreadable = |what: &str| error(Code::InvalidOption, &format!("Invalid retry option: {what} could not be read"));
         if self.inner.retry.is_object() && !assign_from(&merged, &self.inner.retry) {
@@ -426,83 +168,27 @@ impl RequestGate {
         if options.is_object() && !assign_from(&merged, &options) {
             return Err(unreadable("options"));
         }
-        js::set(&merged, "signal", controller.signal().as_ref());
-        // The same validation retryRequest makes; the gate needs the cap on Retry-After.
-        let cooldown_cap_ms = super::retry::parse(&merged)?.policy.max_retry_after_ms;
-        let timed_out = Rc::new(Cell::new(false));
-        let timer = timeout_ms.map(|ms| {
-            let (c, flag) = (controller.clone(), timed_out.clone());
-            settle::timeout(
-                ms,
-                Box::new(move || {
-                    flag.set(true);
-                    c.abort_with_reason(&error(Code::Timeout, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
-                }),
-            )
-        });
-        let run_id = inner.next_id.get();
-        inner.next_id.set(run_id + 1);
-        let shared = Rc::new(Shared { id: run_id, controller, promise: RefCell::new(None), queued_ms: Rc::new(Cell::new(0.0)) });
-        // The first place is taken now, so that `maxQueued` counts this run at once.
-        let reservation: Reservation = Rc::new(RefCell::new(Some(reserve(&inner, false))));
-        let gated_request = gated(inner.clone(), request, shared.queued_ms.clone(), reservation.clone(), cooldown_cap_ms);
-        let inner2 = inner.clone();
-        let timer = RefCell::new(timer);
-        let mut started = Ok(());
-        let settled = Promise::new(&mut |resolve, _reject| {
-            let (inner2, timed_out, reservation, timer) = (inner2.clone(), timed_out.clone(), reservation.clone(), timer.take());
-            let finished = move |r: JsValue| {
-                drop(timer);
-                if timed_out.get() {
-                    // Not the callers' abort: a failure they should see as one.
-                    js::set(&r, "aborted", &JsValue::FALSE);
-                    js::set(&r, "timedOut", &JsValue::TRUE);
-                }
-                // A retry that never came (given up, too long a wait, aborted) frees its place.
-                let unused = reservation.borrow_mut().take();
-                cancel_reservation(&inner2, unused);
-                inner2.joins.borrow_mut().finish(run_id);
-                take(&inner2.runs, &run_id);
-                notify(&inner2);
-                let _ = resolve.call1(&JsValue::NULL, &r);
-            };
-            started = crate::wasm::retry::retry_request(gated_request.clone().into(), &merged, Box::new(finished));
-        });
-        if let Err(e) = started {
-            cancel_reservation(&inner, reservation.borrow_mut().take());
-            return Err(e);
-        }
-        *shared.promise.borrow_mut() = Some(settled);
-        inner.joins.borrow_mut().start(run_id, key);
-        inner.runs.borrow_mut().push((run_id, shared.clone()));
-        Ok(wait_caller(inner, shared, signal, false))
+        // The same validation retryRequest makes (the run's own signal is the gate's).
+        js::set(&merged, "signal", &JsValue::UNDEFINED);
+        let parsed = super::retry::parse(&merged)?;
+        self.inner.start(key, request, signal, timeout_ms, parsed.policy, parsed.on_retry)
     }
 
     // The class (and with it every method) is typed by the `RequestGate` interface in TS_GATE.
     pub fn stats(&self) -> JsValue {
-        stats_js(&self.inner)
+        stats_js(self.inner.stats())
     }
 
     pub fn pause(&self, ms: JsValue) -> Result<(), JsValue> {
         let ms =
             ms.as_f64().filter(|m| m.is_finite() && *m >= 0.0).ok_or_else(|| invalid(&format!("pause(ms): {} is not a finite number >= 0", describe(&ms))))?;
-        self.inner.gate.borrow_mut().pause_until(js_sys::Date::now() + ms);
-        pump(&self.inner);
+        self.inner.pause(ms);
         Ok(())
     }
 
     #[wasm_bindgen(js_name = onChange)]
     pub fn on_change(&self, listener: JsValue) -> Result<Function, JsValue> {
         let f = listener.dyn_into::<Function>().map_err(|l| invalid(&format!("listener must be a function, got {}", describe(&l))))?;
-        let id = self.inner.next_id.get();
-        self.inner.next_id.set(id + 1);
-        self.inner.listeners.borrow_mut().push((id, f));
-        let weak = Rc::downgrade(&self.inner);
-        let unsubscribe = Closure::<dyn FnMut()>::new(move || {
-            if let Some(i) = weak.upgrade() {
-                i.listeners.borrow_mut().retain(|(k, _)| *k != id);
-            }
-        });
-        Ok(unsubscribe.into_js_value().unchecked_into())
+        Ok(self.inner.subscribe(f))
     }
 }

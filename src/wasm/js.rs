@@ -42,7 +42,7 @@ extern "C" {
     fn is_not_object(v: &JsValue) -> bool;
     #[wasm_bindgen(js_name = setProp)]
     fn set_prop(obj: &JsValue, key: &JsValue, value: &JsValue);
-    // settle.rs
+    // event_loop/settle.rs
     /// `Promise.resolve(v)`, then `done(fulfilled, value or reason)`: values and thenables alike.
     #[wasm_bindgen(js_name = settleWith)]
     pub fn settle_with(v: &JsValue, done: &JsValue);

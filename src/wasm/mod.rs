@@ -1,6 +1,7 @@
 //! The `#[wasm_bindgen]` boundary: converts JS values to core types and back, maps core
 //! errors to JS `Error`s with a stable `code`. Nothing here decides a rule.
 
+pub mod attempt;
 pub mod entry;
 pub mod gate;
 pub mod js;
@@ -11,10 +12,8 @@ pub mod read;
 #[cfg(feature = "write-path")]
 pub mod report;
 pub mod retry;
-pub mod retry_loop;
 #[cfg(feature = "server-lookup")]
 pub mod rollout;
-pub mod settle;
 #[cfg(feature = "server-gate")]
 pub mod shared_gate;
 pub mod time;

@@ -1,8 +1,9 @@
-//! Export: `retryRequest` (options conversion; the loop is `retry_loop`).
+//! Exports: `retryRequest` (options conversion; the loop is `crate::event_loop::retry`), `parseRetryAfter`.
 
+use super::attempt::retry_after_value;
 use super::js::{array_items, bad_option, describe, error, get, invalid, is_array, is_record};
-use super::retry_loop as run;
 use crate::error::Code;
+use crate::event_loop::retry as run;
 use crate::retry::policy::{Jitter, Policy, RawOptions};
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
@@ -102,7 +103,7 @@ fn number(options: &JsValue, key: &'static str) -> Result<Option<f64>, JsValue> 
 pub(crate) struct Parsed {
     pub(crate) policy: Policy,
     signal: Option<AbortSignal>,
-    on_retry: Option<Function>,
+    pub(crate) on_retry: Option<Function>,
 }
 
 pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
@@ -202,5 +203,5 @@ pub fn parse_retry_after(
     } else {
         now.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(&format!("now must be a finite number of epoch milliseconds, got {}", describe(&now))))?
     };
-    Ok(run::retry_after_value(&value, now).map_or(JsValue::NULL, JsValue::from_f64))
+    Ok(retry_after_value(&value, now).map_or(JsValue::NULL, JsValue::from_f64))
 }

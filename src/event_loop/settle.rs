@@ -4,7 +4,7 @@
 //! (the abort listener removed, the gloo-timers `Timeout` dropped, which clears it), so an
 //! aborted wait leaves no timer and no listener behind.
 
-use super::js::settle_with;
+use crate::wasm::js::settle_with;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
