@@ -2,7 +2,8 @@
 //! converted; the loop is `crate::event_loop::gate` (the policy `crate::gate`).
 
 use super::attempt::Settled;
-use super::js::{self, assign_from, bad_option, describe, error, invalid, option, Obj};
+use super::js::{self, assign_from, describe, error, invalid, Obj};
+use super::options::{Family, Options};
 use crate::error::Code;
 use crate::event_loop::gate::Loop;
 use crate::gate::{GateOptions, Stats};
@@ -86,14 +87,6 @@ pub struct RequestGate {
     inner: Rc<Loop>,
 }
 
-fn gate_number(options: &JsValue, key: &'static str) -> Result<Option<f64>, JsValue> {
-    let v = option(options, key, "options")?;
-    if v.is_undefined() {
-        return Ok(None);
-    }
-    v.as_f64().map(Some).ok_or_else(|| bad_option("gate", key, &v, "is not a number"))
-}
-
 /// A shared request gate: a token bucket on the event loop's timers (first in, first out, at
 /// most `maxConcurrent` at once), a shared cooldown when any request sees a 429 with a
 /// Retry-After (its retry goes first; the pause never exceeds the retry policy's
@@ -102,17 +95,9 @@ fn gate_number(options: &JsValue, key: &'static str) -> Result<Option<f64>, JsVa
 /// @throws ModashFlowError `INVALID_OPTION` naming a bad option.
 #[wasm_bindgen(js_name = createRequestGate, unchecked_return_type = "RequestGate")]
 pub fn create_request_gate(#[wasm_bindgen(unchecked_optional_param_type = "GateOptions")] options: JsValue) -> Result<RequestGate, JsValue> {
-    let opts = GateOptions::from_raw(
-        gate_number(&options, "requestsPerSecond")?,
-        gate_number(&options, "burst")?,
-        gate_number(&options, "maxConcurrent")?,
-        gate_number(&options, "maxQueued")?,
-    )?;
-    let retry = option(&options, "retry", "options")?;
-    if !(retry.is_undefined() || retry.is_null() || retry.is_object()) {
-        return Err(bad_option("gate", "retry", &retry, "is not an object"));
-    }
-    Ok(RequestGate { inner: Loop::new(opts, retry) })
+    let o = Options::of(&options, Family::Gate)?;
+    let opts = GateOptions::from_raw(o.number("requestsPerSecond")?, o.number("burst")?, o.number("maxConcurrent")?, o.number("maxQueued")?)?;
+    Ok(RequestGate { inner: Loop::new(opts, o.object("retry")?.js().clone()) })
 }
 
 #[wasm_bindgen(js_class = RequestGate)]
@@ -133,12 +118,7 @@ impl RequestGate {
         } else {
             Some(key.as_string().ok_or_else(|| invalid(&format!("key must be a string or null, got {}", describe(&key))))?)
         };
-        let signal = option(&options, "signal", "options")?;
-        let signal = if signal.is_undefined() || signal.is_null() {
-            None
-        } else {
-            Some(signal.dyn_into::<AbortSignal>().map_err(|s| bad_option("retry", "signal", &s, "is not an AbortSignal"))?)
-        };
+        let signal = Options::of(&options, Family::Retry)?.instance::<AbortSignal>("signal", "an AbortSignal")?;
         if let Some(k) = &key {
             if let Some(joined) = self.inner.join(k, signal.clone()) {
                 return Ok(joined);
@@ -149,17 +129,8 @@ impl RequestGate {
             let r = Settled::failed(full, None, 0, None).obj().set("deduplicated", false).set("queuedMs", 0).build();
             return Ok(Promise::resolve(&r));
         }
-        let timeout_ms = option(&options, "timeoutMs", "options")?;
-        let timeout_ms = if timeout_ms.is_undefined() || timeout_ms.is_null() {
-            None
-        } else {
-            Some(
-                timeout_ms
-                    .as_f64()
-                    .filter(|t| t.is_finite() && *t > 0.0)
-                    .ok_or_else(|| bad_option("gate", "timeoutMs", &timeout_ms, "is not a finite number > 0"))?,
-            )
-        };
+        let gate = Options::of(&options, Family::Gate)?;
+        let timeout_ms = gate.positive("timeoutMs")?;
         let merged: JsValue = Object::new().into();
         let unreadable = |what: &str| error(Code::InvalidOption, &format!("Invalid retry option: {what} could not be read"));
         if self.inner.retry.is_object() && !assign_from(&merged, &self.inner.retry) {

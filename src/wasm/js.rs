@@ -36,10 +36,6 @@ extern "C" {
     /// A header's value from a `Headers`, anything with `get`, or a plain object of headers
     /// (`name` in lower case); undefined when there is none or a read threw.
     pub fn header(headers: &JsValue, name: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = optionOf)]
-    fn option_of(obj: &JsValue, key: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = isNotObject)]
-    fn is_not_object(v: &JsValue) -> bool;
     #[wasm_bindgen(js_name = setProp)]
     fn set_prop(obj: &JsValue, key: &JsValue, value: &JsValue);
     // event_loop/settle.rs
@@ -56,12 +52,6 @@ pub fn error(code: Code, message: &str) -> JsValue {
     let e: JsValue = js_sys::Error::new(message).into();
     set(&e, "code", &key(code.as_str()));
     e
-}
-
-/// `INVALID_OPTION`: `Invalid <kind> option <option>: <v described> <problem>`.
-#[inline(never)]
-pub fn bad_option(kind: &str, option: &str, v: &JsValue, problem: &str) -> JsValue {
-    error(Code::InvalidOption, &format!("Invalid {kind} option {option}: {} {problem}", describe(v)))
 }
 
 /// `INVALID_ARGUMENT` error.
@@ -126,20 +116,6 @@ pub fn get_named(obj: &JsValue, name: &str) -> Result<JsValue, JsValue> {
 /// Sets `obj[name]` (a setter that throws is ignored: never a throw through wasm).
 pub fn set(obj: &JsValue, name: &'static str, value: &JsValue) {
     set_prop(obj, &key(name), value);
-}
-
-/// Reads `obj[key]` of an optional options object: `undefined` when `obj` is undefined/null.
-pub fn option(obj: &JsValue, key: &'static str, what: &str) -> Result<JsValue, JsValue> {
-    let v = option_of(obj, &self::key(key));
-    if !v.is_symbol() {
-        Ok(v)
-    } else if is_threw(&v) {
-        Err(invalid(&format!("{what}.{key} could not be read")))
-    } else if is_not_object(&v) {
-        Err(invalid(&format!("{what} must be an object, got {}", describe(obj))))
-    } else {
-        Ok(v)
-    }
 }
 
 /// A plain result object under construction.

@@ -7,6 +7,7 @@ pub mod gate;
 pub mod js;
 #[cfg(feature = "server-lookup")]
 pub mod lookup;
+pub mod options;
 pub mod progress;
 pub mod read;
 #[cfg(feature = "write-path")]

@@ -1,10 +1,11 @@
 //! Exports: `analyticsProgress`, `analyticsProgressBatch`.
 
-use super::js::{array_arg, describe, invalid, now_arg, num_or_null, option, str_or_null, word, Obj};
+use super::js::{array_arg, describe, invalid, num_or_null, str_or_null, word, Obj};
+use super::options::{Family, Options};
 use super::read::{self, Refused, Row, MAX_NAMES, MAX_ROWS};
 use super::ttl::{ttl_spec, use_case_arg};
 use crate::notes::{Fields, Needed};
-use crate::progress::{self, BadgeRef, Options, RowRef, Scratch, Sink};
+use crate::progress::{self, BadgeRef, RowRef, Scratch, Sink};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
@@ -47,12 +48,9 @@ export interface AnalyticsProgress {
 }
 "#;
 
-fn options(v: &JsValue) -> Result<Options, JsValue> {
-    Ok(Options {
-        ttl: ttl_spec(&option(v, "ttl", "options")?)?,
-        use_case: use_case_arg(&option(v, "useCase", "options")?)?,
-        now: now_arg(&option(v, "now", "options")?, "options.now")?,
-    })
+fn options(v: &JsValue) -> Result<progress::Options, JsValue> {
+    let o = Options::of(v, Family::Call("options"))?;
+    Ok(progress::Options { ttl: ttl_spec(&o.value("ttl")?)?, use_case: use_case_arg(&o.value("useCase")?)?, now: o.now("now")? })
 }
 
 /// Builds the badges' plain objects straight from the core's sink: each listed platform's
@@ -111,7 +109,7 @@ fn refused(r: Refused, batch: bool) -> JsValue {
 }
 
 /// Each row's badge, as the plain objects JS gets.
-fn run(rows: &[Row], opts: &Options) -> Array {
+fn run(rows: &[Row], opts: &progress::Options) -> Array {
     let mut sink = Badges { out: Array::new(), rows: Array::new() };
     let mut scratch = Scratch::default();
     let mut names: Vec<Option<&str>> = Vec::new();

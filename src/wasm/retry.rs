@@ -1,8 +1,8 @@
 //! Exports: `retryRequest` (options conversion; the loop is `crate::event_loop::retry`), `parseRetryAfter`.
 
 use super::attempt::retry_after_value;
-use super::js::{array_items, bad_option, describe, error, get, invalid, is_array, is_record};
-use crate::error::Code;
+use super::js::{array_items, describe, invalid, is_array};
+use super::options::{Family, Options, Problem};
 use crate::event_loop::retry as run;
 use crate::retry::policy::{Jitter, Policy, RawOptions};
 use js_sys::{Array, Function};
@@ -75,31 +75,6 @@ export interface RetryResult<T> {
 export function retryRequest<T>(request: (ctx: RetryContext) => Promise<T> | T, options?: RetryOptions): Promise<RetryResult<T>>;
 "#;
 
-fn option_error(option: &str, problem: &str) -> JsValue {
-    error(Code::InvalidOption, &format!("Invalid retry option {option}: {problem}"))
-}
-
-/// `Invalid retry option <option>: <v described> <problem>` (one formatting site for all).
-fn bad_value(option: &str, v: &JsValue, problem: &str) -> JsValue {
-    bad_option("retry", option, v, problem)
-}
-
-/// Reads options[key]; undefined when options is undefined/null.
-fn read(options: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(JsValue::UNDEFINED);
-    }
-    get(options, key).map_err(|_| option_error(key, "could not be read"))
-}
-
-fn number(options: &JsValue, key: &'static str) -> Result<Option<f64>, JsValue> {
-    let v = read(options, key)?;
-    if v.is_undefined() {
-        return Ok(None);
-    }
-    v.as_f64().map(Some).ok_or_else(|| bad_value(key, &v, "is not a number"))
-}
-
 pub(crate) struct Parsed {
     pub(crate) policy: Policy,
     signal: Option<AbortSignal>,
@@ -107,62 +82,37 @@ pub(crate) struct Parsed {
 }
 
 pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
-    if !(options.is_undefined() || options.is_null() || is_record(options)) {
-        return Err(invalid(&format!("options must be an object, got {}", describe(options))));
-    }
-    let jitter = read(options, "jitter")?;
-    let jitter = if jitter.is_undefined() {
-        None
-    } else {
-        Some(jitter.as_string().as_deref().and_then(Jitter::parse).ok_or_else(|| bad_value("jitter", &jitter, "is not 'none', 'equal' or 'full'"))?)
-    };
-    let statuses = read(options, "retryableStatuses")?;
-    let retryable_statuses = if statuses.is_undefined() {
-        None
-    } else {
-        if !is_array(&statuses) {
-            return Err(bad_value("retryableStatuses", &statuses, "is not an array"));
-        }
-        // A copy made in JS: a throwing getter or Proxy trap in the list is an option error,
-        // never an exception through the module.
-        let list = match array_items(&statuses, 1000) {
-            v if v.is_undefined() => return Err(option_error("retryableStatuses", "could not be read")),
-            v if v.is_null() => return Err(option_error("retryableStatuses", "has more than 1000 values or no whole-number length")),
-            v => v.unchecked_into::<Array>(),
-        };
-        let mut out = Vec::with_capacity(list.length() as usize);
-        for s in list.iter() {
-            out.push(s.as_f64().ok_or_else(|| bad_value("retryableStatuses", &s, "is not an HTTP status (100-599)"))?);
-        }
-        Some(out)
-    };
-    let network = read(options, "retryOnNetworkError")?;
-    let retry_on_network_error =
-        if network.is_undefined() { None } else { Some(network.as_bool().ok_or_else(|| bad_value("retryOnNetworkError", &network, "is not a boolean"))?) };
+    let o = Options::of(options, Family::Retry)?;
     let raw = RawOptions {
-        max_retries: number(options, "maxRetries")?,
-        initial_delay_ms: number(options, "initialDelayMs")?,
-        max_delay_ms: number(options, "maxDelayMs")?,
-        backoff_multiplier: number(options, "backoffMultiplier")?,
-        jitter,
-        retryable_statuses,
-        retry_on_network_error,
-        max_retry_after_ms: number(options, "maxRetryAfterMs")?,
+        max_retries: o.number("maxRetries")?,
+        initial_delay_ms: o.number("initialDelayMs")?,
+        max_delay_ms: o.number("maxDelayMs")?,
+        backoff_multiplier: o.number("backoffMultiplier")?,
+        jitter: o.word("jitter", "'none', 'equal' or 'full'", Jitter::parse)?,
+        retryable_statuses: statuses(&o)?,
+        retry_on_network_error: o.bool("retryOnNetworkError")?,
+        max_retry_after_ms: o.number("maxRetryAfterMs")?,
     };
-    let policy = Policy::from_raw(&raw)?;
-    let signal = read(options, "signal")?;
-    let signal = if signal.is_undefined() || signal.is_null() {
-        None
-    } else {
-        Some(signal.dyn_into::<AbortSignal>().map_err(|s| bad_value("signal", &s, "is not an AbortSignal"))?)
+    Ok(Parsed { policy: Policy::from_raw(&raw)?, signal: o.instance("signal", "an AbortSignal")?, on_retry: o.instance("onRetry", "a function")? })
+}
+
+/// `retryableStatuses`: an array of numbers (the core checks they are statuses), copied in JS
+/// so that a throwing getter or Proxy trap in the list is an option error.
+fn statuses(o: &Options) -> Result<Option<Vec<f64>>, JsValue> {
+    const KEY: &str = "retryableStatuses";
+    let v = o.value(KEY)?;
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    if !is_array(&v) {
+        return Err(o.fail(KEY, Problem::Not(&v, "an array")));
+    }
+    let list = match array_items(&v, 1000) {
+        v if v.is_undefined() => return Err(o.fail(KEY, Problem::Unreadable)),
+        v if v.is_null() => return Err(o.fail(KEY, Problem::Other("has more than 1000 values or no whole-number length"))),
+        v => v.unchecked_into::<Array>(),
     };
-    let on_retry = read(options, "onRetry")?;
-    let on_retry = if on_retry.is_undefined() || on_retry.is_null() {
-        None
-    } else {
-        Some(on_retry.dyn_into::<Function>().map_err(|f| bad_value("onRetry", &f, "is not a function"))?)
-    };
-    Ok(Parsed { policy, signal, on_retry })
+    list.iter().map(|s| s.as_f64().ok_or_else(|| o.fail(KEY, Problem::Not(&s, "an HTTP status (100-599)")))).collect::<Result<_, _>>().map(Some)
 }
 
 // Generic (`retryRequest<T>`): declared in TS_RETRY above.

@@ -1,6 +1,7 @@
 //! Exports: `parseTimestamp`, `parseTimestamps`, `cacheAge`, `isFresh`, `cacheAgeLabel`.
 
-use super::js::{self, array_arg, describe, invalid, now_arg, num_or_null, option};
+use super::js::{self, array_arg, invalid, now_arg, num_or_null};
+use super::options::{Family, Options, Problem};
 use super::read::{leaf, timestamps_text, MAX_ROWS};
 use super::ttl::ttl_ms;
 use crate::{label, time};
@@ -76,23 +77,18 @@ pub fn is_fresh(
     Ok(time::is_fresh(age_of(&last_refreshed, now_arg(&now, "now")?), ttl))
 }
 
-/// The label options, naming what is wrong.
+/// The label options: now, the long style, the locale.
 fn label_options(options: &JsValue) -> Result<(f64, bool, String), JsValue> {
-    let now = now_arg(&option(options, "now", "options")?, "options.now")?;
-    let style = option(options, "style", "options")?;
-    let long = match style.as_string().as_deref() {
-        _ if style.is_undefined() => false,
+    let o = Options::of(options, Family::Call("options"))?;
+    let now = o.now("now")?;
+    let long = o.value("style")?;
+    let long = match long.as_string().as_deref() {
+        _ if long.is_undefined() => false,
         Some("short") => false,
         Some("long") => true,
-        _ => return Err(invalid(&format!("options.style must be 'short' or 'long', got {}", describe(&style)))),
+        _ => return Err(o.fail("style", Problem::Not(&long, "'short' or 'long'"))),
     };
-    let locale = option(options, "locale", "options")?;
-    let locale = if locale.is_undefined() || locale.is_null() {
-        "en".to_string()
-    } else {
-        locale.as_string().ok_or_else(|| invalid(&format!("options.locale must be a string, got {}", describe(&locale))))?
-    };
-    Ok((now, long, locale))
+    Ok((now, long, o.string("locale")?.unwrap_or_else(|| "en".into())))
 }
 
 /// A cache-age label: short `just now`, `5m ago`, `3h ago`, `2d ago` (to 30 days), `4mo ago`

@@ -1,6 +1,7 @@
 //! Exports: `defaultTtlConfig`, `ttlConfigFromEnv`, `resolveTtl`; TtlConfig conversions.
 
-use super::js::{self, describe, error, get, invalid, is_record, Obj};
+use super::js::{self, describe, error, invalid, is_record, Obj};
+use super::options::{Family, Options};
 use super::user_id::platform_arg;
 use crate::error::Code;
 use crate::platform::Platform;
@@ -38,29 +39,15 @@ pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
     if !is_record(v) {
         return Err(JsValue::from(InvalidTtl { field: "config".into(), value: describe(v) }));
     }
-    let unreadable = |f: &str| JsValue::from(InvalidTtl { field: f.into(), value: "unreadable".into() });
-    let mut parts = TtlParts::default();
-    for (key, slot) in [("base", &mut parts.base), ("roster", &mut parts.roster), ("discovery", &mut parts.discovery), ("bulkRefresh", &mut parts.bulk_refresh)]
-    {
-        let value = get(v, key).map_err(|_| unreadable(key))?;
-        if !value.is_undefined() {
-            *slot = Some(ttl_ms(&value, key)?);
-        }
-    }
-    let platforms = get(v, "platforms").map_err(|_| unreadable("platforms"))?;
-    if !(platforms.is_undefined() || platforms.is_null()) {
-        if !is_record(&platforms) {
-            return Err(JsValue::from(InvalidTtl { field: "platforms".into(), value: describe(&platforms) }));
-        }
-        for p in Platform::ALL {
-            let field = format!("platforms.{}", p.as_str());
-            let value = get(&platforms, p.as_str()).map_err(|_| unreadable(&field))?;
-            if !(value.is_undefined() || value.is_null()) {
-                parts.platforms[p.index()] = Some(ttl_ms(&value, &field)?);
-            }
-        }
-    }
-    Ok(TtlConfig::from_parts(parts))
+    let o = Options::of(v, Family::Ttl)?;
+    let ms = |o: &Options, key: &str, n: f64| ttl::check_ms(&o.name(key), n).map_err(JsValue::from);
+    let field = |key: &'static str| o.number(key)?.map(|n| ms(&o, key, n)).transpose();
+    let (base, roster, discovery, bulk_refresh) = (field("base")?, field("roster")?, field("discovery")?, field("bulkRefresh")?);
+    // By `Platform::index`: undefined and null mean no override.
+    let platforms = o.object("platforms")?;
+    let names = Platform::ALL.map(Platform::as_str);
+    let platforms = platforms.each(&names, "a number", |key, v| v.as_f64().map(|n| ms(&platforms, key, n)).transpose())?;
+    Ok(TtlConfig::from_parts(TtlParts { base, roster, discovery, bulk_refresh, platforms: platforms.try_into().unwrap_or_default() }))
 }
 
 /// A TtlConfig as a plain object.

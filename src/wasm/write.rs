@@ -3,7 +3,8 @@
 //! helper, with define-property semantics so `__proto__` stays data), payloads and every
 //! other subtree are shared, never converted.
 
-use super::js::{describe, get, invalid, is_record, now_arg, option, str_or_null, word, Obj};
+use super::js::{describe, get, invalid, is_record, str_or_null, word, Obj};
+use super::options::{Family, Options};
 use super::read::{self, leaf};
 use super::user_id::platform_arg;
 use crate::notes::shape::{self, EntryField};
@@ -155,19 +156,12 @@ fn fetched(v: &JsValue) -> Result<Fetched, JsValue> {
     if !is_record(v) {
         return Err(invalid(&format!("fetched must be an object, got {}", describe(v))));
     }
-    let field = |k: &'static str| get(v, k).map_err(|_| invalid(&format!("fetched.{k} could not be read")));
-    let mut f = Fetched { user_id: leaf(&field("userId")?), username: field("username")?.as_string(), ..Default::default() };
+    let o = Options::of(v, Family::Call("fetched"))?;
+    let mut f = Fetched { user_id: leaf(&o.value("userId")?), username: o.value("username")?.as_string(), ..Default::default() };
     for (i, m) in METRICS.iter().enumerate() {
-        f.metrics[i] = num(&field(m.key)?);
+        f.metrics[i] = num(&o.value(m.key)?);
     }
     Ok(f)
-}
-
-fn opt_string(v: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_string().map(Some).ok_or_else(|| invalid(&format!("{what} must be a string or null, got {}", describe(v))))
 }
 
 fn strings(list: &[&'static str]) -> Array {
@@ -182,19 +176,13 @@ const NOT_JSON: &str = "notes could not be read as JSON (a getter threw, a cycle
 pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let platform = platform_arg(&platform)?;
     let fetched = fetched(&fetched_v)?;
-    let cache_id = option(&options, "cacheId", "options")?;
+    let o = Options::of(&options, Family::Call("options"))?;
     let opts = MergeOptions {
-        now: now_arg(&option(&options, "now", "options")?, "options.now")?,
-        refreshed_by: opt_string(&option(&options, "refreshedBy", "options")?, "options.refreshedBy")?,
-        cache_id: if cache_id.is_undefined() { None } else { Some(opt_string(&cache_id, "options.cacheId")?) },
-        mark_refreshed: {
-            let m = option(&options, "markRefreshed", "options")?;
-            if m.is_undefined() {
-                MergeOptions::MARK_REFRESHED_BY_DEFAULT
-            } else {
-                m.as_bool().ok_or_else(|| invalid(&format!("options.markRefreshed must be a boolean, got {}", describe(&m))))?
-            }
-        },
+        now: o.now("now")?,
+        refreshed_by: o.string("refreshedBy")?,
+        // Given as null: written as null.
+        cache_id: if o.value("cacheId")?.is_undefined() { None } else { Some(o.string("cacheId")?) },
+        mark_refreshed: o.bool("markRefreshed")?.unwrap_or(MergeOptions::MARK_REFRESHED_BY_DEFAULT),
     };
     let (out, plan, dropped) = match input(notes)? {
         Input::Text(t) => {
@@ -224,21 +212,10 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
 }
 
 fn cache_ids(options: &JsValue) -> Result<[Option<String>; LEGACY_CACHE_ID + 1], JsValue> {
-    let ids = option(options, "cacheIds", "options")?;
-    let mut out: [Option<String>; LEGACY_CACHE_ID + 1] = Default::default();
-    if ids.is_undefined() || ids.is_null() {
-        return Ok(out);
-    }
-    if !is_record(&ids) {
-        return Err(invalid(&format!("options.cacheIds must be an object, got {}", describe(&ids))));
-    }
+    let ids = Options::of(options, Family::Call("options"))?.object("cacheIds")?;
     // The platforms' names by `Platform::index`, then the legacy payload's.
-    let keys = Platform::ALL.map(Platform::as_str);
-    for (slot, k) in out.iter_mut().zip(keys.into_iter().chain([PayloadSource::Legacy.as_str()])) {
-        let v = get(&ids, k).map_err(|_| invalid(&format!("options.cacheIds.{k} could not be read")))?;
-        *slot = opt_string(&v, &format!("options.cacheIds.{k}"))?;
-    }
-    Ok(out)
+    let keys: Vec<&str> = Platform::ALL.map(Platform::as_str).into_iter().chain([PayloadSource::Legacy.as_str()]).collect();
+    Ok(ids.each(&keys, "a string or null", |_, v| Ok(v.as_string()))?.try_into().unwrap_or_default())
 }
 
 /// One level of a payload object (a throwing getter reads as absent).

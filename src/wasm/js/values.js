@@ -60,15 +60,6 @@ export function header(h, name) {
   } catch (_) {}
   return undefined;
 }
-// An option of an optional options object in one call: undefined for no options, NOT_OBJECT
-// when the options are not an object, THREW when the read threw.
-const NOT_OBJECT = Symbol('not an object');
-export function optionOf(o, k) {
-  if (o === undefined || o === null) return undefined;
-  if (!isRecord(o)) return NOT_OBJECT;
-  try { return o[k]; } catch (_) { return THREW; }
-}
-export function isNotObject(v) { return v === NOT_OBJECT; }
 // A property of a result object under construction (a setter polluting Object.prototype
 // that throws is ignored, as a failed `Reflect.set` was: never a throw through wasm).
 export function setProp(o, k, v) { try { o[k] = v; } catch (_) {} }
