@@ -3,7 +3,7 @@
 //! by the core's one JSON reader, only as far as the call needs (`Needed`).
 
 use super::js::get;
-use crate::notes::{read_utf8_needed, Fields, Leaf, Needed, NotesRead};
+use crate::notes::{read_utf8_needed, Leaf, Needed, NotesRead};
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -95,9 +95,10 @@ pub fn notes_needed(v: &JsValue, needed: Needed) -> NotesRead<'static> {
     NotesText::from_js(v).read(needed).into_owned()
 }
 
-/// Reads notes as the write path needs them.
-pub fn notes(v: &JsValue) -> NotesRead<'static> {
-    notes_needed(v, Needed { platforms: Needed::ALL_PLATFORMS, fields: Fields::Write })
+/// An object's notes as their JSON text (`JSON.stringify`); `None` when that throws.
+#[cfg(feature = "write-path")]
+pub fn object_text(v: &JsValue) -> Option<String> {
+    notes_text(v).as_string()
 }
 
 /// [`notes_needed`] handed to `f` without copying its strings out.

@@ -7,11 +7,10 @@ use super::js::{describe, get, invalid, is_record, str_or_null, word, Obj};
 use super::options::{Family, Options};
 use super::read::{self, leaf};
 use super::user_id::platform_arg;
-use crate::notes::shape::{self, EntryField};
-use crate::notes::{NotesRead, METRICS};
+use crate::notes::METRICS;
 use crate::platform::Platform;
 use crate::write::text as doc;
-use crate::write::{self, EntryEdit, Fetched, MergeOptions, Num, PayloadFacts, PayloadLevel, PayloadSource, Unreadable, Value};
+use crate::write::{EntryEdit, Fetched, MergeOptions, Num, PayloadSource, Unreadable};
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
@@ -86,12 +85,10 @@ export function slimNotes<N extends object | string>(notes: N | null | undefined
 
 #[wasm_bindgen(module = "/src/wasm/js/write.js")]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = applyEdits)]
-    fn apply_edits(notes: &JsValue, edits: &Array, remove_legacy_payload: bool, keys: &Array) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_name = jsonBytes)]
-    fn json_bytes(v: &JsValue) -> Result<f64, JsValue>;
-    #[wasm_bindgen(js_name = textBytes)]
-    fn text_bytes(s: &str) -> f64;
+    /// The notes object with `write::text::plan_json`'s plan applied to a copy of its path:
+    /// `{ notes, payloads: { [platform]: payload }, legacyPayload }` (the removed payloads).
+    #[wasm_bindgen(catch, js_name = applyPlan)]
+    fn apply_plan(notes: &JsValue, plan: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = numberText)]
     fn number_text(n: f64) -> String;
 }
@@ -107,40 +104,15 @@ fn num(v: &JsValue) -> Option<Num> {
     v.as_f64().filter(|n| n.is_finite()).map(|n| Num { value: n, text: number_text(n) })
 }
 
-/// The keys `applyEdits` walks, from the notes shape table.
-fn path_keys() -> Array {
-    Array::of3(&shape::MODASH_DATA.into(), &shape::PLATFORMS.into(), &shape::CACHED_PAYLOAD.into())
-}
-
-fn value_js(v: &Value) -> JsValue {
-    match v {
-        Value::Str(s) => JsValue::from_str(s),
-        Value::Num(n) => JsValue::from_f64(n.value),
-        Value::Null => JsValue::NULL,
-    }
-}
-
-fn edits_js(edits: &[EntryEdit]) -> Array {
-    let out = Array::new();
-    for e in edits {
-        let sets = Array::new();
-        for (k, v) in &e.set {
-            sets.push(&Array::of2(&JsValue::from_str(k), &value_js(v)));
-        }
-        out.push(&Array::of3(&JsValue::from_str(e.platform.as_str()), &sets, &JsValue::from_bool(e.remove_payload)));
-    }
-    out
-}
-
-/// Notes as a write path takes them.
+/// Notes as a write path takes them: their JSON text, and the object they came as (if so).
 enum Input {
     Text(String),
-    Object(JsValue),
+    Object(JsValue, String),
 }
 
 fn input(notes: JsValue) -> Result<Input, JsValue> {
     if notes.is_undefined() || notes.is_null() {
-        return Ok(Input::Object(js_sys::Object::new().into()));
+        return Ok(Input::Object(js_sys::Object::new().into(), "{}".into()));
     }
     if let Some(s) = notes.as_string() {
         return Ok(Input::Text(s));
@@ -148,8 +120,9 @@ fn input(notes: JsValue) -> Result<Input, JsValue> {
     if !is_record(&notes) {
         return Err(refuse(format!("notes is {}, not an object or JSON text", describe(&notes))));
     }
-    // What is on the written path is checked by the write plan, from the read view.
-    Ok(Input::Object(notes))
+    // Read as its JSON text (the one reading of notes); the plan is applied to the object.
+    let text = read::object_text(&notes).ok_or_else(|| refuse(NOT_JSON.into()))?;
+    Ok(Input::Object(notes, text))
 }
 
 fn fetched(v: &JsValue) -> Result<Fetched, JsValue> {
@@ -189,17 +162,9 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
             let (text, plan, dropped) = doc::merge_text(&t, platform, &fetched, &opts)?;
             (JsValue::from_str(&text), plan, dropped as f64)
         }
-        Input::Object(o) => {
-            let view = match read::notes(&o) {
-                NotesRead::Ok(v) => v,
-                NotesRead::Unreadable => return Err(refuse(NOT_JSON.into())),
-            };
-            let plan = write::plan_merge(&view, platform, &fetched, &opts)?;
-            let pair =
-                apply_edits(&o, &edits_js(&plan.edits), false, &path_keys()).map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
-            let dropped = pair.get(1).as_f64();
-            debug_assert!(dropped.is_some(), "applyEdits returns [notes, bytes]");
-            (pair.get(0), plan, dropped.unwrap_or(0.0))
+        Input::Object(o, t) => {
+            let (_, plan, dropped) = doc::merge_text(&t, platform, &fetched, &opts)?;
+            (get(&applied(&o, &plan.edits, false)?, "notes")?, plan, dropped as f64)
         }
     };
     Ok(Obj::new()
@@ -218,24 +183,9 @@ fn cache_ids(options: &JsValue) -> Result<[Option<String>; LEGACY_CACHE_ID + 1],
     Ok(ids.each(&keys, "a string or null", |_, v| Ok(v.as_string()))?.try_into().unwrap_or_default())
 }
 
-/// One level of a payload object (a throwing getter reads as absent).
-fn payload_level(obj: &JsValue) -> PayloadLevel {
-    let mut level = PayloadLevel::default();
-    if is_record(obj) {
-        level.user_id = leaf(&get(obj, EntryField::UserId.key()).unwrap_or(JsValue::UNDEFINED));
-        for (i, m) in METRICS.iter().enumerate() {
-            level.metrics[i] = num(&get(obj, m.key).unwrap_or(JsValue::UNDEFINED));
-        }
-    }
-    level
-}
-
-fn payload_facts_js(payload: &JsValue) -> PayloadFacts {
-    if !is_record(payload) {
-        return PayloadFacts::default();
-    }
-    let profile = get(payload, shape::REPORT_PROFILE).unwrap_or(JsValue::UNDEFINED);
-    PayloadFacts::from_levels(payload_level(&profile), payload_level(payload))
+/// The notes object with the plan applied to a copy of its path, and the payloads removed.
+fn applied(o: &JsValue, edits: &[EntryEdit], remove_legacy_payload: bool) -> Result<JsValue, JsValue> {
+    apply_plan(o, &doc::plan_json(edits, remove_legacy_payload)).map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))
 }
 
 /// A removed payload; `text` is its exact JSON text when notes came as text (so the cache row
@@ -256,40 +206,26 @@ pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
     let ids = cache_ids(&options)?;
     let id_for = |p: Platform, s: PayloadSource| if s == PayloadSource::Legacy { ids[LEGACY_CACHE_ID].clone() } else { ids[p.index()].clone() };
     let payloads = Array::new();
-    let (out, before, after) = match input(notes)? {
-        Input::Text(t) => {
-            let s = doc::slim_text(&t, id_for)?;
-            for (sl, raw) in &s.payloads {
-                // Only the payloads are parsed into JS values, by the engine's own parser.
-                let payload = js_sys::JSON::parse(raw).map_err(|_| refuse("a payload could not be parsed".into()))?;
-                payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload, Some(raw)));
-            }
-            (JsValue::from_str(&s.text), text_bytes(&t), text_bytes(&s.text))
-        }
-        Input::Object(o) => {
-            let view = match read::notes(&o) {
-                NotesRead::Ok(v) => v,
-                NotesRead::Unreadable => return Err(refuse(NOT_JSON.into())),
-            };
-            let md = get(&o, shape::MODASH_DATA).unwrap_or(JsValue::UNDEFINED);
-            let entry_payload = |p: Platform| -> JsValue {
-                let pl = get(&md, shape::PLATFORMS).ok().filter(is_record);
-                pl.and_then(|pl| get(&pl, p.as_str()).ok()).filter(is_record).and_then(|e| get(&e, shape::CACHED_PAYLOAD).ok()).unwrap_or(JsValue::UNDEFINED)
-            };
-            let legacy_payload = || if is_record(&md) { get(&md, shape::CACHED_PAYLOAD).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
-            let plan = write::plan_slim(&view, |p| payload_facts_js(&entry_payload(p)), || payload_facts_js(&legacy_payload()), id_for)?;
-            for sl in &plan.slimmed {
-                let payload = if sl.source == PayloadSource::Legacy { legacy_payload() } else { entry_payload(sl.platform) };
-                payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload, None));
-            }
-            let too_big = |e: JsValue| refuse(format!("notes cannot be written as JSON: {}", describe(&e)));
-            let before = json_bytes(&o).map_err(too_big)?;
-            let pair = apply_edits(&o, &edits_js(&plan.edits), plan.remove_legacy_payload, &path_keys())
-                .map_err(|e| refuse(format!("notes could not be copied: {}", describe(&e))))?;
-            let out = pair.get(0);
-            let after = json_bytes(&out).map_err(too_big)?;
-            (out, before, after)
-        }
+    let (text, object) = match input(notes)? {
+        Input::Text(t) => (t, None),
+        Input::Object(o, t) => (t, Some(o)),
     };
+    let s = doc::slim_text(&text, id_for)?;
+    let out = match &object {
+        None => JsValue::from_str(&s.text),
+        Some(o) => applied(o, &s.plan.edits, s.plan.remove_legacy_payload)?,
+    };
+    for (sl, raw) in &s.payloads {
+        let payload = match &object {
+            // Only the payloads are parsed into JS values, by the engine's own parser.
+            None => js_sys::JSON::parse(raw).map_err(|_| refuse("a payload could not be parsed".into()))?,
+            Some(_) if sl.source == PayloadSource::Legacy => get(&out, "legacyPayload")?,
+            Some(_) => get(&get(&out, "payloads")?, sl.platform.as_str())?,
+        };
+        // Notes given as objects: the payload itself, shared (its text was stringify's).
+        payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload, object.is_none().then_some(*raw)));
+    }
+    let out = if object.is_some() { get(&out, "notes")? } else { out };
+    let (before, after) = (text.len() as f64, s.text.len() as f64);
     Ok(Obj::new().set("notes", out).set("payloads", payloads).set("bytesBefore", before).set("bytesAfter", after).build())
 }

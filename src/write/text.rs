@@ -365,14 +365,15 @@ pub struct SlimText<'a> {
     pub text: String,
     /// Each slimmed payload with its raw JSON text.
     pub payloads: Vec<(Slimmed, &'a str)>,
+    /// What was changed (for applying the same to the notes' JS object).
+    pub plan: SlimPlan,
 }
 
 /// `slimNotes` on text; `cache_id` gives the cache row id per platform or legacy payload.
 pub fn slim_text<'a>(text: &'a str, cache_id: impl Fn(Platform, PayloadSource) -> Option<String>) -> Result<SlimText<'a>, Unreadable> {
     let mut doc = Doc::parse(text)?;
-    let view = doc.view();
     let plan: SlimPlan = write::plan_slim(
-        &view,
+        &doc.view(),
         |p| doc.payload_raw(Some(p)).map(payload_facts).unwrap_or_default(),
         || doc.payload_raw(None).map(payload_facts).unwrap_or_default(),
         cache_id,
@@ -387,13 +388,56 @@ pub fn slim_text<'a>(text: &'a str, cache_id: impl Fn(Platform, PayloadSource) -
         .collect();
     if plan.edits.is_empty() && !plan.remove_legacy_payload {
         // Nothing to slim: the text is returned as it came, white space included.
-        return Ok(SlimText { text: text.to_string(), payloads });
+        return Ok(SlimText { text: text.to_string(), payloads, plan });
     }
     doc.apply(&plan.edits)?;
     if plan.remove_legacy_payload {
         doc.remove_legacy_payload();
     }
-    Ok(SlimText { text: doc.to_text(), payloads })
+    Ok(SlimText { text: doc.to_text(), payloads, plan })
+}
+
+/// A plan's edits as JSON text, for applying them to a JS object (`src/wasm/js/write.js`): the
+/// keys of the path (from the notes shape table), then each entry's edits by name.
+/// `{"modashData":"modash_data","platforms":"platforms","payload":"cached_payload",
+/// "removeLegacyPayload":false,"edits":[{"platform":"tiktok","set":{"userId":"1"},"removePayload":true}]}`
+pub fn plan_json(edits: &[EntryEdit], remove_legacy_payload: bool) -> String {
+    let mut out = String::new();
+    let key = |out: &mut String, k: &str| {
+        json::write_string(out, k);
+        out.push(':');
+    };
+    out.push('{');
+    for (name, value) in [("modashData", shape::MODASH_DATA), ("platforms", shape::PLATFORMS), ("payload", shape::CACHED_PAYLOAD)] {
+        key(&mut out, name);
+        json::write_string(&mut out, value);
+        out.push(',');
+    }
+    key(&mut out, "removeLegacyPayload");
+    out.push_str(if remove_legacy_payload { "true" } else { "false" });
+    out.push(',');
+    key(&mut out, "edits");
+    out.push('[');
+    for (i, e) in edits.iter().enumerate() {
+        out.push_str(if i == 0 { "{" } else { ",{" });
+        key(&mut out, "platform");
+        json::write_string(&mut out, e.platform.as_str());
+        out.push(',');
+        key(&mut out, "set");
+        out.push('{');
+        for (j, (k, v)) in e.set.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            key(&mut out, k);
+            out.push_str(&value_text(v));
+        }
+        out.push_str("},");
+        key(&mut out, "removePayload");
+        out.push_str(if e.remove_payload { "true}" } else { "false}" });
+    }
+    out.push_str("]}");
+    out
 }
 
 /// A value's leaf from its JSON text, which was checked (read from the document or written by
@@ -425,6 +469,33 @@ mod tests {
         assert_eq!(plan.user_id_stored.as_deref(), Some("IG9"));
         assert!(out.starts_with(r#"{"z":1.0,"big":12345678901234567890123,"inf":1e400,"u":"\u00e9\ud83d\ude00","modash_data":{"userId":"L","platforms":{"youtube":{"userId":"UC1"},"instagram":{"keep":[1, 2],"followers":null,"userId":"IG9","username":"ana\"b","engagementRate":null,"avgViews":null,"avgLikes":null,"last_refreshed":"2025-01-15T10:00:00.000Z","refreshed_by":"staff-1","cache_id":"c1"}},"x":true},"a":{ "n" : null }}"#), "{out}");
         assert!(json::validate(&out).is_ok());
+    }
+
+    #[test]
+    fn a_plan_crosses_as_json_naming_every_part() {
+        let edits = [
+            EntryEdit {
+                platform: Platform::Tiktok,
+                set: vec![
+                    ("userId", Value::Str("7\"1".into())),
+                    ("followers", Value::Num(Num { value: 1e21, text: "1e+21".into() })),
+                    ("avgLikes", Value::Null),
+                ],
+                remove_payload: true,
+            },
+            EntryEdit { platform: Platform::Youtube, set: vec![], remove_payload: false },
+        ];
+        let v: serde_json::Value = serde_json::from_str(&plan_json(&edits, true)).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"modashData": "modash_data", "platforms": "platforms", "payload": "cached_payload", "removeLegacyPayload": true, "edits": [
+                {"platform": "tiktok", "set": {"userId": "7\"1", "followers": 1e21, "avgLikes": null}, "removePayload": true},
+                {"platform": "youtube", "set": {}, "removePayload": false}]})
+        );
+        assert_eq!(
+            plan_json(&[], false),
+            r#"{"modashData":"modash_data","platforms":"platforms","payload":"cached_payload","removeLegacyPayload":false,"edits":[]}"#
+        );
     }
 
     #[test]

@@ -88,16 +88,21 @@ test('notes.js: a timestamp column as one JSON array of strings, numbers and nul
   assert.equal(notes.timestampsText(new Proxy([1], { get: (t, k) => (k === '0' ? (() => { throw new Error(); })() : t[k]) }), 100), null, 'a read threw');
 });
 
-test('write.js: copies only the written path, keeps __proto__ as data, never mutates', () => {
-  const input = JSON.parse('{"__proto__":{"x":1},"modash_data":{"platforms":{"tiktok":{"userId":"1","cached_payload":{"a":"é"}}},"keep":[1]}}');
+test('write.js: applies a plan to a copy of the written path only, keeps __proto__ as data, never mutates', () => {
+  const input = JSON.parse('{"__proto__":{"x":1},"modash_data":{"cached_payload":[0],"platforms":{"tiktok":{"userId":"1","cached_payload":{"a":"é"}}},"keep":[1]}}');
   const before = JSON.stringify(input);
-  const [out, dropped] = write.applyEdits(input, [['tiktok', [['userId', '2'], ['__proto__', 'data']], true]], false, ['modash_data', 'platforms', 'cached_payload']);
+  const plan = { modashData: 'modash_data', platforms: 'platforms', payload: 'cached_payload', removeLegacyPayload: true, edits: [{ platform: 'tiktok', set: JSON.parse('{"userId":"2","__proto__":"data"}'), removePayload: true }] };
+  const out = write.applyPlan(input, JSON.stringify(plan));
   assert.equal(JSON.stringify(input), before);
-  assert.equal(out.modash_data.platforms.tiktok.userId, '2');
-  assert.ok(Object.hasOwn(out.modash_data.platforms.tiktok, '__proto__'));
-  assert.equal(Object.getPrototypeOf(out.modash_data.platforms.tiktok), Object.prototype);
-  assert.ok(Object.hasOwn(out, '__proto__'));
-  assert.equal(dropped, Buffer.byteLength('{"a":"é"}'));
-  assert.equal(out.modash_data.keep, input.modash_data.keep, 'what is off the path is shared');
-  assert.equal(write.jsonBytes(undefined), 0);
+  assert.equal(out.notes.modash_data.platforms.tiktok.userId, '2');
+  assert.ok(Object.hasOwn(out.notes.modash_data.platforms.tiktok, '__proto__'));
+  assert.equal(Object.getPrototypeOf(out.notes.modash_data.platforms.tiktok), Object.prototype);
+  assert.ok(Object.hasOwn(out.notes, '__proto__'));
+  assert.equal(out.notes.modash_data.keep, input.modash_data.keep, 'what is off the path is shared');
+  assert.equal(out.payloads.tiktok, input.modash_data.platforms.tiktok.cached_payload, 'the removed payload itself');
+  assert.equal(out.legacyPayload, input.modash_data.cached_payload);
+  assert.ok(!Object.hasOwn(out.notes.modash_data, 'cached_payload') && !Object.hasOwn(out.notes.modash_data.platforms.tiktok, 'cached_payload'));
+  const untouched = write.applyPlan(input, JSON.stringify({ ...plan, removeLegacyPayload: false, edits: [] }));
+  assert.notEqual(untouched.notes, input, 'a new object');
+  assert.equal(untouched.notes.modash_data, input.modash_data, 'nothing to write: only the root is copied');
 });

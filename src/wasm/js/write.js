@@ -1,33 +1,33 @@
-// The write path's object copies (src/wasm/write.rs imports it): only the objects on the
-// written path are copied, with define-property semantics, so `__proto__` stays data.
+// The write path on a JS object (src/wasm/write.rs imports it): applies a plan the core wrote
+// as JSON text (`write::text::plan_json`), copying only the objects on its path, with
+// define-property semantics so `__proto__` stays data. Every other subtree, the removed
+// payloads included, is shared, never converted.
 const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const put = (o, k, v) => Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
 const copy = (o) => { const c = {}; if (isObj(o)) for (const k of Object.keys(o)) put(c, k, o[k]); return c; };
-const enc = new TextEncoder();
-const utf8 = (s) => enc.encode(s).length;
-export function jsonBytes(v) { const s = JSON.stringify(v); return s === undefined ? 0 : utf8(s); }
-export function textBytes(s) { return utf8(s); }
 export function numberText(n) { return String(n); }
-// edits: [platform, [[key, value]...], removePayload][]; returns [newNotes, droppedPayloadBytes].
-// [md, pl, payload]: the keys of modash_data, platforms and cached_payload (the core's table).
-export function applyEdits(notes, edits, removeLegacyPayload, [MD, PL, PAYLOAD]) {
-  const root = copy(notes);
-  if (edits.length === 0 && !removeLegacyPayload) return [root, 0];
-  const md = copy(root[MD]);
-  put(root, MD, md);
-  let dropped = 0;
-  if (removeLegacyPayload) delete md[PAYLOAD];
-  if (edits.length === 0) return [root, 0];
-  const pl = copy(md[PL]);
-  put(md, PL, pl);
-  for (const [p, sets, removePayload] of edits) {
-    const e = copy(pl[p]);
-    for (const [k, v] of sets) put(e, k, v);
-    if (removePayload && Object.hasOwn(e, PAYLOAD)) {
-      dropped += jsonBytes(e[PAYLOAD]);
-      delete e[PAYLOAD];
+// { notes, payloads: { [platform]: removed payload }, legacyPayload }.
+export function applyPlan(notes, planText) {
+  const { modashData, platforms, payload, removeLegacyPayload, edits } = JSON.parse(planText);
+  const out = { notes: copy(notes), payloads: {}, legacyPayload: undefined };
+  if (edits.length > 0 || removeLegacyPayload) {
+    const md = copy(out.notes[modashData]);
+    put(out.notes, modashData, md);
+    if (removeLegacyPayload) {
+      out.legacyPayload = md[payload];
+      delete md[payload];
     }
-    put(pl, p, e);
+    const pl = edits.length > 0 ? copy(md[platforms]) : undefined;
+    if (pl) put(md, platforms, pl);
+    for (const { platform, set, removePayload } of edits) {
+      const e = copy(pl[platform]);
+      for (const k of Object.keys(set)) put(e, k, set[k]);
+      if (removePayload && Object.hasOwn(e, payload)) {
+        out.payloads[platform] = e[payload];
+        delete e[payload];
+      }
+      put(pl, platform, e);
+    }
   }
-  return [root, dropped];
+  return out;
 }
