@@ -1,8 +1,8 @@
 //! Exports: `analyticsProgress`, `analyticsProgressBatch`.
 
-use super::js::{array_arg, describe, invalid, num_or_null, str_or_null, word, Obj};
+use super::js::{array_arg, invalid, num_or_null, str_or_null, word, Obj};
 use super::options::{Family, Options};
-use super::read::{self, Refused, Row, MAX_NAMES, MAX_ROWS};
+use super::read::{self, Row};
 use super::ttl::{ttl_spec, use_case_arg};
 use crate::notes::{Fields, Needed};
 use crate::progress::{self, BadgeRef, RowRef, Scratch, Sink};
@@ -96,18 +96,6 @@ impl Sink for Badges {
     }
 }
 
-fn refused(r: Refused, batch: bool) -> JsValue {
-    let at = |i: u32, what: &str| if batch { format!("rows[{i}].{what}") } else { what.to_string() };
-    match r {
-        Refused::RowNotObject(i, _) => invalid(&format!("rows[{i}] must be an object {{ notes, platforms }}")),
-        Refused::RowThrew(i) => invalid(&format!("rows[{i}] could not be read")),
-        Refused::NotArray(i, v) => invalid(&format!("{} must be an array, got {}", at(i, "platforms"), describe(&v))),
-        Refused::PlatformsThrew(i) => invalid(&format!("{} could not be read", at(i, "platforms"))),
-        Refused::TooLong => invalid(&format!("rows must be an array of at most {MAX_ROWS} rows")),
-        Refused::PlatformsTooLong(i) => invalid(&format!("{} must be an array of at most {MAX_NAMES} names", at(i, "platforms"))),
-    }
-}
-
 /// Each row's badge, as the plain objects JS gets.
 fn run(rows: &[Row], opts: &progress::Options) -> Array {
     let mut sink = Badges { out: Array::new(), rows: Array::new() };
@@ -136,7 +124,7 @@ pub fn analytics_progress(
     #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "ProgressOptions")] opts: JsValue,
 ) -> Result<JsValue, JsValue> {
     let opts = options(&opts)?;
-    let rows = read::one(&notes, &platforms).map_err(|r| refused(r, false))?;
+    let rows = read::one(&notes, &platforms).map_err(|m| invalid(&m))?;
     Ok(run(&rows, &opts).get(0))
 }
 
@@ -150,6 +138,6 @@ pub fn analytics_progress_batch(
 ) -> Result<JsValue, JsValue> {
     let opts = options(&opts)?;
     array_arg(&rows, "rows")?;
-    let rows = read::rows(&rows).map_err(|r| refused(r, true))?;
+    let rows = read::rows(&rows).map_err(|m| invalid(&m))?;
     Ok(run(&rows, &opts).into())
 }

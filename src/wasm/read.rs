@@ -106,51 +106,26 @@ pub fn with_notes<R>(v: &JsValue, needed: Needed, f: impl FnOnce(&NotesRead<'_>)
     f(&NotesText::from_js(v).read(needed))
 }
 
-/// What could not be read of `analyticsProgress`'s arguments, with the row (batches) and the
-/// offending value.
-pub enum Refused {
-    /// `rows[i]` is not an object.
-    RowNotObject(u32, JsValue),
-    /// `platforms` (or `rows[i].platforms`) is not an array.
-    NotArray(u32, JsValue),
-    /// A getter or Proxy trap threw while reading `platforms` (or `rows[i].platforms`).
-    PlatformsThrew(u32),
-    /// Reading `rows[i]` threw.
-    RowThrew(u32),
-    /// The rows claim more than `MAX_ROWS` entries, or a length that is no whole number.
-    TooLong,
-    /// `platforms` (or `rows[i].platforms`) claims more than `MAX_NAMES` entries.
-    PlatformsTooLong(u32),
-}
-
 /// A row of badges' input: its platform list (`None` where a name is no string) and notes.
 pub struct Row {
     pub names: Vec<Option<String>>,
     pub notes: NotesText,
 }
 
-/// `analyticsProgress`'s notes and platform list.
-pub fn one(notes: &JsValue, platforms: &JsValue) -> Result<Vec<Row>, Refused> {
+/// `analyticsProgress`'s notes and platform list; `Err` says what could not be read.
+pub fn one(notes: &JsValue, platforms: &JsValue) -> Result<Vec<Row>, String> {
     rows_of(one_in(notes, platforms, MAX_NAMES))
 }
 
 /// `analyticsProgressBatch`'s rows (`rows` is an array).
-pub fn rows(rows: &JsValue) -> Result<Vec<Row>, Refused> {
+pub fn rows(rows: &JsValue) -> Result<Vec<Row>, String> {
     rows_of(rows_in(rows, MAX_ROWS, MAX_NAMES))
 }
 
-fn rows_of(got: JsValue) -> Result<Vec<Row>, Refused> {
+fn rows_of(got: JsValue) -> Result<Vec<Row>, String> {
     let field = |k: &'static str| get(&got, k).unwrap_or(JsValue::UNDEFINED);
-    if let Some(why) = field("refused").as_string() {
-        let row = field("row").as_f64().unwrap_or(0.0) as u32;
-        return Err(match why.as_str() {
-            "row-not-object" => Refused::RowNotObject(row, field("bad")),
-            "not-array" => Refused::NotArray(row, field("bad")),
-            "platforms-threw" => Refused::PlatformsThrew(row),
-            "too-long" => Refused::TooLong,
-            "platforms-too-long" => Refused::PlatformsTooLong(row),
-            _ => Refused::RowThrew(row),
-        });
+    if let Some(message) = field("refused").as_string() {
+        return Err(message);
     }
     // Plain arrays made by `rowsIn`: reading them cannot throw.
     let (texts, lists) = (Array::from(&field("texts")), Array::from(&field("lists")));

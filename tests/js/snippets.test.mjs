@@ -66,19 +66,17 @@ test('notes.js: notes cross as JSON text; what cannot be read is null, never a t
 });
 
 test('notes.js: rows and platform lists as plain values, or the refusal with its row', () => {
-  const refusal = (r) => [r.refused, r.row];
+  const refusal = (r) => r.refused;
   assert.deepEqual(notes.rowsIn([{ notes: { a: 1 }, platforms: ['tiktok', 7] }], 100, 10), { texts: ['{"a":1}'], lists: [['tiktok', null]] });
-  assert.deepEqual(refusal(notes.rowsIn([{ notes: null, platforms: [] }, 7], 100, 10)), ['row-not-object', 1]);
-  assert.equal(notes.rowsIn([{ notes: null, platforms: [] }, 7], 100, 10).bad, 7);
-  assert.deepEqual(refusal(notes.rowsIn([{ notes: null, platforms: 'tiktok' }], 100, 10)), ['not-array', 0]);
-  assert.deepEqual(refusal(notes.rowsIn([{ notes: null, get platforms() { throw new Error(); } }], 100, 10)), ['platforms-threw', 0]);
-  assert.deepEqual(refusal(notes.rowsIn({ length: 2 ** 40 }, 100, 10)), ['too-long', 0]);
-  assert.deepEqual(refusal(notes.rowsIn([{ notes: null, platforms: new Array(11).fill('x') }], 100, 10)), ['platforms-too-long', 0]);
-  assert.deepEqual(refusal(notes.rowsIn(throwing, 100, 10)), ['row-threw', 0]);
-  // A notes getter that throws: that row's notes are unreadable, the batch goes on.
+  assert.equal(refusal(notes.rowsIn([{ notes: null, platforms: [] }, 7], 100, 10)), 'rows[1] must be an object { notes, platforms }');
+  assert.equal(refusal(notes.rowsIn([{ notes: null, platforms: 'tiktok' }], 100, 10)), 'rows[0].platforms must be an array, got "tiktok"');
+  assert.equal(refusal(notes.rowsIn([{ notes: null, get platforms() { throw new Error(); } }], 100, 10)), 'rows[0].platforms could not be read');
+  assert.equal(refusal(notes.rowsIn({ length: 2 ** 40 }, 100, 10)), 'rows must be an array of at most 100 rows');
+  assert.equal(refusal(notes.rowsIn([{ notes: null, platforms: new Array(11).fill('x') }], 100, 10)), 'rows[0].platforms must be an array of at most 10 names');
+  assert.equal(refusal(notes.rowsIn(throwing, 100, 10)), 'rows[0] could not be read');
   assert.deepEqual(notes.rowsIn([{ get notes() { throw new Error(); }, platforms: [] }], 100, 10).texts, [null]);
   assert.deepEqual(notes.oneIn('{}', ['youtube'], 10), { texts: ['{}'], lists: [['youtube']] });
-  assert.deepEqual(refusal(notes.oneIn(null, 'youtube', 10)), ['not-array', 0]);
+  assert.equal(refusal(notes.oneIn(null, 'youtube', 10)), 'platforms must be an array, got "youtube"');
 });
 
 test('notes.js: a timestamp column as one JSON array of strings, numbers and null', () => {

@@ -1,6 +1,7 @@
 // Notes cross one way, as JSON text (src/wasm/read.rs imports this file): a string or its
 // UTF-8 bytes as they are, an object through JSON.stringify. Nothing here throws into wasm: a
 // throwing getter, a cycle, a BigInt or a revoked Proxy makes the notes unreadable (null).
+import { describe } from './values.js';
 
 // A notes value as JSON text: the string or the bytes themselves, undefined for no notes
 // (null, undefined), null when it cannot be read or is no object.
@@ -28,23 +29,24 @@ const names = (list) => {
 // A length every reader accepts: a whole number from 0 to `max` (a Proxy or an array-like can
 // claim 1.5, -1, NaN or 2^53; Number.isSafeInteger refuses them all in every engine).
 const count = (len, max) => Number.isSafeInteger(len) && len >= 0 && len <= max;
-const refused = (why, row, bad) => ({ refused: why, row, bad });
+// What could not be read, worded as the INVALID_ARGUMENT error says it.
+const refused = (message) => ({ refused: message });
 
-// One row's platform list, copied: { names } or a refusal.
-function listOf(list, row, maxNames) {
+// One row's platform list (`at` names it in messages), copied: { names } or a refusal.
+function listOf(list, at, maxNames) {
   try {
-    if (!Array.isArray(list)) return refused('not-array', row, list);
-    if (!count(list.length, maxNames)) return refused('platforms-too-long', row);
+    if (!Array.isArray(list)) return refused(`${at} must be an array, got ${describe(list)}`);
+    if (!count(list.length, maxNames)) return refused(`${at} must be an array of at most ${maxNames} names`);
     return { names: names(list) };
   } catch (_) {
-    return refused('platforms-threw', row);
+    return refused(`${at} could not be read`);
   }
 }
 
 // analyticsProgress's notes and list as plain values: { texts: [notes text], lists: [names] },
-// or { refused, row, bad } naming what could not be read.
+// or { refused } saying what could not be read.
 export function oneIn(notes, list, maxNames) {
-  const l = listOf(list, 0, maxNames);
+  const l = listOf(list, 'platforms', maxNames);
   return l.refused ? l : { texts: [notesText(notes)], lists: [l.names] };
 }
 
@@ -54,22 +56,22 @@ export function rowsIn(rows, maxRows, maxNames) {
   let len;
   try {
     len = rows.length;
-    if (!count(len, maxRows)) return refused('too-long', 0);
+    if (!count(len, maxRows)) return refused(`rows must be an array of at most ${maxRows} rows`);
   } catch (_) {
-    return refused('row-threw', 0);
+    return refused('rows[0] could not be read');
   }
   const texts = new Array(len), lists = new Array(len);
   for (let i = 0; i < len; i++) {
     let row, list;
     try {
       row = rows[i];
-      if (typeof row !== 'object' || row === null || Array.isArray(row)) return refused('row-not-object', i, row);
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) return refused(`rows[${i}] must be an object { notes, platforms }`);
     } catch (_) {
-      return refused('row-threw', i);
+      return refused(`rows[${i}] could not be read`);
     }
     try { texts[i] = notesText(row.notes); } catch (_) { texts[i] = null; }
-    try { list = row.platforms; } catch (_) { return refused('platforms-threw', i); }
-    const l = listOf(list, i, maxNames);
+    try { list = row.platforms; } catch (_) { return refused(`rows[${i}].platforms could not be read`); }
+    const l = listOf(list, `rows[${i}].platforms`, maxNames);
     if (l.refused) return l;
     lists[i] = l.names;
   }
