@@ -71,6 +71,7 @@ impl Default for Options {
 
 /// Raw numbers as a caller gives them (None = default).
 #[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "server-gate", derive(serde::Deserialize), serde(rename_all = "camelCase"))]
 pub struct RawOptions {
     pub requests_per_second: Option<f64>,
     pub burst: Option<f64>,

@@ -18,10 +18,13 @@ extern "C" {
     /// when Intl is missing or the locale is refused.
     #[wasm_bindgen(js_name = relativeTime)]
     pub fn relative_time(locale: &str, value: f64, unit: &str) -> Option<String>;
+    /// True for a non-null object that is not an array (functions are not objects here);
+    /// false for a revoked Proxy instead of a throw.
     #[wasm_bindgen(js_name = isRecord)]
-    fn is_record_js(v: &JsValue) -> bool;
+    pub fn is_record(v: &JsValue) -> bool;
+    /// `Array.isArray`, false for a revoked Proxy instead of a throw.
     #[wasm_bindgen(js_name = isArray)]
-    fn is_array_js(v: &JsValue) -> bool;
+    pub fn is_array(v: &JsValue) -> bool;
     /// A plain copy of an array's values (reads it once, never throws): undefined when a read
     /// threw, null when it has more than `max` values.
     #[wasm_bindgen(js_name = arrayItems)]
@@ -57,16 +60,6 @@ pub fn error(code: Code, message: &str) -> JsValue {
 /// `INVALID_ARGUMENT` error.
 pub fn invalid(message: &str) -> JsValue {
     error(Code::InvalidArgument, message)
-}
-
-/// True for a non-null object that is not an array (functions are not objects here).
-pub fn is_record(v: &JsValue) -> bool {
-    is_record_js(v)
-}
-
-/// `Array.isArray`, false for a revoked Proxy instead of a throw.
-pub fn is_array(v: &JsValue) -> bool {
-    is_array_js(v)
 }
 
 thread_local! {

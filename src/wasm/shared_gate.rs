@@ -77,19 +77,6 @@ enum Request {
     },
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct OptionsIn {
-    requests_per_second: Option<f64>,
-    burst: Option<f64>,
-    max_concurrent: Option<f64>,
-    lease_ms: Option<f64>,
-    waiter_ttl_ms: Option<f64>,
-    max_retry_after_ms: Option<f64>,
-    max_waiting: Option<f64>,
-    daily_credits: Option<f64>,
-}
-
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Answer {
@@ -120,17 +107,8 @@ pub fn gate_step(
         now.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(&format!("now must be a finite number of epoch milliseconds, got {}", describe(&now))))?;
     let mut state: State = if state.is_null() || state.is_undefined() { State::default() } else { read(state, "state")? };
     let request: Request = read(request, "request")?;
-    let raw: OptionsIn = if options.is_null() || options.is_undefined() { OptionsIn::default() } else { read(options, "options")? };
-    let opts = Options::from_raw(&RawOptions {
-        requests_per_second: raw.requests_per_second,
-        burst: raw.burst,
-        max_concurrent: raw.max_concurrent,
-        lease_ms: raw.lease_ms,
-        waiter_ttl_ms: raw.waiter_ttl_ms,
-        max_retry_after_ms: raw.max_retry_after_ms,
-        max_waiting: raw.max_waiting,
-        daily_credits: raw.daily_credits,
-    })?;
+    let raw: RawOptions = if options.is_null() || options.is_undefined() { RawOptions::default() } else { read(options, "options")? };
+    let opts = Options::from_raw(&raw)?;
     let op = match &request {
         Request::Acquire { id, priority, cost } => Op::Acquire {
             id,
