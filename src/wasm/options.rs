@@ -5,18 +5,19 @@
 //! the option's name in its message. The code says which value was wrong: `INVALID_OPTION` for
 //! a retry or gate option, `INVALID_TTL` for a TTL config's field, `INVALID_ARGUMENT` for a
 //! call's option and for options that are no object at all (a TTL config: `INVALID_TTL`).
+//! The checks are plain functions, not generics: one copy of the reader in the module.
 
-use super::js::{describe, error, get, get_named, invalid, is_record};
+use super::js::{describe, error, get, invalid, is_record};
 use crate::error::Code;
 use crate::ttl::InvalidTtl;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Whose options these are: it words the errors and picks their code.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub enum Family {
-    /// A call's options object, named as its parameter (`options`, `fetched`):
-    /// `options.now must be …, got …`.
+    /// A call's options, named as its parameter (`options`, `fetched`): `options.now must be
+    /// a …, got …`.
     Call(&'static str),
     /// `Invalid retry option maxRetries: … is not …`.
     Retry,
@@ -64,31 +65,29 @@ impl Options {
         format!("{}{key}", self.path)
     }
 
-    /// The error for option `key`: unreadable, not what was `expected`, or another `problem`.
+    /// The error for option `key`.
     pub fn fail(&self, key: &str, problem: Problem<'_>) -> JsValue {
         let name = self.name(key);
-        let gate_or_retry = |of: &str| {
-            let problem = match problem {
-                Problem::Unreadable => "could not be read".to_string(),
-                Problem::Not(v, expected) => format!("{} is not {expected}", describe(v)),
-                Problem::Other(p) => p.to_string(),
-            };
-            error(Code::InvalidOption, &format!("Invalid {of} option {name}: {problem}"))
+        let (value, expected) = match problem {
+            Problem::Unreadable => (String::new(), ""),
+            Problem::Not(v, expected) => (describe(v), expected),
+            Problem::Other(p) => (String::new(), p),
         };
-        match (self.family, problem) {
-            (Family::Call(of), Problem::Unreadable) => invalid(&format!("{of}.{name} could not be read")),
-            (Family::Call(of), Problem::Not(v, expected)) => invalid(&format!("{of}.{name} must be {expected}, got {}", describe(v))),
-            (Family::Call(of), Problem::Other(p)) => invalid(&format!("{of}.{name} {p}")),
-            (Family::Ttl, p) => {
-                let value = match p {
-                    Problem::Unreadable => "unreadable".into(),
-                    Problem::Not(v, _) => describe(v),
-                    Problem::Other(p) => p.into(),
-                };
-                InvalidTtl { field: name, value }.into()
+        let problem = match (problem, self.family) {
+            (Problem::Unreadable, Family::Ttl) => "unreadable".to_string(),
+            (Problem::Unreadable, _) => "could not be read".to_string(),
+            (Problem::Not(..), Family::Call(_)) => format!("must be {expected}, got {value}"),
+            (Problem::Not(..), Family::Ttl) => value,
+            (Problem::Not(..), _) => format!("{value} is not {expected}"),
+            (Problem::Other(p), _) => p.to_string(),
+        };
+        match self.family {
+            Family::Call(of) => invalid(&format!("{of}.{name} {problem}")),
+            Family::Ttl => InvalidTtl { field: name, value: problem }.into(),
+            family => {
+                let of = if family == Family::Retry { "retry" } else { "gate" };
+                error(Code::InvalidOption, &format!("Invalid {of} option {name}: {problem}"))
             }
-            (Family::Retry, _) => gate_or_retry("retry"),
-            (Family::Gate, _) => gate_or_retry("gate"),
         }
     }
 
@@ -100,62 +99,64 @@ impl Options {
         get(&self.obj, key).map_err(|_| self.fail(key, Problem::Unreadable))
     }
 
-    /// `obj[key]` for a key made at run time (a platform's name).
-    fn value_named(&self, key: &str) -> Result<JsValue, JsValue> {
-        if self.obj.is_undefined() {
-            return Ok(JsValue::UNDEFINED);
-        }
-        get_named(&self.obj, key).map_err(|_| self.fail(key, Problem::Unreadable))
-    }
-
-    /// A value `read` accepts; undefined (and, with `null_absent`, null) is `None`.
-    fn typed<T>(&self, key: &'static str, null_absent: bool, expected: &str, read: impl FnOnce(&JsValue) -> Option<T>) -> Result<Option<T>, JsValue> {
+    /// The value at `key` when `ok` accepts it; undefined (and, with `null_absent`, null) is
+    /// `None`; anything else is an error saying what was `expected`.
+    fn checked(&self, key: &'static str, null_absent: bool, expected: &str, ok: fn(&JsValue) -> bool) -> Result<Option<JsValue>, JsValue> {
         let v = self.value(key)?;
         if v.is_undefined() || (null_absent && v.is_null()) {
-            return Ok(None);
+            Ok(None)
+        } else if ok(&v) {
+            Ok(Some(v))
+        } else {
+            Err(self.fail(key, Problem::Not(&v, expected)))
         }
-        read(&v).map(Some).ok_or_else(|| self.fail(key, Problem::Not(&v, expected)))
     }
 
     /// A number (any, NaN included: the core checks its range).
     pub fn number(&self, key: &'static str) -> Result<Option<f64>, JsValue> {
-        self.typed(key, false, "a number", JsValue::as_f64)
+        Ok(self.checked(key, false, "a number", |v| v.as_f64().is_some())?.and_then(|v| v.as_f64()))
     }
 
     /// A finite number > 0; null is absent.
     pub fn positive(&self, key: &'static str) -> Result<Option<f64>, JsValue> {
-        self.typed(key, true, "a finite number > 0", |v| v.as_f64().filter(|t| t.is_finite() && *t > 0.0))
-    }
-
-    pub fn bool(&self, key: &'static str) -> Result<Option<bool>, JsValue> {
-        self.typed(key, false, "a boolean", JsValue::as_bool)
-    }
-
-    /// A string; null is absent.
-    pub fn string(&self, key: &'static str) -> Result<Option<String>, JsValue> {
-        self.typed(key, true, "a string or null", JsValue::as_string)
-    }
-
-    /// One of the `words` (`'none' | 'equal' | 'full'`), as `parse` reads it.
-    pub fn word<T>(&self, key: &'static str, expected: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>, JsValue> {
-        self.typed(key, false, expected, |v| v.as_string().as_deref().and_then(parse))
-    }
-
-    /// An instance of a JS class (`Function`, `AbortSignal`); null is absent.
-    pub fn instance<T: JsCast>(&self, key: &'static str, expected: &str) -> Result<Option<T>, JsValue> {
-        self.typed(key, true, expected, |v| v.clone().dyn_into::<T>().ok())
+        let ok = |v: &JsValue| v.as_f64().is_some_and(|t| t.is_finite() && t > 0.0);
+        Ok(self.checked(key, true, "a finite number > 0", ok)?.and_then(|v| v.as_f64()))
     }
 
     /// `now`: epoch ms, finite; absent (or null) is `Date.now()`.
     pub fn now(&self, key: &'static str) -> Result<f64, JsValue> {
-        let now = self.typed(key, true, "a finite number of epoch milliseconds", |v| v.as_f64().filter(|n| n.is_finite()))?;
-        Ok(now.unwrap_or_else(js_sys::Date::now))
+        let ok = |v: &JsValue| v.as_f64().is_some_and(f64::is_finite);
+        Ok(self.checked(key, true, "a finite number of epoch milliseconds", ok)?.and_then(|v| v.as_f64()).unwrap_or_else(js_sys::Date::now))
+    }
+
+    pub fn bool(&self, key: &'static str) -> Result<Option<bool>, JsValue> {
+        Ok(self.checked(key, false, "a boolean", |v| v.as_bool().is_some())?.and_then(|v| v.as_bool()))
+    }
+
+    /// A string; null is absent.
+    pub fn string(&self, key: &'static str) -> Result<Option<String>, JsValue> {
+        Ok(self.checked(key, true, "a string or null", JsValue::is_string)?.and_then(|v| v.as_string()))
+    }
+
+    /// A string `known` accepts (`'none' | 'equal' | 'full'`).
+    pub fn word(&self, key: &'static str, expected: &str, known: fn(&str) -> bool) -> Result<Option<String>, JsValue> {
+        let v = self.value(key)?;
+        match v.as_string() {
+            _ if v.is_undefined() => Ok(None),
+            Some(s) if known(&s) => Ok(Some(s)),
+            _ => Err(self.fail(key, Problem::Not(&v, expected))),
+        }
+    }
+
+    /// An instance of a JS class (`Function`, `AbortSignal`); null is absent.
+    pub fn instance<T: JsCast>(&self, key: &'static str, expected: &str) -> Result<Option<T>, JsValue> {
+        Ok(self.checked(key, true, expected, |v| v.is_instance_of::<T>())?.map(JsCast::unchecked_into))
     }
 
     /// The options object at `key` (absent or null: no options), read the same way.
     pub fn object(&self, key: &'static str) -> Result<Options, JsValue> {
-        let v = self.typed(key, true, "an object", |v| is_record(v).then(|| v.clone()))?;
-        Ok(Options { obj: v.unwrap_or(JsValue::UNDEFINED), family: self.family, path: format!("{}{key}.", self.path) })
+        let obj = self.checked(key, true, "an object", is_record)?.unwrap_or(JsValue::UNDEFINED);
+        Ok(Options { obj, family: self.family, path: format!("{}{key}.", self.path) })
     }
 
     /// The object itself (undefined when there is none).
@@ -163,16 +164,18 @@ impl Options {
         &self.obj
     }
 
-    /// Each of `keys` (made at run time) through `read`; undefined and null are `None`.
-    pub fn each<T>(&self, keys: &[&str], expected: &str, read: impl Fn(&str, &JsValue) -> Result<Option<T>, JsValue>) -> Result<Vec<Option<T>>, JsValue> {
-        keys.iter()
-            .map(|k| {
-                let v = self.value_named(k)?;
-                if v.is_undefined() || v.is_null() {
-                    return Ok(None);
-                }
-                read(k, &v)?.map(Some).ok_or_else(|| self.fail(k, Problem::Not(&v, expected)))
-            })
-            .collect()
+    /// Each of `keys` through `read` (`Ok(None)`: not what was `expected`); undefined and null
+    /// are `None`.
+    pub fn each<T>(
+        &self,
+        keys: &[&'static str],
+        expected: &str,
+        read: impl Fn(&str, &JsValue) -> Result<Option<T>, JsValue>,
+    ) -> Result<Vec<Option<T>>, JsValue> {
+        let one = |k: &&'static str| match self.value(k)? {
+            v if v.is_undefined() || v.is_null() => Ok(None),
+            v => read(k, &v)?.map(Some).ok_or_else(|| self.fail(k, Problem::Not(&v, expected))),
+        };
+        keys.iter().map(one).collect()
     }
 }

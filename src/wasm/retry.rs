@@ -88,7 +88,7 @@ pub(crate) fn parse(options: &JsValue) -> Result<Parsed, JsValue> {
         initial_delay_ms: o.number("initialDelayMs")?,
         max_delay_ms: o.number("maxDelayMs")?,
         backoff_multiplier: o.number("backoffMultiplier")?,
-        jitter: o.word("jitter", "'none', 'equal' or 'full'", Jitter::parse)?,
+        jitter: o.word("jitter", "'none', 'equal' or 'full'", |s| Jitter::parse(s).is_some())?.as_deref().and_then(Jitter::parse),
         retryable_statuses: statuses(&o)?,
         retry_on_network_error: o.bool("retryOnNetworkError")?,
         max_retry_after_ms: o.number("maxRetryAfterMs")?,

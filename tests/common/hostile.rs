@@ -2,8 +2,10 @@
 //! or a documented neutral answer), never a crash. The module must keep working afterwards.
 
 use super::{assert_error, js, json, prop};
+use modash_flow::wasm::gate::create_request_gate;
 use modash_flow::wasm::{progress, retry, time, ttl, user_id, write};
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const NOW: f64 = 1_736_935_200_000.0;
@@ -345,4 +347,68 @@ async fn a_promise_with_a_throwing_constructor_is_a_failed_attempt() {
     let r = super::retry_request(f, js("{ maxRetries: 0 }")).await.unwrap();
     assert_eq!(prop(&r, "success"), JsValue::FALSE);
     assert_eq!(prop(&prop(&r, "error"), "message").as_string().as_deref(), Some("ctor"));
+}
+
+/// Options are read one way (`src/wasm/options.rs`): for every family of options, a getter that
+/// throws and a value of the wrong kind are one error each, naming the option, in the family's
+/// code (a retry or gate option: INVALID_OPTION; a TTL config's field: INVALID_TTL; a call's
+/// option: INVALID_ARGUMENT).
+#[wasm_bindgen_test]
+async fn every_option_error_names_its_option_in_its_familys_code() {
+    let now = js(&format!("({{ now: {NOW} }})"));
+    let notes = JsValue::NULL;
+    let cases: Vec<(Result<JsValue, JsValue>, &str, &str)> = vec![
+        (progress::analytics_progress(notes.clone(), js("[]"), js("{ get now() { throw 1 } }")), "INVALID_ARGUMENT", "options.now could not be read"),
+        (
+            progress::analytics_progress(notes.clone(), js("[]"), js("{ now: 'x' }")),
+            "INVALID_ARGUMENT",
+            "options.now must be a finite number of epoch milliseconds, got \"x\"",
+        ),
+        (time::cache_age_label(notes.clone(), js("{ get style() { throw 1 } }")), "INVALID_ARGUMENT", "options.style could not be read"),
+        (time::cache_age_label(notes.clone(), js("{ locale: 5 }")), "INVALID_ARGUMENT", "options.locale must be a string or null, got 5"),
+        (
+            write::merge_analytics(notes.clone(), "ig".into(), js("{ get followers() { throw 1 } }"), now.clone()),
+            "INVALID_ARGUMENT",
+            "fetched.followers could not be read",
+        ),
+        (
+            write::merge_analytics(notes.clone(), "ig".into(), js("{}"), js("{ markRefreshed: 'yes' }")),
+            "INVALID_ARGUMENT",
+            "options.markRefreshed must be a boolean, got \"yes\"",
+        ),
+        (write::slim_notes(notes.clone(), js("{ cacheIds: { get tiktok() { throw 1 } } }")), "INVALID_ARGUMENT", "options.cacheIds.tiktok could not be read"),
+        (write::slim_notes(notes.clone(), js("{ cacheIds: { youtube: 5 } }")), "INVALID_ARGUMENT", "options.cacheIds.youtube must be a string or null, got 5"),
+        (
+            ttl::resolve_ttl(js("{ get roster() { throw 1 } }"), JsValue::NULL, JsValue::NULL).map(JsValue::from),
+            "INVALID_TTL",
+            "Invalid TTL roster: unreadable",
+        ),
+        (
+            ttl::resolve_ttl(js("{ platforms: { get youtube() { throw 1 } } }"), JsValue::NULL, JsValue::NULL).map(JsValue::from),
+            "INVALID_TTL",
+            "Invalid TTL platforms.youtube: unreadable",
+        ),
+        (
+            ttl::resolve_ttl(js("{ platforms: { tiktok: 'x' } }"), JsValue::NULL, JsValue::NULL).map(JsValue::from),
+            "INVALID_TTL",
+            "Invalid TTL platforms.tiktok: \"x\"",
+        ),
+        (create_request_gate(js("{ get burst() { throw 1 } }")).map(|_| JsValue::NULL), "INVALID_OPTION", "Invalid gate option burst: could not be read"),
+        (create_request_gate(js("{ burst: 'x' }")).map(|_| JsValue::NULL), "INVALID_OPTION", "Invalid gate option burst: \"x\" is not a number"),
+        (create_request_gate(js("{ retry: 5 }")).map(|_| JsValue::NULL), "INVALID_OPTION", "Invalid gate option retry: 5 is not an object"),
+    ];
+    for (r, code, message) in cases {
+        assert_error(r, code, message);
+    }
+    for (options, message) in [
+        ("{ get maxRetries() { throw 1 } }", "Invalid retry option maxRetries: could not be read"),
+        ("{ maxRetries: '3' }", "Invalid retry option maxRetries: \"3\" is not a number"),
+        ("{ jitter: 'some' }", "Invalid retry option jitter: \"some\" is not 'none', 'equal' or 'full'"),
+        ("{ onRetry: 1 }", "Invalid retry option onRetry: 1 is not a function"),
+    ] {
+        let e = JsFuture::from(retry::retry_request_export(js("() => 1"), js(options))).await.unwrap_err();
+        assert_error(Err::<(), _>(e), "INVALID_OPTION", message);
+    }
+    // Options that are no object at all: the argument is wrong.
+    assert_error(progress::analytics_progress(notes, js("[]"), js("'soon'")), "INVALID_ARGUMENT", "options must be an object, got \"soon\"");
 }
