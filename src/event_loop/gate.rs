@@ -46,7 +46,7 @@ pub struct Loop {
     joins: RefCell<Joins>,
     runs: RefCell<Vec<(u64, Rc<Shared>)>>,
     listeners: RefCell<Vec<(u64, Function)>>,
-    /// The gate's own retry options (an object, or undefined/null).
+    /// The gate's own retry options (an object, or undefined when it has none).
     pub retry: JsValue,
 }
 

@@ -68,25 +68,21 @@ impl Options {
     /// The error for option `key`.
     pub fn fail(&self, key: &str, problem: Problem<'_>) -> JsValue {
         let name = self.name(key);
-        let (value, expected) = match problem {
-            Problem::Unreadable => (String::new(), ""),
-            Problem::Not(v, expected) => (describe(v), expected),
-            Problem::Other(p) => (String::new(), p),
-        };
-        let problem = match (problem, self.family) {
-            (Problem::Unreadable, Family::Ttl) => "unreadable".to_string(),
-            (Problem::Unreadable, _) => "could not be read".to_string(),
-            (Problem::Not(..), Family::Call(_)) => format!("must be {expected}, got {value}"),
-            (Problem::Not(..), Family::Ttl) => value,
-            (Problem::Not(..), _) => format!("{value} is not {expected}"),
-            (Problem::Other(p), _) => p.to_string(),
+        let ttl = self.family == Family::Ttl;
+        let text = match problem {
+            Problem::Unreadable if ttl => "unreadable".into(),
+            Problem::Unreadable => "could not be read".into(),
+            Problem::Not(v, _) if ttl => describe(v),
+            Problem::Not(v, expected) if matches!(self.family, Family::Call(_)) => format!("must be {expected}, got {}", describe(v)),
+            Problem::Not(v, expected) => format!("{} is not {expected}", describe(v)),
+            Problem::Other(p) => p.into(),
         };
         match self.family {
-            Family::Call(of) => invalid(&format!("{of}.{name} {problem}")),
-            Family::Ttl => InvalidTtl { field: name, value: problem }.into(),
+            Family::Call(of) => invalid(&format!("{of}.{name} {text}")),
+            Family::Ttl => InvalidTtl { field: name, value: text }.into(),
             family => {
                 let of = if family == Family::Retry { "retry" } else { "gate" };
-                error(Code::InvalidOption, &format!("Invalid {of} option {name}: {problem}"))
+                error(Code::InvalidOption, &format!("Invalid {of} option {name}: {text}"))
             }
         }
     }
@@ -172,10 +168,11 @@ impl Options {
         expected: &str,
         read: impl Fn(&str, &JsValue) -> Result<Option<T>, JsValue>,
     ) -> Result<Vec<Option<T>>, JsValue> {
-        let one = |k: &&'static str| match self.value(k)? {
-            v if v.is_undefined() || v.is_null() => Ok(None),
-            v => read(k, &v)?.map(Some).ok_or_else(|| self.fail(k, Problem::Not(&v, expected))),
-        };
-        keys.iter().map(one).collect()
+        let mut out = Vec::with_capacity(keys.len());
+        for &k in keys {
+            let v = self.value(k)?;
+            out.push(if v.is_undefined() || v.is_null() { None } else { Some(read(k, &v)?.ok_or_else(|| self.fail(k, Problem::Not(&v, expected)))?) });
+        }
+        Ok(out)
     }
 }

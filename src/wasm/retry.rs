@@ -112,7 +112,11 @@ fn statuses(o: &Options) -> Result<Option<Vec<f64>>, JsValue> {
         v if v.is_null() => return Err(o.fail(KEY, Problem::Other("has more than 1000 values or no whole-number length"))),
         v => v.unchecked_into::<Array>(),
     };
-    list.iter().map(|s| s.as_f64().ok_or_else(|| o.fail(KEY, Problem::Not(&s, "an HTTP status (100-599)")))).collect::<Result<_, _>>().map(Some)
+    let mut out = Vec::with_capacity(list.length() as usize);
+    for s in list.iter() {
+        out.push(s.as_f64().ok_or_else(|| o.fail(KEY, Problem::Not(&s, "an HTTP status (100-599)")))?);
+    }
+    Ok(Some(out))
 }
 
 // Generic (`retryRequest<T>`): declared in TS_RETRY above.

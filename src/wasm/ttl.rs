@@ -40,14 +40,17 @@ pub fn config_from_js(v: &JsValue) -> Result<TtlConfig, JsValue> {
         return Err(JsValue::from(InvalidTtl { field: "config".into(), value: describe(v) }));
     }
     let o = Options::of(v, Family::Ttl)?;
-    let ms = |o: &Options, key: &str, n: f64| ttl::check_ms(&o.name(key), n).map_err(JsValue::from);
-    let field = |key: &'static str| o.number(key)?.map(|n| ms(&o, key, n)).transpose();
-    let (base, roster, discovery, bulk_refresh) = (field("base")?, field("roster")?, field("discovery")?, field("bulkRefresh")?);
+    let mut parts = TtlParts::default();
+    for (key, slot) in [("base", &mut parts.base), ("roster", &mut parts.roster), ("discovery", &mut parts.discovery), ("bulkRefresh", &mut parts.bulk_refresh)]
+    {
+        *slot = o.number(key)?.map(|n| ttl::check_ms(key, n)).transpose()?;
+    }
     // By `Platform::index`: undefined and null mean no override.
     let platforms = o.object("platforms")?;
     let names = Platform::ALL.map(Platform::as_str);
-    let platforms = platforms.each(&names, "a number", |key, v| v.as_f64().map(|n| ms(&platforms, key, n)).transpose())?;
-    Ok(TtlConfig::from_parts(TtlParts { base, roster, discovery, bulk_refresh, platforms: platforms.try_into().unwrap_or_default() }))
+    let ms = platforms.each(&names, "a number", |key, v| Ok(v.as_f64().map(|n| ttl::check_ms(&platforms.name(key), n)).transpose()?))?;
+    parts.platforms = ms.try_into().unwrap_or_default();
+    Ok(TtlConfig::from_parts(parts))
 }
 
 /// A TtlConfig as a plain object.
