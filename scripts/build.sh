@@ -28,6 +28,10 @@ rm -rf pkg pkg-node target/pkg-server
 build bundler target/pkg-server
 build bundler pkg --no-default-features
 build nodejs pkg-node
+# The module's JS files are ES modules (src/wasm/js/package.json says so); wasm-bindgen copies
+# them without it, and Node, loading notes.js (which imports values.js), would guess each
+# file's type and warn on every process start (MODULE_TYPELESS_PACKAGE_JSON).
+for d in pkg-node/snippets/*/src/wasm/js; do cp src/wasm/js/package.json "$d/"; done
 mkdir -p pkg/server
 cp -r target/pkg-server/modash_flow.js target/pkg-server/modash_flow_bg.js target/pkg-server/modash_flow_bg.wasm \
   target/pkg-server/modash_flow.d.ts target/pkg-server/modash_flow_bg.wasm.d.ts pkg/server/

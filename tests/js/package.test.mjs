@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 const PKG = new URL('../../pkg/', import.meta.url);
 const exported = (file) => {
@@ -51,4 +51,15 @@ test('the browser package as shipped (minified, imports renamed) loads and answe
     console.log(JSON.stringify(out));`;
   const out = execFileSync(process.execPath, ['--experimental-wasm-modules', '--no-warnings', '--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.deepEqual(JSON.parse(out), ['1', '2', 'Analytics synced for 1/2 platform(s) (refreshed 1h ago)', '2h ago', 'instagram', 'UNSUPPORTED_PLATFORM', true, 7]);
+});
+
+test('the Node build loads without a warning (its snippets are declared ES modules)', () => {
+  // notes.js imports values.js: without the package.json beside them Node guesses each file's
+  // type and prints MODULE_TYPELESS_PACKAGE_JSON on every process start of a script.
+  const r = spawnSync(process.execPath, ['-e', "console.log(require('./pkg-node/modash_flow.js').analyticsProgressBatch([{ notes: '{}', platforms: ['ig'] }])[0].label)"], {
+    cwd: new URL('../..', import.meta.url), encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '0/1\n');
+  assert.equal(r.stderr, '');
 });
