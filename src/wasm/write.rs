@@ -1,7 +1,8 @@
 //! Exports: `mergeAnalytics`, `slimNotes`. Text in, text out (spliced by `write::text`);
-//! object in, new object out: only the objects on the written path are copied (in a small JS
-//! helper, with define-property semantics so `__proto__` stays data), payloads and every
-//! other subtree are shared, never converted.
+//! object in, new object out: the object's JSON text is planned by the same code as text, and
+//! the plan (`write::text::plan_json`) is applied to a copy of the written path only (in a
+//! small JS helper, with define-property semantics so `__proto__` stays data); payloads and
+//! every other subtree are shared, never converted.
 
 use super::js::{describe, get, invalid, is_record, str_or_null, word, Obj};
 use super::options::{Family, Options};
@@ -163,6 +164,7 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
             (JsValue::from_str(&text), plan, dropped as f64)
         }
         Input::Object(o, t) => {
+            // Planned on the object's JSON text, like text (its new text is not needed).
             let (_, plan, dropped) = doc::merge_text(&t, platform, &fetched, &opts)?;
             (get(&applied(&o, &plan.edits, false)?, "notes")?, plan, dropped as f64)
         }
@@ -211,21 +213,21 @@ pub fn slim_notes(notes: JsValue, options: JsValue) -> Result<JsValue, JsValue> 
         Input::Object(o, t) => (t, Some(o)),
     };
     let s = doc::slim_text(&text, id_for)?;
-    let out = match &object {
-        None => JsValue::from_str(&s.text),
-        Some(o) => applied(o, &s.plan.edits, s.plan.remove_legacy_payload)?,
-    };
+    let applied = object.as_ref().map(|o| applied(o, &s.plan.edits, s.plan.remove_legacy_payload)).transpose()?;
     for (sl, raw) in &s.payloads {
-        let payload = match &object {
+        let payload = match &applied {
             // Only the payloads are parsed into JS values, by the engine's own parser.
             None => js_sys::JSON::parse(raw).map_err(|_| refuse("a payload could not be parsed".into()))?,
-            Some(_) if sl.source == PayloadSource::Legacy => get(&out, "legacyPayload")?,
-            Some(_) => get(&get(&out, "payloads")?, sl.platform.as_str())?,
+            // Notes given as an object: the payload itself, shared, not its text parsed again.
+            Some(a) if sl.source == PayloadSource::Legacy => get(a, "legacyPayload")?,
+            Some(a) => get(&get(a, "payloads")?, sl.platform.as_str())?,
         };
-        // Notes given as objects: the payload itself, shared (its text was stringify's).
-        payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload, object.is_none().then_some(*raw)));
+        payloads.push(&payload_js(sl.platform, sl.user_id.as_deref(), sl.source, &payload, applied.is_none().then_some(*raw)));
     }
-    let out = if object.is_some() { get(&out, "notes")? } else { out };
+    let out = match &applied {
+        None => JsValue::from_str(&s.text),
+        Some(a) => get(a, "notes")?,
+    };
     let (before, after) = (text.len() as f64, s.text.len() as f64);
     Ok(Obj::new().set("notes", out).set("payloads", payloads).set("bytesBefore", before).set("bytesAfter", after).build())
 }
