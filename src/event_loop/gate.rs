@@ -6,12 +6,10 @@
 //! most is pending, for the next admission; it is replaced or cleared whenever the queue changes.
 
 use super::settle::{self, finish, pending, when_settled, Outcome};
-use crate::error::Code;
 use crate::gate::{cooldown_after, Gate, GateOptions, Joins, Stats};
 use crate::retry::policy::Policy;
-use crate::wasm::attempt::{attempt_of, safe_get, Attempt};
-use crate::wasm::gate::{aborted_result, stats_js, with_extra};
-use crate::wasm::js::{self, error};
+use crate::wasm::attempt::{attempt_of, context_signal, Attempt};
+use crate::wasm::gate::{aborted_result, mark_timed_out, stats_js, timeout_error, with_extra};
 use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise};
 use std::cell::{Cell, RefCell};
@@ -150,7 +148,7 @@ impl Loop {
                 ms,
                 Box::new(move || {
                     flag.set(true);
-                    c.abort_with_reason(&error(Code::Timeout, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64)));
+                    c.abort_with_reason(&timeout_error(ms));
                 }),
             )
         });
@@ -166,9 +164,7 @@ impl Loop {
             let finished = move |r: JsValue| {
                 drop(timer);
                 if timed_out.get() {
-                    // Not the callers' abort: a failure they should see as one.
-                    js::set(&r, "aborted", &JsValue::FALSE);
-                    js::set(&r, "timedOut", &JsValue::TRUE);
+                    mark_timed_out(&r);
                 }
                 // A retry that never came (given up, too long a wait, aborted) frees its place.
                 let unused = reservation.borrow_mut().take();
@@ -286,7 +282,7 @@ fn gated(inner: Rc<Loop>, request: Function, queued: Rc<Cell<f64>>, reservation:
         Promise::new(&mut |resolve, reject| {
             let (inner, request, queued, reservation) = (inner.clone(), request.clone(), queued.clone(), reservation.clone());
             let ctx = ctx.clone();
-            let signal = safe_get(&ctx, "signal").dyn_into::<AbortSignal>().ok();
+            let signal = context_signal(&ctx);
             let reserved = reservation.borrow_mut().take();
             let s2 = signal.clone();
             acquire(&inner.clone(), reserved, signal.as_ref(), move |admitted| {

@@ -163,6 +163,11 @@ pub(crate) fn context(attempt: u32, signal: Option<&AbortSignal>) -> JsValue {
     js::Obj::new().set("attempt", attempt).set("signal", signal.map_or(JsValue::NULL, |s| s.clone().into())).build()
 }
 
+/// The signal of a `RetryContext` (the gate's attempts pass it on).
+pub(crate) fn context_signal(ctx: &JsValue) -> Option<AbortSignal> {
+    safe_get(ctx, "signal").dyn_into::<AbortSignal>().ok()
+}
+
 /// What `onRetry` receives (`RetryInfo`) before retry number `attempt`.
 pub(crate) fn retry_info(attempt: u32, policy: &Policy, failure: &Failure, delay_ms: f64, error: &JsValue) -> JsValue {
     js::Obj::new()

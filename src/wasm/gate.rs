@@ -75,6 +75,17 @@ pub(crate) fn with_extra(result: &JsValue, deduplicated: bool, queued_ms: f64) -
     o
 }
 
+/// What a run that timed out aborts with: `TIMEOUT`, saying how long it waited.
+pub(crate) fn timeout_error(ms: f64) -> JsValue {
+    error(Code::Timeout, &format!("The request did not settle within {} ms (timeoutMs)", ms.ceil() as u64))
+}
+
+/// A timed-out run's result: not the callers' abort, a failure they should see as one.
+pub(crate) fn mark_timed_out(result: &JsValue) {
+    js::set(result, "aborted", &JsValue::FALSE);
+    js::set(result, "timedOut", &JsValue::TRUE);
+}
+
 /// The result of a caller whose signal aborted first (`reason` is the signal's).
 pub(crate) fn aborted_result(reason: JsValue, deduplicated: bool, queued_ms: f64) -> JsValue {
     Settled { aborted: true, ..Settled::failed(reason, None, 0, None) }.obj().set("deduplicated", deduplicated).set("queuedMs", queued_ms).build()

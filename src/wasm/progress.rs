@@ -112,7 +112,6 @@ fn run(rows: &[Row], opts: &progress::Options) -> Array {
 /// What badges read of notes.
 const BADGES: Needed = Needed { platforms: Needed::ALL_PLATFORMS, fields: Fields::Freshness };
 
-/// Badge of one influencer: which listed platforms have fresh analytics.
 /// The roster badge of one influencer: platforms as the app lists them (duplicates counted once
 /// after normalisation; unsupported names listed with a problem, counted in `total`, never fresh).
 /// Never throws on bad notes.
@@ -130,7 +129,6 @@ pub fn analytics_progress(
 
 /// Badges of a whole roster page: the same as `analyticsProgress` on each row, with one
 /// crossing of the JS boundary each way.
-/// A whole roster page in one call; the same rows as `analyticsProgress` on each.
 #[wasm_bindgen(js_name = analyticsProgressBatch, unchecked_return_type = "AnalyticsProgress[]")]
 pub fn analytics_progress_batch(
     #[wasm_bindgen(unchecked_param_type = "Array<{ notes: unknown; platforms: string[] }>")] rows: JsValue,

@@ -31,8 +31,6 @@ pub fn parse_timestamp(#[wasm_bindgen(unchecked_param_type = "unknown")] value: 
     num_or_null(time::parse_leaf(&leaf(&value)))
 }
 
-/// `parseTimestamp` on every value of an array in one call (one crossing each way); NaN
-/// where `parseTimestamp` gives null.
 /// `parseTimestamp` on each value, in one call: epoch ms, NaN where `parseTimestamp` gives
 /// null. For a column of timestamps (one crossing into wasm instead of one per value).
 /// @throws ModashFlowError `INVALID_ARGUMENT` when `values` is not an array (or a Proxy throws).

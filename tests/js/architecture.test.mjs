@@ -57,6 +57,12 @@ test('the core holds no JsValue and imports no wasm; the boundary reads JS value
     assert.doesNotMatch(text, /\bJsValue\b|\bwasm_bindgen\b|\bweb_sys\b|crate::wasm\b/, f);
     if (f !== 'src/decimal.rs') assert.doesNotMatch(text, /\bjs_sys\b/, f);
   }
+  // The event loops sequence; every JS value they read or build goes through the boundary.
+  const loops = files(join(ROOT, 'src/event_loop'));
+  assert.ok(loops.length >= 3, loops.join());
+  for (const f of loops) {
+    assert.doesNotMatch(readFileSync(join(ROOT, f), 'utf8'), /\bjs::(set|get)\b|\bObj\b|\bsafe_get\b|\bdyn_into\b|\bReflect::/, `${f} converts: move it to src/wasm/`);
+  }
   for (const f of rsFiles) {
     assert.doesNotMatch(read(f), /\bReflect::/, `src/wasm/${f} reads or writes JS properties through js.rs`);
     assert.doesNotMatch(read(f), /inline_js/, `src/wasm/${f}: JS goes into src/wasm/js/`);
