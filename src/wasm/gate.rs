@@ -150,8 +150,8 @@ impl RequestGate {
         if options.is_object() && !assign_from(&merged, &options) {
             return Err(unreadable("options"));
         }
-        // The same validation retryRequest makes (the run's own signal is the gate's).
-        js::set(&merged, "signal", &JsValue::UNDEFINED);
+        // The same validation retryRequest makes (the caller's signal is not the run's: the
+        // run's own signal is the gate's, aborted when its last caller leaves).
         let parsed = super::retry::parse(&merged)?;
         self.inner.start(key, request, signal, timeout_ms, parsed.policy, parsed.on_retry)
     }

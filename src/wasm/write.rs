@@ -164,8 +164,8 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
             (JsValue::from_str(&text), plan, dropped as f64)
         }
         Input::Object(o, t) => {
-            // Planned on the object's JSON text, like text (its new text is not needed).
-            let (_, plan, dropped) = doc::merge_text(&t, platform, &fetched, &opts)?;
+            // Planned on the object's JSON text, like text; the plan is applied to the object.
+            let (_, plan, dropped) = doc::merge_doc(&t, platform, &fetched, &opts)?;
             (get(&applied(&o, &plan.edits, false)?, "notes")?, plan, dropped as f64)
         }
     };

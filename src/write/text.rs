@@ -354,10 +354,16 @@ pub fn payload_facts(raw: &str) -> PayloadFacts {
 
 /// `mergeAnalytics` on text: the new text, the plan, and the bytes of the removed payload.
 pub fn merge_text(text: &str, platform: Platform, fetched: &Fetched, opts: &MergeOptions) -> Result<(String, MergePlan, usize), Unreadable> {
+    let (doc, plan, dropped) = merge_doc(text, platform, fetched, opts)?;
+    Ok((doc.to_text(), plan, dropped))
+}
+
+/// [`merge_text`] without writing the new text (the object form applies the plan itself).
+pub fn merge_doc<'a>(text: &'a str, platform: Platform, fetched: &Fetched, opts: &MergeOptions) -> Result<(Doc<'a>, MergePlan, usize), Unreadable> {
     let mut doc = Doc::parse(text)?;
     let plan = write::plan_merge(&doc.view(), platform, fetched, opts)?;
     let dropped = doc.apply(&plan.edits)?;
-    Ok((doc.to_text(), plan, dropped))
+    Ok((doc, plan, dropped))
 }
 
 /// `slimNotes` on text.
