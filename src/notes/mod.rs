@@ -12,7 +12,7 @@ pub(crate) use text::leaf;
 pub use text::{read_text, read_text_needed, read_utf8, read_utf8_needed};
 
 use crate::platform::Platform;
-pub use shape::{EntryField, LegacyField, NotObject, METRICS, METRIC_COUNT};
+pub use shape::{EntryField, LegacyField, NotObject, METRICS, METRIC_COUNT, TS_METRICS};
 
 /// The per-platform entry `notes.modash_data.platforms[platform]`, as far as reads need it:
 /// the [`EntryField`] leaves and whether a payload is there.

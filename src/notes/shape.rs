@@ -39,22 +39,42 @@ pub struct Metric {
     pub report: [&'static [ReportPath]; 3],
 }
 
-/// The core metrics, in this order everywhere. **A new metric is one entry here**, its line in
-/// the TypeScript `Metrics` interface (`src/wasm/entry.rs`) and the test that names it
-/// (`a_report_gives_every_metric`, in `report.rs`); every reader, the write path, `notesEntry`,
-/// `reportFigures` and `mergeAnalytics` take it from here.
-///
-/// Where a report keeps each: followers and the engagement rate are basic data, under
-/// `profile.profile`; the averages are analysed data, under `profile`. The platforms do not
-/// name their views alike: Instagram's report gives the average of Reels plays
-/// (`avgReelsPlays`, its video views) and, for accounts with feed videos, `avgViews`: Reels
-/// first; TikTok's and YouTube's give `avgViews`. Every platform's gives `avgLikes`.
-pub const METRICS: &[Metric] = &[
-    Metric { key: "followers", report: [&[&["profile", "profile", "followers"]]; 3] },
-    Metric { key: "engagementRate", report: [&[&["profile", "profile", "engagementRate"]]; 3] },
-    Metric { key: "avgViews", report: [&[&["profile", "avgReelsPlays"], &["profile", "avgViews"]], &[&["profile", "avgViews"]], &[&["profile", "avgViews"]]] },
-    Metric { key: "avgLikes", report: [&[&["profile", "avgLikes"]]; 3] },
-];
+/// The core metrics' table: each metric's doc, key and report paths give `METRICS` and the
+/// TypeScript `Metrics` interface the `.d.ts` ships (`TS_METRICS`), so the two cannot differ.
+macro_rules! metrics {
+    ($($(#[doc = $doc:literal])* $key:literal => $report:expr,)*) => {
+        /// The core metrics, in this order everywhere. **A new metric is one entry here** (its
+        /// doc is its line's doc in the TypeScript `Metrics` interface) and the test that names
+        /// it (`a_report_gives_every_metric`, in `report.rs`); every reader, the write path,
+        /// `notesEntry`, `reportFigures`, `mergeAnalytics` and the `.d.ts` take it from here.
+        ///
+        /// Where a report keeps each: followers and the engagement rate are basic data, under
+        /// `profile.profile`; the averages are analysed data, under `profile`. The platforms do
+        /// not name their views alike: Instagram's report gives the average of Reels plays
+        /// (`avgReelsPlays`, its video views) and, for accounts with feed videos, `avgViews`:
+        /// Reels first; TikTok's and YouTube's give `avgViews`. Every platform's gives `avgLikes`.
+        pub const METRICS: &[Metric] = &[$(Metric { key: $key, report: $report },)*];
+
+        /// The TypeScript `Metrics` interface, generated from the table above.
+        pub const TS_METRICS: &str = concat!(
+            "\n/**\n * The core metrics notes keep per platform (`METRICS` in src/notes/shape.rs, in that order):\n",
+            " * finite numbers, else null.\n */\nexport interface Metrics {\n",
+            $("  /**", $($doc,)* " */\n  ", $key, ": number | null;\n",)*
+            "}\n"
+        );
+    };
+}
+
+metrics! {
+    /// Followers (Modash's `profile.profile.followers`).
+    "followers" => [&[&["profile", "profile", "followers"]]; 3],
+    /// A fraction, as Modash sends it (0.0271 is 2.71 %).
+    "engagementRate" => [&[&["profile", "profile", "engagementRate"]]; 3],
+    /// Average views per post (Instagram: its Reels plays first).
+    "avgViews" => [&[&["profile", "avgReelsPlays"], &["profile", "avgViews"]], &[&["profile", "avgViews"]], &[&["profile", "avgViews"]]],
+    /// Average likes per post.
+    "avgLikes" => [&[&["profile", "avgLikes"]]; 3],
+}
 
 /// How many core metrics there are (the length of every metrics array).
 pub const METRIC_COUNT: usize = METRICS.len();
@@ -208,6 +228,15 @@ mod tests {
         sorted.sort();
         sorted.dedup();
         assert_eq!(sorted.len(), keys.len());
+    }
+
+    #[test]
+    fn the_typescript_metrics_interface_has_every_metric_once_with_its_doc() {
+        let fields: Vec<&str> = TS_METRICS.lines().filter(|l| l.ends_with(": number | null;")).map(str::trim).collect();
+        let want: Vec<String> = METRICS.iter().map(|m| format!("{}: number | null;", m.key)).collect();
+        assert_eq!(fields, want);
+        assert!(TS_METRICS.contains("  /** A fraction, as Modash sends it (0.0271 is 2.71 %). */\n  engagementRate: number | null;\n"), "{TS_METRICS}");
+        assert!(TS_METRICS.contains("export interface Metrics {") && TS_METRICS.trim_end().ends_with('}'));
     }
 
     #[test]

@@ -7,20 +7,12 @@ use crate::entry;
 use crate::notes::{Fields, Needed, METRICS};
 use wasm_bindgen::prelude::*;
 
+/// The `Metrics` interface, generated from the core's `METRICS` table.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_METRICS: &'static str = crate::notes::TS_METRICS;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ENTRY: &'static str = r#"
-/**
- * The core metrics notes keep per platform (`METRICS` in src/notes/shape.rs, in that order):
- * finite numbers, else null. `engagementRate` is a fraction, as Modash sends it (0.0271 is
- * 2.71 %); the averages are per post.
- */
-export interface Metrics {
-  followers: number | null;
-  engagementRate: number | null;
-  avgViews: number | null;
-  avgLikes: number | null;
-}
-
 /** The answer of `notesEntry`: what notes hold for one platform, every field checked. */
 export interface NotesEntry extends Metrics {
   platform: Platform;
