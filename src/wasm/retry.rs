@@ -1,7 +1,7 @@
 //! Exports: `retryRequest` (options conversion; the loop is `crate::event_loop::retry`), `parseRetryAfter`.
 
 use super::attempt::retry_after_value;
-use super::js::{array_items, describe, invalid, is_array};
+use super::js::{array_items, describe, invalid, is_array, now_arg, num_or_null};
 use super::options::{Family, Options, Problem};
 use crate::event_loop::retry as run;
 use crate::retry::policy::{Jitter, Policy, RawOptions};
@@ -152,10 +152,5 @@ pub fn parse_retry_after(
     #[wasm_bindgen(unchecked_param_type = "string | number | null | undefined")] value: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "number")] now: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let now = if now.is_undefined() || now.is_null() {
-        js_sys::Date::now()
-    } else {
-        now.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(&format!("now must be a finite number of epoch milliseconds, got {}", describe(&now))))?
-    };
-    Ok(retry_after_value(&value, now).map_or(JsValue::NULL, JsValue::from_f64))
+    Ok(num_or_null(retry_after_value(&value, now_arg(&now, "now")?)))
 }
