@@ -9,7 +9,7 @@ export function mergeAnalyticsJs(notes, platform, fetched, { now = Date.now(), r
   const droppedPayloadBytes = cached_payload === undefined ? 0 : Buffer.byteLength(JSON.stringify(cached_payload));
   const userId = fetched.userId != null ? String(fetched.userId) : entry.userId ?? null;
   const next = { ...entry, ...(userId ? { userId } : {}), username: fetched.username, followers: fetched.followers,
-    engagementRate: fetched.engagementRate, avgViews: fetched.avgViews, last_refreshed: new Date(now).toISOString(),
+    engagementRate: fetched.engagementRate, avgViews: fetched.avgViews, avgLikes: fetched.avgLikes ?? null, last_refreshed: new Date(now).toISOString(),
     refreshed_by: refreshedBy, ...(cacheId !== undefined ? { cache_id: cacheId } : {}) };
   const out = { ...obj, modash_data: { ...md, platforms: { ...platforms, [platform]: next } } };
   return { notes: isText ? JSON.stringify(out) : out, userIdStored: userId, droppedPayloadBytes };
