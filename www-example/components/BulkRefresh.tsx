@@ -339,9 +339,8 @@ function BatchLine({
         </span>
       )}
       {b.active && b.waiting && (
-        <span className="muted" data-testid={t('waiting')}>
-          {' '}
-          · <Sentence text={b.waiting} />
+        <span className="muted batch-detail" data-testid={t('waiting')}>
+          <Sentence text={b.waiting} />
         </span>
       )}
       {b.active && b.queued > 0 && (
