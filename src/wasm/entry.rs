@@ -1,6 +1,6 @@
 //! Export: `notesEntry`.
 
-use super::js::{num_or_null, str_or_null, word, Obj};
+use super::js::{key, num_or_null, str_or_null, Obj};
 use super::read;
 use super::user_id::platform_arg;
 use crate::entry;
@@ -41,7 +41,7 @@ pub fn notes_entry(
     let p = platform_arg(&platform)?;
     let e = read::with_notes(&notes, Needed::platform_only(p, Fields::All), |n| n.view().map(|v| entry::stored_entry(v, p)).unwrap_or_default());
     let mut o = Obj::new()
-        .set("platform", word(p.as_str()))
+        .set("platform", key(p.as_str()))
         .set("userId", str_or_null(e.user_id.as_deref()))
         .set("username", str_or_null(e.username.as_deref()))
         .set("lastRefreshed", num_or_null(e.last_refreshed))

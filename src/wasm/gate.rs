@@ -116,10 +116,7 @@ impl RequestGate {
     // Generic (`run<T>` hands back the request's own result type): declared in TS_GATE above.
     #[wasm_bindgen(skip_typescript)]
     pub fn run(&self, key: JsValue, request: JsValue, options: JsValue) -> Promise {
-        match self.start(key, request, options) {
-            Ok(p) => p,
-            Err(e) => Promise::reject(&e),
-        }
+        self.start(key, request, options).unwrap_or_else(|e| Promise::reject(&e))
     }
 
     fn start(&self, key: JsValue, request: JsValue, options: JsValue) -> Result<Promise, JsValue> {

@@ -68,7 +68,7 @@ thread_local! {
     static KEYS: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The JS string for a property name or fixed word (cached; at most 128 are kept). Names are
+/// The JS string for a property name or a fixed word such as `legacy` (cached; at most 128 are kept). Names are
 /// almost always string literals: those are found by address before any text is compared.
 pub fn key(name: &'static str) -> JsValue {
     KEYS.with(|k| {
@@ -112,13 +112,8 @@ pub fn set(obj: &JsValue, name: &'static str, value: &JsValue) {
 }
 
 /// A plain result object under construction.
+#[derive(Default)]
 pub struct Obj(Object);
-
-impl Default for Obj {
-    fn default() -> Self {
-        Obj::new()
-    }
-}
 
 impl Obj {
     pub fn new() -> Self {
@@ -136,11 +131,6 @@ impl Obj {
 /// `Some(s)` as a JS string, `None` as null.
 pub fn str_or_null(s: Option<&str>) -> JsValue {
     s.map_or(JsValue::NULL, JsValue::from_str)
-}
-
-/// A fixed string value (an enum name such as `legacy`), made once.
-pub fn word(s: &'static str) -> JsValue {
-    key(s)
 }
 
 /// `Some(n)` as a JS number, `None` as null.

@@ -1,6 +1,6 @@
 //! Exports: `analyticsProgress`, `analyticsProgressBatch`.
 
-use super::js::{array_arg, invalid, num_or_null, str_or_null, word, Obj};
+use super::js::{array_arg, invalid, key, num_or_null, str_or_null, Obj};
 use super::options::{Family, Options};
 use super::read::{self, Row};
 use super::ttl::{ttl_spec, use_case_arg};
@@ -63,10 +63,10 @@ struct Badges {
 impl Sink for Badges {
     fn row(&mut self, r: RowRef<'_>) {
         let platform = match r.platform {
-            Some(p) => word(p.as_str()),
+            Some(p) => key(p.as_str()),
             None => JsValue::from_str(r.name),
         };
-        let problem = if r.platform.is_some() { JsValue::NULL } else { word("unsupported-platform") };
+        let problem = if r.platform.is_some() { JsValue::NULL } else { key("unsupported-platform") };
         self.rows.push(
             &Obj::new()
                 .set("platform", platform)
@@ -90,7 +90,7 @@ impl Sink for Badges {
                 .set("tooltip", b.tooltip)
                 .set("platforms", rows)
                 .set("newestRefresh", num_or_null(b.newest_refresh))
-                .set("problem", if b.unreadable { word("notes-unreadable") } else { JsValue::NULL })
+                .set("problem", if b.unreadable { key("notes-unreadable") } else { JsValue::NULL })
                 .build(),
         );
     }

@@ -126,10 +126,7 @@ pub fn retry_request_export(request: JsValue, options: JsValue) -> js_sys::Promi
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         started = retry_request(request.clone(), &options, Box::new(move |r| drop(resolve.call1(&JsValue::NULL, &r))));
     });
-    match started {
-        Ok(()) => promise,
-        Err(e) => js_sys::Promise::reject(&e),
-    }
+    started.map_or_else(|e| js_sys::Promise::reject(&e), |()| promise)
 }
 
 /// `retryRequest` with a callback (the request gate runs it too): validates, then runs the

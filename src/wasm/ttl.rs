@@ -124,10 +124,7 @@ pub fn ttl_config_from_env(#[wasm_bindgen(unchecked_optional_param_type = "Recor
         }
     };
     let (config, warnings) = ttl::from_env(lookup);
-    let list = Array::new();
-    for w in &warnings {
-        list.push(&JsValue::from_str(w));
-    }
+    let list: Array = warnings.iter().map(|w| JsValue::from_str(w)).collect();
     Ok(Obj::new().set("config", config_to_js(&config)).set("warnings", list).build())
 }
 

@@ -1,6 +1,6 @@
 //! Exports: `normalizePlatform`, `legacyUserIdApplies`, `resolveUserId`.
 
-use super::js::{describe, str_or_null, word, Obj};
+use super::js::{describe, key, str_or_null, Obj};
 use super::read;
 use crate::notes::{Fields, Needed};
 use crate::platform::{self, Platform, UnsupportedPlatform};
@@ -47,14 +47,14 @@ pub fn platform_arg(v: &JsValue) -> Result<Platform, JsValue> {
 #[wasm_bindgen(js_name = normalizePlatform, unchecked_return_type = "Platform")]
 pub fn normalize_platform(#[wasm_bindgen(unchecked_optional_param_type = "string | null")] value: JsValue) -> Result<JsValue, JsValue> {
     // A cached JS string: no UTF-8 decode on the way out.
-    platform_arg(&value).map(|p| word(p.as_str()))
+    platform_arg(&value).map(|p| key(p.as_str()))
 }
 
 /// The platforms `normalizePlatform` answers with, in order: `['instagram', 'tiktok', 'youtube']`
 /// (a new array each call). The app's one platform list.
 #[wasm_bindgen(js_name = knownPlatforms, unchecked_return_type = "Platform[]")]
 pub fn known_platforms() -> js_sys::Array {
-    crate::platform::Platform::ALL.iter().map(|p| word(p.as_str())).collect()
+    crate::platform::Platform::ALL.iter().map(|p| key(p.as_str())).collect()
 }
 
 /// The legacy rule: legacy `modash_data.userId` applies to `platform` when the legacy platform
@@ -85,16 +85,16 @@ pub fn resolve_user_id(
             Obj::new()
                 .set("userId", rej.user_id.as_str())
                 .set("legacyPlatform", str_or_null(rej.legacy_platform.as_deref()))
-                .set("reason", word(rej.reason.as_str()))
+                .set("reason", key(rej.reason.as_str()))
                 .build()
         });
         Obj::new()
-            .set("platform", word(r.platform.as_str()))
+            .set("platform", key(r.platform.as_str()))
             .set("userId", str_or_null(r.user_id.as_deref()))
-            .set("source", word(r.source.as_str()))
+            .set("source", key(r.source.as_str()))
             .set("needsMigration", r.needs_migration())
             .set("rejectedLegacy", rejected)
-            .set("problem", if r.unreadable { word("notes-unreadable") } else { JsValue::NULL })
+            .set("problem", if r.unreadable { key("notes-unreadable") } else { JsValue::NULL })
             .build()
     }))
 }

@@ -4,7 +4,7 @@
 //! small JS helper, with define-property semantics so `__proto__` stays data); payloads and
 //! every other subtree are shared, never converted.
 
-use super::js::{describe, get, invalid, is_record, str_or_null, word, Obj};
+use super::js::{describe, get, invalid, is_record, key, str_or_null, Obj};
 use super::options::{Family, Options};
 use super::read::{self, leaf};
 use super::user_id::platform_arg;
@@ -138,10 +138,6 @@ fn fetched(v: &JsValue) -> Result<Fetched, JsValue> {
     Ok(f)
 }
 
-fn strings(list: &[&'static str]) -> Array {
-    list.iter().map(|s| JsValue::from_str(s)).collect()
-}
-
 /// Why an object's notes could not be read: they cross as JSON text, and `JSON.stringify` threw.
 const NOT_JSON: &str = "notes could not be read as JSON (a getter threw, a cycle, a BigInt, a revoked Proxy or nesting too deep)";
 
@@ -174,7 +170,7 @@ pub fn merge_analytics(notes: JsValue, platform: JsValue, fetched_v: JsValue, op
         .set("userIdStored", str_or_null(plan.user_id_stored.as_deref()))
         .set("migratedLegacy", plan.migrated_legacy)
         .set("droppedPayloadBytes", dropped)
-        .set("warnings", strings(&plan.warnings))
+        .set("warnings", plan.warnings.iter().map(|s| JsValue::from_str(s)).collect::<Array>())
         .build())
 }
 
@@ -194,9 +190,9 @@ fn applied(o: &JsValue, edits: &[EntryEdit], remove_legacy_payload: bool) -> Res
 /// keeps the payload byte for byte: no number or escape rewritten by a parse and a stringify).
 fn payload_js(p: Platform, user_id: Option<&str>, source: PayloadSource, payload: &JsValue, text: Option<&str>) -> JsValue {
     Obj::new()
-        .set("platform", word(p.as_str()))
+        .set("platform", key(p.as_str()))
         .set("userId", str_or_null(user_id))
-        .set("source", word(source.as_str()))
+        .set("source", key(source.as_str()))
         .set("payload", payload.clone())
         .set("payloadText", str_or_null(text))
         .build()
