@@ -68,8 +68,8 @@ thread_local! {
     static KEYS: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The JS string for a property name or a fixed word such as `legacy` (cached; at most 128 are kept). Names are
-/// almost always string literals: those are found by address before any text is compared.
+/// The JS string for a property name or a fixed word such as `legacy` (cached; at most 128 are
+/// kept). Names are almost always string literals: found by address before any text is compared.
 pub fn key(name: &'static str) -> JsValue {
     KEYS.with(|k| {
         let mut keys = k.borrow_mut();
