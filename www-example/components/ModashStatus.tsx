@@ -4,6 +4,7 @@
 import { secondsLeft } from '@/lib/client/pause';
 import { useModashStatus } from '@/lib/client/queries';
 import { clockTime } from '@/lib/words';
+import { LocalTime } from './LocalTime';
 
 export function ModashStatus() {
   // A query (lib/client/queries.tsx): read again every few seconds while the tab is visible and
@@ -30,7 +31,7 @@ export function ModashStatus() {
         Modash account:{' '}
         {s.account.credits === null ? 'credits unknown' : `${s.account.credits.toLocaleString('en', { maximumFractionDigits: 2 })} credits left`}
         {/* Read every few minutes (MODASH_USER_INFO_EVERY_S), not after each report: say when. */}
-        {s.account.credits !== null && s.account.readAt !== null && <span className="muted"> (as of {clockTime(s.account.readAt)})</span>}
+        {s.account.credits !== null && s.account.readAt !== null && <span className="muted"> (as of <LocalTime at={s.account.readAt} />)</span>}
       </span>
       {s.account.spendStoppedUntil && (
         <>
