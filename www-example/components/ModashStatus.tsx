@@ -31,7 +31,12 @@ export function ModashStatus() {
         Modash account:{' '}
         {s.account.credits === null ? 'credits unknown' : `${s.account.credits.toLocaleString('en', { maximumFractionDigits: 2 })} credits left`}
         {/* Read every few minutes (MODASH_USER_INFO_EVERY_S), not after each report: say when. */}
-        {s.account.credits !== null && s.account.readAt !== null && <span className="muted"> (as of <LocalTime at={s.account.readAt} />)</span>}
+        {s.account.credits !== null && s.account.readAt !== null && (
+          <span className="muted">
+            {' '}
+            (as of <LocalTime at={s.account.readAt} />)
+          </span>
+        )}
       </span>
       {s.account.spendStoppedUntil && (
         <>
