@@ -246,6 +246,9 @@ export function Roster({ page: fromServer, view }: { page: Page; view: View }) {
                       type="checkbox"
                       data-testid={`select-${r.id}`}
                       aria-label={`Select ${r.name}`}
+                      // Until mounted a click would tick the box without React seeing it: the
+                      // box would say selected while the bulk refresh took the page.
+                      disabled={now === null}
                       checked={selected.has(r.id)}
                       onChange={(e) =>
                         setSelected((s) => {

@@ -55,8 +55,9 @@ function expected(state, platform = null) {
 }
 
 const idsOnPage = (body) => body.rows.map((r) => r.id);
-/** The page is interactive: badges are computed once the client has mounted. */
-const hydrated = (page) => page.waitForSelector('[data-testid^=badge-]');
+/** The page is interactive: the view's form says so once the client has mounted (a badge is
+ * not a sign: `[data-testid^=badge-]` also matched the legend, which the server renders). */
+const hydrated = (page) => page.waitForSelector('[data-testid=roster-view][data-live=true]');
 
 test('the view is in the URL and read on the server: state over the whole roster, platform, search, sort, page', async () => {
   for (const state of ['never-synced', 'stale', 'fresh', 'unreadable']) {
@@ -174,6 +175,23 @@ test('the bulk refresh takes exactly the selection across pages, says what it wi
     (await stack.sim.stats()).log.filter((c) => c.kind === 'report').map((c) => c.key),
     [failing],
   );
+});
+
+test('a selection box cannot be ticked before the page is interactive (a tick React never saw would say selected while the refresh took the page)', async () => {
+  const context = await signedInContext(browser, stack.APP);
+  const html = await (await context.request.get(`${stack.APP}/staff/roster?pageSize=10`)).text();
+  const boxes = html.match(/<input[^>]*data-testid="select-\d+"[^>]*>/g) ?? [];
+  assert.equal(boxes.length, 10, "the server renders the page's rows");
+  assert.ok(
+    boxes.every((b) => /\sdisabled=""/.test(b)),
+    boxes[0],
+  );
+  const page = await context.newPage();
+  await page.goto(`${stack.APP}/staff/roster?pageSize=10`);
+  await hydrated(page);
+  assert.equal(await page.locator('input[data-testid^=select-]').count(), 10);
+  assert.equal(await page.locator('input[data-testid^=select-]:disabled').count(), 0, 'enabled once mounted');
+  await context.close();
 });
 
 test('"select all N that match" selects the whole view, not the page', async () => {
